@@ -1,0 +1,3 @@
+#!/bin/sh
+# Regenerates the build system: configure, Makefile.in.
+exec autoreconf -fi

@@ -1,0 +1,115 @@
+/*  vd_db: SQLite helpers.  */
+#include "vedette.h"
+
+sqlite3 *
+vd_db_open (const char *path, bool readonly)
+{
+    sqlite3 *db = NULL;
+    int flags = readonly? SQLITE_OPEN_READONLY
+                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        zsys_error ("db: %s: cannot open: %s", path, db? sqlite3_errmsg (db): sqlite3_errstr (rc));
+        sqlite3_close (db);
+        return NULL;
+    }
+    sqlite3_busy_timeout (db, 10000);
+    sqlite3_extended_result_codes (db, 1);
+    if (!readonly
+    &&  vd_db_exec (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")) {
+        sqlite3_close (db);
+        return NULL;
+    }
+    if (vd_db_exec (db, "PRAGMA foreign_keys=ON;")) {
+        sqlite3_close (db);
+        return NULL;
+    }
+    return db;
+}
+
+void
+vd_db_close (sqlite3 **db_p)
+{
+    if (db_p && *db_p) {
+        sqlite3_close_v2 (*db_p);
+        *db_p = NULL;
+    }
+}
+
+int
+vd_db_exec (sqlite3 *db, const char *sql)
+{
+    char *error = NULL;
+    if (sqlite3_exec (db, sql, NULL, NULL, &error) != SQLITE_OK) {
+        zsys_error ("db: %s: %s", sqlite3_db_filename (db, "main"), error? error: "?");
+        sqlite3_free (error);
+        return -1;
+    }
+    return 0;
+}
+
+sqlite3_stmt *
+vd_db_prepare (sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        zsys_error ("db: cannot prepare '%.60s': %s", sql, sqlite3_errmsg (db));
+        return NULL;
+    }
+    return stmt;
+}
+
+int64_t
+vd_db_int (sqlite3 *db, const char *sql, int64_t def)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (db, sql);
+    if (!stmt)
+        return def;
+    int64_t value = def;
+    if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        value = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+    return value;
+}
+
+int
+vd_db_schema_version (const vd_migration_t *migrations)
+{
+    int version = 0;
+    for (int i = 0; migrations [i].version; i++)
+        if (migrations [i].version > version)
+            version = migrations [i].version;
+    return version;
+}
+
+int
+vd_db_migrate (sqlite3 *db, const vd_migration_t *migrations)
+{
+    int64_t current = vd_db_int (db, "PRAGMA user_version", -1);
+    if (current < 0)
+        return -1;
+    int known = vd_db_schema_version (migrations);
+    if (current > known) {
+        zsys_error ("db: schema version %d is newer than this program's %d",
+                    (int) current, known);
+        return -1;
+    }
+    for (int i = 0; migrations [i].version; i++) {
+        const vd_migration_t *migration = &migrations [i];
+        if (migration->version <= current)
+            continue;
+        char pragma [64];
+        snprintf (pragma, sizeof pragma, "PRAGMA user_version=%d;", migration->version);
+        if (vd_db_exec (db, "BEGIN IMMEDIATE;"))
+            return -1;
+        if (vd_db_exec (db, migration->sql) || vd_db_exec (db, pragma)) {
+            zsys_error ("db: migration %s failed", migration->name);
+            vd_db_exec (db, "ROLLBACK;");
+            return -1;
+        }
+        if (vd_db_exec (db, "COMMIT;"))
+            return -1;
+        zsys_info ("db: applied migration %s", migration->name);
+    }
+    return 0;
+}

@@ -1,0 +1,38 @@
+/*  vd_db: SQLite helpers: open with the project's pragmas, apply migrations. */
+#ifndef VD_DB_H_INCLUDED
+#define VD_DB_H_INCLUDED
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+//  One schema migration, compiled in from schemas/sql/NNNN_name.sql.
+typedef struct {
+    int version;                //  NNNN, kept in PRAGMA user_version
+    const char *name;           //  file name without .sql
+    const char *sql;            //  the statements
+} vd_migration_t;
+
+//  Migrations of meshd's database, ending with a zero version.
+extern const vd_migration_t vd_migrations [];
+
+//  Opens a database in WAL mode with a busy timeout and foreign keys on;
+//  synchronous=FULL so a commit is on disk when it returns. Read-only opens
+//  never create. Returns NULL and logs on failure.
+sqlite3 *vd_db_open (const char *path, bool readonly);
+//  Closes; accepts NULL.
+void vd_db_close (sqlite3 **db_p);
+//  Applies the migrations newer than PRAGMA user_version, each in its own
+//  transaction. Refuses a database newer than this program. 0 or -1.
+int vd_db_migrate (sqlite3 *db, const vd_migration_t *migrations);
+//  Runs SQL without results; logs the error. 0 or -1.
+int vd_db_exec (sqlite3 *db, const char *sql);
+//  Prepares a statement; logs the error. NULL on failure.
+sqlite3_stmt *vd_db_prepare (sqlite3 *db, const char *sql);
+//  Runs a query whose first column of the first row is an integer; returns
+//  def when there is no row or on error.
+int64_t vd_db_int (sqlite3 *db, const char *sql, int64_t def);
+//  Schema version this program knows.
+int vd_db_schema_version (const vd_migration_t *migrations);
+
+#endif

@@ -1,0 +1,266 @@
+/*  vd_util: time, durations, files and secrets.  */
+#include "vedette.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t
+vd_now_us (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_REALTIME, &ts);
+    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+vd_mono_ms (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+vd_duration_parse (const char *text, int64_t *ms)
+{
+    if (!text || !*text)
+        return -1;
+    char *end;
+    errno = 0;
+    double value = strtod (text, &end);
+    if (errno || end == text || value < 0 || value > 1e12)
+        return -1;
+    double unit;
+    if (*end == 0 || streq (end, "s"))
+        unit = 1000;
+    else
+    if (streq (end, "ms"))
+        unit = 1;
+    else
+    if (streq (end, "m"))
+        unit = 60000;
+    else
+    if (streq (end, "h"))
+        unit = 3600000;
+    else
+    if (streq (end, "d"))
+        unit = 86400000;
+    else
+    if (streq (end, "w"))
+        unit = 7 * 86400000.0;
+    else
+        return -1;
+    *ms = (int64_t) (value * unit + 0.5);
+    return 0;
+}
+
+int
+vd_time_parse (const char *text, int64_t now_us, int64_t *us)
+{
+    if (!text || !*text)
+        return -1;
+    if (streq (text, "now")) {
+        *us = now_us;
+        return 0;
+    }
+    int64_t ms;
+    const char *rel = text [0] == '-'? text + 1: text;
+    if (vd_duration_parse (rel, &ms) == 0) {
+        *us = now_us - ms * 1000;
+        return 0;
+    }
+    struct tm tm;
+    memset (&tm, 0, sizeof tm);
+    const char *formats [] = {
+        "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%MZ", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d", NULL
+    };
+    for (int i = 0; formats [i]; i++) {
+        memset (&tm, 0, sizeof tm);
+        const char *end = strptime (text, formats [i], &tm);
+        if (end && *end == 0) {
+            time_t t = timegm (&tm);
+            if (t == (time_t) -1)
+                return -1;
+            *us = (int64_t) t * 1000000;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+char *
+vd_duration_format (int64_t ms, char *buf, size_t size)
+{
+    if (ms < 0)
+        ms = 0;
+    if (ms < 1000)
+        snprintf (buf, size, "%dms", (int) ms);
+    else
+    if (ms < 60000)
+        snprintf (buf, size, "%ds", (int) (ms / 1000));
+    else
+    if (ms < 3600000)
+        snprintf (buf, size, "%dm%02ds", (int) (ms / 60000), (int) (ms / 1000 % 60));
+    else
+    if (ms < 86400000)
+        snprintf (buf, size, "%dh%02dm", (int) (ms / 3600000), (int) (ms / 60000 % 60));
+    else
+        snprintf (buf, size, "%dd%02dh", (int) (ms / 86400000), (int) (ms / 3600000 % 24));
+    return buf;
+}
+
+char *
+vd_file_read (const char *path, size_t *size)
+{
+    FILE *file = fopen (path, "rb");
+    if (!file)
+        return NULL;
+    char *data = NULL;
+    size_t used = 0, limit = 0;
+    while (true) {
+        if (used + 4096 + 1 > limit) {
+            limit = limit? limit * 2: 8192;
+            char *grown = realloc (data, limit);
+            if (!grown) {
+                free (data);
+                fclose (file);
+                return NULL;
+            }
+            data = grown;
+        }
+        size_t got = fread (data + used, 1, 4096, file);
+        used += got;
+        if (got < 4096)
+            break;
+    }
+    bool failed = ferror (file);
+    fclose (file);
+    if (failed) {
+        free (data);
+        return NULL;
+    }
+    data [used] = 0;
+    if (size)
+        *size = used;
+    return data;
+}
+
+int
+vd_file_write_atomic (const char *path, const void *data, size_t size, int mode)
+{
+    char temp [4096];
+    if (snprintf (temp, sizeof temp, "%s.tmp.%d", path, (int) getpid ()) >= (int) sizeof temp)
+        return -1;
+    int fd = open (temp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (fd < 0)
+        return -1;
+    const char *cursor = data;
+    size_t left = size;
+    while (left > 0) {
+        ssize_t wrote = write (fd, cursor, left);
+        if (wrote < 0 && errno == EINTR)
+            continue;
+        if (wrote <= 0) {
+            close (fd);
+            unlink (temp);
+            return -1;
+        }
+        cursor += wrote;
+        left -= (size_t) wrote;
+    }
+    if (fsync (fd) || close (fd) || rename (temp, path)) {
+        unlink (temp);
+        return -1;
+    }
+    return 0;
+}
+
+char *
+vd_secret_read (FILE *stream)
+{
+    size_t limit = 1024;
+    char *line = malloc (limit);
+    if (!line)
+        return NULL;
+    if (!fgets (line, (int) limit, stream)) {
+        free (line);
+        return NULL;
+    }
+    line [strcspn (line, "\r\n")] = 0;
+    return line;
+}
+
+void
+vd_secret_free (char **secret_p)
+{
+    if (secret_p && *secret_p) {
+        sodium_memzero (*secret_p, strlen (*secret_p));
+        free (*secret_p);
+        *secret_p = NULL;
+    }
+}
+
+int
+vd_mkdir_p (const char *path, int mode)
+{
+    char buf [4096];
+    if (snprintf (buf, sizeof buf, "%s", path) >= (int) sizeof buf)
+        return -1;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir (buf, (mode_t) mode) && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    if (mkdir (buf, (mode_t) mode) && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+void
+vd_log_init (const char *ident, bool foreground, bool verbose)
+{
+    zsys_set_logident (ident);
+    zsys_set_logstream (foreground? stderr: NULL);
+    zsys_set_logsystem (!foreground);
+    //  CZMQ would otherwise catch SIGINT itself; each program handles signals
+    zsys_handler_set (NULL);
+    (void) verbose;
+}
+
+bool
+vd_address_valid (const char *text)
+{
+    unsigned char buf [sizeof (struct in6_addr)];
+    return inet_pton (AF_INET, text, buf) == 1 || inet_pton (AF_INET6, text, buf) == 1;
+}
+
+int
+vd_actor_status (zactor_t *actor)
+{
+    int status = -1;
+    if (zstr_send (actor, "STATUS") == 0)
+        zsock_recv (actor, "i", &status);
+    return status;
+}
+
+void
+vd_actor_failed (zsock_t *pipe)
+{
+    while (true) {
+        char *command = zstr_recv (pipe);
+        if (!command || streq (command, "$TERM")) {
+            free (command);
+            break;
+        }
+        if (streq (command, "STATUS"))
+            zsock_send (pipe, "i", -1);
+        free (command);
+    }
+}

@@ -1,0 +1,46 @@
+/*  vd_util: time, durations, small helpers used everywhere.  */
+#ifndef VD_UTIL_H_INCLUDED
+#define VD_UTIL_H_INCLUDED
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+//  Wall clock in microseconds since the epoch.
+int64_t vd_now_us (void);
+//  Monotonic clock in milliseconds.
+int64_t vd_mono_ms (void);
+//  Parses a duration ("250ms", "10s", "5m", "2h", "7d", bare number = seconds)
+//  into milliseconds. Returns 0, or -1 if the text is not a duration.
+int vd_duration_parse (const char *text, int64_t *ms);
+//  Parses a time: ISO 8601 ("2026-11-21T10:00:00Z", "2026-11-21 10:00"),
+//  relative ("-1h", "10m" meaning ago), or "now", into microseconds since the
+//  epoch. Returns 0, or -1.
+int vd_time_parse (const char *text, int64_t now_us, int64_t *us);
+//  Formats a duration in ms as "1h05m", "12s", "350ms" into buf.
+char *vd_duration_format (int64_t ms, char *buf, size_t size);
+//  Reads a whole file into a fresh NUL-terminated buffer; NULL on failure.
+char *vd_file_read (const char *path, size_t *size);
+//  Writes data to path atomically (temporary file, fsync, rename) with mode.
+int vd_file_write_atomic (const char *path, const void *data, size_t size, int mode);
+//  Reads one line (a password) from a stream; strips the newline. Caller frees
+//  with vd_secret_free.
+char *vd_secret_read (FILE *stream);
+//  Wipes and frees a secret string; accepts NULL.
+void vd_secret_free (char **secret_p);
+//  Makes sure a directory exists with the given mode; 0 or -1.
+int vd_mkdir_p (const char *path, int mode);
+//  Sets up logging: foreground to stderr, otherwise syslog with ident.
+void vd_log_init (const char *ident, bool foreground, bool verbose);
+//  True if the string is a well-formed IPv4 or IPv6 address.
+bool vd_address_valid (const char *text);
+
+
+
+#include <czmq.h>
+//  Asks an actor whether its setup went well ("STATUS" -> 0 or -1).
+int vd_actor_status (zactor_t *actor);
+//  For an actor whose setup failed: answers STATUS with -1 until $TERM.
+void vd_actor_failed (zsock_t *pipe);
+
+#endif

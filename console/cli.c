@@ -1,0 +1,252 @@
+/*  console/cli.c: `vedette NOUN VERB [ARG...] [--option VALUE...]`, parsed
+    against the command table; --json prints the API's objects, --csv lists
+    as CSV. Exit codes: 0 ok, 1 failed, 2 usage, 3 not authorised,
+    4 meshd unreachable.                                                    */
+#include "console.h"
+
+static void
+s_usage (FILE *out, const char *noun)
+{
+    if (!noun)
+        fprintf (out, "usage: vedette [--json | --csv] [--endpoint ENDPOINT] COMMAND [ARG...] [OPTION...]\n\n"
+                      "commands:\n");
+    for (const command_t *command = commands; command->noun; command++) {
+        if (noun && !streq (noun, command->noun))
+            continue;
+        char words [64];
+        snprintf (words, sizeof words, "%s%s%s", command->noun, command->verb? " ": "",
+                  command->verb? command->verb: "");
+        fprintf (out, "  %-16s %s\n", words, command->help);
+        if (!noun)
+            continue;
+        fprintf (out, "      vedette %s%s%s", words, command->positional? " ": "",
+                 command->positional? command->positional: "");
+        for (const option_t *option = command->options; option->name; option++)
+            fprintf (out, " [--%s%s%s]", option->name, option->value? " ": "",
+                     option->value? option->value: "");
+        fprintf (out, "\n");
+        for (const option_t *option = command->options; option->name; option++)
+            fprintf (out, "        --%-16s %s\n", option->name, option->help);
+    }
+    if (!noun)
+        fprintf (out, "\nglobal options:\n"
+                      "  --json               print the API's JSON objects\n"
+                      "  --csv                print lists as CSV\n"
+                      "  --endpoint ENDPOINT  meshd's API (default: $VEDETTE_ENDPOINT or the session's)\n"
+                      "  -h, --help           help; vedette NOUN --help for a noun's commands\n"
+                      "  --version            print the version\n"
+                      "\nSee vedette(1).\n");
+}
+
+static const command_t *
+s_find (const char *noun, const char *verb, bool *noun_known)
+{
+    *noun_known = false;
+    for (const command_t *command = commands; command->noun; command++) {
+        if (!streq (command->noun, noun))
+            continue;
+        *noun_known = true;
+        if (!command->verb || (verb && streq (command->verb, verb)))
+            return command;
+    }
+    return NULL;
+}
+
+static const option_t *
+s_option (const command_t *command, const char *name, size_t length)
+{
+    for (const option_t *option = command->options; option->name; option++)
+        if (strlen (option->name) == length && strncmp (option->name, name, length) == 0)
+            return option;
+    return NULL;
+}
+
+static void
+s_print_object (json_t *result)
+{
+    if (json_is_object (result)) {
+        const char *key;
+        json_t *value;
+        json_object_foreach (result, key, value) {
+            char *text = json_is_string (value)? strdup (json_string_value (value))
+                                               : json_dumps (value, JSON_ENCODE_ANY | JSON_COMPACT);
+            printf ("%-12s %s\n", key, text);
+            free (text);
+        }
+    }
+    else {
+        json_dumpf (result, stdout, JSON_ENCODE_ANY | JSON_INDENT (2));
+        putchar ('\n');
+    }
+}
+
+static int
+s_run_generic (const command_t *command, json_t *args, bool json, bool csv)
+{
+    client_t *client = client_new (NULL);
+    int code;
+    json_t *result = client_call (client, command->op, json_incref (args), &code);
+    if (result) {
+        if (json) {
+            json_dumpf (result, stdout, JSON_ENCODE_ANY | JSON_INDENT (2));
+            putchar ('\n');
+        }
+        else
+        if (json_is_array (result) && command->columns)
+            table_print (result, command->columns, csv);
+        else
+            s_print_object (result);
+        if (!json && json_is_object (result) && json_object_get (result, "warning"))
+            fprintf (stderr, "vedette: warning: %s\n",
+                     json_string_value (json_object_get (result, "warning")));
+    }
+    json_decref (result);
+    client_destroy (&client);
+    return code;
+}
+
+int
+cli_main (int argc, char *argv [])
+{
+    bool json = false, csv = false, help = false;
+    const char *words [2] = { NULL, NULL };
+    int nwords = 0;
+    json_t *args = json_object ();
+    const command_t *command = NULL;
+    zlist_t *positional = zlist_new ();
+    int code = EXIT_OK;
+
+    //  first pass: global options and the command's words
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv [i];
+        if (streq (arg, "--json"))
+            json = true;
+        else
+        if (streq (arg, "--csv"))
+            csv = true;
+        else
+        if (streq (arg, "-h") || streq (arg, "--help") || streq (arg, "help"))
+            help = true;
+        else
+        if (streq (arg, "--version")) {
+            printf ("vedette %s\n", VD_VERSION);
+            goto done;
+        }
+        else
+        if ((streq (arg, "--endpoint") || strncmp (arg, "--endpoint=", 11) == 0)
+        &&  !(command && s_option (command, "endpoint", 8))) {
+            //  meshd's API; a command with an --endpoint of its own keeps it
+            if (arg [10] == '=') {
+                setenv ("VEDETTE_ENDPOINT", arg + 11, 1);
+                continue;
+            }
+            if (i + 1 >= argc) {
+                fprintf (stderr, "vedette: --endpoint needs a value\n");
+                code = EXIT_USAGE;
+                goto done;
+            }
+            setenv ("VEDETTE_ENDPOINT", argv [++i], 1);
+        }
+        else
+        if (strncmp (arg, "--", 2) == 0 && command) {
+            const char *name = arg + 2;
+            const char *equals = strchr (name, '=');
+            size_t length = equals? (size_t) (equals - name): strlen (name);
+            const option_t *option = s_option (command, name, length);
+            if (!option) {
+                fprintf (stderr, "vedette: %s %s: unknown option --%.*s\n", command->noun,
+                         command->verb? command->verb: "", (int) length, name);
+                code = EXIT_USAGE;
+                goto done;
+            }
+            if (!option->value) {
+                if (equals) {
+                    fprintf (stderr, "vedette: --%s takes no value\n", option->name);
+                    code = EXIT_USAGE;
+                    goto done;
+                }
+                json_object_set_new (args, option->name, json_true ());
+            }
+            else {
+                const char *value = equals? equals + 1: i + 1 < argc? argv [++i]: NULL;
+                if (!value) {
+                    fprintf (stderr, "vedette: --%s needs %s\n", option->name, option->value);
+                    code = EXIT_USAGE;
+                    goto done;
+                }
+                json_object_set_new (args, option->name, json_string (value));
+            }
+        }
+        else
+        if (strncmp (arg, "--", 2) == 0) {
+            fprintf (stderr, "vedette: unknown option %s\n", arg);
+            code = EXIT_USAGE;
+            goto done;
+        }
+        else
+        if (!command && nwords < 2) {
+            words [nwords++] = arg;
+            bool noun_known;
+            command = s_find (words [0], nwords > 1? words [1]: NULL, &noun_known);
+            if (!noun_known) {
+                fprintf (stderr, "vedette: unknown command '%s' (vedette --help lists them)\n", arg);
+                code = EXIT_USAGE;
+                goto done;
+            }
+            if (!command && nwords == 2) {
+                fprintf (stderr, "vedette: %s has no command '%s'\n", words [0], words [1]);
+                s_usage (stderr, words [0]);
+                code = EXIT_USAGE;
+                goto done;
+            }
+        }
+        else
+            zlist_append (positional, (void *) arg);
+    }
+    if (help || nwords == 0) {
+        s_usage (help? stdout: stderr, nwords? words [0]: NULL);
+        code = help? EXIT_OK: EXIT_USAGE;
+        goto done;
+    }
+    if (!command) {
+        fprintf (stderr, "vedette: %s needs a command:\n", words [0]);
+        s_usage (stderr, words [0]);
+        code = EXIT_USAGE;
+        goto done;
+    }
+    if (json && csv) {
+        fprintf (stderr, "vedette: --json and --csv do not go together\n");
+        code = EXIT_USAGE;
+        goto done;
+    }
+    //  positional arguments, by their keys
+    char keys [64] = "";
+    if (command->positional_key)
+        snprintf (keys, sizeof keys, "%s", command->positional_key);
+    char *saveptr = NULL;
+    size_t expected = 0;
+    for (char *key = strtok_r (keys, " ", &saveptr); key; key = strtok_r (NULL, " ", &saveptr)) {
+        const char *value = (const char *) zlist_pop (positional);
+        expected++;
+        if (!value) {
+            fprintf (stderr, "vedette: %s %s: missing %s\n", command->noun,
+                     command->verb? command->verb: "", command->positional);
+            code = EXIT_USAGE;
+            goto done;
+        }
+        json_object_set_new (args, key, json_string (value));
+    }
+    if (zlist_size (positional)) {
+        fprintf (stderr, "vedette: %s %s: unexpected argument '%s'\n", command->noun,
+                 command->verb? command->verb: "", (const char *) zlist_first (positional));
+        code = EXIT_USAGE;
+        goto done;
+    }
+    code = command->run? command->run (command, args, json, csv)
+                       : s_run_generic (command, args, json, csv);
+done:
+    zlist_destroy (&positional);
+    json_decref (args);
+    return code;
+}

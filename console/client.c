@@ -1,0 +1,169 @@
+/*  console/client.c: the API client. A DEALER to meshd's API endpoint; one
+    request, one reply, a deadline. The session (endpoint, user, token) is
+    kept in $XDG_CONFIG_HOME/vedette/session.json, mode 0600.             */
+#include "console.h"
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CLIENT_TIMEOUT_MS   10000
+#define DEFAULT_ENDPOINT    "ipc://" LOCALSTATEDIR "/lib/vedette/api.sock"
+
+struct _client_t {
+    char *endpoint;
+    char *token;
+    zsock_t *dealer;
+    int64_t next_id;
+};
+
+static char *
+s_session_path (bool make_dir)
+{
+    const char *base = getenv ("XDG_CONFIG_HOME");
+    char *dir = base && *base? zsys_sprintf ("%s/vedette", base)
+                             : zsys_sprintf ("%s/.config/vedette", getenv ("HOME")? getenv ("HOME"): "/tmp");
+    if (make_dir)
+        vd_mkdir_p (dir, 0700);
+    char *path = zsys_sprintf ("%s/session.json", dir);
+    free (dir);
+    return path;
+}
+
+client_t *
+client_new (const char *endpoint)
+{
+    client_t *self = (client_t *) zmalloc (sizeof (client_t));
+    char *path = s_session_path (false);
+    json_t *session = json_load_file (path, 0, NULL);
+    free (path);
+    const char *saved = json_string_value (json_object_get (session, "endpoint"));
+    const char *env = getenv ("VEDETTE_ENDPOINT");
+    self->endpoint = strdup (endpoint? endpoint: env && *env? env: saved? saved: DEFAULT_ENDPOINT);
+    const char *token = getenv ("VEDETTE_TOKEN");
+    if (!token || !*token) {
+        //  a saved token is only good for the endpoint it was issued by
+        token = json_string_value (json_object_get (session, "token"));
+        if (saved && !streq (saved, self->endpoint))
+            token = NULL;
+    }
+    self->token = token? strdup (token): NULL;
+    json_decref (session);
+    return self;
+}
+
+void
+client_destroy (client_t **self_p)
+{
+    if (self_p && *self_p) {
+        client_t *self = *self_p;
+        zsock_destroy (&self->dealer);
+        if (self->token)
+            sodium_memzero (self->token, strlen (self->token));
+        free (self->token);
+        free (self->endpoint);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+const char *client_endpoint (client_t *self) { return self->endpoint; }
+
+json_t *
+client_call (client_t *self, const char *op, json_t *args, int *code)
+{
+    *code = EXIT_OK;
+    if (strncmp (self->endpoint, "ipc://", 6) == 0 && !zsys_file_exists (self->endpoint + 6)) {
+        fprintf (stderr, "vedette: meshd is not running at %s (set VEDETTE_ENDPOINT)\n", self->endpoint);
+        json_decref (args);
+        *code = EXIT_UNREACHABLE;
+        return NULL;
+    }
+    if (strncmp (self->endpoint, "tcp://", 6) == 0) {
+        fprintf (stderr, "vedette: tcp endpoints need a client key (vedette apikey); use the ipc endpoint\n");
+        json_decref (args);
+        *code = EXIT_USAGE;
+        return NULL;
+    }
+    if (!self->dealer) {
+        self->dealer = zsock_new (ZMQ_DEALER);
+        zsock_set_linger (self->dealer, 0);
+        zsock_set_sndtimeo (self->dealer, CLIENT_TIMEOUT_MS);
+        if (zsock_connect (self->dealer, "%s", self->endpoint)) {
+            fprintf (stderr, "vedette: %s: not a valid endpoint\n", self->endpoint);
+            json_decref (args);
+            *code = EXIT_USAGE;
+            return NULL;
+        }
+    }
+    json_t *request = json_pack ("{s:s, s:I, s:o}", "op", op, "id", (json_int_t) ++self->next_id,
+                                 "args", args? args: json_object ());
+    if (self->token)
+        json_object_set_new (request, "token", json_string (self->token));
+    char *text = json_dumps (request, JSON_COMPACT);
+    json_decref (request);
+    int rc = zstr_send (self->dealer, text);
+    sodium_memzero (text, strlen (text));
+    free (text);
+    zpoller_t *poller = zpoller_new (self->dealer, NULL);
+    bool ready = rc == 0 && zpoller_wait (poller, CLIENT_TIMEOUT_MS) != NULL;
+    zpoller_destroy (&poller);
+    if (!ready) {
+        fprintf (stderr, "vedette: no answer from meshd at %s within %d s\n", self->endpoint,
+                 CLIENT_TIMEOUT_MS / 1000);
+        *code = EXIT_UNREACHABLE;
+        return NULL;
+    }
+    char *answer = zstr_recv (self->dealer);
+    json_error_t error;
+    json_t *reply = answer? json_loads (answer, 0, &error): NULL;
+    free (answer);
+    if (!json_is_object (reply)) {
+        fprintf (stderr, "vedette: meshd sent something that is not a reply\n");
+        json_decref (reply);
+        *code = EXIT_FAILED;
+        return NULL;
+    }
+    json_t *result = json_object_get (reply, "result");
+    if (result) {
+        json_incref (result);
+        json_decref (reply);
+        return result;
+    }
+    json_t *fault = json_object_get (reply, "error");
+    const char *fault_code = json_string_value (json_object_get (fault, "code"));
+    const char *message = json_string_value (json_object_get (fault, "message"));
+    fprintf (stderr, "vedette: %s: %s\n", op, message? message: "failed");
+    if (fault_code && (streq (fault_code, "unauthorized") || streq (fault_code, "forbidden")))
+        *code = EXIT_DENIED;
+    else
+    if (fault_code && (streq (fault_code, "invalid") || streq (fault_code, "bad_request")))
+        *code = EXIT_USAGE;
+    else
+        *code = EXIT_FAILED;
+    json_decref (reply);
+    return NULL;
+}
+
+int
+client_save_session (client_t *self, const char *user, const char *token, int64_t expires_us)
+{
+    char *path = s_session_path (true);
+    json_t *session = json_pack ("{s:s, s:s, s:s, s:I}", "endpoint", self->endpoint, "user", user,
+                                 "token", token, "expires_us", (json_int_t) expires_us);
+    char *text = json_dumps (session, JSON_INDENT (2));
+    json_decref (session);
+    int rc = vd_file_write_atomic (path, text, strlen (text), 0600);
+    sodium_memzero (text, strlen (text));
+    free (text);
+    if (rc)
+        fprintf (stderr, "vedette: %s: cannot save the session\n", path);
+    free (path);
+    return rc;
+}
+
+void
+client_forget_session (void)
+{
+    char *path = s_session_path (false);
+    unlink (path);
+    free (path);
+}

@@ -1,0 +1,77 @@
+/*  vedette: the CLI (and, later, the full-screen console). One table
+    (commands.c) declares every command: its words, arguments, options,
+    help, and the API operation it calls; usage, --help, the man page test
+    and shell completion come from it.                                      */
+#ifndef CONSOLE_H_INCLUDED
+#define CONSOLE_H_INCLUDED
+
+#include "vedette.h"
+
+//  Exit codes, documented in vedette(1)
+#define EXIT_OK             0
+#define EXIT_FAILED         1
+#define EXIT_USAGE          2
+#define EXIT_DENIED         3
+#define EXIT_UNREACHABLE    4
+
+//  -- the API client ------------------------------------------------------------
+typedef struct _client_t client_t;
+
+//  A client for endpoint (NULL: from --endpoint, $VEDETTE_ENDPOINT, the
+//  saved session, or the default), with the saved session's token.
+client_t *client_new (const char *endpoint);
+void client_destroy (client_t **self_p);
+//  Calls op with args (taken). Returns the result (caller owns) or NULL
+//  with *code set to an exit code and a message printed on stderr.
+json_t *client_call (client_t *self, const char *op, json_t *args, int *code);
+//  Saves a session (endpoint, user, token) for later commands.
+int client_save_session (client_t *self, const char *user, const char *token, int64_t expires_us);
+//  Forgets the saved session.
+void client_forget_session (void);
+//  The endpoint in use.
+const char *client_endpoint (client_t *self);
+
+//  -- tables for people ----------------------------------------------------------
+typedef enum {
+    COL_TEXT, COL_INT, COL_MS, COL_PERCENT, COL_AGE, COL_STATUS, COL_TIME
+} column_kind_t;
+
+typedef struct {
+    const char *key;            //  field of the API object
+    const char *header;         //  column title
+    column_kind_t kind;         //  how the value is shown
+} column_t;
+
+//  Prints a list of objects as an aligned table that fits the terminal
+//  (colour on a tty only), or as CSV.
+void table_print (json_t *list, const column_t *columns, bool csv);
+//  Formats a time in µs since the epoch as "12s ago" / ISO 8601.
+char *table_age (int64_t us, char *buf, size_t size);
+
+//  -- commands --------------------------------------------------------------------
+typedef struct {
+    const char *name;           //  --name
+    const char *value;          //  placeholder ("NAME"), NULL for a flag
+    const char *help;
+} option_t;
+
+typedef struct _command_t command_t;
+typedef int (command_fn) (const command_t *command, json_t *args, bool json, bool csv);
+
+struct _command_t {
+    const char *noun;           //  "device"
+    const char *verb;           //  "list"; NULL for one-word commands
+    const char *op;             //  API operation, NULL if local
+    const char *positional;     //  positional arguments ("DEVICE METRIC"), NULL if none
+    const char *positional_key; //  their JSON keys, in order ("device metric")
+    const option_t *options;    //  allowed options, NULL-terminated
+    const column_t *columns;    //  for lists
+    command_fn *run;            //  NULL: call op and print the result
+    const char *help;           //  one line
+};
+
+extern const command_t commands [];
+//  Runs the CLI; returns the exit code.
+int cli_main (int argc, char *argv []);
+
+#endif

@@ -1,0 +1,192 @@
+/*  console/table.c: aligned tables for people, CSV for spreadsheets. Columns
+    fit the terminal (the widest is cut with "…" first); colour only when
+    stdout is a terminal and NO_COLOR is unset.                            */
+#include "console.h"
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+char *
+table_age (int64_t us, char *buf, size_t size)
+{
+    int64_t ms = (vd_now_us () - us) / 1000;
+    char span [32];
+    if (ms >= 0) {
+        vd_duration_format (ms, span, sizeof span);
+        snprintf (buf, size, "%s ago", span);
+    }
+    else {
+        vd_duration_format (-ms, span, sizeof span);
+        snprintf (buf, size, "in %s", span);
+    }
+    return buf;
+}
+
+static char *
+s_cell (json_t *object, const column_t *column)
+{
+    json_t *value = json_object_get (object, column->key);
+    char buf [128];
+    if (!value || json_is_null (value))
+        return strdup (column->kind == COL_TEXT? "": "-");
+    switch (column->kind) {
+        case COL_INT:
+            snprintf (buf, sizeof buf, "%lld", (long long) json_integer_value (value));
+            break;
+        case COL_MS:
+            snprintf (buf, sizeof buf, "%.3f", json_number_value (value));
+            break;
+        case COL_PERCENT:
+            snprintf (buf, sizeof buf, "%.0f%%", json_number_value (value));
+            break;
+        case COL_AGE:
+            table_age (json_integer_value (value), buf, sizeof buf);
+            break;
+        case COL_TIME: {
+            time_t seconds = (time_t) (json_integer_value (value) / 1000000);
+            struct tm tm;
+            gmtime_r (&seconds, &tm);
+            int64_t ms = json_integer_value (value) / 1000 % 1000;
+            size_t used = strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+            snprintf (buf + used, sizeof buf - used, ".%03dZ", (int) ms);
+            break;
+        }
+        default:
+            if (json_is_string (value))
+                return strdup (json_string_value (value));
+            if (json_is_boolean (value))
+                return strdup (json_is_true (value)? "yes": "no");
+            if (json_is_integer (value))
+                snprintf (buf, sizeof buf, "%lld", (long long) json_integer_value (value));
+            else
+            if (json_is_real (value))
+                snprintf (buf, sizeof buf, "%g", json_real_value (value));
+            else
+                snprintf (buf, sizeof buf, "?");
+    }
+    return strdup (buf);
+}
+
+//  Display width of UTF-8 text: count of code points (good enough here)
+static int
+s_width (const char *text)
+{
+    int width = 0;
+    for (; *text; text++)
+        if (((unsigned char) *text & 0xC0) != 0x80)
+            width++;
+    return width;
+}
+
+static const char *
+s_colour (const char *status)
+{
+    if (streq (status, "up") || streq (status, "connected") || streq (status, "active"))
+        return "\033[32m";
+    if (streq (status, "down") || streq (status, "lost") || streq (status, "revoked"))
+        return "\033[31m";
+    if (streq (status, "late") || streq (status, "stale") || streq (status, "enrolling"))
+        return "\033[33m";
+    return NULL;
+}
+
+static void
+s_csv_field (const char *text)
+{
+    if (strpbrk (text, ",\"\n")) {
+        putchar ('"');
+        for (const char *c = text; *c; c++) {
+            if (*c == '"')
+                putchar ('"');
+            putchar (*c);
+        }
+        putchar ('"');
+    }
+    else
+        fputs (text, stdout);
+}
+
+void
+table_print (json_t *list, const column_t *columns, bool csv)
+{
+    int ncols = 0;
+    while (columns [ncols].key)
+        ncols++;
+    size_t nrows = json_array_size (list);
+    char **cells = calloc ((nrows + 1) * (size_t) ncols, sizeof (char *));
+    int *widths = calloc ((size_t) ncols, sizeof (int));
+    for (int c = 0; c < ncols; c++) {
+        cells [c] = strdup (columns [c].header);
+        widths [c] = s_width (cells [c]);
+    }
+    for (size_t r = 0; r < nrows; r++)
+        for (int c = 0; c < ncols; c++) {
+            char *cell = s_cell (json_array_get (list, r), &columns [c]);
+            cells [(r + 1) * (size_t) ncols + (size_t) c] = cell;
+            if (s_width (cell) > widths [c])
+                widths [c] = s_width (cell);
+        }
+    if (csv) {
+        for (size_t r = 0; r <= nrows; r++) {
+            for (int c = 0; c < ncols; c++) {
+                if (c)
+                    putchar (',');
+                s_csv_field (r == 0? columns [c].key: cells [r * (size_t) ncols + (size_t) c]);
+            }
+            putchar ('\n');
+        }
+    }
+    else {
+        bool tty = isatty (STDOUT_FILENO);
+        bool colour = tty && !getenv ("NO_COLOR");
+        int limit = 0;
+        struct winsize size;
+        if (tty && ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20)
+            limit = size.ws_col;
+        //  shrink the widest column until the table fits
+        while (limit) {
+            int total = 0, widest = 0;
+            for (int c = 0; c < ncols; c++) {
+                total += widths [c] + (c? 2: 0);
+                if (widths [c] > widths [widest])
+                    widest = c;
+            }
+            if (total <= limit || widths [widest] <= 6)
+                break;
+            widths [widest]--;
+        }
+        for (size_t r = 0; r <= nrows; r++) {
+            for (int c = 0; c < ncols; c++) {
+                const char *cell = cells [r * (size_t) ncols + (size_t) c];
+                int width = s_width (cell);
+                const char *tint = r && colour && columns [c].kind == COL_STATUS? s_colour (cell): NULL;
+                if (r == 0 && colour)
+                    fputs ("\033[1m", stdout);
+                if (tint)
+                    fputs (tint, stdout);
+                if (width > widths [c]) {
+                    //  cut, counting code points, and mark it
+                    int shown = 0;
+                    const char *p = cell;
+                    for (; *p && shown < widths [c] - 1; p++)
+                        if (((unsigned char) p [1] & 0xC0) != 0x80)
+                            shown++;
+                    fwrite (cell, 1, (size_t) (p - cell), stdout);
+                    fputs ("…", stdout);
+                    width = widths [c];
+                }
+                else
+                    fputs (cell, stdout);
+                if (tint || (r == 0 && colour))
+                    fputs ("\033[0m", stdout);
+                if (c < ncols - 1)
+                    printf ("%*s", widths [c] - width + 2, "");
+            }
+            putchar ('\n');
+        }
+    }
+    for (size_t i = 0; i < (nrows + 1) * (size_t) ncols; i++)
+        free (cells [i]);
+    free (cells);
+    free (widths);
+}

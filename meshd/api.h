@@ -1,0 +1,84 @@
+/*  meshd/api.h: the API actor's operations table and what each operation
+    gets. Operation names are noun.verb, the same words as the CLI.          */
+#ifndef MESHD_API_H_INCLUDED
+#define MESHD_API_H_INCLUDED
+
+#include "meshd.h"
+
+typedef struct _api_t api_t;
+
+//  One request being served.
+typedef struct {
+    const char *op;             //  noun.verb
+    json_t *args;               //  always an object
+    int64_t user_id;            //  0 before login
+    char user [64];             //  who is asking
+    char role [16];             //  admin, operator, viewer
+    char origin [80];           //  "ipc", or "tcp:" and the key's user
+    unsigned char session [32]; //  hash of the session token in use
+    json_t *error;              //  set by api_fail
+} api_call_t;
+
+typedef json_t *(api_handler_fn) (api_t *api, api_call_t *call);
+
+//  One operation.
+typedef struct {
+    const char *op;             //  noun.verb
+    const char *role;           //  least role allowed; NULL: no login needed
+    api_handler_fn *handler;    //  returns the result, or NULL after api_fail
+    const char *help;           //  one line, for vedette-api(7)
+} api_op_t;
+
+//  Records an error for the reply; returns NULL so handlers can return it.
+json_t *api_fail (api_call_t *call, const char *code, const char *format, ...);
+//  The read-write database connection of the API actor.
+sqlite3 *api_db (api_t *api);
+//  meshd's context.
+meshd_t *api_meshd (api_t *api);
+//  A string argument; NULL and an error naming it when required and absent
+//  or not a string.
+const char *api_str (api_call_t *call, const char *name, bool required);
+//  A duration argument given as "10s" or as integer milliseconds; def when
+//  absent; -1 and an error when malformed.
+int64_t api_duration (api_call_t *call, const char *name, int64_t def);
+//  A time argument (ISO 8601, relative, or integer µs); def when absent.
+int64_t api_time (api_call_t *call, const char *name, int64_t def, bool *ok);
+//  Appends to the audit table: who, when, what, from where.
+void api_audit (api_t *api, api_call_t *call, json_t *detail);
+//  Tells the mesh actor something (CONFIG, REVOKE) about a probe.
+void api_tell_mesh (api_t *api, const char *command, int64_t probe_id);
+//  Looks up an id by name in a table (site, probe, device); 0 if none.
+int64_t api_id (api_t *api, const char *table, const char *name);
+//  Maps a failed write to an error: conflict for a constraint, else internal.
+json_t *api_fail_db (api_t *api, api_call_t *call, const char *what);
+
+//  True for a name of 1 to 63 letters, digits, "-", "_" or ".".
+bool api_name_valid (const char *name);
+//  How long a new session lasts, in ms.
+int64_t api_session_lifetime (api_t *api);
+
+//  Operations, by module.
+json_t *op_login (api_t *api, api_call_t *call);
+json_t *op_logout (api_t *api, api_call_t *call);
+json_t *op_whoami (api_t *api, api_call_t *call);
+json_t *op_site_add (api_t *api, api_call_t *call);
+json_t *op_site_list (api_t *api, api_call_t *call);
+json_t *op_probe_enroll (api_t *api, api_call_t *call);
+json_t *op_probe_list (api_t *api, api_call_t *call);
+json_t *op_probe_revoke (api_t *api, api_call_t *call);
+json_t *op_device_add (api_t *api, api_call_t *call);
+json_t *op_device_list (api_t *api, api_call_t *call);
+json_t *op_device_remove (api_t *api, api_call_t *call);
+json_t *op_series_show (api_t *api, api_call_t *call);
+
+extern const api_op_t api_ops [];
+
+//  Runs one request (a JSON text) and returns the reply text (caller frees).
+//  origin names the connection. Exposed for the fuzz target.
+char *api_request (api_t *api, const char *data, size_t size, const char *origin,
+                   const char *key_user);
+//  Makes an API context on the database of meshd (for the actor and fuzzing).
+api_t *api_new (meshd_t *meshd);
+void api_destroy (api_t **self_p);
+
+#endif

@@ -1,0 +1,255 @@
+/*  vedette-meshd: the coordinator. main() only: options, config, actors in
+    order (auth before any CURVE socket binds), wait, tear down in reverse. */
+#include "meshd.h"
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t s_stop = 0;
+static volatile sig_atomic_t s_reload = 0;
+
+static void s_on_stop (int sig) { (void) sig; s_stop = 1; }
+static void s_on_hup (int sig) { (void) sig; s_reload = 1; }
+
+static void
+s_usage (FILE *out)
+{
+    fprintf (out,
+        "usage: vedette-meshd [-fv] [-c FILE] -d DIR\n"
+        "       vedette-meshd init -d DIR [--admin-password-stdin] [--force]\n"
+        "\n"
+        "The vedette coordinator: probes join its encrypted mesh, it keeps the state\n"
+        "in SQLite and serves the API, the CLI and the console.\n"
+        "\n"
+        "  -d, --dir DIR              state directory (keys, database, api.sock)\n"
+        "  -c, --config FILE          configuration (default: DIR/meshd.cfg)\n"
+        "  -f, --foreground           stay in the foreground, log to stderr\n"
+        "  -v, --verbose              log more\n"
+        "      --admin-password-stdin (init) read the admin password from stdin\n"
+        "      --force                (init) start over with a new database\n"
+        "  -h, --help                 this help\n"
+        "  -V, --version              print the version\n"
+        "\n"
+        "See vedette-meshd(8) and vedette.conf(5).\n");
+}
+
+static int
+s_pidfile (const char *path)
+{
+    int fd = open (path, O_RDWR | O_CREAT, 0644);
+    if (fd < 0)
+        return -1;
+    if (flock (fd, LOCK_EX | LOCK_NB)) {
+        close (fd);
+        return -2;
+    }
+    char text [32];
+    int size = snprintf (text, sizeof text, "%d\n", (int) getpid ());
+    if (ftruncate (fd, 0) || write (fd, text, (size_t) size) != size) {
+        close (fd);
+        return -1;
+    }
+    return fd;                  //  held open: the lock lasts as long as we run
+}
+
+static int
+s_daemonize (void)
+{
+    pid_t pid = fork ();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit (0);
+    if (setsid () < 0)
+        return -1;
+    pid = fork ();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit (0);
+    int null = open ("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2 (null, 0);
+        dup2 (null, 1);
+        dup2 (null, 2);
+        if (null > 2)
+            close (null);
+    }
+    return 0;
+}
+
+//  Starts the actors that hold sockets with settings from the config
+static int
+s_start_front (meshd_t *meshd, zactor_t **mesh, zactor_t **api)
+{
+    *mesh = zactor_new (mesh_actor, meshd);
+    if (vd_actor_status (*mesh) != 0)
+        return -1;
+    *api = zactor_new (api_actor, meshd);
+    if (vd_actor_status (*api) != 0)
+        return -1;
+    return 0;
+}
+
+int
+main (int argc, char *argv [])
+{
+    const char *dir = NULL, *config_file = NULL;
+    bool foreground = false, verbose = false, password_stdin = false, force = false;
+    bool init = argc > 1 && streq (argv [1], "init");
+    static struct option options [] = {
+        { "dir", required_argument, 0, 'd' },
+        { "config", required_argument, 0, 'c' },
+        { "foreground", no_argument, 0, 'f' },
+        { "verbose", no_argument, 0, 'v' },
+        { "help", no_argument, 0, 'h' },
+        { "version", no_argument, 0, 'V' },
+        { "admin-password-stdin", no_argument, 0, 'P' },
+        { "force", no_argument, 0, 'F' },
+        { 0, 0, 0, 0 }
+    };
+    int opt;
+    while ((opt = getopt_long (argc - init, argv + init, "d:c:fvhV", options, NULL)) != -1) {
+        switch (opt) {
+            case 'd': dir = optarg; break;
+            case 'c': config_file = optarg; break;
+            case 'f': foreground = true; break;
+            case 'v': verbose = true; break;
+            case 'P': password_stdin = true; break;
+            case 'F': force = true; break;
+            case 'h': s_usage (stdout); return 0;
+            case 'V': printf ("vedette-meshd %s\n", VD_VERSION); return 0;
+            default: s_usage (stderr); return 2;
+        }
+    }
+    if (optind + init < argc) {
+        fprintf (stderr, "vedette-meshd: unexpected argument '%s'\n", argv [optind + init]);
+        return 2;
+    }
+    if (!dir) {
+        fprintf (stderr, "vedette-meshd: -d DIR is required\n");
+        s_usage (stderr);
+        return 2;
+    }
+    if ((password_stdin || force) && !init) {
+        fprintf (stderr, "vedette-meshd: --admin-password-stdin and --force go with init\n");
+        return 2;
+    }
+    if (sodium_init () < 0) {
+        fprintf (stderr, "vedette-meshd: libsodium cannot start\n");
+        return 1;
+    }
+    if (init) {
+        vd_log_init ("vedette-meshd", true, verbose);
+        char *password = NULL;
+        if (password_stdin && !(password = vd_secret_read (stdin))) {
+            fprintf (stderr, "vedette-meshd: no password on stdin\n");
+            return 2;
+        }
+        int rc = meshd_init (dir, password, force);
+        vd_secret_free (&password);
+        return rc? 1: 0;
+    }
+
+    meshd_t meshd = { .dir = dir };
+    char *default_config = zsys_sprintf ("%s/meshd.cfg", dir);
+    char *error = NULL;
+    meshd.config = vd_config_load (config_file? config_file: default_config, meshd_config_keys,
+                                   !config_file, &error);
+    if (!meshd.config) {
+        fprintf (stderr, "vedette-meshd: %s\n", error);
+        return 1;
+    }
+    meshd.db_path = zsys_sprintf ("%s/meshd.db", dir);
+    char *cert_path = zsys_sprintf ("%s/meshd.cert", dir);
+    meshd.cert = zcert_load (cert_path);
+    if (!meshd.cert || !zsys_file_exists (meshd.db_path)) {
+        fprintf (stderr, "vedette-meshd: %s: no keys or database (run vedette-meshd init -d %s)\n",
+                 dir, dir);
+        return 1;
+    }
+    //  the schema is brought up to date once, before any actor opens it
+    sqlite3 *db = vd_db_open (meshd.db_path, false);
+    if (!db || vd_db_migrate (db, vd_migrations)) {
+        fprintf (stderr, "vedette-meshd: %s: cannot open or migrate the database\n", meshd.db_path);
+        return 1;
+    }
+    vd_db_close (&db);
+    const char *pidfile = vd_config_str (meshd.config, "server/pidfile");
+    char *pid_path = *pidfile? strdup (pidfile): zsys_sprintf ("%s/meshd.pid", dir);
+    if (!foreground && s_daemonize ()) {
+        fprintf (stderr, "vedette-meshd: cannot daemonize\n");
+        return 1;
+    }
+    vd_log_init ("vedette-meshd", foreground, verbose);
+    int pid_fd = s_pidfile (pid_path);
+    if (pid_fd == -2) {
+        zsys_error ("meshd: %s: another vedette-meshd runs on this directory", pid_path);
+        return 1;
+    }
+    if (pid_fd < 0)
+        zsys_warning ("meshd: %s: cannot write the pid file", pid_path);
+    signal (SIGPIPE, SIG_IGN);
+    struct sigaction action = { .sa_handler = s_on_stop };
+    sigaction (SIGTERM, &action, NULL);
+    sigaction (SIGINT, &action, NULL);
+    action.sa_handler = s_on_hup;
+    sigaction (SIGHUP, &action, NULL);
+
+    int rc = 1;
+    zactor_t *auth = zactor_new (auth_actor, &meshd);
+    zactor_t *store = NULL, *mesh = NULL, *api = NULL;
+    if (vd_actor_status (auth) != 0)
+        goto done;
+    store = zactor_new (store_actor, &meshd);
+    if (vd_actor_status (store) != 0)
+        goto done;
+    if (s_start_front (&meshd, &mesh, &api))
+        goto done;
+    zsys_notice ("meshd: vedette-meshd %s running on %s", VD_VERSION, dir);
+    rc = 0;
+    while (!s_stop) {
+        usleep (100 * 1000);
+        if (s_reload) {
+            s_reload = 0;
+            vd_config_t *fresh = vd_config_load (config_file? config_file: default_config,
+                                                 meshd_config_keys, !config_file, &error);
+            if (!fresh) {
+                zsys_error ("meshd: reload refused, keeping the running configuration: %s", error);
+                zstr_free (&error);
+                continue;
+            }
+            //  probes reconnect and resend from their spools: nothing is lost
+            zactor_destroy (&api);
+            zactor_destroy (&mesh);
+            vd_config_destroy (&meshd.config);
+            meshd.config = fresh;
+            if (s_start_front (&meshd, &mesh, &api)) {
+                zsys_error ("meshd: cannot restart with the new configuration");
+                rc = 1;
+                break;
+            }
+            zsys_notice ("meshd: configuration reloaded");
+        }
+    }
+    zsys_notice ("meshd: stopping");
+done:
+    zactor_destroy (&api);
+    zactor_destroy (&mesh);
+    zactor_destroy (&store);
+    zactor_destroy (&auth);
+    if (pid_fd >= 0) {
+        unlink (pid_path);
+        close (pid_fd);
+    }
+    zcert_destroy (&meshd.cert);
+    vd_config_destroy (&meshd.config);
+    free (meshd.db_path);
+    free (cert_path);
+    free (default_config);
+    free (pid_path);
+    zstr_free (&error);
+    return rc;
+}

@@ -1,0 +1,63 @@
+/*  meshd: the coordinator. One process of CZMQ actors:
+
+    auth    ZAP handler: which CURVE keys may connect, per ZAP domain
+    mesh    ROUTER for probes: sessions, heartbeats, credit, link states
+    store   the only writer of samples: group commit, ACK after commit,
+            exactly-once by sequence number, compaction into chunks
+    api     ROUTER for JSON requests (ipc and CURVE tcp)
+
+    Actors talk over these inproc endpoints, never through shared memory.   */
+#ifndef MESHD_H_INCLUDED
+#define MESHD_H_INCLUDED
+
+#include "vedette.h"
+
+#define MESHD_STORE_IN      "inproc://meshd-store"     //  PULL in store
+#define MESHD_MESH_CTL      "inproc://meshd-mesh"      //  PULL in mesh
+#define MESHD_ZAP_DOMAIN_MESH "vedette-mesh"
+#define MESHD_ZAP_DOMAIN_API  "vedette-api"
+
+//  Everything an actor needs at start; owned by main, read-only after.
+typedef struct {
+    const char *dir;            //  state directory
+    vd_config_t *config;        //  meshd.cfg, checked against meshd_config_keys
+    char *db_path;              //  DIR/meshd.db
+    zcert_t *cert;              //  meshd's CURVE keypair
+} meshd_t;
+
+//  Configuration keys of meshd.cfg (meshd/config.c).
+extern const vd_config_key_t meshd_config_keys [];
+
+//  `vedette-meshd init`: makes the state directory, keys, master key,
+//  database and admin user. password may be NULL (generated and printed).
+int meshd_init (const char *dir, const char *password, bool force);
+//  Hashes a password with argon2id into out (crypto_pwhash_STRBYTES).
+int meshd_password_hash (const char *password, char *out);
+
+//  Actors; each takes a meshd_t * as args.
+void auth_actor (zsock_t *pipe, void *args);
+void mesh_actor (zsock_t *pipe, void *args);
+void store_actor (zsock_t *pipe, void *args);
+void api_actor (zsock_t *pipe, void *args);
+
+//  Applies server-side CURVE and the ZAP domain to a socket about to bind.
+void meshd_curve_server (zsock_t *sock, meshd_t *meshd, const char *domain);
+//  Resolves the API ipc endpoint (default DIR/api.sock).
+char *meshd_api_endpoint (meshd_t *meshd);
+
+//  Compaction: moves up to max_batches of the sample tail into chunks in the
+//  caller's transaction. Returns batches moved, or -1.
+int compact_run (sqlite3 *db, int max_batches, uint64_t *foreign);
+
+//  One series read: samples between since and until (µs), ascending.
+typedef struct {
+    int64_t ts_us;
+    double value;
+    uint32_t flags;
+} series_point_t;
+//  Reads a series from chunks and the uncompacted tail. Returns the number of
+//  points (*points is the caller's to free), or -1.
+int series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until,
+                 series_point_t **points);
+
+#endif

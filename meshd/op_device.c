@@ -1,0 +1,196 @@
+/*  meshd/op_device.c: devices. A device added here gets an ICMP check and
+    its three series (icmp.rtt in ms, icmp.loss in %, icmp.jitter in ms),
+    measured by a probe of its site, to which meshd pushes the new config.  */
+#include "api.h"
+
+#define ICMP_DEFAULT_INTERVAL   10000
+#define ICMP_MIN_INTERVAL       100
+
+static const struct {
+    const char *metric;
+    const char *unit;
+} s_icmp_series [] = {
+    { "icmp.rtt", "ms" }, { "icmp.loss", "%" }, { "icmp.jitter", "ms" }, { NULL, NULL }
+};
+
+static int
+s_exec_bound (sqlite3 *db, const char *sql, const char *format, ...)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (db, sql);
+    if (!stmt)
+        return -1;
+    va_list args;
+    va_start (args, format);
+    for (int i = 1; format [i - 1]; i++) {
+        if (format [i - 1] == 'i')
+            sqlite3_bind_int64 (stmt, i, va_arg (args, int64_t));
+        else
+        if (format [i - 1] == 's')
+            sqlite3_bind_text (stmt, i, va_arg (args, const char *), -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null (stmt, i);
+    }
+    va_end (args);
+    int rc = sqlite3_step (stmt);
+    sqlite3_finalize (stmt);
+    return rc == SQLITE_DONE? 0: -1;
+}
+
+//  The probe to measure a device: the one named, or the first active probe
+//  of the site (0 if there is none yet: the device waits for one)
+static int64_t
+s_pick_probe (api_t *api, api_call_t *call, int64_t site_id)
+{
+    const char *name = api_str (call, "probe", false);
+    if (call->error)
+        return -1;
+    if (name) {
+        int64_t id = api_id (api, "probe", name);
+        if (!id)
+            api_fail (call, "not_found", "no probe '%s'", name);
+        return id? id: -1;
+    }
+    char sql [160];
+    snprintf (sql, sizeof sql, "SELECT id FROM probe WHERE site_id = %lld AND state != 'revoked' "
+                               "ORDER BY state = 'active' DESC, id LIMIT 1", (long long) site_id);
+    return vd_db_int (api_db (api), sql, 0);
+}
+
+json_t *
+op_device_add (api_t *api, api_call_t *call)
+{
+    const char *address = api_str (call, "address", true);
+    const char *name = address? api_str (call, "name", true): NULL;
+    const char *site = name? api_str (call, "site", true): NULL;
+    if (!site)
+        return NULL;
+    if (!vd_address_valid (address))
+        return api_fail (call, "invalid", "'%s' is not an IPv4 or IPv6 address", address);
+    if (!api_name_valid (name))
+        return api_fail (call, "invalid", "a device name has 1 to 63 letters, digits, '-', '_' or '.'");
+    int64_t interval = api_duration (call, "interval", ICMP_DEFAULT_INTERVAL);
+    if (interval < 0)
+        return NULL;
+    if (interval < ICMP_MIN_INTERVAL)
+        return api_fail (call, "invalid", "interval must be at least %dms", ICMP_MIN_INTERVAL);
+    int64_t site_id = api_id (api, "site", site);
+    if (!site_id)
+        return api_fail (call, "not_found", "no site '%s'", site);
+    int64_t probe_id = s_pick_probe (api, call, site_id);
+    if (probe_id < 0)
+        return NULL;
+
+    sqlite3 *db = api_db (api);
+    int64_t now = vd_now_us ();
+    if (vd_db_exec (db, "BEGIN IMMEDIATE"))
+        return api_fail (call, "internal", "database busy");
+    int rc = s_exec_bound (db, "INSERT INTO device (name, address, site_id, probe_id, created_us) "
+                               "VALUES (?, ?, ?, ?, ?)", probe_id? "ssiii": "ssini",
+                           name, address, site_id, probe_id, now);
+    int64_t device_id = sqlite3_last_insert_rowid (db);
+    if (rc == 0)
+        rc = s_exec_bound (db, "INSERT INTO device_check (device_id, kind, interval_ms, params, "
+                               "created_us) VALUES (?, 'icmp', ?, '{\"count\":3,\"timeout_ms\":1000}', ?)",
+                           "iii", device_id, interval, now);
+    int64_t check_id = sqlite3_last_insert_rowid (db);
+    for (int i = 0; rc == 0 && s_icmp_series [i].metric; i++)
+        rc = s_exec_bound (db, "INSERT INTO series (device_id, check_id, probe_id, metric, unit) "
+                               "VALUES (?, ?, ?, ?, ?)", probe_id? "iiiss": "iinss",
+                           device_id, check_id, probe_id, s_icmp_series [i].metric,
+                           s_icmp_series [i].unit);
+    if (rc) {
+        json_t *error = api_fail_db (api, call, "device");
+        vd_db_exec (db, "ROLLBACK");
+        return error;
+    }
+    if (vd_db_exec (db, "COMMIT"))
+        return api_fail (call, "internal", "database error");
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+    api_audit (api, call, json_pack ("{s:s, s:s, s:s, s:I}", "device", name, "address", address,
+                                     "site", site, "interval_ms", (json_int_t) interval));
+    json_t *result = json_pack ("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t) device_id,
+        "name", name, "address", address, "site", site, "interval_ms", (json_int_t) interval);
+    if (!probe_id)
+        json_object_set_new (result, "warning",
+                             json_string ("no probe in this site yet: not measured until one joins"));
+    return result;
+}
+
+json_t *
+op_device_list (api_t *api, api_call_t *call)
+{
+    const char *site = api_str (call, "site", false);
+    if (call->error)
+        return NULL;
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT d.id, d.name, d.address, s.name, p.name, c.interval_ms, "
+        "  rtt.last_value, rtt.last_flags, loss.last_value, loss.last_ts_us, jit.last_value, jit.last_flags "
+        "FROM device d JOIN site s ON s.id = d.site_id "
+        "LEFT JOIN probe p ON p.id = d.probe_id "
+        "LEFT JOIN device_check c ON c.device_id = d.id AND c.kind = 'icmp' "
+        "LEFT JOIN series rtt ON rtt.device_id = d.id AND rtt.metric = 'icmp.rtt' "
+        "LEFT JOIN series loss ON loss.device_id = d.id AND loss.metric = 'icmp.loss' "
+        "LEFT JOIN series jit ON jit.device_id = d.id AND jit.metric = 'icmp.jitter' "
+        "WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.name");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    if (site)
+        sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
+    json_t *list = json_array ();
+    int64_t now = vd_now_us ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        json_t *device = json_pack ("{s:I, s:s, s:s, s:s}",
+            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "name", sqlite3_column_text (stmt, 1),
+            "address", sqlite3_column_text (stmt, 2),
+            "site", sqlite3_column_text (stmt, 3));
+        json_object_set_new (device, "probe", sqlite3_column_type (stmt, 4) == SQLITE_NULL
+            ? json_null (): json_string ((const char *) sqlite3_column_text (stmt, 4)));
+        int64_t interval = sqlite3_column_int64 (stmt, 5);
+        json_object_set_new (device, "interval_ms", json_integer (interval));
+        //  status from the latest loss sample; stale after three missed rounds
+        const char *status = "unknown";
+        if (sqlite3_column_type (stmt, 9) != SQLITE_NULL) {
+            int64_t age = now - sqlite3_column_int64 (stmt, 9);
+            double loss = sqlite3_column_double (stmt, 8);
+            json_object_set_new (device, "loss", json_real (loss));
+            json_object_set_new (device, "last_us", json_integer (sqlite3_column_int64 (stmt, 9)));
+            if (age > (3 * interval + 30000) * 1000)
+                status = "stale";
+            else
+                status = loss >= 100? "down": "up";
+        }
+        if (sqlite3_column_type (stmt, 6) != SQLITE_NULL
+        &&  !(sqlite3_column_int64 (stmt, 7) & VD_SAMPLE_LOST))
+            json_object_set_new (device, "rtt", json_real (sqlite3_column_double (stmt, 6)));
+        if (sqlite3_column_type (stmt, 10) != SQLITE_NULL
+        &&  !(sqlite3_column_int64 (stmt, 11) & VD_SAMPLE_LOST))
+            json_object_set_new (device, "jitter", json_real (sqlite3_column_double (stmt, 10)));
+        json_object_set_new (device, "status", json_string (status));
+        json_array_append_new (list, device);
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
+json_t *
+op_device_remove (api_t *api, api_call_t *call)
+{
+    const char *name = api_str (call, "name", true);
+    if (!name)
+        return NULL;
+    char sql [128];
+    int64_t id = api_id (api, "device", name);
+    if (!id)
+        return api_fail (call, "not_found", "no device '%s'", name);
+    snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld", (long long) id);
+    int64_t probe_id = vd_db_int (api_db (api), sql, 0);
+    snprintf (sql, sizeof sql, "DELETE FROM device WHERE id = %lld", (long long) id);
+    if (vd_db_exec (api_db (api), sql))
+        return api_fail_db (api, call, "device");
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+    api_audit (api, call, json_pack ("{s:s}", "device", name));
+    return json_pack ("{s:I, s:s}", "id", (json_int_t) id, "name", name);
+}

@@ -1,0 +1,149 @@
+/*  meshd/op_probe.c: enrollment, listing and revocation of probes.
+
+    probe.enroll makes a CURVE keypair for the new probe and returns it
+    inside a one-time token; only the public key is kept. The probe swaps it
+    for its own keypair on first contact (mesh ROTATE), after which the
+    token's key opens nothing.                                               */
+#include "api.h"
+#include <unistd.h>
+
+static char *
+s_public_endpoint (api_t *api)
+{
+    vd_config_t *config = api_meshd (api)->config;
+    const char *configured = vd_config_str (config, "mesh/public");
+    if (*configured)
+        return strdup (configured);
+    const char *bind = vd_config_str (config, "mesh/endpoint");
+    const char *colon = strrchr (bind, ':');
+    char host [256] = "localhost";
+    gethostname (host, sizeof host - 1);
+    return zsys_sprintf ("tcp://%s:%s", host, colon? colon + 1: "7440");
+}
+
+json_t *
+op_probe_enroll (api_t *api, api_call_t *call)
+{
+    const char *site = api_str (call, "site", true);
+    const char *name = site? api_str (call, "name", true): NULL;
+    if (!name)
+        return NULL;
+    if (!api_name_valid (name))
+        return api_fail (call, "invalid", "a probe name has 1 to 63 letters, digits, '-', '_' or '.'");
+    const char *endpoint = api_str (call, "endpoint", false);
+    if (call->error)
+        return NULL;
+    if (endpoint && strncmp (endpoint, "tcp://", 6))
+        return api_fail (call, "invalid", "endpoint must be tcp://HOST:PORT");
+    int64_t lifetime = api_duration (call, "expires",
+                                     vd_config_int (api_meshd (api)->config, "enroll/lifetime"));
+    if (lifetime < 0)
+        return NULL;
+    int64_t site_id = api_id (api, "site", site);
+    if (!site_id)
+        return api_fail (call, "not_found", "no site '%s' (vedette site add %s)", site, site);
+
+    zcert_t *cert = zcert_new ();
+    vd_token_t token;
+    memset (&token, 0, sizeof token);
+    char *public_endpoint = endpoint? strdup (endpoint): s_public_endpoint (api);
+    snprintf (token.endpoint, sizeof token.endpoint, "%s", public_endpoint);
+    free (public_endpoint);
+    snprintf (token.server_key, sizeof token.server_key, "%s", zcert_public_txt (api_meshd (api)->cert));
+    snprintf (token.public_key, sizeof token.public_key, "%s", zcert_public_txt (cert));
+    snprintf (token.secret_key, sizeof token.secret_key, "%s", zcert_secret_txt (cert));
+    snprintf (token.name, sizeof token.name, "%s", name);
+    snprintf (token.site, sizeof token.site, "%s", site);
+    token.expires_us = vd_now_us () + lifetime * 1000;
+    zcert_destroy (&cert);
+
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "INSERT INTO probe (name, site_id, public_key, state, token_expires_us, created_us) "
+        "VALUES (?, ?, ?, 'enrolling', ?, ?)");
+    int rc = SQLITE_ERROR;
+    if (stmt) {
+        sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, site_id);
+        sqlite3_bind_text (stmt, 3, token.public_key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 4, token.expires_us);
+        sqlite3_bind_int64 (stmt, 5, vd_now_us ());
+        rc = sqlite3_step (stmt);
+    }
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_DONE) {
+        vd_token_wipe (&token);
+        return api_fail_db (api, call, "probe");
+    }
+    int64_t id = sqlite3_last_insert_rowid (api_db (api));
+    char *text = vd_token_encode (&token);
+    vd_token_wipe (&token);
+    api_audit (api, call, json_pack ("{s:s, s:s, s:s}", "probe", name, "site", site,
+                                     "endpoint", token.endpoint));
+    json_t *result = json_pack ("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t) id,
+        "name", name, "site", site, "token", text, "endpoint", token.endpoint,
+        "expires_us", (json_int_t) token.expires_us);
+    sodium_memzero (text, strlen (text));
+    free (text);
+    return result;
+}
+
+json_t *
+op_probe_list (api_t *api, api_call_t *call)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT p.id, p.name, s.name, p.state, p.link, p.last_seen_us, p.backlog, "
+        "  coalesce (p.version, ''), p.last_seq, p.public_key, "
+        "  (SELECT count(*) FROM device d WHERE d.probe_id = p.id) "
+        "FROM probe p JOIN site s ON s.id = p.site_id ORDER BY p.name");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    json_t *list = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        json_t *probe = json_pack ("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I}",
+            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "name", sqlite3_column_text (stmt, 1),
+            "site", sqlite3_column_text (stmt, 2),
+            "state", sqlite3_column_text (stmt, 3),
+            "link", sqlite3_column_text (stmt, 4),
+            "backlog", (json_int_t) sqlite3_column_int64 (stmt, 6),
+            "version", sqlite3_column_text (stmt, 7),
+            "last_seq", (json_int_t) sqlite3_column_int64 (stmt, 8),
+            "devices", (json_int_t) sqlite3_column_int64 (stmt, 10));
+        json_object_set_new (probe, "last_seen_us", sqlite3_column_type (stmt, 5) == SQLITE_NULL
+                             ? json_null (): json_integer (sqlite3_column_int64 (stmt, 5)));
+        json_object_set_new (probe, "public_key", sqlite3_column_type (stmt, 9) == SQLITE_NULL
+                             ? json_null (): json_string ((const char *) sqlite3_column_text (stmt, 9)));
+        json_array_append_new (list, probe);
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
+json_t *
+op_probe_revoke (api_t *api, api_call_t *call)
+{
+    const char *name = api_str (call, "name", true);
+    if (!name)
+        return NULL;
+    int64_t id = api_id (api, "probe", name);
+    if (!id)
+        return api_fail (call, "not_found", "no probe '%s'", name);
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "UPDATE probe SET state = 'revoked', public_key = NULL, token_expires_us = NULL, "
+        "link = 'lost' WHERE id = ? AND state != 'revoked'");
+    int rc = SQLITE_ERROR;
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, id);
+        rc = sqlite3_step (stmt);
+    }
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_DONE)
+        return api_fail_db (api, call, "probe");
+    if (sqlite3_changes (api_db (api)) == 0)
+        return api_fail (call, "conflict", "probe '%s' is already revoked", name);
+    //  the key is gone from the database (ZAP refuses it from now on); the
+    //  mesh actor closes the live session
+    api_tell_mesh (api, "REVOKE", id);
+    api_audit (api, call, json_pack ("{s:s}", "probe", name));
+    return json_pack ("{s:I, s:s, s:s}", "id", (json_int_t) id, "name", name, "state", "revoked");
+}

@@ -1,0 +1,53 @@
+/*  meshd/op_series.c: reading series.  */
+#include "api.h"
+
+#define SERIES_MAX_POINTS   100000
+
+json_t *
+op_series_show (api_t *api, api_call_t *call)
+{
+    const char *device = api_str (call, "device", true);
+    const char *metric = device? api_str (call, "metric", true): NULL;
+    if (!metric)
+        return NULL;
+    bool ok;
+    int64_t now = vd_now_us ();
+    int64_t since = api_time (call, "since", now - 3600LL * 1000000, &ok);
+    int64_t until = ok? api_time (call, "until", now, &ok): 0;
+    if (!ok)
+        return NULL;
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT s.id, s.unit FROM series s JOIN device d ON d.id = s.device_id "
+        "WHERE d.name = ? AND s.metric = ?");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_text (stmt, 1, device, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, metric, -1, SQLITE_STATIC);
+    int64_t series_id = 0;
+    char unit [16] = "";
+    if (sqlite3_step (stmt) == SQLITE_ROW) {
+        series_id = sqlite3_column_int64 (stmt, 0);
+        snprintf (unit, sizeof unit, "%s", sqlite3_column_text (stmt, 1));
+    }
+    sqlite3_finalize (stmt);
+    if (!series_id)
+        return api_fail (call, "not_found", "no series '%s' on device '%s'", metric, device);
+    series_point_t *points = NULL;
+    int count = series_read (api_db (api), series_id, since, until, &points);
+    if (count < 0)
+        return api_fail (call, "internal", "cannot read series %lld", (long long) series_id);
+    json_t *list = json_array ();
+    int first = count > SERIES_MAX_POINTS? count - SERIES_MAX_POINTS: 0;
+    for (int i = first; i < count; i++) {
+        json_t *point = json_pack ("{s:I, s:f}", "ts_us", (json_int_t) points [i].ts_us,
+                                   "value", points [i].value);
+        if (points [i].flags & VD_SAMPLE_LOST)
+            json_object_set_new (point, "lost", json_true ());
+        json_array_append_new (list, point);
+    }
+    free (points);
+    return json_pack ("{s:s, s:s, s:I, s:s, s:I, s:I, s:b, s:o}", "device", device,
+        "metric", metric, "series_id", (json_int_t) series_id, "unit", unit,
+        "since_us", (json_int_t) since, "until_us", (json_int_t) until,
+        "truncated", first > 0, "points", list);
+}

@@ -1,0 +1,89 @@
+/*  meshd/op_session.c: login, logout, whoami. Passwords are checked against
+    argon2id hashes; a session token is 32 random bytes, given to the client
+    once and stored only as its BLAKE2b hash.                                */
+#include "api.h"
+
+json_t *
+op_login (api_t *api, api_call_t *call)
+{
+    const char *user = api_str (call, "user", true);
+    const char *password = user? api_str (call, "password", true): NULL;
+    if (!password)
+        return NULL;
+    sqlite3 *db = api_db (api);
+    sqlite3_stmt *stmt = vd_db_prepare (db, "SELECT id, pw_hash, role FROM user WHERE name = ?");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
+    bool good = false;
+    int64_t user_id = 0;
+    char role [16] = "";
+    if (sqlite3_step (stmt) == SQLITE_ROW) {
+        user_id = sqlite3_column_int64 (stmt, 0);
+        snprintf (role, sizeof role, "%s", sqlite3_column_text (stmt, 2));
+        good = crypto_pwhash_str_verify ((const char *) sqlite3_column_text (stmt, 1),
+                                         password, strlen (password)) == 0;
+    }
+    sqlite3_finalize (stmt);
+    //  wipe the password inside the request as soon as it was checked
+    json_t *value = json_object_get (call->args, "password");
+    sodium_memzero ((char *) json_string_value (value), json_string_length (value));
+    if (!good) {
+        zsys_notice ("api: failed login for '%.64s' from %s", user, call->origin);
+        return api_fail (call, "unauthorized", "wrong user or password");
+    }
+    unsigned char raw [32], hash [32];
+    char token [65];
+    randombytes_buf (raw, sizeof raw);
+    sodium_bin2hex (token, sizeof token, raw, sizeof raw);
+    crypto_generichash (hash, sizeof hash, (const unsigned char *) token, 64, NULL, 0);
+    sodium_memzero (raw, sizeof raw);
+    int64_t now = vd_now_us ();
+    int64_t expires = now + api_session_lifetime (api) * 1000;
+    stmt = vd_db_prepare (db, "INSERT INTO session (token_hash, user_id, created_us, expires_us, origin) "
+                              "VALUES (?, ?, ?, ?, ?)");
+    int rc = SQLITE_ERROR;
+    if (stmt) {
+        sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, user_id);
+        sqlite3_bind_int64 (stmt, 3, now);
+        sqlite3_bind_int64 (stmt, 4, expires);
+        sqlite3_bind_text (stmt, 5, call->origin, -1, SQLITE_STATIC);
+        rc = sqlite3_step (stmt);
+    }
+    sqlite3_finalize (stmt);
+    //  expired sessions are of no use to anyone
+    char sql [96];
+    snprintf (sql, sizeof sql, "DELETE FROM session WHERE expires_us < %lld", (long long) now);
+    vd_db_exec (db, sql);
+    if (rc != SQLITE_DONE) {
+        sodium_memzero (token, sizeof token);
+        return api_fail_db (api, call, "login");
+    }
+    snprintf (call->user, sizeof call->user, "%s", user);
+    api_audit (api, call, json_pack ("{s:s}", "user", user));
+    json_t *result = json_pack ("{s:s, s:s, s:s, s:I}", "token", token, "user", user,
+                                "role", role, "expires_us", (json_int_t) expires);
+    sodium_memzero (token, sizeof token);
+    return result;
+}
+
+json_t *
+op_logout (api_t *api, api_call_t *call)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api), "DELETE FROM session WHERE token_hash = ?");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_blob (stmt, 1, call->session, sizeof call->session, SQLITE_STATIC);
+    int rc = sqlite3_step (stmt);
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_DONE)
+        return api_fail_db (api, call, "logout");
+    return json_pack ("{s:s}", "user", call->user);
+}
+
+json_t *
+op_whoami (api_t *api, api_call_t *call)
+{
+    return json_pack ("{s:s, s:s}", "user", call->user, "role", call->role);
+}

@@ -1,0 +1,386 @@
+/*  meshd/store.c: the store actor, the only writer of samples.
+
+    Messages from the mesh actor arrive on MESHD_STORE_IN:
+        DATA   probe_id seq payload      a sequenced batch of samples
+        LINK   probe_id link last_seen backlog version
+        ROTATE probe_id public_key       an enrolling probe's own key
+    Group commit: every message waiting is taken into one transaction (up to
+    store/batch), then COMMIT (synchronous=FULL: on disk when it returns),
+    and only then are the acknowledgements sent to the mesh actor:
+        ACK     probe_id last_seq resync
+        ROTATED probe_id ok
+    Exactly once: a DATA message is stored only if its sequence number is the
+    probe's last committed one plus one; the last sequence number is written
+    in the same transaction as the samples. A resend of what was committed is
+    dropped and acknowledged again; a gap is refused with resync set, and the
+    probe goes back to what was committed.
+
+    The sample tail is one row per DATA message, appended in arrival order;
+    between bursts the tail is compacted into per-series chunks (compact.c). */
+#include "meshd.h"
+
+typedef struct {
+    int64_t probe_id;
+    int64_t last_seq;           //  what the ACK will say
+    bool resync;                //  a gap was seen: the probe must go back
+    bool touched;               //  last_seq changed in this transaction
+} store_probe_t;
+
+typedef struct {
+    meshd_t *meshd;
+    sqlite3 *db;
+    zsock_t *in;                //  PULL from mesh
+    zsock_t *mesh;              //  PUSH to mesh
+    sqlite3_stmt *insert_batch;
+    sqlite3_stmt *update_seq;
+    sqlite3_stmt *select_seq;
+    sqlite3_stmt *update_link;
+    sqlite3_stmt *rotate;
+    zhashx_t *probes;           //  probe id -> store_probe_t, the committed state
+    zlistx_t *replies;          //  zmsg_t to send once the transaction commits
+    int batch_max;
+    int64_t compact_interval;
+    int64_t next_compact;
+    bool tail_dirty;            //  batches were stored since the last compaction
+    uint64_t messages;          //  DATA messages committed
+    uint64_t samples;           //  samples committed
+    uint64_t transactions;
+    uint64_t duplicates;        //  resends dropped
+    uint64_t gaps;              //  out-of-order messages refused
+    uint64_t foreign;           //  samples for series of another probe, dropped
+    uint64_t failures;          //  transactions that failed
+} store_t;
+
+static int64_t
+s_frame_i64 (zframe_t *frame)
+{
+    int64_t value = 0;
+    if (frame && zframe_size (frame) == 8)
+        memcpy (&value, zframe_data (frame), 8);
+    return value;
+}
+
+static store_probe_t *
+s_probe (store_t *self, int64_t probe_id)
+{
+    char key [24];
+    snprintf (key, sizeof key, "%lld", (long long) probe_id);
+    store_probe_t *probe = (store_probe_t *) zhashx_lookup (self->probes, key);
+    if (!probe) {
+        sqlite3_bind_int64 (self->select_seq, 1, probe_id);
+        if (sqlite3_step (self->select_seq) != SQLITE_ROW) {
+            sqlite3_reset (self->select_seq);
+            return NULL;
+        }
+        probe = (store_probe_t *) zmalloc (sizeof (store_probe_t));
+        probe->probe_id = probe_id;
+        probe->last_seq = sqlite3_column_int64 (self->select_seq, 0);
+        sqlite3_reset (self->select_seq);
+        zhashx_insert (self->probes, key, probe);
+    }
+    return probe;
+}
+
+static int
+s_step (store_t *self, sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step (stmt);
+    sqlite3_reset (stmt);
+    sqlite3_clear_bindings (stmt);
+    if (rc != SQLITE_DONE) {
+        zsys_error ("store: %s", sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+s_data (store_t *self, zmsg_t *msg)
+{
+    zframe_t *id_frame = zmsg_pop (msg);
+    zframe_t *seq_frame = zmsg_pop (msg);
+    zframe_t *payload = zmsg_pop (msg);
+    int64_t probe_id = s_frame_i64 (id_frame);
+    int64_t seq = s_frame_i64 (seq_frame);
+    int rc = 0;
+    store_probe_t *probe = payload? s_probe (self, probe_id): NULL;
+    if (!probe)
+        ;                       //  a probe deleted meanwhile: nothing to ACK
+    else
+    if (seq <= probe->last_seq) {
+        self->duplicates++;
+        probe->touched = true;  //  ACK again so the probe drops it
+    }
+    else
+    if (seq != probe->last_seq + 1) {
+        self->gaps++;
+        probe->resync = true;
+        probe->touched = true;
+    }
+    else {
+        sqlite3_bind_int64 (self->insert_batch, 1, probe_id);
+        sqlite3_bind_int64 (self->insert_batch, 2, seq);
+        sqlite3_bind_int64 (self->insert_batch, 3, vd_now_us ());
+        sqlite3_bind_blob (self->insert_batch, 4, zframe_data (payload),
+                           (int) zframe_size (payload), SQLITE_STATIC);
+        rc = s_step (self, self->insert_batch);
+        if (rc == 0) {
+            probe->last_seq = seq;
+            probe->touched = true;
+            self->messages++;
+            self->samples += zframe_size (payload) / VD_SAMPLE_SIZE;
+            self->tail_dirty = true;
+        }
+    }
+    zframe_destroy (&id_frame);
+    zframe_destroy (&seq_frame);
+    zframe_destroy (&payload);
+    return rc;
+}
+
+static int
+s_link (store_t *self, zmsg_t *msg)
+{
+    zframe_t *id_frame = zmsg_pop (msg);
+    char *link = zmsg_popstr (msg);
+    zframe_t *seen = zmsg_pop (msg);
+    zframe_t *backlog = zmsg_pop (msg);
+    char *version = zmsg_popstr (msg);
+    int rc = 0;
+    if (link && backlog) {
+        sqlite3_bind_text (self->update_link, 1, link, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (self->update_link, 2, s_frame_i64 (seen));
+        sqlite3_bind_int64 (self->update_link, 3, s_frame_i64 (backlog));
+        if (version && *version)
+            sqlite3_bind_text (self->update_link, 4, version, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (self->update_link, 5, s_frame_i64 (id_frame));
+        rc = s_step (self, self->update_link);
+    }
+    zframe_destroy (&id_frame);
+    zframe_destroy (&seen);
+    zframe_destroy (&backlog);
+    free (link);
+    free (version);
+    return rc;
+}
+
+static int
+s_rotate (store_t *self, zmsg_t *msg)
+{
+    zframe_t *id_frame = zmsg_pop (msg);
+    char *key = zmsg_popstr (msg);
+    int64_t probe_id = s_frame_i64 (id_frame);
+    int rc = 0;
+    bool ok = false;
+    if (key && strlen (key) == 40) {
+        sqlite3_bind_text (self->rotate, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (self->rotate, 2, probe_id);
+        rc = s_step (self, self->rotate);
+        ok = rc == 0 && sqlite3_changes (self->db) == 1;
+    }
+    zmsg_t *reply = zmsg_new ();
+    zmsg_addstr (reply, "ROTATED");
+    zmsg_addmem (reply, &probe_id, 8);
+    zmsg_addstr (reply, ok? "1": "0");
+    zlistx_add_end (self->replies, reply);
+    zframe_destroy (&id_frame);
+    zstr_free (&key);
+    return rc;
+}
+
+static int
+s_handle (store_t *self, zmsg_t *msg)
+{
+    char *command = zmsg_popstr (msg);
+    int rc = 0;
+    if (!command)
+        ;
+    else
+    if (streq (command, "DATA"))
+        rc = s_data (self, msg);
+    else
+    if (streq (command, "LINK"))
+        rc = s_link (self, msg);
+    else
+    if (streq (command, "ROTATE"))
+        rc = s_rotate (self, msg);
+    else
+        zsys_error ("store: unknown internal command %s", command);
+    free (command);
+    return rc;
+}
+
+//  Forgets what the failed transaction did to the cached state
+static void
+s_rollback (store_t *self)
+{
+    vd_db_exec (self->db, "ROLLBACK");
+    zhashx_purge (self->probes);
+    zlistx_purge (self->replies);
+    self->failures++;
+}
+
+//  One group commit: everything waiting, up to batch_max messages
+static void
+s_ingest (store_t *self)
+{
+    if (vd_db_exec (self->db, "BEGIN")) {
+        self->failures++;
+        return;
+    }
+    int count = 0;
+    int rc = 0;
+    do {
+        zmsg_t *msg = zmsg_recv (self->in);
+        if (!msg)
+            break;
+        rc = s_handle (self, msg);
+        zmsg_destroy (&msg);
+        count++;
+    } while (rc == 0 && count < self->batch_max && (zsock_events (self->in) & ZMQ_POLLIN));
+
+    store_probe_t *probe;
+    for (probe = (store_probe_t *) zhashx_first (self->probes); probe && rc == 0;
+         probe = (store_probe_t *) zhashx_next (self->probes)) {
+        if (!probe->touched)
+            continue;
+        sqlite3_bind_int64 (self->update_seq, 1, probe->last_seq);
+        sqlite3_bind_int64 (self->update_seq, 2, probe->probe_id);
+        rc = s_step (self, self->update_seq);
+    }
+    if (rc || vd_db_exec (self->db, "COMMIT")) {
+        zsys_error ("store: transaction of %d messages failed; nothing acknowledged", count);
+        s_rollback (self);
+        return;
+    }
+    self->transactions++;
+    //  durable: now, and only now, acknowledge
+    for (probe = (store_probe_t *) zhashx_first (self->probes); probe;
+         probe = (store_probe_t *) zhashx_next (self->probes)) {
+        if (!probe->touched)
+            continue;
+        zmsg_t *ack = zmsg_new ();
+        zmsg_addstr (ack, "ACK");
+        zmsg_addmem (ack, &probe->probe_id, 8);
+        zmsg_addmem (ack, &probe->last_seq, 8);
+        zmsg_addstr (ack, probe->resync? "1": "0");
+        zmsg_send (&ack, self->mesh);
+        probe->touched = false;
+        probe->resync = false;
+    }
+    zmsg_t *reply;
+    while ((reply = (zmsg_t *) zlistx_detach (self->replies, NULL)))
+        zmsg_send (&reply, self->mesh);
+}
+
+static void
+s_compact (store_t *self)
+{
+    int moved;
+    do {
+        if (vd_db_exec (self->db, "BEGIN"))
+            return;
+        moved = compact_run (self->db, 500, &self->foreign);
+        if (moved < 0 || vd_db_exec (self->db, "COMMIT")) {
+            vd_db_exec (self->db, "ROLLBACK");
+            zsys_error ("store: compaction failed");
+            return;
+        }
+        //  let ingest in between rounds: acknowledgements must not wait long
+    } while (moved == 500 && !(zsock_events (self->in) & ZMQ_POLLIN));
+    self->tail_dirty = moved == 500;
+}
+
+static void
+s_destroy (store_t *self)
+{
+    sqlite3_finalize (self->insert_batch);
+    sqlite3_finalize (self->update_seq);
+    sqlite3_finalize (self->select_seq);
+    sqlite3_finalize (self->update_link);
+    sqlite3_finalize (self->rotate);
+    vd_db_close (&self->db);
+    zsock_destroy (&self->in);
+    zsock_destroy (&self->mesh);
+    zhashx_destroy (&self->probes);
+    zlistx_destroy (&self->replies);
+}
+
+void
+store_actor (zsock_t *pipe, void *args)
+{
+    store_t self = { .meshd = (meshd_t *) args };
+    self.batch_max = (int) vd_config_int (self.meshd->config, "store/batch");
+    self.compact_interval = vd_config_int (self.meshd->config, "store/compact_interval");
+    self.probes = zhashx_new ();
+    zhashx_set_destructor (self.probes, (zhashx_destructor_fn *) zstr_free);
+    self.replies = zlistx_new ();
+    zlistx_set_destructor (self.replies, (zhashx_destructor_fn *) zmsg_destroy);
+    self.db = vd_db_open (self.meshd->db_path, false);
+    self.in = zsock_new (ZMQ_PULL);
+    self.mesh = zsock_new (ZMQ_PUSH);
+    if (self.in)
+        zsock_set_rcvhwm (self.in, 100000);
+    if (!self.db || !self.in || !self.mesh
+    ||  zsock_bind (self.in, MESHD_STORE_IN) || zsock_connect (self.mesh, MESHD_MESH_CTL))
+        goto fail;
+    self.insert_batch = vd_db_prepare (self.db,
+        "INSERT INTO sample_batch (probe_id, seq, received_us, data) VALUES (?, ?, ?, ?)");
+    self.update_seq = vd_db_prepare (self.db, "UPDATE probe SET last_seq = ? WHERE id = ?");
+    self.select_seq = vd_db_prepare (self.db, "SELECT last_seq FROM probe WHERE id = ?");
+    self.update_link = vd_db_prepare (self.db,
+        "UPDATE probe SET link = ?, last_seen_us = ?, backlog = ?, "
+        "version = coalesce (?, version) WHERE id = ?");
+    self.rotate = vd_db_prepare (self.db,
+        "UPDATE probe SET public_key = ?, state = 'active', token_expires_us = NULL "
+        "WHERE id = ? AND state = 'enrolling'");
+    if (!self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
+    ||  !self.rotate)
+        goto fail;
+    self.tail_dirty = vd_db_int (self.db, "SELECT count(*) FROM sample_batch", 0) > 0;
+    self.next_compact = vd_mono_ms () + self.compact_interval;
+    zsock_signal (pipe, 0);
+
+    zpoller_t *poller = zpoller_new (pipe, self.in, NULL);
+    while (true) {
+        int timeout = (int) (self.next_compact - vd_mono_ms ());
+        zsock_t *which = (zsock_t *) zpoller_wait (poller, timeout < 0? 0: timeout);
+        if (which == pipe) {
+            char *command = zstr_recv (pipe);
+            bool term = !command || streq (command, "$TERM");
+            if (command && streq (command, "STATUS"))
+                zsock_send (pipe, "i", 0);
+            else
+            if (command && streq (command, "STATS"))
+                zsock_send (pipe, "8888888", self.messages, self.samples, self.transactions,
+                            self.duplicates, self.gaps, self.foreign, self.failures);
+            else
+            if (command && streq (command, "COMPACT")) {
+                self.tail_dirty = true;
+                self.next_compact = 0;
+            }
+            free (command);
+            if (term)
+                break;
+        }
+        else
+        if (which == self.in)
+            s_ingest (&self);
+        else
+        if (zpoller_terminated (poller))
+            break;
+        if (vd_mono_ms () >= self.next_compact) {
+            if (self.tail_dirty)
+                s_compact (&self);
+            self.next_compact = vd_mono_ms () + self.compact_interval;
+        }
+    }
+    zpoller_destroy (&poller);
+    s_destroy (&self);
+    return;
+fail:
+    zsys_error ("store: cannot start");
+    s_destroy (&self);
+    zsock_signal (pipe, 0);
+    vd_actor_failed (pipe);
+}

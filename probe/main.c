@@ -1,0 +1,198 @@
+/*  vedette-probe: the probe daemon. main() only: options, config, actors,
+    wait, tear down in reverse.                                             */
+#include "probe.h"
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t s_stop = 0;
+static volatile sig_atomic_t s_reload = 0;
+
+static void s_on_stop (int sig) { (void) sig; s_stop = 1; }
+static void s_on_hup (int sig) { (void) sig; s_reload = 1; }
+
+static void
+s_usage (FILE *out)
+{
+    fprintf (out,
+        "usage: vedette-probe [-fv] [-c FILE] -d DIR\n"
+        "       vedette-probe join TOKEN -d DIR [--timeout SECONDS]\n"
+        "       vedette-probe ping [-q] [-c COUNT] [-t TIMEOUT_MS] [-f FILE] TARGET...\n"
+        "\n"
+        "The vedette probe: measures the devices of its site and sends the results\n"
+        "over an encrypted mesh to vedette-meshd, keeping them on disk until\n"
+        "meshd has committed them.\n"
+        "\n"
+        "  -d, --dir DIR         state directory (keys, spool, checks)\n"
+        "  -c, --config FILE     configuration (default: DIR/probe.cfg)\n"
+        "  -f, --foreground      stay in the foreground, log to stderr\n"
+        "  -v, --verbose         log more\n"
+        "  -h, --help            this help\n"
+        "  -V, --version         print the version\n"
+        "\n"
+        "See vedette-probe(8) and vedette.conf(5).\n");
+}
+
+static int
+s_pidfile (const char *path)
+{
+    int fd = open (path, O_RDWR | O_CREAT, 0644);
+    if (fd < 0)
+        return -1;
+    if (flock (fd, LOCK_EX | LOCK_NB)) {
+        close (fd);
+        return -2;
+    }
+    char text [32];
+    int size = snprintf (text, sizeof text, "%d\n", (int) getpid ());
+    if (ftruncate (fd, 0) || write (fd, text, (size_t) size) != size) {
+        close (fd);
+        return -1;
+    }
+    return fd;
+}
+
+int
+main (int argc, char *argv [])
+{
+    if (argc > 1 && streq (argv [1], "ping")) {
+        vd_log_init ("vedette-probe", true, false);
+        if (sodium_init () < 0)
+            return 1;
+        return ping_main (argc - 1, argv + 1);
+    }
+    bool join = argc > 1 && streq (argv [1], "join");
+    const char *dir = NULL, *config_file = NULL, *token = NULL;
+    bool foreground = false, verbose = false;
+    int timeout = 15;
+    static struct option options [] = {
+        { "dir", required_argument, 0, 'd' },
+        { "config", required_argument, 0, 'c' },
+        { "foreground", no_argument, 0, 'f' },
+        { "verbose", no_argument, 0, 'v' },
+        { "timeout", required_argument, 0, 't' },
+        { "help", no_argument, 0, 'h' },
+        { "version", no_argument, 0, 'V' },
+        { 0, 0, 0, 0 }
+    };
+    int opt;
+    while ((opt = getopt_long (argc - join, argv + join, "d:c:fvt:hV", options, NULL)) != -1) {
+        switch (opt) {
+            case 'd': dir = optarg; break;
+            case 'c': config_file = optarg; break;
+            case 'f': foreground = true; break;
+            case 'v': verbose = true; break;
+            case 't': timeout = atoi (optarg); break;
+            case 'h': s_usage (stdout); return 0;
+            case 'V': printf ("vedette-probe %s\n", VD_VERSION); return 0;
+            default: s_usage (stderr); return 2;
+        }
+    }
+    if (join && optind + 1 < argc)
+        token = argv [optind + 1];
+    if (join && optind + 2 < argc) {
+        fprintf (stderr, "vedette-probe: join takes one token\n");
+        return 2;
+    }
+    if (!join && optind < argc) {
+        fprintf (stderr, "vedette-probe: unexpected argument '%s'\n", argv [optind]);
+        return 2;
+    }
+    if (!dir || (join && !token)) {
+        s_usage (stderr);
+        return 2;
+    }
+    if (sodium_init () < 0)
+        return 1;
+    if (join) {
+        vd_log_init ("vedette-probe", true, verbose);
+        return probe_join (dir, token, timeout * 1000)? 1: 0;
+    }
+
+    probe_t probe = { .dir = dir };
+    char *default_config = zsys_sprintf ("%s/probe.cfg", dir);
+    char *error = NULL;
+    probe.config = vd_config_load (config_file? config_file: default_config, probe_config_keys,
+                                   !config_file, &error);
+    if (!probe.config) {
+        fprintf (stderr, "vedette-probe: %s\n", error);
+        return 1;
+    }
+    char *identity = probe_path (&probe, "probe.json");
+    if (!zsys_file_exists (identity)) {
+        fprintf (stderr, "vedette-probe: %s: this probe has not joined (vedette-probe join TOKEN -d %s)\n",
+                 dir, dir);
+        return 1;
+    }
+    free (identity);
+    const char *pidfile = vd_config_str (probe.config, "server/pidfile");
+    char *pid_path = *pidfile? strdup (pidfile): probe_path (&probe, "probe.pid");
+    if (!foreground && daemon (1, 0)) {
+        fprintf (stderr, "vedette-probe: cannot daemonize\n");
+        return 1;
+    }
+    vd_log_init ("vedette-probe", foreground, verbose);
+    int pid_fd = s_pidfile (pid_path);
+    if (pid_fd == -2) {
+        zsys_error ("probe: %s: another vedette-probe runs on this directory", pid_path);
+        return 1;
+    }
+    signal (SIGPIPE, SIG_IGN);
+    struct sigaction action = { .sa_handler = s_on_stop };
+    sigaction (SIGTERM, &action, NULL);
+    sigaction (SIGINT, &action, NULL);
+    action.sa_handler = s_on_hup;
+    sigaction (SIGHUP, &action, NULL);
+
+    int rc = 1;
+    zactor_t *uplink = zactor_new (uplink_actor, &probe);
+    zactor_t *icmp = NULL;
+    if (vd_actor_status (uplink) != 0)
+        goto done;
+    icmp = zactor_new (icmp_actor, &probe);
+    if (vd_actor_status (icmp) != 0)
+        goto done;
+    zsys_notice ("probe: vedette-probe %s running on %s", VD_VERSION, dir);
+    rc = 0;
+    while (!s_stop) {
+        usleep (100 * 1000);
+        if (s_reload) {
+            s_reload = 0;
+            vd_config_t *fresh = vd_config_load (config_file? config_file: default_config,
+                                                 probe_config_keys, !config_file, &error);
+            if (!fresh) {
+                zsys_error ("probe: reload refused, keeping the running configuration: %s", error);
+                zstr_free (&error);
+                continue;
+            }
+            //  the uplink flushes to the spool on the way out: nothing is lost
+            zactor_destroy (&icmp);
+            zactor_destroy (&uplink);
+            vd_config_destroy (&probe.config);
+            probe.config = fresh;
+            uplink = zactor_new (uplink_actor, &probe);
+            icmp = vd_actor_status (uplink) == 0? zactor_new (icmp_actor, &probe): NULL;
+            if (!icmp || vd_actor_status (icmp) != 0) {
+                zsys_error ("probe: cannot restart with the new configuration");
+                rc = 1;
+                break;
+            }
+            zsys_notice ("probe: configuration reloaded");
+        }
+    }
+    zsys_notice ("probe: stopping");
+done:
+    zactor_destroy (&icmp);
+    zactor_destroy (&uplink);
+    if (pid_fd >= 0) {
+        unlink (pid_path);
+        close (pid_fd);
+    }
+    vd_config_destroy (&probe.config);
+    free (default_config);
+    free (pid_path);
+    zstr_free (&error);
+    return rc;
+}

@@ -1,0 +1,71 @@
+/*  vedette-probe: the probe daemon. Actors:
+
+    uplink  DEALER (CURVE client) to meshd; the spool; credit; reconnects
+    icmp    the ICMP engine: latency, loss, jitter of every ICMP check
+
+    State directory (-d DIR):
+        probe.json            meshd's endpoint and key, this probe's name, site
+        probe.cert[_secret]   this probe's own CURVE keypair
+        token.cert[_secret]   the enrollment keypair, until it is rotated away
+        spool.db              outbound messages not yet acknowledged
+        checks.json           the checks meshd last sent                     */
+#ifndef PROBE_H_INCLUDED
+#define PROBE_H_INCLUDED
+
+#include "vedette.h"
+
+#define PROBE_SAMPLES   "inproc://probe-samples"    //  PULL in uplink
+#define PROBE_CHECKS    "inproc://probe-checks"     //  PULL in icmp
+
+//  What every actor gets at start; owned by main.
+typedef struct {
+    const char *dir;            //  state directory
+    vd_config_t *config;        //  probe.cfg
+} probe_t;
+
+extern const vd_config_key_t probe_config_keys [];
+
+//  `vedette-probe join`: stores the token's keys, makes this probe's own
+//  keypair and rotates it in with meshd. 0, or -1 with a message on stderr.
+int probe_join (const char *dir, const char *token, int timeout_ms);
+//  Path of a file in the state directory (caller frees).
+char *probe_path (probe_t *probe, const char *name);
+
+//  Actors; args is a probe_t *.
+void uplink_actor (zsock_t *pipe, void *args);
+void icmp_actor (zsock_t *pipe, void *args);
+
+//  The ICMP engine, used by the icmp actor and by `vedette-probe ping`.
+typedef struct _icmp_t icmp_t;
+//  Called with the samples of each finished round.
+typedef void (icmp_emit_fn) (void *arg, const vd_sample_t *samples, int count,
+                             const char *address);
+
+//  Opens the ICMP sockets (raw, or unprivileged datagram ones); NULL if
+//  neither IPv4 nor IPv6 can be had, with the reason logged.
+icmp_t *icmp_new (icmp_emit_fn *emit, void *arg);
+void icmp_destroy (icmp_t **self_p);
+//  Forgets every target; replies still in flight are then ignored.
+void icmp_clear (icmp_t *self);
+//  Adds a target. interval_ms 0 measures one round only. series holds the
+//  ids of rtt, loss and jitter. 0, or -1 for a bad address.
+int icmp_add (icmp_t *self, const char *address, int64_t interval_ms, int count,
+              int timeout_ms, const uint64_t series [3]);
+//  Replaces the targets with the ICMP checks of a CONFIG message; returns
+//  how many there are.
+int icmp_configure (icmp_t *self, json_t *config);
+//  The sockets to poll for replies (-1 where absent).
+void icmp_fds (icmp_t *self, int *fd4, int *fd6);
+//  Milliseconds until the next thing to do (-1: nothing scheduled).
+int icmp_timeout (icmp_t *self);
+//  Does what is due: sends echoes, reads replies, closes rounds.
+void icmp_work (icmp_t *self);
+//  Targets whose round is not yet finished (one-shot targets only).
+int icmp_pending (icmp_t *self);
+//  Echoes sent, replies matched, send errors.
+void icmp_stats (icmp_t *self, uint64_t *sent, uint64_t *received, uint64_t *errors);
+
+//  `vedette-probe ping`: a one-shot sweep like fping.
+int ping_main (int argc, char *argv []);
+
+#endif

@@ -1,0 +1,419 @@
+/*  probe/uplink.c: the uplink actor. A DEALER (CURVE client, this probe's
+    own key) to meshd, and the spool.
+
+    Samples from the icmp actor are gathered into a batch; each batch is
+    appended to the spool (and so on disk) before it is sent, as a DATA
+    message with the batch's sequence number. meshd acknowledges the highest
+    sequence number it has committed; only then does the spool let go.
+
+    Link states, each with a deadline:
+        idle   --(backoff over)-->       hello  (HELLO sent)
+        hello  --(WELCOME)-->            ready  (resend from meshd's last_seq)
+        hello  --(no answer in 5 s)-->   idle   (backoff doubles, up to 4 s)
+        ready  --(silent for lost_ms)--> idle
+    In ready: never more than `credit` DATA messages unacknowledged; if an
+    acknowledgement is due for 10 s, go back and resend from the last one.  */
+#include "probe.h"
+
+#define BATCH_MAX_SAMPLES   2048
+#define BATCH_MAX_AGE_MS    1000
+#define HELLO_TIMEOUT_MS    5000
+#define BACKOFF_MIN_MS      250
+#define BACKOFF_MAX_MS      4000
+#define RESEND_AFTER_MS     10000
+
+typedef enum { UPLINK_IDLE, UPLINK_HELLO, UPLINK_READY } uplink_state_t;
+static const char *s_state_names [] = { "idle", "hello", "ready" };
+
+typedef struct {
+    probe_t *probe;
+    char endpoint [256];
+    char server_key [41];
+    char name [64];
+    zcert_t *cert;              //  this probe's own keypair
+    zsock_t *dealer;            //  NULL while idle
+    zsock_t *samples;           //  PULL from icmp
+    zsock_t *checks;            //  PUSH to icmp
+    vd_spool_t *spool;
+    uplink_state_t state;
+    int64_t deadline;           //  hello: give up at
+    int64_t next_attempt;       //  idle: connect at
+    int64_t backoff;
+    int64_t heard;              //  last message from meshd
+    int64_t next_ping;
+    int64_t heartbeat;          //  from WELCOME
+    int64_t lost;               //  from WELCOME
+    int credit;                 //  from WELCOME
+    uint64_t sent;              //  highest sequence number sent
+    uint64_t rewound_at;        //  last resync we obeyed
+    int64_t waiting_since;      //  when the oldest unacknowledged send went out
+    byte *batch;                //  samples not yet in the spool
+    size_t batch_size;
+    int64_t batch_started;
+    bool complained;            //  connection trouble logged, until it recovers
+    uint64_t spooled;           //  samples taken into the spool
+    uint64_t dropped;           //  samples dropped: spool full
+    uint64_t bad;               //  malformed messages from meshd
+} uplink_t;
+
+static void
+s_disconnect (uplink_t *self, int64_t retry_in)
+{
+    zsock_destroy (&self->dealer);
+    self->state = UPLINK_IDLE;
+    self->next_attempt = vd_mono_ms () + retry_in;
+}
+
+static void
+s_connect (uplink_t *self)
+{
+    self->dealer = zsock_new (ZMQ_DEALER);
+    assert (self->dealer);
+    zcert_apply (self->cert, self->dealer);
+    zsock_set_curve_serverkey (self->dealer, self->server_key);
+    zsock_set_maxmsgsize (self->dealer, VD_WIRE_MAX_MESSAGE);
+    zsock_set_sndhwm (self->dealer, 1000);
+    zsock_set_rcvhwm (self->dealer, 1000);
+    zsock_set_sndtimeo (self->dealer, 0);
+    zsock_set_linger (self->dealer, 0);
+    zsock_set_handshake_ivl (self->dealer, HELLO_TIMEOUT_MS);
+    zsock_set_heartbeat_ivl (self->dealer, 2000);
+    zsock_set_heartbeat_timeout (self->dealer, 6000);
+    zsock_set_reconnect_ivl (self->dealer, 250);
+    zsock_set_reconnect_ivl_max (self->dealer, BACKOFF_MAX_MS);
+    if (zsock_connect (self->dealer, "%s", self->endpoint)) {
+        zsys_error ("uplink: cannot connect to %s", self->endpoint);
+        s_disconnect (self, BACKOFF_MAX_MS);
+        return;
+    }
+    json_t *hello = json_pack ("{s:s, s:s, s:I, s:I}", "name", self->name,
+        "version", VD_VERSION, "backlog", (json_int_t) vd_spool_count (self->spool),
+        "protocol", (json_int_t) VD_WIRE_PROTOCOL);
+    vd_wire_send (zsock_resolve (self->dealer), NULL, "HELLO", hello, NULL, 0);
+    json_decref (hello);
+    self->state = UPLINK_HELLO;
+    self->deadline = vd_mono_ms () + HELLO_TIMEOUT_MS;
+}
+
+//  Sends what the credit allows, oldest first
+static void
+s_pump (uplink_t *self)
+{
+    if (self->state != UPLINK_READY)
+        return;
+    while (self->sent - vd_spool_acked (self->spool) < (uint64_t) self->credit) {
+        uint64_t seq;
+        char *command, *header;
+        zframe_t *payload;
+        if (vd_spool_next (self->spool, self->sent, &seq, &command, &header, &payload) != 1)
+            break;
+        json_t *json = json_loads (header, 0, NULL);
+        if (!json)
+            json = json_object ();
+        json_object_set_new (json, "seq", json_integer ((json_int_t) seq));
+        zmsg_t *msg = vd_wire_encode (command, json, zframe_data (payload), zframe_size (payload));
+        json_decref (json);
+        free (command);
+        free (header);
+        zframe_destroy (&payload);
+        if (zmsg_send (&msg, self->dealer)) {
+            zmsg_destroy (&msg);
+            break;              //  HWM: the rest goes when acknowledgements come
+        }
+        if (self->sent == vd_spool_acked (self->spool))
+            self->waiting_since = vd_mono_ms ();
+        self->sent = seq;
+    }
+}
+
+static void
+s_flush (uplink_t *self)
+{
+    if (self->batch_size == 0)
+        return;
+    int64_t seq = vd_spool_append (self->spool, "DATA", "{}", self->batch, self->batch_size);
+    size_t count = self->batch_size / VD_SAMPLE_SIZE;
+    if (seq > 0)
+        self->spooled += count;
+    else {
+        self->dropped += count;
+        zsys_warning ("uplink: spool %s: %zu samples dropped (%" PRIu64 " so far)",
+                      seq == 0? "full": "failed", count, self->dropped);
+    }
+    self->batch_size = 0;
+    s_pump (self);
+}
+
+static void
+s_welcome (uplink_t *self, vd_wire_t *wire)
+{
+    if (json_is_true (json_object_get (wire->header, "enroll"))) {
+        zsys_error ("uplink: meshd takes this key for an enrollment token; run vedette-probe join");
+        s_disconnect (self, BACKOFF_MAX_MS);
+        return;
+    }
+    int64_t last_seq = vd_wire_int (wire, "last_seq", -1);
+    if (last_seq < 0) {
+        self->bad++;
+        s_disconnect (self, BACKOFF_MAX_MS);
+        return;
+    }
+    if ((uint64_t) last_seq > vd_spool_last (self->spool))
+        zsys_error ("uplink: meshd has sequence %lld but this spool only reached %" PRIu64
+                    ": was the spool deleted?", (long long) last_seq, vd_spool_last (self->spool));
+    else
+    if ((uint64_t) last_seq > vd_spool_acked (self->spool))
+        vd_spool_ack (self->spool, (uint64_t) last_seq);
+    self->credit = (int) vd_wire_int (wire, "credit", 16);
+    self->heartbeat = vd_wire_int (wire, "heartbeat_ms", 2000);
+    self->lost = vd_wire_int (wire, "lost_ms", 10000);
+    if (self->credit < 1)
+        self->credit = 1;
+    self->sent = vd_spool_acked (self->spool);
+    self->rewound_at = self->sent;
+    self->state = UPLINK_READY;
+    self->backoff = BACKOFF_MIN_MS;
+    self->next_ping = vd_mono_ms () + self->heartbeat;
+    zsys_notice ("uplink: connected to %s; %" PRId64 " messages to send", self->endpoint,
+                 vd_spool_count (self->spool));
+    self->complained = false;
+    s_pump (self);
+}
+
+static void
+s_ack (uplink_t *self, vd_wire_t *wire)
+{
+    int64_t seq = vd_wire_int (wire, "seq", -1);
+    if (seq < 0 || (uint64_t) seq > self->sent) {
+        self->bad++;
+        return;
+    }
+    if ((uint64_t) seq > vd_spool_acked (self->spool)) {
+        if (vd_spool_ack (self->spool, (uint64_t) seq))
+            zsys_error ("uplink: spool cannot drop what was acknowledged");
+        self->waiting_since = vd_mono_ms ();
+    }
+    //  meshd refused a message that came before its predecessor: go back
+    if (json_is_true (json_object_get (wire->header, "resync")) && (uint64_t) seq >= self->rewound_at
+    &&  (uint64_t) seq < self->sent) {
+        self->rewound_at = self->sent;
+        self->sent = (uint64_t) seq;
+    }
+    s_pump (self);
+}
+
+static void
+s_config (uplink_t *self, vd_wire_t *wire)
+{
+    char *text = json_dumps (wire->header, JSON_COMPACT);
+    char *path = probe_path (self->probe, "checks.json");
+    //  kept on disk: the probe keeps measuring when meshd is away
+    if (vd_file_write_atomic (path, text, strlen (text), 0600))
+        zsys_error ("uplink: %s: cannot save the checks", path);
+    zstr_send (self->checks, text);
+    free (path);
+    free (text);
+}
+
+static void
+s_receive (uplink_t *self)
+{
+    zmsg_t *msg = zmsg_recv (self->dealer);
+    const char *error;
+    vd_wire_t *wire = vd_wire_decode (&msg, &error);
+    if (!wire) {
+        self->bad++;
+        zsys_warning ("uplink: malformed message from meshd: %s", error);
+        return;
+    }
+    self->heard = vd_mono_ms ();
+    const char *command = wire->command;
+    if (streq (command, "WELCOME") && self->state == UPLINK_HELLO)
+        s_welcome (self, wire);
+    else
+    if (self->state != UPLINK_READY)
+        ;
+    else
+    if (streq (command, "ACK"))
+        s_ack (self, wire);
+    else
+    if (streq (command, "CONFIG"))
+        s_config (self, wire);
+    else
+    if (streq (command, "ERROR")) {
+        const char *code = vd_wire_str (wire, "code");
+        zsys_error ("uplink: meshd says: %s: %s", code? code: "?",
+                    vd_wire_str (wire, "message")? vd_wire_str (wire, "message"): "");
+        if (code && streq (code, "revoked"))
+            s_disconnect (self, BACKOFF_MAX_MS);
+    }
+    vd_wire_destroy (&wire);
+}
+
+static void
+s_timers (uplink_t *self)
+{
+    int64_t now = vd_mono_ms ();
+    if (self->batch_size && now - self->batch_started >= BATCH_MAX_AGE_MS)
+        s_flush (self);
+    if (self->state == UPLINK_IDLE && now >= self->next_attempt)
+        s_connect (self);
+    else
+    if (self->state == UPLINK_HELLO && now >= self->deadline) {
+        if (!self->complained)
+            zsys_warning ("uplink: no answer from %s; retrying", self->endpoint);
+        self->complained = true;
+        s_disconnect (self, self->backoff);
+        self->backoff = self->backoff * 2 > BACKOFF_MAX_MS? BACKOFF_MAX_MS: self->backoff * 2;
+    }
+    else
+    if (self->state == UPLINK_READY) {
+        if (now - self->heard > self->lost) {
+            zsys_warning ("uplink: meshd silent for %lld ms; reconnecting", (long long) (now - self->heard));
+            s_disconnect (self, BACKOFF_MIN_MS);
+            return;
+        }
+        if (self->sent > vd_spool_acked (self->spool) && now - self->waiting_since > RESEND_AFTER_MS) {
+            self->sent = vd_spool_acked (self->spool);
+            self->rewound_at = self->sent;
+            s_pump (self);
+        }
+        if (now >= self->next_ping) {
+            json_t *ping = json_pack ("{s:I, s:I}", "backlog", (json_int_t) vd_spool_count (self->spool),
+                                      "dropped", (json_int_t) self->dropped);
+            vd_wire_send (zsock_resolve (self->dealer), NULL, "PING", ping, NULL, 0);
+            json_decref (ping);
+            self->next_ping = now + self->heartbeat;
+        }
+    }
+}
+
+static int
+s_timeout (uplink_t *self)
+{
+    int64_t now = vd_mono_ms ();
+    int64_t next = now + 1000;
+    if (self->batch_size && self->batch_started + BATCH_MAX_AGE_MS < next)
+        next = self->batch_started + BATCH_MAX_AGE_MS;
+    if (self->state == UPLINK_IDLE && self->next_attempt < next)
+        next = self->next_attempt;
+    if (self->state == UPLINK_HELLO && self->deadline < next)
+        next = self->deadline;
+    if (self->state == UPLINK_READY && self->next_ping < next)
+        next = self->next_ping;
+    return next <= now? 0: (int) (next - now);
+}
+
+static void
+s_samples (uplink_t *self)
+{
+    zframe_t *frame = zframe_recv (self->samples);
+    if (!frame)
+        return;
+    size_t size = zframe_size (frame);
+    if (vd_samples_count (size) > 0) {
+        if (self->batch_size == 0)
+            self->batch_started = vd_mono_ms ();
+        if (self->batch_size + size > BATCH_MAX_SAMPLES * VD_SAMPLE_SIZE)
+            s_flush (self);
+        if (self->batch_size == 0)
+            self->batch_started = vd_mono_ms ();
+        memcpy (self->batch + self->batch_size, zframe_data (frame), size);
+        self->batch_size += size;
+    }
+    zframe_destroy (&frame);
+}
+
+static int
+s_setup (uplink_t *self)
+{
+    char *path = probe_path (self->probe, "probe.json");
+    json_error_t error;
+    json_t *identity = json_load_file (path, 0, &error);
+    const char *endpoint = json_string_value (json_object_get (identity, "endpoint"));
+    const char *server = json_string_value (json_object_get (identity, "server_key"));
+    const char *name = json_string_value (json_object_get (identity, "name"));
+    if (!endpoint || !server || !name || strlen (server) != 40) {
+        zsys_error ("uplink: %s: missing or invalid (run vedette-probe join TOKEN)", path);
+        free (path);
+        json_decref (identity);
+        return -1;
+    }
+    snprintf (self->endpoint, sizeof self->endpoint, "%s", endpoint);
+    snprintf (self->server_key, sizeof self->server_key, "%s", server);
+    snprintf (self->name, sizeof self->name, "%s", name);
+    json_decref (identity);
+    free (path);
+    path = probe_path (self->probe, "probe.cert");
+    self->cert = zcert_load (path);
+    if (!self->cert)
+        zsys_error ("uplink: %s: cannot load this probe's keys", path);
+    free (path);
+    path = probe_path (self->probe, "spool.db");
+    self->spool = vd_spool_new (path, vd_config_int (self->probe->config, "spool/max_mb") * 1024 * 1024);
+    free (path);
+    self->samples = zsock_new (ZMQ_PULL);
+    self->checks = zsock_new (ZMQ_PUSH);
+    if (!self->cert || !self->spool || !self->samples || !self->checks)
+        return -1;
+    zsock_set_rcvhwm (self->samples, 100000);
+    if (zsock_bind (self->samples, PROBE_SAMPLES) || zsock_connect (self->checks, PROBE_CHECKS))
+        return -1;
+    self->batch = malloc (BATCH_MAX_SAMPLES * VD_SAMPLE_SIZE);
+    self->backoff = BACKOFF_MIN_MS;
+    self->next_attempt = vd_mono_ms ();
+    zsys_info ("uplink: spool holds %" PRId64 " messages; last sequence %" PRIu64,
+               vd_spool_count (self->spool), vd_spool_last (self->spool));
+    return 0;
+}
+
+void
+uplink_actor (zsock_t *pipe, void *args)
+{
+    uplink_t self;
+    memset (&self, 0, sizeof self);
+    self.probe = (probe_t *) args;
+    bool ok = s_setup (&self) == 0;
+    zsock_signal (pipe, 0);
+    if (!ok)
+        vd_actor_failed (pipe);
+    while (ok) {
+        zmq_pollitem_t items [] = {
+            { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 },
+            { zsock_resolve (self.samples), 0, ZMQ_POLLIN, 0 },
+            { self.dealer? zsock_resolve (self.dealer): NULL, 0, ZMQ_POLLIN, 0 }
+        };
+        int rc = zmq_poll (items, self.dealer? 3: 2, s_timeout (&self));
+        if (rc < 0 && zmq_errno () != EINTR)
+            break;
+        if (items [0].revents & ZMQ_POLLIN) {
+            char *command = zstr_recv (pipe);
+            bool term = !command || streq (command, "$TERM");
+            if (command && streq (command, "STATUS"))
+                zsock_send (pipe, "i", 0);
+            else
+            if (command && streq (command, "STATS"))
+                zsock_send (pipe, "s8888", s_state_names [self.state], self.spooled, self.dropped,
+                            (uint64_t) vd_spool_count (self.spool), vd_spool_acked (self.spool));
+            free (command);
+            if (term)
+                break;
+        }
+        //  take what is waiting, a bounded amount each turn
+        for (int i = 0; i < 1000 && (items [1].revents & ZMQ_POLLIN)
+                        && (zsock_events (self.samples) & ZMQ_POLLIN); i++)
+            s_samples (&self);
+        for (int i = 0; i < 1000 && self.dealer && (zsock_events (self.dealer) & ZMQ_POLLIN); i++)
+            s_receive (&self);
+        s_timers (&self);
+    }
+    //  what was measured and not yet spooled is kept
+    if (self.spool)
+        s_flush (&self);
+    zsock_destroy (&self.dealer);
+    zsock_destroy (&self.samples);
+    zsock_destroy (&self.checks);
+    vd_spool_destroy (&self.spool);
+    zcert_destroy (&self.cert);
+    free (self.batch);
+}
