@@ -264,3 +264,18 @@ vd_actor_failed (zsock_t *pipe)
         free (command);
     }
 }
+
+int
+vd_bind (zsock_t *sock, const char *endpoint)
+{
+    //  a listener just closed (reload) is released by libzmq's I/O thread
+    //  shortly after; wait for it, but not for ever
+    for (int attempt = 0; attempt < 50; attempt++) {
+        if (zsock_bind (sock, "%s", endpoint) >= 0)
+            return 0;
+        if (zmq_errno () != EADDRINUSE)
+            break;
+        zclock_sleep (100);
+    }
+    return -1;
+}

@@ -40,6 +40,9 @@ bool vd_address_valid (const char *text);
 #include <czmq.h>
 //  Asks an actor whether its setup went well ("STATUS" -> 0 or -1).
 int vd_actor_status (zactor_t *actor);
+//  Binds, waiting up to 5 s for an address still held by a socket just
+//  closed in this process. 0 or -1 (errno in zmq_errno).
+int vd_bind (zsock_t *sock, const char *endpoint);
 //  For an actor whose setup failed: answers STATUS with -1 until $TERM.
 void vd_actor_failed (zsock_t *pipe);
 

@@ -348,7 +348,7 @@ api_actor (zsock_t *pipe, void *args)
         zsock_set_sndtimeo (local, 0);
         if (strneq (endpoint, "") && strncmp (endpoint, "ipc://", 6) == 0)
             unlink (endpoint + 6);      //  a stale socket of a crashed meshd
-        if (zsock_bind (local, "%s", endpoint) < 0) {
+        if (vd_bind (local, endpoint)) {
             zsys_error ("api: cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
             ok = false;
         }
@@ -359,7 +359,7 @@ api_actor (zsock_t *pipe, void *args)
         zsock_set_sndtimeo (tcp, 0);
         zsock_set_handshake_ivl (tcp, 5000);
         meshd_curve_server (tcp, meshd, MESHD_ZAP_DOMAIN_API);
-        if (zsock_bind (tcp, "%s", tcp_endpoint) < 0) {
+        if (vd_bind (tcp, tcp_endpoint)) {
             zsys_error ("api: cannot bind %s: %s", tcp_endpoint, zmq_strerror (zmq_errno ()));
             ok = false;
         }

@@ -150,6 +150,7 @@ s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
     snprintf (peer->version, sizeof peer->version, "%s", version? version: "");
     snprintf (peer->name, sizeof peer->name, "%s", name? name: "");
     peer->backlog = vd_wire_int (wire, "backlog", 0);
+    s_report (self, peer);
     if (peer->enrolling) {
         s_send (self, peer, "WELCOME", json_pack ("{s:b}", "enroll", 1));
         return;
@@ -374,7 +375,7 @@ s_setup (mesh_t *self)
     zsock_set_sndhwm (self->store, 100000);
     meshd_curve_server (self->router, meshd, MESHD_ZAP_DOMAIN_MESH);
     const char *endpoint = vd_config_str (meshd->config, "mesh/endpoint");
-    if (zsock_bind (self->router, "%s", endpoint) < 0) {
+    if (vd_bind (self->router, endpoint)) {
         zsys_error ("mesh: cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
         return -1;
     }

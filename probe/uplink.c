@@ -408,8 +408,12 @@ uplink_actor (zsock_t *pipe, void *args)
         s_timers (&self);
     }
     //  what was measured and not yet spooled is kept
-    if (self.spool)
+    if (self.spool) {
         s_flush (&self);
+        zsys_notice ("uplink: stopped; this run spooled %" PRIu64 " samples, dropped %" PRIu64
+                     ", %" PRId64 " messages wait in the spool", self.spooled, self.dropped,
+                     vd_spool_count (self.spool));
+    }
     zsock_destroy (&self.dealer);
     zsock_destroy (&self.samples);
     zsock_destroy (&self.checks);

@@ -1,1 +1,53 @@
-int main (void) { return 0; }
+/*  vd_util: durations, times, files, addresses.  */
+#include "testing.h"
+
+int
+main (void)
+{
+    int64_t ms;
+    CHECK (vd_duration_parse ("10s", &ms) == 0 && ms == 10000);
+    CHECK (vd_duration_parse ("250ms", &ms) == 0 && ms == 250);
+    CHECK (vd_duration_parse ("15m", &ms) == 0 && ms == 900000);
+    CHECK (vd_duration_parse ("2h", &ms) == 0 && ms == 7200000);
+    CHECK (vd_duration_parse ("7d", &ms) == 0 && ms == 604800000);
+    CHECK (vd_duration_parse ("1.5s", &ms) == 0 && ms == 1500);
+    CHECK (vd_duration_parse ("30", &ms) == 0 && ms == 30000);
+    CHECK (vd_duration_parse ("", &ms) == -1);
+    CHECK (vd_duration_parse ("-1s", &ms) == -1);
+    CHECK (vd_duration_parse ("5 parsecs", &ms) == -1);
+    CHECK (vd_duration_parse ("s", &ms) == -1);
+    CHECK (vd_duration_parse ("1e400s", &ms) == -1);
+
+    int64_t now = 1763683200000000LL, us;
+    CHECK (vd_time_parse ("now", now, &us) == 0 && us == now);
+    CHECK (vd_time_parse ("-1h", now, &us) == 0 && us == now - 3600000000LL);
+    CHECK (vd_time_parse ("10m", now, &us) == 0 && us == now - 600000000LL);
+    CHECK (vd_time_parse ("2025-11-21T00:00:00Z", now, &us) == 0 && us == 1763683200000000LL);
+    CHECK (vd_time_parse ("2025-11-21 00:01", now, &us) == 0 && us == 1763683260000000LL);
+    CHECK (vd_time_parse ("2025-11-21", now, &us) == 0 && us == 1763683200000000LL);
+    CHECK (vd_time_parse ("yesterday-ish", now, &us) == -1);
+    CHECK (vd_time_parse ("2025-13-45", now, &us) == -1);
+
+    char buf [32];
+    CHECK (streq (vd_duration_format (350, buf, sizeof buf), "350ms"));
+    CHECK (streq (vd_duration_format (12000, buf, sizeof buf), "12s"));
+    CHECK (streq (vd_duration_format (3900000, buf, sizeof buf), "1h05m"));
+
+    CHECK (vd_address_valid ("127.0.0.2") && vd_address_valid ("::1"));
+    CHECK (!vd_address_valid ("127.0.0.256") && !vd_address_valid ("core1"));
+
+    char *dir = test_dir ("util");
+    char *path = zsys_sprintf ("%s/a/b/c", dir);
+    CHECK (vd_mkdir_p (path, 0700) == 0 && zsys_file_exists (path));
+    char *file = zsys_sprintf ("%s/f", path);
+    CHECK (vd_file_write_atomic (file, "hello", 5, 0600) == 0);
+    size_t size;
+    char *data = vd_file_read (file, &size);
+    CHECK (data && size == 5 && streq (data, "hello"));
+    free (data);
+    CHECK (vd_file_read ("/nonexistent", NULL) == NULL);
+    free (file);
+    free (path);
+    test_dir_remove (dir);
+    TESTS_DONE ();
+}
