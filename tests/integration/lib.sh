@@ -74,7 +74,7 @@ MESHD_WRAP=${MESHD_WRAP:-}
 # add_probe NAME SITE: enroll, join, run; sets PROBE_PID_<NAME>
 add_probe () {
     local name=$1 site=$2 token
-    token=$(V probe enroll --site "$site" --name "$name" --endpoint "tcp://127.0.0.1:$MESH_PORT") || return 1
+    token=$(V probe enroll --site "$site" --name "$name" --endpoint "tcp://127.0.0.1:$MESH_PORT" 2>/dev/null) || return 1
     "$BUILD/vedette-probe" join "$token" -d "$T/$name" >/dev/null || return 1
     run_probe "$name"
 }
