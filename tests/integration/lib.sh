@@ -4,7 +4,7 @@
 # condition until a deadline.
 set -u
 BUILD=${BUILD:-$(cd "$(dirname "$0")/../../build" 2>/dev/null && pwd)}
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd); export SRC
 PY=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/vedette-it.XXXXXX")
 export XDG_CONFIG_HOME=$T/config
