@@ -53,7 +53,8 @@ start_meshd () {
     MESH_PORT=$(free_port)
     echo "adminpass1" | "$BUILD/vedette-meshd" init -d "$dir" --admin-password-stdin >/dev/null || return 1
     {
-        printf 'mesh\n    endpoint = "tcp://127.0.0.1:%s"\n    late = "3s"\n    lost = "6s"\n' "$MESH_PORT"
+        printf 'mesh\n    endpoint = "tcp://%s:%s"\n    late = "%s"\n    lost = "%s"\n' \
+               "$MESH_HOST" "$MESH_PORT" "${LATE:-3s}" "${LOST:-6s}"
         printf 'api\n    tcp = ""\nstore\n    compact_interval = "500ms"\n'
         for line in "$@"; do printf '%s\n' "$line"; done
     } > "$dir/meshd.cfg"
@@ -70,18 +71,20 @@ run_meshd () {
     wait_for 20 test -S "$dir/api.sock"
 }
 MESHD_WRAP=${MESHD_WRAP:-}
+PROBE_WRAP=${PROBE_WRAP:-}
+MESH_HOST=${MESH_HOST:-127.0.0.1}
 
 # add_probe NAME SITE: enroll, join, run; sets PROBE_PID_<NAME>
 add_probe () {
     local name=$1 site=$2 token
-    token=$(V probe enroll --site "$site" --name "$name" --endpoint "tcp://127.0.0.1:$MESH_PORT" 2>/dev/null) || return 1
-    "$BUILD/vedette-probe" join "$token" -d "$T/$name" >/dev/null || return 1
+    token=$(V probe enroll --site "$site" --name "$name" --endpoint "tcp://$MESH_HOST:$MESH_PORT" 2>/dev/null) || return 1
+    $PROBE_WRAP "$BUILD/vedette-probe" join "$token" -d "$T/$name" >/dev/null || return 1
     run_probe "$name"
 }
 
 run_probe () {
     local name=$1
-    "$BUILD/vedette-probe" -f -d "$T/$name" >> "$T/$name.log" 2>&1 &
+    $PROBE_WRAP "$BUILD/vedette-probe" -f -d "$T/$name" >> "$T/$name.log" 2>&1 &
     eval "PROBE_PID_$name=$!"
     PIDS="$PIDS $!"
 }
