@@ -64,8 +64,10 @@ vd_chunk_destroy (vd_chunk_t **self_p)
 void
 vd_chunk_append (vd_chunk_t *self, int64_t ts_us, double value, uint32_t flags)
 {
-    int64_t delta = ts_us - self->last_ts;
-    s_put_varint (self, s_zigzag (self->count? delta - self->last_delta: ts_us));
+    //  wrapping arithmetic: any int64 timestamps encode, and decode back
+    int64_t delta = (int64_t) ((uint64_t) ts_us - (uint64_t) self->last_ts);
+    s_put_varint (self, s_zigzag (self->count? (int64_t) ((uint64_t) delta - (uint64_t) self->last_delta)
+                                             : ts_us));
     if (self->count)
         self->last_delta = delta;
     self->last_ts = ts_us;
@@ -115,9 +117,10 @@ vd_chunk_iter_next (vd_chunk_iter_t *iter, int64_t *ts_us, double *value, uint32
     if (iter->index == 0)
         iter->last_ts = dod;            //  the first sample carries its time whole
     else {
-        int64_t delta = dod + iter->last_delta;
+        //  wrapping: corrupt bytes give wrong numbers, never undefined behaviour
+        int64_t delta = (int64_t) ((uint64_t) dod + (uint64_t) iter->last_delta);
         iter->last_delta = delta;
-        iter->last_ts += delta;
+        iter->last_ts = (int64_t) ((uint64_t) iter->last_ts + (uint64_t) delta);
     }
     if (iter->cursor >= iter->end)
         return -1;

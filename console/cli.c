@@ -129,6 +129,17 @@ cli_main (int argc, char *argv [])
         if (streq (arg, "-h") || streq (arg, "--help") || streq (arg, "help"))
             help = true;
         else
+        if (streq (arg, "--list-commands")) {
+            //  for shell completion and the documentation test
+            for (const command_t *c = commands; c->noun; c++) {
+                printf ("%s%s%s", c->noun, c->verb? " ": "", c->verb? c->verb: "");
+                for (const option_t *option = c->options; option->name; option++)
+                    printf (" --%s", option->name);
+                printf ("\n");
+            }
+            goto done;
+        }
+        else
         if (streq (arg, "--version")) {
             printf ("vedette %s\n", VD_VERSION);
             goto done;

@@ -30,6 +30,7 @@ s_usage (FILE *out)
         "      --admin-password-stdin (init) read the admin password from stdin\n"
         "      --force                (init) start over with a new database\n"
         "  -h, --help                 this help\n"
+        "      --list-config     print every configuration key, its default and help\n"
         "  -V, --version              print the version\n"
         "\n"
         "See vedette-meshd(8) and vedette.conf(5).\n");
@@ -106,6 +107,7 @@ main (int argc, char *argv [])
         { "verbose", no_argument, 0, 'v' },
         { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, 'V' },
+        { "list-config", no_argument, 0, 'L' },
         { "admin-password-stdin", no_argument, 0, 'P' },
         { "force", no_argument, 0, 'F' },
         { 0, 0, 0, 0 }
@@ -120,6 +122,10 @@ main (int argc, char *argv [])
             case 'P': password_stdin = true; break;
             case 'F': force = true; break;
             case 'h': s_usage (stdout); return 0;
+            case 'L':
+                for (const vd_config_key_t *key = meshd_config_keys; key->path; key++)
+                    printf ("%s\t%s\t%s\n", key->path, key->def, key->help);
+                return 0;
             case 'V': printf ("vedette-meshd %s\n", VD_VERSION); return 0;
             default: s_usage (stderr); return 2;
         }

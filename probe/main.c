@@ -30,6 +30,7 @@ s_usage (FILE *out)
         "  -f, --foreground      stay in the foreground, log to stderr\n"
         "  -v, --verbose         log more\n"
         "  -h, --help            this help\n"
+        "      --list-config     print every configuration key, its default and help\n"
         "  -V, --version         print the version\n"
         "\n"
         "See vedette-probe(8) and vedette.conf(5).\n");
@@ -75,6 +76,7 @@ main (int argc, char *argv [])
         { "timeout", required_argument, 0, 't' },
         { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, 'V' },
+        { "list-config", no_argument, 0, 'L' },
         { 0, 0, 0, 0 }
     };
     int opt;
@@ -86,6 +88,10 @@ main (int argc, char *argv [])
             case 'v': verbose = true; break;
             case 't': timeout = atoi (optarg); break;
             case 'h': s_usage (stdout); return 0;
+            case 'L':
+                for (const vd_config_key_t *key = probe_config_keys; key->path; key++)
+                    printf ("%s\t%s\t%s\n", key->path, key->def, key->help);
+                return 0;
             case 'V': printf ("vedette-probe %s\n", VD_VERSION); return 0;
             default: s_usage (stderr); return 2;
         }

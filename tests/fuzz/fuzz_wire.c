@@ -1,0 +1,39 @@
+/*  libFuzzer target: the mesh wire decoder, the sample records and the
+    chunk decoder, on bytes from the network. The input is split into
+    frames at each 0xFF 0x00 pair.                                         */
+#include "vedette.h"
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    zmsg_t *msg = zmsg_new ();
+    size_t start = 0;
+    for (size_t i = 0; i + 1 < size; i++)
+        if (data [i] == 0xFF && data [i + 1] == 0x00) {
+            zmsg_addmem (msg, data + start, i - start);
+            start = i + 2;
+            i++;
+        }
+    zmsg_addmem (msg, data + start, size - start);
+    const char *error;
+    vd_wire_t *wire = vd_wire_decode (&msg, &error);
+    if (wire) {
+        int count = vd_samples_count (zframe_size (wire->payload));
+        for (int i = 0; i < count; i++) {
+            vd_sample_t sample;
+            vd_sample_decode (zframe_data (wire->payload) + i * VD_SAMPLE_SIZE, &sample);
+        }
+        vd_wire_int (wire, "seq", 0);
+        vd_wire_str (wire, "name");
+        vd_wire_destroy (&wire);
+    }
+    //  the same bytes as a stored chunk of up to 64 samples
+    vd_chunk_iter_t iter;
+    vd_chunk_iter_init (&iter, data, size, size? data [0] % 64: 0);
+    int64_t ts;
+    double value;
+    uint32_t flags;
+    while (vd_chunk_iter_next (&iter, &ts, &value, &flags) == 1)
+        ;
+    return 0;
+}
