@@ -95,7 +95,10 @@ vd_config_load (const char *file, const vd_config_key_t *keys, bool may_be_missi
     *error = NULL;
     zconfig_t *root = NULL;
     if (file && zsys_file_exists (file)) {
-        root = zconfig_load (file);
+        //  not zconfig_load: it leaks its zfile on a syntax error
+        char *text = vd_file_read (file, NULL);
+        root = text? zconfig_str_load (text): NULL;
+        free (text);
         if (!root) {
             *error = zsys_sprintf ("%s: syntax error (ZPL: 'name = value', indent by 4)", file);
             return NULL;

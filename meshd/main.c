@@ -160,12 +160,17 @@ main (int argc, char *argv [])
     }
 
     meshd_t meshd = { .dir = dir };
+    int rc = 1, pid_fd = -1;
+    zactor_t *auth = NULL, *store = NULL, *mesh = NULL, *api = NULL;
+    char *pid_path = NULL;
     char *default_config = zsys_sprintf ("%s/meshd.cfg", dir);
     char *error = NULL;
     meshd.config = vd_config_load (config_file? config_file: default_config, meshd_config_keys,
                                    !config_file, &error);
     if (!meshd.config) {
         fprintf (stderr, "vedette-meshd: %s\n", error);
+        free (error);
+        free (default_config);
         return 1;
     }
     meshd.db_path = zsys_sprintf ("%s/meshd.db", dir);
@@ -174,26 +179,29 @@ main (int argc, char *argv [])
     if (!meshd.cert || !zsys_file_exists (meshd.db_path)) {
         fprintf (stderr, "vedette-meshd: %s: no keys or database (run vedette-meshd init -d %s)\n",
                  dir, dir);
-        return 1;
+        rc = 1;
+        goto done;
     }
     //  the schema is brought up to date once, before any actor opens it
     sqlite3 *db = vd_db_open (meshd.db_path, false);
     if (!db || vd_db_migrate (db, vd_migrations)) {
         fprintf (stderr, "vedette-meshd: %s: cannot open or migrate the database\n", meshd.db_path);
-        return 1;
+        vd_db_close (&db);
+        rc = 1;
+        goto done;
     }
     vd_db_close (&db);
     const char *pidfile = vd_config_str (meshd.config, "server/pidfile");
-    char *pid_path = *pidfile? strdup (pidfile): zsys_sprintf ("%s/meshd.pid", dir);
+    pid_path = *pidfile? strdup (pidfile): zsys_sprintf ("%s/meshd.pid", dir);
     if (!foreground && s_daemonize ()) {
         fprintf (stderr, "vedette-meshd: cannot daemonize\n");
         return 1;
     }
     vd_log_init ("vedette-meshd", foreground, verbose);
-    int pid_fd = s_pidfile (pid_path);
+    pid_fd = s_pidfile (pid_path);
     if (pid_fd == -2) {
         zsys_error ("meshd: %s: another vedette-meshd runs on this directory", pid_path);
-        return 1;
+        goto done;
     }
     if (pid_fd < 0)
         zsys_warning ("meshd: %s: cannot write the pid file", pid_path);
@@ -204,9 +212,7 @@ main (int argc, char *argv [])
     action.sa_handler = s_on_hup;
     sigaction (SIGHUP, &action, NULL);
 
-    int rc = 1;
-    zactor_t *auth = zactor_new (auth_actor, &meshd);
-    zactor_t *store = NULL, *mesh = NULL, *api = NULL;
+    auth = zactor_new (auth_actor, &meshd);
     if (vd_actor_status (auth) != 0)
         goto done;
     store = zactor_new (store_actor, &meshd);

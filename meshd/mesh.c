@@ -146,9 +146,15 @@ static void
 s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
 {
     const char *version = vd_wire_str (wire, "version");
-    const char *name = vd_wire_str (wire, "name");
     snprintf (peer->version, sizeof peer->version, "%s", version? version: "");
-    snprintf (peer->name, sizeof peer->name, "%s", name? name: "");
+    //  the name on record, never the one the message claims
+    sqlite3_stmt *stmt = vd_db_prepare (self->db, "SELECT name FROM probe WHERE id = ?");
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, peer->id);
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+            snprintf (peer->name, sizeof peer->name, "%s", sqlite3_column_text (stmt, 0));
+        sqlite3_finalize (stmt);
+    }
     peer->backlog = vd_wire_int (wire, "backlog", 0);
     s_report (self, peer);
     if (peer->enrolling) {

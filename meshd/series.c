@@ -83,7 +83,8 @@ series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until,
         free (points.points);
         return -1;
     }
-    qsort (points.points, (size_t) points.count, sizeof (series_point_t), s_by_time);
+    if (points.count)
+        qsort (points.points, (size_t) points.count, sizeof (series_point_t), s_by_time);
     *result = points.points;
     return points.count;
 }

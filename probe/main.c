@@ -124,6 +124,8 @@ main (int argc, char *argv [])
                                    !config_file, &error);
     if (!probe.config) {
         fprintf (stderr, "vedette-probe: %s\n", error);
+        free (error);
+        free (default_config);
         return 1;
     }
     char *identity = probe_path (&probe, "probe.json");
