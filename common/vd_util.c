@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,4 +279,54 @@ vd_bind (zsock_t *sock, const char *endpoint)
         zclock_sleep (100);
     }
     return -1;
+}
+
+char *
+vd_actor_command (zsock_t *pipe, bool *term)
+{
+    char *command = zstr_recv (pipe);
+    *term = !command || streq (command, "$TERM");
+    if (command && streq (command, "STATUS")) {
+        zsock_send (pipe, "i", 0);
+        zstr_free (&command);
+    }
+    return command;
+}
+
+volatile sig_atomic_t vd_stop = 0;
+volatile sig_atomic_t vd_reload = 0;
+
+static void s_on_stop (int sig) { (void) sig; vd_stop = 1; }
+static void s_on_hup (int sig) { (void) sig; vd_reload = 1; }
+
+void
+vd_signals_init (void)
+{
+    signal (SIGPIPE, SIG_IGN);
+    struct sigaction action;
+    memset (&action, 0, sizeof action);
+    action.sa_handler = s_on_stop;
+    sigaction (SIGTERM, &action, NULL);
+    sigaction (SIGINT, &action, NULL);
+    action.sa_handler = s_on_hup;
+    sigaction (SIGHUP, &action, NULL);
+}
+
+int
+vd_pidfile_lock (const char *path)
+{
+    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    if (flock (fd, LOCK_EX | LOCK_NB)) {
+        close (fd);
+        return -2;
+    }
+    char text [32];
+    int size = snprintf (text, sizeof text, "%d\n", (int) getpid ());
+    if (ftruncate (fd, 0) || write (fd, text, (size_t) size) != size) {
+        close (fd);
+        return -1;
+    }
+    return fd;
 }

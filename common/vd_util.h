@@ -38,11 +38,24 @@ bool vd_address_valid (const char *text);
 
 
 #include <czmq.h>
+#include <signal.h>
+
+//  Set by SIGTERM/SIGINT and SIGHUP once vd_signals_init has run.
+extern volatile sig_atomic_t vd_stop, vd_reload;
+//  Installs the daemons' signal handlers; SIGPIPE is ignored.
+void vd_signals_init (void);
+//  Creates and locks a pid file holding our pid. Returns its descriptor
+//  (keep it open while running), -2 if another process holds it, -1 on error.
+int vd_pidfile_lock (const char *path);
 //  Asks an actor whether its setup went well ("STATUS" -> 0 or -1).
 int vd_actor_status (zactor_t *actor);
 //  Binds, waiting up to 5 s for an address still held by a socket just
 //  closed in this process. 0 or -1 (errno in zmq_errno).
 int vd_bind (zsock_t *sock, const char *endpoint);
+//  Reads a command from an actor's pipe and answers STATUS (0) itself.
+//  Returns the command for the caller (to free), or NULL; sets *term on
+//  $TERM or when the pipe is gone.
+char *vd_actor_command (zsock_t *pipe, bool *term);
 //  For an actor whose setup failed: answers STATUS with -1 until $TERM.
 void vd_actor_failed (zsock_t *pipe);
 

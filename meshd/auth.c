@@ -165,11 +165,8 @@ auth_actor (zsock_t *pipe, void *args)
             s_handle (&self, handler);
         else
         if (which == pipe) {
-            char *command = zstr_recv (pipe);
-            bool term = !command || streq (command, "$TERM");
-            if (command && streq (command, "STATUS"))
-                zsock_send (pipe, "i", 0);
-            else
+            bool term;
+            char *command = vd_actor_command (pipe, &term);
             if (command && streq (command, "STATS"))
                 zsock_send (pipe, "88", self.accepted, self.refused);
             free (command);

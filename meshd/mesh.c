@@ -414,11 +414,8 @@ mesh_actor (zsock_t *pipe, void *args)
             int timeout = (int) (next_sweep - vd_mono_ms ());
             zsock_t *which = (zsock_t *) zpoller_wait (poller, timeout < 0? 0: timeout);
             if (which == pipe) {
-                char *command = zstr_recv (pipe);
-                bool term = !command || streq (command, "$TERM");
-                if (command && streq (command, "STATUS"))
-                    zsock_send (pipe, "i", 0);
-                else
+                bool term;
+                char *command = vd_actor_command (pipe, &term);
                 if (command && streq (command, "STATS"))
                     zsock_send (pipe, "88", self.bad, self.refused);
                 free (command);

@@ -346,11 +346,8 @@ store_actor (zsock_t *pipe, void *args)
         int timeout = (int) (self.next_compact - vd_mono_ms ());
         zsock_t *which = (zsock_t *) zpoller_wait (poller, timeout < 0? 0: timeout);
         if (which == pipe) {
-            char *command = zstr_recv (pipe);
-            bool term = !command || streq (command, "$TERM");
-            if (command && streq (command, "STATUS"))
-                zsock_send (pipe, "i", 0);
-            else
+            bool term;
+            char *command = vd_actor_command (pipe, &term);
             if (command && streq (command, "STATS"))
                 zsock_send (pipe, "8888888", self.messages, self.samples, self.transactions,
                             self.duplicates, self.gaps, self.foreign, self.failures);

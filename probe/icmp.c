@@ -592,11 +592,8 @@ icmp_actor (zsock_t *pipe, void *args)
         if (rc < 0 && zmq_errno () != EINTR)
             break;
         if (items [0].revents & ZMQ_POLLIN) {
-            char *command = zstr_recv (pipe);
-            bool term = !command || streq (command, "$TERM");
-            if (command && streq (command, "STATUS"))
-                zsock_send (pipe, "i", 0);
-            else
+            bool term;
+            char *command = vd_actor_command (pipe, &term);
             if (command && streq (command, "STATS")) {
                 uint64_t sent, received, errors;
                 icmp_stats (engine, &sent, &received, &errors);

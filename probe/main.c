@@ -7,12 +7,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t s_stop = 0;
-static volatile sig_atomic_t s_reload = 0;
-
-static void s_on_stop (int sig) { (void) sig; s_stop = 1; }
-static void s_on_hup (int sig) { (void) sig; s_reload = 1; }
-
 static void
 s_usage (FILE *out)
 {
@@ -34,25 +28,6 @@ s_usage (FILE *out)
         "  -V, --version         print the version\n"
         "\n"
         "See vedette-probe(8) and vedette.conf(5).\n");
-}
-
-static int
-s_pidfile (const char *path)
-{
-    int fd = open (path, O_RDWR | O_CREAT, 0644);
-    if (fd < 0)
-        return -1;
-    if (flock (fd, LOCK_EX | LOCK_NB)) {
-        close (fd);
-        return -2;
-    }
-    char text [32];
-    int size = snprintf (text, sizeof text, "%d\n", (int) getpid ());
-    if (ftruncate (fd, 0) || write (fd, text, (size_t) size) != size) {
-        close (fd);
-        return -1;
-    }
-    return fd;
 }
 
 int
@@ -142,17 +117,12 @@ main (int argc, char *argv [])
         return 1;
     }
     vd_log_init ("vedette-probe", foreground, verbose);
-    int pid_fd = s_pidfile (pid_path);
+    int pid_fd = vd_pidfile_lock (pid_path);
     if (pid_fd == -2) {
         zsys_error ("probe: %s: another vedette-probe runs on this directory", pid_path);
         return 1;
     }
-    signal (SIGPIPE, SIG_IGN);
-    struct sigaction action = { .sa_handler = s_on_stop };
-    sigaction (SIGTERM, &action, NULL);
-    sigaction (SIGINT, &action, NULL);
-    action.sa_handler = s_on_hup;
-    sigaction (SIGHUP, &action, NULL);
+    vd_signals_init ();
 
     int rc = 1;
     zactor_t *uplink = zactor_new (uplink_actor, &probe);
@@ -164,10 +134,10 @@ main (int argc, char *argv [])
         goto done;
     zsys_notice ("probe: vedette-probe %s running on %s", VD_VERSION, dir);
     rc = 0;
-    while (!s_stop) {
+    while (!vd_stop) {
         usleep (100 * 1000);
-        if (s_reload) {
-            s_reload = 0;
+        if (vd_reload) {
+            vd_reload = 0;
             vd_config_t *fresh = vd_config_load (config_file? config_file: default_config,
                                                  probe_config_keys, !config_file, &error);
             if (!fresh) {

@@ -387,11 +387,8 @@ uplink_actor (zsock_t *pipe, void *args)
         if (rc < 0 && zmq_errno () != EINTR)
             break;
         if (items [0].revents & ZMQ_POLLIN) {
-            char *command = zstr_recv (pipe);
-            bool term = !command || streq (command, "$TERM");
-            if (command && streq (command, "STATUS"))
-                zsock_send (pipe, "i", 0);
-            else
+            bool term;
+            char *command = vd_actor_command (pipe, &term);
             if (command && streq (command, "STATS"))
                 zsock_send (pipe, "s8888", s_state_names [self.state], self.spooled, self.dropped,
                             (uint64_t) vd_spool_count (self.spool), vd_spool_acked (self.spool));
