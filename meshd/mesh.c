@@ -23,6 +23,7 @@ typedef struct {
     char version [32];
     char name [64];
     bool enrolling;             //  connected with its enrollment token's key
+    bool config_due;            //  its checks changed: push them at the next sweep
 } peer_t;
 
 typedef struct {
@@ -168,6 +169,7 @@ s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
         "last_seq", (json_int_t) last_seq, "credit", self->credit,
         "heartbeat_ms", (json_int_t) self->heartbeat, "lost_ms", (json_int_t) self->lost));
     s_send (self, peer, "CONFIG", s_config (self, peer->id));
+    peer->config_due = false;
     zsys_info ("mesh: probe %s (%lld) connected, version %s, backlog %lld",
                peer->name, (long long) peer->id, peer->version, (long long) peer->backlog);
 }
@@ -328,8 +330,9 @@ s_control (mesh_t *self)
     }
     else
     if (streq (command, "CONFIG")) {
+        //  a burst of changes (adding a thousand devices) makes one push
         if (peer && !peer->enrolling)
-            s_send (self, peer, "CONFIG", s_config (self, id));
+            peer->config_due = true;
     }
     free (command);
     zframe_destroy (&id_frame);
@@ -343,6 +346,10 @@ s_sweep (mesh_t *self)
     int64_t now = vd_mono_ms ();
     for (peer_t *peer = (peer_t *) zhashx_first (self->peers); peer;
          peer = (peer_t *) zhashx_next (self->peers)) {
+        if (peer->config_due && peer->link == LINK_CONNECTED) {
+            s_send (self, peer, "CONFIG", s_config (self, peer->id));
+            peer->config_due = false;
+        }
         int64_t silence = now - peer->heard;
         link_state_t link = silence > self->lost? LINK_LOST
                           : silence > self->late? LINK_LATE: LINK_CONNECTED;

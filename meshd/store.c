@@ -49,6 +49,8 @@ typedef struct {
     uint64_t gaps;              //  out-of-order messages refused
     uint64_t foreign;           //  samples for series of another probe, dropped
     uint64_t failures;          //  transactions that failed
+    uint64_t reported;          //  transactions at the last report
+    int64_t next_report;        //  monotonic ms of the next report
 } store_t;
 
 static int64_t
@@ -339,6 +341,7 @@ store_actor (zsock_t *pipe, void *args)
         goto fail;
     self.tail_dirty = vd_db_int (self.db, "SELECT count(*) FROM sample_batch", 0) > 0;
     self.next_compact = vd_mono_ms () + self.compact_interval;
+    self.next_report = vd_mono_ms () + 10000;
     zsock_signal (pipe, 0);
 
     zpoller_t *poller = zpoller_new (pipe, self.in, NULL);
@@ -366,6 +369,16 @@ store_actor (zsock_t *pipe, void *args)
         else
         if (zpoller_terminated (poller))
             break;
+        //  a line a minute at most, only when there was traffic
+        if (vd_mono_ms () >= self.next_report && self.transactions != self.reported) {
+            zsys_info ("store: %" PRIu64 " messages, %" PRIu64 " samples committed in %" PRIu64
+                       " transactions; %" PRIu64 " resends dropped, %" PRIu64 " out of order, %"
+                       PRIu64 " foreign samples, %" PRIu64 " failed transactions", self.messages,
+                       self.samples, self.transactions, self.duplicates, self.gaps, self.foreign,
+                       self.failures);
+            self.reported = self.transactions;
+            self.next_report = vd_mono_ms () + 60000;
+        }
         if (vd_mono_ms () >= self.next_compact) {
             if (self.tail_dirty)
                 s_compact (&self);
