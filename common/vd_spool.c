@@ -10,6 +10,7 @@ struct _vd_spool_t {
     sqlite3_stmt *insert;
     sqlite3_stmt *remove;
     sqlite3_stmt *next;
+    sqlite3_stmt *gone;
     int64_t max_bytes;
     int64_t bytes;              //  payload bytes waiting
     int64_t count;              //  messages waiting
@@ -40,7 +41,9 @@ vd_spool_new (const char *path, int64_t max_bytes)
     self->remove = vd_db_prepare (self->db, "DELETE FROM spool WHERE seq <= ?");
     self->next = vd_db_prepare (self->db,
         "SELECT seq, command, header, payload FROM spool WHERE seq > ? ORDER BY seq LIMIT 1");
-    if (!self->insert || !self->remove || !self->next)
+    self->gone = vd_db_prepare (self->db,
+        "SELECT count(*), coalesce(sum(length(payload)), 0) FROM spool WHERE seq <= ?");
+    if (!self->insert || !self->remove || !self->next || !self->gone)
         goto fail;
     self->count = vd_db_int (self->db, "SELECT count(*) FROM spool", 0);
     self->bytes = vd_db_int (self->db, "SELECT coalesce(sum(length(payload)), 0) FROM spool", 0);
@@ -63,6 +66,7 @@ vd_spool_destroy (vd_spool_t **self_p)
         sqlite3_finalize (self->insert);
         sqlite3_finalize (self->remove);
         sqlite3_finalize (self->next);
+        sqlite3_finalize (self->gone);
         vd_db_close (&self->db);
         free (self);
         *self_p = NULL;
@@ -107,6 +111,14 @@ vd_spool_ack (vd_spool_t *self, uint64_t seq)
         "INSERT OR REPLACE INTO spool_state VALUES ('acked', %" PRIu64 ")", seq);
     if (vd_db_exec (self->db, "BEGIN"))
         return -1;
+    //  what goes, measured on the acknowledged range only (primary key)
+    sqlite3_bind_int64 (self->gone, 1, (sqlite3_int64) seq);
+    int64_t gone_count = 0, gone_bytes = 0;
+    if (sqlite3_step (self->gone) == SQLITE_ROW) {
+        gone_count = sqlite3_column_int64 (self->gone, 0);
+        gone_bytes = sqlite3_column_int64 (self->gone, 1);
+    }
+    sqlite3_reset (self->gone);
     sqlite3_bind_int64 (self->remove, 1, (sqlite3_int64) seq);
     int rc = sqlite3_step (self->remove);
     sqlite3_reset (self->remove);
@@ -117,8 +129,8 @@ vd_spool_ack (vd_spool_t *self, uint64_t seq)
     if (vd_db_exec (self->db, "COMMIT"))
         return -1;
     self->acked = seq;
-    self->count = vd_db_int (self->db, "SELECT count(*) FROM spool", 0);
-    self->bytes = vd_db_int (self->db, "SELECT coalesce(sum(length(payload)), 0) FROM spool", 0);
+    self->count -= gone_count;
+    self->bytes -= gone_bytes;
     return 0;
 }
 

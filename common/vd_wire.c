@@ -181,3 +181,12 @@ vd_wire_str (vd_wire_t *self, const char *name)
 {
     return json_string_value (json_object_get (self->header, name));
 }
+
+int64_t
+vd_frame_i64 (zframe_t *frame)
+{
+    int64_t value = 0;
+    if (frame && zframe_size (frame) == 8)
+        memcpy (&value, zframe_data (frame), 8);
+    return value;
+}

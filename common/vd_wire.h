@@ -55,6 +55,8 @@ zmsg_t *vd_wire_encode (const char *command, json_t *header, const void *payload
 //  Returns 0 or -1.
 int vd_wire_send (void *sock, zframe_t *routing, const char *command, json_t *header,
                   const void *payload, size_t size);
+//  An 8-byte frame as an int64 (native order, inproc only); 0 otherwise.
+int64_t vd_frame_i64 (zframe_t *frame);
 //  Integer field of a header, or def when absent or not an integer.
 int64_t vd_wire_int (vd_wire_t *self, const char *name, int64_t def);
 //  String field of a header, or NULL.

@@ -276,15 +276,6 @@ s_router (mesh_t *self)
     vd_wire_destroy (&wire);
 }
 
-static int64_t
-s_frame_i64 (zframe_t *frame)
-{
-    int64_t value = 0;
-    if (frame && zframe_size (frame) == 8)
-        memcpy (&value, zframe_data (frame), 8);
-    return value;
-}
-
 static void
 s_control (mesh_t *self)
 {
@@ -293,7 +284,7 @@ s_control (mesh_t *self)
         return;
     char *command = zmsg_popstr (msg);
     zframe_t *id_frame = zmsg_pop (msg);
-    int64_t id = s_frame_i64 (id_frame);
+    int64_t id = vd_frame_i64 (id_frame);
     peer_t *peer = s_peer (self, id);
     if (!command)
         ;
@@ -302,7 +293,7 @@ s_control (mesh_t *self)
         zframe_t *seq = zmsg_pop (msg);
         char *resync = zmsg_popstr (msg);
         s_send (self, peer, "ACK", json_pack ("{s:I, s:b}", "seq",
-                (json_int_t) s_frame_i64 (seq), "resync", resync && streq (resync, "1")));
+                (json_int_t) vd_frame_i64 (seq), "resync", resync && streq (resync, "1")));
         zframe_destroy (&seq);
         free (resync);
     }

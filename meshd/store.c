@@ -53,15 +53,6 @@ typedef struct {
     int64_t next_report;        //  monotonic ms of the next report
 } store_t;
 
-static int64_t
-s_frame_i64 (zframe_t *frame)
-{
-    int64_t value = 0;
-    if (frame && zframe_size (frame) == 8)
-        memcpy (&value, zframe_data (frame), 8);
-    return value;
-}
-
 static store_probe_t *
 s_probe (store_t *self, int64_t probe_id)
 {
@@ -102,8 +93,8 @@ s_data (store_t *self, zmsg_t *msg)
     zframe_t *id_frame = zmsg_pop (msg);
     zframe_t *seq_frame = zmsg_pop (msg);
     zframe_t *payload = zmsg_pop (msg);
-    int64_t probe_id = s_frame_i64 (id_frame);
-    int64_t seq = s_frame_i64 (seq_frame);
+    int64_t probe_id = vd_frame_i64 (id_frame);
+    int64_t seq = vd_frame_i64 (seq_frame);
     int rc = 0;
     store_probe_t *probe = payload? s_probe (self, probe_id): NULL;
     if (!probe)
@@ -151,11 +142,11 @@ s_link (store_t *self, zmsg_t *msg)
     int rc = 0;
     if (link && backlog) {
         sqlite3_bind_text (self->update_link, 1, link, -1, SQLITE_STATIC);
-        sqlite3_bind_int64 (self->update_link, 2, s_frame_i64 (seen));
-        sqlite3_bind_int64 (self->update_link, 3, s_frame_i64 (backlog));
+        sqlite3_bind_int64 (self->update_link, 2, vd_frame_i64 (seen));
+        sqlite3_bind_int64 (self->update_link, 3, vd_frame_i64 (backlog));
         if (version && *version)
             sqlite3_bind_text (self->update_link, 4, version, -1, SQLITE_STATIC);
-        sqlite3_bind_int64 (self->update_link, 5, s_frame_i64 (id_frame));
+        sqlite3_bind_int64 (self->update_link, 5, vd_frame_i64 (id_frame));
         rc = s_step (self, self->update_link);
     }
     zframe_destroy (&id_frame);
@@ -171,7 +162,7 @@ s_rotate (store_t *self, zmsg_t *msg)
 {
     zframe_t *id_frame = zmsg_pop (msg);
     char *key = zmsg_popstr (msg);
-    int64_t probe_id = s_frame_i64 (id_frame);
+    int64_t probe_id = vd_frame_i64 (id_frame);
     int rc = 0;
     bool ok = false;
     if (key && strlen (key) == 40) {
