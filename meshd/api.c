@@ -13,29 +13,85 @@
 #include <unistd.h>
 
 const api_op_t api_ops [] = {
-    { "login",          NULL,       op_login,         "log in: user, password; returns a session token" },
-    { "logout",         "viewer",   op_logout,        "ends the session of the token" },
-    { "whoami",         "viewer",   op_whoami,        "the user and role of the token" },
-    { "site.add",       "admin",    op_site_add,      "adds a site: name" },
-    { "site.list",      "viewer",   op_site_list,     "lists sites with their probe and device counts" },
-    { "probe.enroll",   "admin",    op_probe_enroll,  "makes a one-time join token: site, name, endpoint, expires" },
-    { "probe.list",     "viewer",   op_probe_list,    "lists probes: state, link, last seen, backlog, version" },
-    { "probe.revoke",   "admin",    op_probe_revoke,  "revokes a probe's key and closes its session: name" },
-    { "device.add",     "operator", op_device_add,    "adds a device with an ICMP check: address, name, site, probe, interval" },
-    { "device.list",    "viewer",   op_device_list,   "lists devices: status, last RTT, loss, probe" },
-    { "device.remove",  "operator", op_device_remove, "removes a device and its checks: name" },
-    { "series.show",    "viewer",   op_series_show,   "samples of a series: device, metric, since, until" },
+    { "login",          NULL,       "user:n! password:p!", op_login,
+      "log in; returns a session token that expires after api/session_lifetime" },
+    { "logout",         "viewer",   "", op_logout,
+      "ends the session of the token" },
+    { "whoami",         "viewer",   "", op_whoami,
+      "the user, role and site scopes of the caller" },
+    { "server.status",  "viewer",   "", op_server_status,
+      "meshd's version, API version, uptime, counts and refused requests by error code" },
+    { "site.add",       "admin",    "name:n!", op_site_add,
+      "adds a site" },
+    { "site.list",      "viewer",   "", op_site_list,
+      "lists sites with their probe and device counts" },
+    { "site.remove",    "admin",    "name:n!", op_site_remove,
+      "removes a site that has no probe and no device" },
+    { "probe.enroll",   "admin",    "site:n! name:n! endpoint:s expires:d", op_probe_enroll,
+      "makes a one-time join token for a new probe" },
+    { "probe.list",     "viewer",   "site:n", op_probe_list,
+      "lists probes: state, link, last seen, backlog, version" },
+    { "probe.revoke",   "admin",    "name:n!", op_probe_revoke,
+      "revokes a probe's key and closes its session" },
+    { "device.add",     "operator", "address:s! name:n! site:n! probe:n interval:d", op_device_add,
+      "adds a device with an ICMP check" },
+    { "device.list",    "viewer",   "site:n status:n", op_device_list,
+      "lists devices: status, last RTT, loss, jitter, probe" },
+    { "device.show",    "viewer",   "name:n!", op_device_show,
+      "one device with its checks and series" },
+    { "device.remove",  "operator", "name:n!", op_device_remove,
+      "removes a device and its checks" },
+    { "check.list",     "viewer",   "device:n site:n", op_check_list,
+      "lists checks: device, kind, interval, parameters" },
+    { "series.list",    "viewer",   "device:n!", op_series_list,
+      "lists a device's series with their last values" },
+    { "series.show",    "viewer",   "device:n! metric:s! since:t until:t", op_series_show,
+      "samples of a series between two times" },
+    { "user.add",       "admin",    "name:n! role:n! password:p! sites:S", op_user_add,
+      "adds a user with a role and optional site scopes" },
+    { "user.list",      "admin",    "", op_user_list,
+      "lists users: role, site scopes, API keys" },
+    { "user.set",       "viewer",   "name:n! role:n password:p sites:S", op_user_set,
+      "changes a user's role, password or sites (anyone may change their own password)" },
+    { "user.remove",    "admin",    "name:n!", op_user_remove,
+      "removes a user, their sessions and API keys" },
+    { "apikey.add",     "viewer",   "name:n! user:n", op_apikey_add,
+      "registers a CURVE client keypair for the TCP API; the secret is returned once" },
+    { "apikey.list",    "viewer",   "", op_apikey_list,
+      "lists API keys (admins see all, others their own)" },
+    { "apikey.remove",  "viewer",   "name:n!", op_apikey_remove,
+      "removes an API key (its owner or an admin)" },
+    { "audit.list",     "admin",    "since:t until:t user:n op:s limit:i", op_audit_list,
+      "reads the audit log: who changed what, when, from where" },
+    { "event.list",     "viewer",   "since:t topic:s limit:i", op_event_list,
+      "recorded events since a time, oldest first" },
+    { "event.since",    "viewer",   "seq:i! topic:s limit:i", op_event_since,
+      "recorded events after a sequence number, to fill a gap in the stream" },
     { NULL }
 };
+
+//  Error codes of replies (vedette-api(7)), counted by the api actor
+static const char *s_error_codes [] = {
+    "bad_request", "unsupported_version", "unknown_op", "unauthorized", "forbidden",
+    "not_found", "conflict", "invalid", "too_large", "internal", NULL
+};
+#define API_ERROR_CODES 10
 
 struct _api_t {
     meshd_t *meshd;
     sqlite3 *db;
     zsock_t *mesh;              //  PUSH to the mesh actor
+    zsock_t *events;            //  PUSH to the events actor
     int64_t session_lifetime;   //  ms
     size_t max_request;
+    int64_t started_us;
     uint64_t requests;
     uint64_t failures;          //  requests answered with an error
+    uint64_t errors [API_ERROR_CODES];
+    //  the sites of the caller being served, for in_scope()
+    bool scoped;
+    int64_t *scope;
+    size_t scope_size;
 };
 
 static int
@@ -174,34 +230,206 @@ api_id (api_t *api, const char *table, const char *name)
     return id;
 }
 
-//  Finds the session of a token; fills user, role. 0 if valid, else -1.
+json_t *
+api_column_text (sqlite3_stmt *stmt, int column)
+{
+    return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? json_null (): json_string ((const char *) sqlite3_column_text (stmt, column));
+}
+
+json_t *
+api_column_int (sqlite3_stmt *stmt, int column)
+{
+    return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? json_null (): json_integer (sqlite3_column_int64 (stmt, column));
+}
+
+bool
+api_site_allowed (api_t *api, int64_t site_id)
+{
+    if (!api->scoped)
+        return true;
+    for (size_t i = 0; i < api->scope_size; i++)
+        if (api->scope [i] == site_id)
+            return true;
+    return false;
+}
+
+int64_t
+api_find (api_t *api, api_call_t *call, const char *table, const char *name)
+{
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT id, %s FROM %s WHERE name = ?",
+              streq (table, "site")? "id": "site_id", table);
+    sqlite3_stmt *stmt = vd_db_prepare (api->db, sql);
+    int64_t id = 0;
+    if (stmt) {
+        sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW
+        &&  api_site_allowed (api, sqlite3_column_int64 (stmt, 1)))
+            id = sqlite3_column_int64 (stmt, 0);
+    }
+    sqlite3_finalize (stmt);
+    if (!id)
+        api_fail (call, "not_found", "no %s '%s'", table, name);
+    return id;
+}
+
+//  in_scope(site_id): SQL's view of api_site_allowed for the caller
+static void
+s_sql_in_scope (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+    api_t *api = (api_t *) sqlite3_user_data (context);
+    (void) argc;
+    sqlite3_result_int (context, sqlite3_value_type (argv [0]) == SQLITE_NULL
+                                 ? 1: api_site_allowed (api, sqlite3_value_int64 (argv [0])));
+}
+
+void
+api_event (api_t *api, const char *topic, int64_t site_id, json_t *data)
+{
+    char *text = json_dumps (data, JSON_COMPACT);
+    json_decref (data);
+    if (meshd_event (api->db, topic, site_id, text? text: "{}") == 0 && api->events)
+        zstr_send (api->events, "NEW");
+    free (text);
+}
+
+//  Loads the user's role and site scopes; 0, or -1 if there is no such user
+static int
+s_load_user (api_t *api, api_call_t *call, const char *name)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api->db, "SELECT id, role FROM user WHERE name = ?");
+    int rc = -1;
+    if (stmt) {
+        sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW) {
+            call->user_id = sqlite3_column_int64 (stmt, 0);
+            snprintf (call->user, sizeof call->user, "%s", name);
+            snprintf (call->role, sizeof call->role, "%s", sqlite3_column_text (stmt, 1));
+            rc = 0;
+        }
+    }
+    sqlite3_finalize (stmt);
+    if (rc)
+        return rc;
+    api->scope_size = 0;
+    stmt = vd_db_prepare (api->db, "SELECT site_id FROM user_site WHERE user_id = ?");
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, call->user_id);
+        while (sqlite3_step (stmt) == SQLITE_ROW) {
+            api->scope = (int64_t *) realloc (api->scope, (api->scope_size + 1) * sizeof (int64_t));
+            assert (api->scope);
+            api->scope [api->scope_size++] = sqlite3_column_int64 (stmt, 0);
+        }
+    }
+    sqlite3_finalize (stmt);
+    api->scoped = call->scoped = api->scope_size > 0;
+    return 0;
+}
+
+//  Finds the session of a token and loads its user. 0 if valid, else -1.
 static int
 s_session (api_t *api, api_call_t *call, const char *token)
 {
     unsigned char hash [32];
     crypto_generichash (hash, sizeof hash, (const unsigned char *) token, strlen (token), NULL, 0);
     sqlite3_stmt *stmt = vd_db_prepare (api->db,
-        "SELECT u.id, u.name, u.role FROM session s JOIN user u ON u.id = s.user_id "
+        "SELECT u.name FROM session s JOIN user u ON u.id = s.user_id "
         "WHERE s.token_hash = ? AND s.expires_us > ?");
-    int rc = -1;
+    char name [64] = "";
     if (stmt) {
         sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
         sqlite3_bind_int64 (stmt, 2, vd_now_us ());
-        if (sqlite3_step (stmt) == SQLITE_ROW) {
-            call->user_id = sqlite3_column_int64 (stmt, 0);
-            memcpy (call->session, hash, sizeof hash);
-            snprintf (call->user, sizeof call->user, "%s", sqlite3_column_text (stmt, 1));
-            snprintf (call->role, sizeof call->role, "%s", sqlite3_column_text (stmt, 2));
-            rc = 0;
-        }
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+            snprintf (name, sizeof name, "%s", sqlite3_column_text (stmt, 0));
     }
     sqlite3_finalize (stmt);
-    return rc;
+    if (!*name || s_load_user (api, call, name))
+        return -1;
+    memcpy (call->session, hash, sizeof hash);
+    return 0;
+}
+
+//  Checks a request's arguments against the operation's declaration
+static int
+s_check_args (api_call_t *call, const char *spec)
+{
+    char buffer [256];
+    snprintf (buffer, sizeof buffer, "%s", spec);
+    char *saveptr = NULL;
+    for (char *arg = strtok_r (buffer, " ", &saveptr); arg; arg = strtok_r (NULL, " ", &saveptr)) {
+        char *colon = strchr (arg, ':');
+        assert (colon);
+        *colon = 0;
+        char type = colon [1];
+        bool required = colon [2] == '!';
+        json_t *value = json_object_get (call->args, arg);
+        if (!value || json_is_null (value)) {
+            if (required) {
+                api_fail (call, "invalid", "missing argument '%s'", arg);
+                return -1;
+            }
+            continue;
+        }
+        const char *expected = NULL;
+        switch (type) {
+            case 's':
+            case 'p':
+                if (!json_is_string (value) || json_string_length (value) == 0
+                ||  json_string_length (value) > 1024)
+                    expected = "a string of 1 to 1024 bytes";
+                break;
+            case 'n':
+                if (!json_is_string (value) || !api_name_valid (json_string_value (value)))
+                    expected = "a name of 1 to 63 letters, digits, '-', '_' or '.'";
+                break;
+            case 'i':
+                if (!json_is_integer (value))
+                    expected = "an integer";
+                break;
+            case 'd':
+                if (!(json_is_integer (value) && json_integer_value (value) >= 0)
+                &&  !json_is_string (value))
+                    expected = "a duration such as 500ms, 10s, 15m, 2h, 7d (or integer ms)";
+                break;
+            case 't':
+                if (!json_is_integer (value) && !json_is_string (value))
+                    expected = "a time: ISO 8601 (2026-11-21T10:00:00Z), relative (-1h), or integer µs";
+                break;
+            case 'b':
+                if (!json_is_boolean (value))
+                    expected = "true or false";
+                break;
+            case 'S': {
+                size_t index;
+                json_t *item;
+                if (!json_is_array (value) || json_array_size (value) > 1000)
+                    expected = "a list of names";
+                else
+                json_array_foreach (value, index, item)
+                    if (!json_is_string (item) || !api_name_valid (json_string_value (item)))
+                        expected = "a list of names";
+                break;
+            }
+            default:
+                assert (false);
+        }
+        if (expected) {
+            api_fail (call, "invalid", "argument '%s' must be %s", arg, expected);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static json_t *
-s_dispatch (api_t *api, api_call_t *call, json_t *request, const char *key_user)
+s_dispatch (api_t *api, api_call_t *call, json_t *request, const char *key)
 {
+    json_t *version = json_object_get (request, "v");
+    if (version && !(json_is_integer (version) && json_integer_value (version) >= 1
+                                               && json_integer_value (version) <= API_VERSION))
+        return api_fail (call, "unsupported_version", "this meshd speaks API version %d", API_VERSION);
     const char *op = json_string_value (json_object_get (request, "op"));
     if (!op)
         return api_fail (call, "bad_request", "missing 'op' (a string such as \"device.list\")");
@@ -216,27 +444,53 @@ s_dispatch (api_t *api, api_call_t *call, json_t *request, const char *key_user)
     if (args && !json_is_object (args) && !json_is_null (args))
         return api_fail (call, "bad_request", "'args' must be an object");
     call->args = json_is_object (args)? json_incref (args): json_object ();
+
+    //  a client key on tcp: "user:NAME:KEY"; it stands for its user
+    char key_user [64] = "";
+    if (key) {
+        const char *name = key + 5;
+        const char *colon = strchr (name, ':');
+        snprintf (key_user, sizeof key_user, "%.*s", colon? (int) (colon - name): 0, name);
+        snprintf (call->origin, sizeof call->origin, "tcp:%s", colon? colon + 1: "?");
+    }
     if (entry->role) {
         const char *token = json_string_value (json_object_get (request, "token"));
-        if (!token || s_session (api, call, token))
-            return api_fail (call, "unauthorized", "no valid session: log in first (vedette login)");
-        if (key_user && !streq (key_user, call->user))
-            return api_fail (call, "forbidden", "this client key belongs to another user");
+        if (token) {
+            if (s_session (api, call, token))
+                return api_fail (call, "unauthorized", "the session has expired or is not valid: log in again");
+            if (key && !streq (key_user, call->user))
+                return api_fail (call, "forbidden", "this client key belongs to another user");
+        }
+        else
+        if (!key || s_load_user (api, call, key_user))
+            return api_fail (call, "unauthorized", "no session: log in first (vedette login)");
         if (s_rank (call->role) < s_rank (entry->role))
             return api_fail (call, "forbidden", "%s needs the %s role; %s is %s",
                              op, entry->role, call->user, call->role);
     }
+    if (s_check_args (call, entry->args))
+        return NULL;
     return entry->handler (api, call);
 }
 
+static void
+s_count_error (api_t *api, const char *code)
+{
+    api->failures++;
+    for (int i = 0; s_error_codes [i]; i++)
+        if (streq (s_error_codes [i], code))
+            api->errors [i]++;
+}
+
 char *
-api_request (api_t *api, const char *data, size_t size, const char *origin, const char *key_user)
+api_request (api_t *api, const char *data, size_t size, const char *key)
 {
     api_call_t call;
     memset (&call, 0, sizeof call);
     call.op = "";
-    snprintf (call.origin, sizeof call.origin, "%s", origin);
+    snprintf (call.origin, sizeof call.origin, "ipc");
     api->requests++;
+    api->scoped = false;
     json_t *request = NULL;
     json_t *result = NULL;
     if (size > api->max_request)
@@ -250,7 +504,7 @@ api_request (api_t *api, const char *data, size_t size, const char *origin, cons
         if (!json_is_object (request))
             api_fail (&call, "bad_request", "a request is a JSON object");
         else
-            result = s_dispatch (api, &call, request, key_user);
+            result = s_dispatch (api, &call, request, key);
     }
     json_t *id = request? json_object_get (request, "id"): NULL;
     json_t *reply = json_pack ("{s:O}", "id", id? id: json_null ());
@@ -260,14 +514,50 @@ api_request (api_t *api, const char *data, size_t size, const char *origin, cons
         if (!call.error)
             api_fail (&call, "internal", "the operation returned nothing");
         json_object_set (reply, "error", call.error);
-        api->failures++;
+        s_count_error (api, json_string_value (json_object_get (call.error, "code")));
     }
     char *text = json_dumps (reply, JSON_COMPACT);
     json_decref (reply);
     json_decref (call.error);
+    //  a password in the request is wiped before the memory is given back
+    json_t *password = json_object_get (call.args, "password");
+    if (json_is_string (password))
+        sodium_memzero ((char *) json_string_value (password), json_string_length (password));
     json_decref (call.args);
     json_decref (request);
+    api->scoped = false;
     return text;
+}
+
+void
+api_list_ops (FILE *out)
+{
+    for (int i = 0; api_ops [i].op; i++)
+        fprintf (out, "%s\t%s\t%s\t%s\n", api_ops [i].op, api_ops [i].role? api_ops [i].role: "-",
+                 api_ops [i].args, api_ops [i].help);
+}
+
+json_t *
+op_server_status (api_t *api, api_call_t *call)
+{
+    json_t *errors = json_object ();
+    for (int i = 0; s_error_codes [i]; i++)
+        json_object_set_new (errors, s_error_codes [i], json_integer ((json_int_t) api->errors [i]));
+    json_t *result = json_pack ("{s:s, s:i, s:I, s:I, s:{s:I, s:I, s:o}}",
+        "version", VD_VERSION, "api_version", API_VERSION,
+        "started_us", (json_int_t) api->started_us, "now_us", (json_int_t) vd_now_us (),
+        "api", "requests", (json_int_t) api->requests, "failed", (json_int_t) api->failures,
+        "errors", errors);
+    static const char *tables [] = { "site", "probe", "device", "series", "user", NULL };
+    for (int i = 0; tables [i]; i++) {
+        char sql [64];
+        snprintf (sql, sizeof sql, "SELECT count(*) FROM %s", tables [i]);
+        char key [16];
+        snprintf (key, sizeof key, "%ss", tables [i]);
+        json_object_set_new (result, key, json_integer (vd_db_int (api->db, sql, 0)));
+    }
+    (void) call;
+    return result;
 }
 
 api_t *
@@ -278,6 +568,11 @@ api_new (meshd_t *meshd)
     self->db = vd_db_open (meshd->db_path, false);
     self->session_lifetime = vd_config_int (meshd->config, "api/session_lifetime");
     self->max_request = (size_t) vd_config_int (meshd->config, "api/max_request");
+    self->started_us = vd_now_us ();
+    if (self->db
+    &&  sqlite3_create_function (self->db, "in_scope", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                 self, s_sql_in_scope, NULL, NULL) != SQLITE_OK)
+        vd_db_close (&self->db);
     if (!self->db)
         api_destroy (&self);
     return self;
@@ -289,6 +584,8 @@ api_destroy (api_t **self_p)
     if (self_p && *self_p) {
         vd_db_close (&(*self_p)->db);
         zsock_destroy (&(*self_p)->mesh);
+        zsock_destroy (&(*self_p)->events);
+        free ((*self_p)->scope);
         free (*self_p);
         *self_p = NULL;
     }
@@ -311,19 +608,13 @@ s_serve (api_t *self, zsock_t *sock, bool tcp)
         zmsg_destroy (&msg);
         return;
     }
-    char origin [80] = "ipc";
-    char key_user [64] = "";
     const char *user_id = zframe_meta (body, "User-Id");
-    if (tcp) {
-        if (!user_id || strncmp (user_id, "user:", 5)) {
-            zmsg_destroy (&msg);
-            return;             //  cannot happen with ZAP in place; refuse anyway
-        }
-        snprintf (key_user, sizeof key_user, "%s", user_id + 5);
-        snprintf (origin, sizeof origin, "tcp:%s", key_user);
+    if (tcp && (!user_id || strncmp (user_id, "user:", 5))) {
+        zmsg_destroy (&msg);
+        return;                 //  cannot happen with ZAP in place; refuse anyway
     }
     char *reply = api_request (self, (const char *) zframe_data (body), zframe_size (body),
-                               origin, tcp? key_user: NULL);
+                               tcp? user_id: NULL);
     zmsg_remove (msg, body);
     zframe_destroy (&body);
     zmsg_addstr (msg, reply);
@@ -344,6 +635,8 @@ api_actor (zsock_t *pipe, void *args)
     if (ok) {
         self->mesh = zsock_new (ZMQ_PUSH);
         zsock_connect (self->mesh, MESHD_MESH_CTL);
+        self->events = zsock_new (ZMQ_PUSH);
+        zsock_connect (self->events, MESHD_EVENTS_IN);
         zsock_set_maxmsgsize (local, (int64_t) self->max_request + 4096);
         zsock_set_sndtimeo (local, 0);
         if (strneq (endpoint, "") && strncmp (endpoint, "ipc://", 6) == 0)

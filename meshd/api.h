@@ -14,20 +14,27 @@ typedef struct {
     int64_t user_id;            //  0 before login
     char user [64];             //  who is asking
     char role [16];             //  admin, operator, viewer
-    char origin [80];           //  "ipc", or "tcp:" and the key's user
+    char origin [80];           //  "ipc", or "tcp:" and the client key's name
     unsigned char session [32]; //  hash of the session token in use
+    bool scoped;                //  the user sees only the sites of user_site
     json_t *error;              //  set by api_fail
 } api_call_t;
 
 typedef json_t *(api_handler_fn) (api_t *api, api_call_t *call);
 
-//  One operation.
+//  One operation. args declares its arguments, checked before the handler
+//  runs: "name:type" with "!" for required, separated by spaces. Types:
+//  s string, n name, i integer, d duration, t time, b boolean, S list of
+//  names, p password (never logged). Unknown arguments are ignored.
 typedef struct {
     const char *op;             //  noun.verb
     const char *role;           //  least role allowed; NULL: no login needed
+    const char *args;           //  "address:s! name:n! site:n! interval:d"
     api_handler_fn *handler;    //  returns the result, or NULL after api_fail
     const char *help;           //  one line, for vedette-api(7)
 } api_op_t;
+
+#define API_VERSION 1
 
 //  Records an error for the reply; returns NULL so handlers can return it.
 json_t *api_fail (api_call_t *call, const char *code, const char *format, ...);
@@ -49,6 +56,19 @@ void api_audit (api_t *api, api_call_t *call, json_t *detail);
 void api_tell_mesh (api_t *api, const char *command, int64_t probe_id);
 //  Looks up an id by name in a table (site, probe, device); 0 if none.
 int64_t api_id (api_t *api, const char *table, const char *name);
+//  Looks up a site, probe or device by name among those the caller may see:
+//  its id, or 0 and a not_found error (another site's object is not found).
+int64_t api_find (api_t *api, api_call_t *call, const char *table, const char *name);
+//  True if the caller may see and change the site. SQL run by the api
+//  actor can also say in_scope(site_id), true for the caller's sites.
+bool api_site_allowed (api_t *api, int64_t site_id);
+//  Publishes an event (data taken) on the events socket, after recording it;
+//  site_id 0 for a global event.
+void api_event (api_t *api, const char *topic, int64_t site_id, json_t *data);
+//  A nullable text column as JSON.
+json_t *api_column_text (sqlite3_stmt *stmt, int column);
+//  A nullable integer column as JSON.
+json_t *api_column_int (sqlite3_stmt *stmt, int column);
 //  Maps a failed write to an error: conflict for a constraint, else internal.
 json_t *api_fail_db (api_t *api, api_call_t *call, const char *what);
 
@@ -70,13 +90,30 @@ json_t *op_device_add (api_t *api, api_call_t *call);
 json_t *op_device_list (api_t *api, api_call_t *call);
 json_t *op_device_remove (api_t *api, api_call_t *call);
 json_t *op_series_show (api_t *api, api_call_t *call);
+json_t *op_series_list (api_t *api, api_call_t *call);
+json_t *op_site_remove (api_t *api, api_call_t *call);
+json_t *op_device_show (api_t *api, api_call_t *call);
+json_t *op_check_list (api_t *api, api_call_t *call);
+json_t *op_user_add (api_t *api, api_call_t *call);
+json_t *op_user_list (api_t *api, api_call_t *call);
+json_t *op_user_set (api_t *api, api_call_t *call);
+json_t *op_user_remove (api_t *api, api_call_t *call);
+json_t *op_apikey_add (api_t *api, api_call_t *call);
+json_t *op_apikey_list (api_t *api, api_call_t *call);
+json_t *op_apikey_remove (api_t *api, api_call_t *call);
+json_t *op_audit_list (api_t *api, api_call_t *call);
+json_t *op_event_list (api_t *api, api_call_t *call);
+json_t *op_event_since (api_t *api, api_call_t *call);
+json_t *op_server_status (api_t *api, api_call_t *call);
 
 extern const api_op_t api_ops [];
 
 //  Runs one request (a JSON text) and returns the reply text (caller frees).
-//  origin names the connection. Exposed for the fuzz target.
-char *api_request (api_t *api, const char *data, size_t size, const char *origin,
-                   const char *key_user);
+//  key is the client key's User-Id ("user:NAME:KEY") on tcp, NULL on ipc.
+//  Exposed for the fuzz target.
+char *api_request (api_t *api, const char *data, size_t size, const char *key);
+//  Prints the operation table: op, role, arguments (vedette-meshd --list-ops).
+void api_list_ops (FILE *out);
 //  Makes an API context on the database of meshd (for the actor and fuzzing).
 api_t *api_new (meshd_t *meshd);
 void api_destroy (api_t **self_p);

@@ -13,14 +13,14 @@
 
     The User-Id given to the connection, read by the actor that owns the
     socket, is "probe:ID", "probe:ID:enroll" (the token's key, good only to
-    rotate) or "user:NAME" (an API client key).                              */
+    rotate) or "user:NAME:KEY" (an API client key of user NAME).                              */
 #include "meshd.h"
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 
 typedef struct {
     char user_id [96];          //  given to the connection
-    char domain [32];           //  the ZAP domain the key is good for
+    char domain [64];           //  the ZAP domains the key is good for, space-separated
     int64_t expires_us;         //  0: does not expire
 } auth_key_t;
 
@@ -64,15 +64,36 @@ s_reload (auth_t *self)
                user_id, enrolling? sqlite3_column_int64 (stmt, 3): 0);
     }
     sqlite3_finalize (stmt);
+    //  the events socket cannot filter per site: keys of scoped users stay out
     stmt = vd_db_prepare (self->db,
-        "SELECT k.public_key, u.name FROM apikey k JOIN user u ON u.id = k.user_id");
+        "SELECT k.public_key, u.name, k.name, "
+        "  EXISTS (SELECT 1 FROM user_site s WHERE s.user_id = u.id) "
+        "FROM apikey k JOIN user u ON u.id = k.user_id");
     while (stmt && sqlite3_step (stmt) == SQLITE_ROW) {
         char user_id [96];
-        snprintf (user_id, sizeof user_id, "user:%s", sqlite3_column_text (stmt, 1));
-        s_add (self, (const char *) sqlite3_column_text (stmt, 0), MESHD_ZAP_DOMAIN_API,
+        snprintf (user_id, sizeof user_id, "user:%s:%s", sqlite3_column_text (stmt, 1),
+                  sqlite3_column_text (stmt, 2));
+        s_add (self, (const char *) sqlite3_column_text (stmt, 0),
+               sqlite3_column_int (stmt, 3)? MESHD_ZAP_DOMAIN_API
+                                           : MESHD_ZAP_DOMAIN_API " " MESHD_ZAP_DOMAIN_EVENTS,
                user_id, 0);
     }
     sqlite3_finalize (stmt);
+}
+
+//  True if domain is one of the space-separated words of list
+static bool
+s_domain_in (const char *list, const char *domain)
+{
+    size_t length = strlen (domain);
+    for (const char *word = list; *word; ) {
+        size_t span = strcspn (word, " ");
+        if (span == length && strncmp (word, domain, length) == 0)
+            return true;
+        word += span;
+        word += strspn (word, " ");
+    }
+    return false;
 }
 
 //  Answers one ZAP request; a malformed request is refused, never trusted
@@ -101,7 +122,7 @@ s_handle (auth_t *self, zsock_t *handler)
         if (!entry)
             text = "unknown key";
         else
-        if (!streq (entry->domain, domain))
+        if (!s_domain_in (entry->domain, domain))
             text = "key not valid for this domain";
         else
         if (entry->expires_us && entry->expires_us < vd_now_us ())

@@ -148,3 +148,20 @@ meshd_api_endpoint (meshd_t *meshd)
         return strdup (endpoint);
     return zsys_sprintf ("ipc://%s/api.sock", meshd->dir);
 }
+
+char *
+meshd_dialable (const char *bind)
+{
+    if (!bind || !*bind)
+        return strdup ("");
+    const char *colon = strrchr (bind, ':');
+    const char *host = strstr (bind, "://");
+    host = host? host + 3: bind;
+    size_t length = colon && colon > host? (size_t) (colon - host): strlen (host);
+    if ((length == 1 && *host == '*') || (length == 7 && strncmp (host, "0.0.0.0", 7) == 0)) {
+        char name [256] = "localhost";
+        gethostname (name, sizeof name - 1);
+        return zsys_sprintf ("tcp://%s%s", name, colon? colon: "");
+    }
+    return strdup (bind);
+}

@@ -1,6 +1,7 @@
 /*  vedette-meshd: the coordinator. main() only: options, config, actors in
     order (auth before any CURVE socket binds), wait, tear down in reverse. */
 #include "meshd.h"
+#include "api.h"
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -24,7 +25,8 @@ s_usage (FILE *out)
         "      --admin-password-stdin (init) read the admin password from stdin\n"
         "      --force                (init) start over with a new database\n"
         "  -h, --help                 this help\n"
-        "      --list-config     print every configuration key, its default and help\n"
+        "      --list-config          print every configuration key, its default and help\n"
+        "      --list-ops             print every API operation, its role and arguments\n"
         "  -V, --version              print the version\n"
         "\n"
         "See vedette-meshd(8) and vedette.conf(5).\n");
@@ -83,6 +85,7 @@ main (int argc, char *argv [])
         { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, 'V' },
         { "list-config", no_argument, 0, 'L' },
+        { "list-ops", no_argument, 0, 'O' },
         { "admin-password-stdin", no_argument, 0, 'P' },
         { "force", no_argument, 0, 'F' },
         { 0, 0, 0, 0 }
@@ -101,6 +104,7 @@ main (int argc, char *argv [])
                 for (const vd_config_key_t *key = meshd_config_keys; key->path; key++)
                     printf ("%s\t%s\t%s\n", key->path, key->def, key->help);
                 return 0;
+            case 'O': api_list_ops (stdout); return 0;
             case 'V': printf ("vedette-meshd %s\n", VD_VERSION); return 0;
             default: s_usage (stderr); return 2;
         }
@@ -136,7 +140,7 @@ main (int argc, char *argv [])
 
     meshd_t meshd = { .dir = dir };
     int rc = 1, pid_fd = -1;
-    zactor_t *auth = NULL, *store = NULL, *mesh = NULL, *api = NULL;
+    zactor_t *auth = NULL, *events = NULL, *store = NULL, *mesh = NULL, *api = NULL;
     char *pid_path = NULL;
     char *default_config = zsys_sprintf ("%s/meshd.cfg", dir);
     char *error = NULL;
@@ -185,6 +189,10 @@ main (int argc, char *argv [])
     auth = zactor_new (auth_actor, &meshd);
     if (vd_actor_status (auth) != 0)
         goto done;
+    //  the events endpoints are read once: a change needs a restart
+    events = zactor_new (events_actor, &meshd);
+    if (vd_actor_status (events) != 0)
+        goto done;
     store = zactor_new (store_actor, &meshd);
     if (vd_actor_status (store) != 0)
         goto done;
@@ -221,6 +229,7 @@ done:
     zactor_destroy (&api);
     zactor_destroy (&mesh);
     zactor_destroy (&store);
+    zactor_destroy (&events);
     zactor_destroy (&auth);
     if (pid_fd >= 0) {
         unlink (pid_path);

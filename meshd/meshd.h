@@ -5,6 +5,7 @@
     store   the only writer of samples: group commit, ACK after commit,
             exactly-once by sequence number, compaction into chunks
     api     ROUTER for JSON requests (ipc and CURVE tcp)
+    events  PUB of recorded events (table event) and live samples
 
     Actors talk over these inproc endpoints, never through shared memory.   */
 #ifndef MESHD_H_INCLUDED
@@ -14,8 +15,10 @@
 
 #define MESHD_STORE_IN      "inproc://meshd-store"     //  PULL in store
 #define MESHD_MESH_CTL      "inproc://meshd-mesh"      //  PULL in mesh
+#define MESHD_EVENTS_IN     "inproc://meshd-events"    //  PULL in events: "NEW"
 #define MESHD_ZAP_DOMAIN_MESH "vedette-mesh"
 #define MESHD_ZAP_DOMAIN_API  "vedette-api"
+#define MESHD_ZAP_DOMAIN_EVENTS "vedette-events"
 
 //  Everything an actor needs at start; owned by main, read-only after.
 typedef struct {
@@ -39,9 +42,20 @@ void auth_actor (zsock_t *pipe, void *args);
 void mesh_actor (zsock_t *pipe, void *args);
 void store_actor (zsock_t *pipe, void *args);
 void api_actor (zsock_t *pipe, void *args);
+void events_actor (zsock_t *pipe, void *args);
+
+//  Records an event (data: a JSON object's text) in the caller's database
+//  connection; the writer then sends "NEW" to MESHD_EVENTS_IN so the events
+//  actor publishes it. 0, or -1.
+int meshd_event (sqlite3 *db, const char *topic, int64_t site_id, const char *data);
+//  Resolves the events ipc endpoint (default DIR/events.sock).
+char *meshd_events_endpoint (meshd_t *meshd);
 
 //  Applies server-side CURVE and the ZAP domain to a socket about to bind.
 void meshd_curve_server (zsock_t *sock, meshd_t *meshd, const char *domain);
+//  An endpoint clients can dial for a bind endpoint: "tcp://*:7441" becomes
+//  "tcp://HOSTNAME:7441". Caller frees.
+char *meshd_dialable (const char *bind);
 //  Resolves the API ipc endpoint (default DIR/api.sock).
 char *meshd_api_endpoint (meshd_t *meshd);
 

@@ -45,9 +45,7 @@ s_pick_probe (api_t *api, api_call_t *call, int64_t site_id)
     if (call->error)
         return -1;
     if (name) {
-        int64_t id = api_id (api, "probe", name);
-        if (!id)
-            api_fail (call, "not_found", "no probe '%s'", name);
+        int64_t id = api_find (api, call, "probe", name);
         return id? id: -1;
     }
     char sql [160];
@@ -60,22 +58,18 @@ json_t *
 op_device_add (api_t *api, api_call_t *call)
 {
     const char *address = api_str (call, "address", true);
-    const char *name = address? api_str (call, "name", true): NULL;
-    const char *site = name? api_str (call, "site", true): NULL;
-    if (!site)
-        return NULL;
+    const char *name = api_str (call, "name", true);
+    const char *site = api_str (call, "site", true);
     if (!vd_address_valid (address))
         return api_fail (call, "invalid", "'%s' is not an IPv4 or IPv6 address", address);
-    if (!api_name_valid (name))
-        return api_fail (call, "invalid", "a device name has 1 to 63 letters, digits, '-', '_' or '.'");
     int64_t interval = api_duration (call, "interval", ICMP_DEFAULT_INTERVAL);
     if (interval < 0)
         return NULL;
     if (interval < ICMP_MIN_INTERVAL)
         return api_fail (call, "invalid", "interval must be at least %dms", ICMP_MIN_INTERVAL);
-    int64_t site_id = api_id (api, "site", site);
+    int64_t site_id = api_find (api, call, "site", site);
     if (!site_id)
-        return api_fail (call, "not_found", "no site '%s'", site);
+        return NULL;
     int64_t probe_id = s_pick_probe (api, call, site_id);
     if (probe_id < 0)
         return NULL;
@@ -109,6 +103,8 @@ op_device_add (api_t *api, api_call_t *call)
         api_tell_mesh (api, "CONFIG", probe_id);
     api_audit (api, call, json_pack ("{s:s, s:s, s:s, s:I}", "device", name, "address", address,
                                      "site", site, "interval_ms", (json_int_t) interval));
+    api_event (api, "device.added", site_id, json_pack ("{s:s, s:s, s:s}", "device", name,
+                                                        "address", address, "site", site));
     json_t *result = json_pack ("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t) device_id,
         "name", name, "address", address, "site", site, "interval_ms", (json_int_t) interval);
     if (!probe_id)
@@ -121,8 +117,7 @@ json_t *
 op_device_list (api_t *api, api_call_t *call)
 {
     const char *site = api_str (call, "site", false);
-    if (call->error)
-        return NULL;
+    const char *only = api_str (call, "status", false);
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT d.id, d.name, d.address, s.name, p.name, c.interval_ms, "
         "  rtt.last_value, rtt.last_flags, loss.last_value, loss.last_ts_us, jit.last_value, jit.last_flags "
@@ -132,7 +127,7 @@ op_device_list (api_t *api, api_call_t *call)
         "LEFT JOIN series rtt ON rtt.device_id = d.id AND rtt.metric = 'icmp.rtt' "
         "LEFT JOIN series loss ON loss.device_id = d.id AND loss.metric = 'icmp.loss' "
         "LEFT JOIN series jit ON jit.device_id = d.id AND jit.metric = 'icmp.jitter' "
-        "WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.name");
+        "WHERE (?1 IS NULL OR s.name = ?1) AND in_scope (s.id) ORDER BY d.name");
     if (!stmt)
         return api_fail (call, "internal", "database error");
     if (site)
@@ -168,7 +163,10 @@ op_device_list (api_t *api, api_call_t *call)
         &&  !(sqlite3_column_int64 (stmt, 11) & VD_SAMPLE_LOST))
             json_object_set_new (device, "jitter", json_real (sqlite3_column_double (stmt, 10)));
         json_object_set_new (device, "status", json_string (status));
-        json_array_append_new (list, device);
+        if (only && !streq (only, status))
+            json_decref (device);
+        else
+            json_array_append_new (list, device);
     }
     sqlite3_finalize (stmt);
     return list;
@@ -178,19 +176,100 @@ json_t *
 op_device_remove (api_t *api, api_call_t *call)
 {
     const char *name = api_str (call, "name", true);
-    if (!name)
-        return NULL;
     char sql [128];
-    int64_t id = api_id (api, "device", name);
+    int64_t id = api_find (api, call, "device", name);
     if (!id)
-        return api_fail (call, "not_found", "no device '%s'", name);
+        return NULL;
     snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld", (long long) id);
     int64_t probe_id = vd_db_int (api_db (api), sql, 0);
+    snprintf (sql, sizeof sql, "SELECT site_id FROM device WHERE id = %lld", (long long) id);
+    int64_t site_id = vd_db_int (api_db (api), sql, 0);
     snprintf (sql, sizeof sql, "DELETE FROM device WHERE id = %lld", (long long) id);
     if (vd_db_exec (api_db (api), sql))
         return api_fail_db (api, call, "device");
     if (probe_id)
         api_tell_mesh (api, "CONFIG", probe_id);
     api_audit (api, call, json_pack ("{s:s}", "device", name));
+    api_event (api, "device.removed", site_id, json_pack ("{s:s}", "device", name));
     return json_pack ("{s:I, s:s}", "id", (json_int_t) id, "name", name);
+}
+
+//  The checks of one device (device_id) or of all the caller's devices
+static json_t *
+s_checks (api_t *api, api_call_t *call, int64_t device_id, const char *site)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT c.id, d.name, c.kind, c.interval_ms, c.params, c.created_us, s.name "
+        "FROM device_check c JOIN device d ON d.id = c.device_id JOIN site s ON s.id = d.site_id "
+        "WHERE (?1 = 0 OR d.id = ?1) AND (?2 IS NULL OR s.name = ?2) AND in_scope (s.id) "
+        "ORDER BY d.name, c.id");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_int64 (stmt, 1, device_id);
+    if (site)
+        sqlite3_bind_text (stmt, 2, site, -1, SQLITE_STATIC);
+    json_t *list = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        json_t *params = json_loads ((const char *) sqlite3_column_text (stmt, 4), 0, NULL);
+        json_array_append_new (list, json_pack ("{s:I, s:s, s:s, s:I, s:o, s:I, s:s}",
+            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "device", sqlite3_column_text (stmt, 1),
+            "kind", sqlite3_column_text (stmt, 2),
+            "interval_ms", (json_int_t) sqlite3_column_int64 (stmt, 3),
+            "params", params? params: json_object (),
+            "created_us", (json_int_t) sqlite3_column_int64 (stmt, 5),
+            "site", sqlite3_column_text (stmt, 6)));
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
+json_t *
+op_check_list (api_t *api, api_call_t *call)
+{
+    const char *device = api_str (call, "device", false);
+    int64_t device_id = device? api_find (api, call, "device", device): 0;
+    if (device && !device_id)
+        return NULL;
+    return s_checks (api, call, device_id, api_str (call, "site", false));
+}
+
+json_t *
+op_device_show (api_t *api, api_call_t *call)
+{
+    const char *name = api_str (call, "name", true);
+    int64_t id = api_find (api, call, "device", name);
+    if (!id)
+        return NULL;
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT d.id, d.name, d.address, s.name, p.name, p.link, d.created_us "
+        "FROM device d JOIN site s ON s.id = d.site_id LEFT JOIN probe p ON p.id = d.probe_id "
+        "WHERE d.id = ?");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_int64 (stmt, 1, id);
+    json_t *device = NULL;
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+        device = json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o, s:I}",
+            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "name", sqlite3_column_text (stmt, 1),
+            "address", sqlite3_column_text (stmt, 2),
+            "site", sqlite3_column_text (stmt, 3),
+            "probe", api_column_text (stmt, 4),
+            "probe_link", api_column_text (stmt, 5),
+            "created_us", (json_int_t) sqlite3_column_int64 (stmt, 6));
+    sqlite3_finalize (stmt);
+    if (!device)
+        return api_fail (call, "not_found", "no device '%s'", name);
+    json_t *checks = s_checks (api, call, id, NULL);
+    json_object_set (call->args, "device", json_object_get (call->args, "name"));
+    json_t *series = checks? op_series_list (api, call): NULL;
+    if (!series) {
+        json_decref (checks);
+        json_decref (device);
+        return NULL;
+    }
+    json_object_set_new (device, "checks", checks);
+    json_object_set_new (device, "series", series);
+    return device;
 }

@@ -12,13 +12,7 @@ s_public_endpoint (api_t *api)
 {
     vd_config_t *config = api_meshd (api)->config;
     const char *configured = vd_config_str (config, "mesh/public");
-    if (*configured)
-        return strdup (configured);
-    const char *bind = vd_config_str (config, "mesh/endpoint");
-    const char *colon = strrchr (bind, ':');
-    char host [256] = "localhost";
-    gethostname (host, sizeof host - 1);
-    return zsys_sprintf ("tcp://%s:%s", host, colon? colon + 1: "7440");
+    return meshd_dialable (*configured? configured: vd_config_str (config, "mesh/endpoint"));
 }
 
 json_t *
@@ -39,9 +33,9 @@ op_probe_enroll (api_t *api, api_call_t *call)
                                      vd_config_int (api_meshd (api)->config, "enroll/lifetime"));
     if (lifetime < 0)
         return NULL;
-    int64_t site_id = api_id (api, "site", site);
+    int64_t site_id = api_find (api, call, "site", site);
     if (!site_id)
-        return api_fail (call, "not_found", "no site '%s' (vedette site add %s)", site, site);
+        return NULL;
 
     zcert_t *cert = zcert_new ();
     vd_token_t token;
@@ -79,6 +73,7 @@ op_probe_enroll (api_t *api, api_call_t *call)
     vd_token_wipe (&token);
     api_audit (api, call, json_pack ("{s:s, s:s, s:s}", "probe", name, "site", site,
                                      "endpoint", token.endpoint));
+    api_event (api, "probe.enrolled", site_id, json_pack ("{s:s, s:s}", "probe", name, "site", site));
     json_t *result = json_pack ("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t) id,
         "name", name, "site", site, "token", text, "endpoint", token.endpoint,
         "expires_us", (json_int_t) token.expires_us);
@@ -94,9 +89,13 @@ op_probe_list (api_t *api, api_call_t *call)
         "SELECT p.id, p.name, s.name, p.state, p.link, p.last_seen_us, p.backlog, "
         "  coalesce (p.version, ''), p.last_seq, p.public_key, "
         "  (SELECT count(*) FROM device d WHERE d.probe_id = p.id) "
-        "FROM probe p JOIN site s ON s.id = p.site_id ORDER BY p.name");
+        "FROM probe p JOIN site s ON s.id = p.site_id "
+        "WHERE in_scope (s.id) AND (?1 IS NULL OR s.name = ?1) ORDER BY p.name");
     if (!stmt)
         return api_fail (call, "internal", "database error");
+    const char *site = api_str (call, "site", false);
+    if (site)
+        sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
     json_t *list = json_array ();
     while (sqlite3_step (stmt) == SQLITE_ROW) {
         json_t *probe = json_pack ("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I}",
@@ -123,11 +122,12 @@ json_t *
 op_probe_revoke (api_t *api, api_call_t *call)
 {
     const char *name = api_str (call, "name", true);
-    if (!name)
-        return NULL;
-    int64_t id = api_id (api, "probe", name);
+    int64_t id = api_find (api, call, "probe", name);
     if (!id)
-        return api_fail (call, "not_found", "no probe '%s'", name);
+        return NULL;
+    char sql [64];
+    snprintf (sql, sizeof sql, "SELECT site_id FROM probe WHERE id = %lld", (long long) id);
+    int64_t site_id = vd_db_int (api_db (api), sql, 0);
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "UPDATE probe SET state = 'revoked', public_key = NULL, token_expires_us = NULL, "
         "link = 'lost' WHERE id = ? AND state != 'revoked'");
@@ -145,5 +145,6 @@ op_probe_revoke (api_t *api, api_call_t *call)
     //  mesh actor closes the live session
     api_tell_mesh (api, "REVOKE", id);
     api_audit (api, call, json_pack ("{s:s}", "probe", name));
+    api_event (api, "probe.revoked", site_id, json_pack ("{s:s}", "probe", name));
     return json_pack ("{s:I, s:s, s:s}", "id", (json_int_t) id, "name", name, "state", "revoked");
 }

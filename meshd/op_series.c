@@ -18,7 +18,7 @@ op_series_show (api_t *api, api_call_t *call)
         return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT s.id, s.unit FROM series s JOIN device d ON d.id = s.device_id "
-        "WHERE d.name = ? AND s.metric = ?");
+        "WHERE d.name = ? AND s.metric = ? AND in_scope (d.site_id)");
     if (!stmt)
         return api_fail (call, "internal", "database error");
     sqlite3_bind_text (stmt, 1, device, -1, SQLITE_STATIC);
@@ -50,4 +50,35 @@ op_series_show (api_t *api, api_call_t *call)
         "metric", metric, "series_id", (json_int_t) series_id, "unit", unit,
         "since_us", (json_int_t) since, "until_us", (json_int_t) until,
         "truncated", first > 0, "points", list);
+}
+
+json_t *
+op_series_list (api_t *api, api_call_t *call)
+{
+    const char *device = api_str (call, "device", true);
+    int64_t device_id = api_find (api, call, "device", device);
+    if (!device_id)
+        return NULL;
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT s.id, s.metric, s.unit, c.kind, s.last_ts_us, s.last_value, s.last_flags "
+        "FROM series s LEFT JOIN device_check c ON c.id = s.check_id "
+        "WHERE s.device_id = ? ORDER BY s.metric");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_int64 (stmt, 1, device_id);
+    json_t *list = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        bool lost = (sqlite3_column_int64 (stmt, 6) & VD_SAMPLE_LOST) != 0;
+        json_array_append_new (list, json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o, s:o}",
+            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "device", device,
+            "metric", sqlite3_column_text (stmt, 1),
+            "unit", sqlite3_column_text (stmt, 2),
+            "check", api_column_text (stmt, 3),
+            "last_us", api_column_int (stmt, 4),
+            "value", sqlite3_column_type (stmt, 5) == SQLITE_NULL || lost
+                     ? json_null (): json_real (sqlite3_column_double (stmt, 5))));
+    }
+    sqlite3_finalize (stmt);
+    return list;
 }

@@ -30,6 +30,8 @@ op_login (api_t *api, api_call_t *call)
     sodium_memzero ((char *) json_string_value (value), json_string_length (value));
     if (!good) {
         zsys_notice ("api: failed login for '%.64s' from %s", user, call->origin);
+        snprintf (call->user, sizeof call->user, "%s", user);
+        api_audit (api, call, json_pack ("{s:s, s:s}", "user", user, "result", "refused"));
         return api_fail (call, "unauthorized", "wrong user or password");
     }
     unsigned char raw [32], hash [32];
@@ -61,7 +63,7 @@ op_login (api_t *api, api_call_t *call)
         return api_fail_db (api, call, "login");
     }
     snprintf (call->user, sizeof call->user, "%s", user);
-    api_audit (api, call, json_pack ("{s:s}", "user", user));
+    api_audit (api, call, json_pack ("{s:s, s:s}", "user", user, "result", "ok"));
     json_t *result = json_pack ("{s:s, s:s, s:s, s:I}", "token", token, "user", user,
                                 "role", role, "expires_us", (json_int_t) expires);
     sodium_memzero (token, sizeof token);
@@ -85,5 +87,16 @@ op_logout (api_t *api, api_call_t *call)
 json_t *
 op_whoami (api_t *api, api_call_t *call)
 {
-    return json_pack ("{s:s, s:s}", "user", call->user, "role", call->role);
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT s.name FROM user_site us JOIN site s ON s.id = us.site_id "
+        "WHERE us.user_id = ? ORDER BY s.name");
+    json_t *sites = json_array ();
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, call->user_id);
+        while (sqlite3_step (stmt) == SQLITE_ROW)
+            json_array_append_new (sites, json_string ((const char *) sqlite3_column_text (stmt, 0)));
+    }
+    sqlite3_finalize (stmt);
+    return json_pack ("{s:s, s:s, s:o, s:s}", "user", call->user, "role", call->role,
+                      "sites", sites, "origin", call->origin);
 }

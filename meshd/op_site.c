@@ -16,10 +16,8 @@ json_t *
 op_site_add (api_t *api, api_call_t *call)
 {
     const char *name = api_str (call, "name", true);
-    if (!name)
-        return NULL;
-    if (!api_name_valid (name))
-        return api_fail (call, "invalid", "a site name has 1 to 63 letters, digits, '-', '_' or '.'");
+    if (call->scoped)
+        return api_fail (call, "forbidden", "site.add needs an admin without site scopes");
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "INSERT INTO site (name, created_us) VALUES (?, ?)");
     if (!stmt)
@@ -32,6 +30,7 @@ op_site_add (api_t *api, api_call_t *call)
         return api_fail_db (api, call, "site");
     int64_t id = sqlite3_last_insert_rowid (api_db (api));
     api_audit (api, call, json_pack ("{s:s}", "site", name));
+    api_event (api, "site.added", id, json_pack ("{s:s}", "site", name));
     return json_pack ("{s:I, s:s}", "id", (json_int_t) id, "name", name);
 }
 
@@ -42,7 +41,7 @@ op_site_list (api_t *api, api_call_t *call)
         "SELECT s.id, s.name, s.created_us, "
         "  (SELECT count(*) FROM probe p WHERE p.site_id = s.id AND p.state != 'revoked'), "
         "  (SELECT count(*) FROM device d WHERE d.site_id = s.id) "
-        "FROM site s ORDER BY s.name");
+        "FROM site s WHERE in_scope (s.id) ORDER BY s.name");
     if (!stmt)
         return api_fail (call, "internal", "database error");
     json_t *list = json_array ();
@@ -57,3 +56,23 @@ op_site_list (api_t *api, api_call_t *call)
     return list;
 }
 
+
+json_t *
+op_site_remove (api_t *api, api_call_t *call)
+{
+    const char *name = api_str (call, "name", true);
+    int64_t id = api_find (api, call, "site", name);
+    if (!id)
+        return NULL;
+    char sql [160];
+    snprintf (sql, sizeof sql, "SELECT (SELECT count(*) FROM probe WHERE site_id = %lld AND state != 'revoked') "
+              "+ (SELECT count(*) FROM device WHERE site_id = %lld)", (long long) id, (long long) id);
+    if (vd_db_int (api_db (api), sql, 1) > 0)
+        return api_fail (call, "conflict", "site '%s' still has probes or devices", name);
+    snprintf (sql, sizeof sql, "DELETE FROM site WHERE id = %lld", (long long) id);
+    if (vd_db_exec (api_db (api), sql))
+        return api_fail (call, "conflict", "site '%s' is still referred to (revoked probes)", name);
+    api_audit (api, call, json_pack ("{s:s}", "site", name));
+    api_event (api, "site.removed", 0, json_pack ("{s:s}", "site", name));
+    return json_pack ("{s:I, s:s}", "id", (json_int_t) id, "name", name);
+}

@@ -31,11 +31,15 @@ typedef struct {
     sqlite3 *db;
     zsock_t *in;                //  PULL from mesh
     zsock_t *mesh;              //  PUSH to mesh
+    zsock_t *events;            //  PUSH to events: "NEW" after a commit with events
     sqlite3_stmt *insert_batch;
     sqlite3_stmt *update_seq;
     sqlite3_stmt *select_seq;
     sqlite3_stmt *update_link;
+    sqlite3_stmt *link_event;
     sqlite3_stmt *rotate;
+    sqlite3_stmt *rotate_event;
+    bool new_events;            //  this transaction recorded events
     zhashx_t *probes;           //  probe id -> store_probe_t, the committed state
     zlistx_t *replies;          //  zmsg_t to send once the transaction commits
     int batch_max;
@@ -141,13 +145,21 @@ s_link (store_t *self, zmsg_t *msg)
     char *version = zmsg_popstr (msg);
     int rc = 0;
     if (link && backlog) {
+        //  a change of link state is an event (probe.link), recorded first
+        sqlite3_bind_int64 (self->link_event, 1, vd_now_us ());
+        sqlite3_bind_text (self->link_event, 2, link, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (self->link_event, 3, vd_frame_i64 (id_frame));
+        rc = s_step (self, self->link_event);
+        if (rc == 0 && sqlite3_changes (self->db))
+            self->new_events = true;
         sqlite3_bind_text (self->update_link, 1, link, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (self->update_link, 2, vd_frame_i64 (seen));
         sqlite3_bind_int64 (self->update_link, 3, vd_frame_i64 (backlog));
         if (version && *version)
             sqlite3_bind_text (self->update_link, 4, version, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (self->update_link, 5, vd_frame_i64 (id_frame));
-        rc = s_step (self, self->update_link);
+        if (rc == 0)
+            rc = s_step (self, self->update_link);
     }
     zframe_destroy (&id_frame);
     zframe_destroy (&seen);
@@ -170,6 +182,12 @@ s_rotate (store_t *self, zmsg_t *msg)
         sqlite3_bind_int64 (self->rotate, 2, probe_id);
         rc = s_step (self, self->rotate);
         ok = rc == 0 && sqlite3_changes (self->db) == 1;
+        if (ok) {
+            sqlite3_bind_int64 (self->rotate_event, 1, vd_now_us ());
+            sqlite3_bind_int64 (self->rotate_event, 2, probe_id);
+            rc = s_step (self, self->rotate_event);
+            self->new_events = true;
+        }
     }
     zmsg_t *reply = zmsg_new ();
     zmsg_addstr (reply, "ROTATED");
@@ -210,6 +228,7 @@ s_rollback (store_t *self)
     vd_db_exec (self->db, "ROLLBACK");
     zhashx_purge (self->probes);
     zlistx_purge (self->replies);
+    self->new_events = false;
     self->failures++;
 }
 
@@ -264,6 +283,9 @@ s_ingest (store_t *self)
     zmsg_t *reply;
     while ((reply = (zmsg_t *) zlistx_detach (self->replies, NULL)))
         zmsg_send (&reply, self->mesh);
+    if (self->new_events)
+        zstr_send (self->events, "NEW");
+    self->new_events = false;
 }
 
 static void
@@ -291,10 +313,13 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->update_seq);
     sqlite3_finalize (self->select_seq);
     sqlite3_finalize (self->update_link);
+    sqlite3_finalize (self->link_event);
     sqlite3_finalize (self->rotate);
+    sqlite3_finalize (self->rotate_event);
     vd_db_close (&self->db);
     zsock_destroy (&self->in);
     zsock_destroy (&self->mesh);
+    zsock_destroy (&self->events);
     zhashx_destroy (&self->probes);
     zlistx_destroy (&self->replies);
 }
@@ -312,10 +337,12 @@ store_actor (zsock_t *pipe, void *args)
     self.db = vd_db_open (self.meshd->db_path, false);
     self.in = zsock_new (ZMQ_PULL);
     self.mesh = zsock_new (ZMQ_PUSH);
+    self.events = zsock_new (ZMQ_PUSH);
     if (self.in)
         zsock_set_rcvhwm (self.in, 100000);
-    if (!self.db || !self.in || !self.mesh
-    ||  zsock_bind (self.in, MESHD_STORE_IN) || zsock_connect (self.mesh, MESHD_MESH_CTL))
+    if (!self.db || !self.in || !self.mesh || !self.events
+    ||  zsock_bind (self.in, MESHD_STORE_IN) || zsock_connect (self.mesh, MESHD_MESH_CTL)
+    ||  zsock_connect (self.events, MESHD_EVENTS_IN))
         goto fail;
     self.insert_batch = vd_db_prepare (self.db,
         "INSERT INTO sample_batch (probe_id, seq, received_us, data) VALUES (?, ?, ?, ?)");
@@ -327,8 +354,15 @@ store_actor (zsock_t *pipe, void *args)
     self.rotate = vd_db_prepare (self.db,
         "UPDATE probe SET public_key = ?, state = 'active', token_expires_us = NULL "
         "WHERE id = ? AND state = 'enrolling'");
+    self.link_event = vd_db_prepare (self.db,
+        "INSERT INTO event (ts_us, topic, site_id, data) "
+        "SELECT ?1, 'probe.link', site_id, json_object ('probe', name, 'link', ?2, 'previous', link) "
+        "FROM probe WHERE id = ?3 AND link != ?2");
+    self.rotate_event = vd_db_prepare (self.db,
+        "INSERT INTO event (ts_us, topic, site_id, data) "
+        "SELECT ?1, 'probe.joined', site_id, json_object ('probe', name) FROM probe WHERE id = ?2");
     if (!self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
-    ||  !self.rotate)
+    ||  !self.rotate || !self.link_event || !self.rotate_event)
         goto fail;
     self.tail_dirty = vd_db_int (self.db, "SELECT count(*) FROM sample_batch", 0) > 0;
     self.next_compact = vd_mono_ms () + self.compact_interval;

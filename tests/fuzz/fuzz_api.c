@@ -34,7 +34,7 @@ s_setup (void)
     vd_db_close (&db);
     s_api = api_new (&s_meshd);
     const char *login = "{\"op\":\"login\",\"args\":{\"user\":\"admin\",\"password\":\"password1\"}}";
-    char *reply = api_request (s_api, login, strlen (login), "fuzz", NULL);
+    char *reply = api_request (s_api, login, strlen (login), NULL);
     json_t *json = json_loads (reply, 0, NULL);
     s_token = strdup (json_string_value (json_object_get (json_object_get (json, "result"), "token")));
     json_decref (json);
@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     if (!s_api)
         s_setup ();
-    char *reply = api_request (s_api, (const char *) data, size, "fuzz", NULL);
+    char *reply = api_request (s_api, (const char *) data, size, NULL);
     assert (reply && reply [0] == '{');
     free (reply);
     //  the same bytes as the args of a logged-in request to each operation
@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             json_t *request = json_pack ("{s:s, s:s, s:O}", "op", api_ops [i].op,
                                          "token", s_token, "args", args);
             char *text = json_dumps (request, JSON_COMPACT);
-            reply = api_request (s_api, text, strlen (text), "fuzz", NULL);
+            reply = api_request (s_api, text, strlen (text), NULL);
             assert (reply && reply [0] == '{');
             free (reply);
             free (text);

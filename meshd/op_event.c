@@ -1,0 +1,116 @@
+/*  meshd/op_event.c: the recorded events (event.list, event.since) and the
+    audit log (audit.list). Events are shaped as on the events socket.     */
+#include "api.h"
+
+#define LIST_DEFAULT    1000
+#define LIST_MAX        10000
+
+//  The limit argument, within 1..LIST_MAX; -1 and an error if outside
+static int64_t
+s_limit (api_call_t *call)
+{
+    json_t *value = json_object_get (call->args, "limit");
+    if (!value)
+        return LIST_DEFAULT;
+    int64_t limit = json_integer_value (value);
+    if (limit < 1 || limit > LIST_MAX) {
+        api_fail (call, "invalid", "limit must be between 1 and %d", LIST_MAX);
+        return -1;
+    }
+    return limit;
+}
+
+//  Events matching: after seq or since a time, topic prefix, caller's sites
+static json_t *
+s_events (api_t *api, api_call_t *call, int64_t after_seq, int64_t since_us)
+{
+    const char *topic = api_str (call, "topic", false);
+    int64_t limit = s_limit (call);
+    if (limit < 0)
+        return NULL;
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT e.id, e.ts_us, e.topic, s.name, e.data FROM event e "
+        "LEFT JOIN site s ON s.id = e.site_id "
+        "WHERE e.id > ?1 AND e.ts_us >= ?2 AND in_scope (e.site_id) "
+        "  AND (?3 IS NULL OR substr (e.topic, 1, length (?3)) = ?3) "
+        "ORDER BY e.id LIMIT ?4");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_int64 (stmt, 1, after_seq);
+    sqlite3_bind_int64 (stmt, 2, since_us);
+    if (topic)
+        sqlite3_bind_text (stmt, 3, topic, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 4, limit);
+    json_t *events = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        json_t *data = json_loads ((const char *) sqlite3_column_text (stmt, 4), 0, NULL);
+        json_array_append_new (events, json_pack ("{s:I, s:I, s:s, s:o, s:o}",
+            "seq", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "ts_us", (json_int_t) sqlite3_column_int64 (stmt, 1),
+            "topic", sqlite3_column_text (stmt, 2),
+            "site", api_column_text (stmt, 3),
+            "data", data? data: json_object ()));
+    }
+    sqlite3_finalize (stmt);
+    int64_t last = vd_db_int (api_db (api), "SELECT coalesce (max (id), 0) FROM event", 0);
+    return json_pack ("{s:o, s:I, s:b}", "events", events, "last_seq", (json_int_t) last,
+                      "more", json_array_size (events) == (size_t) limit);
+}
+
+json_t *
+op_event_list (api_t *api, api_call_t *call)
+{
+    bool ok;
+    int64_t since = api_time (call, "since", vd_now_us () - 3600 * 1000000LL, &ok);
+    return ok? s_events (api, call, 0, since): NULL;
+}
+
+json_t *
+op_event_since (api_t *api, api_call_t *call)
+{
+    int64_t seq = json_integer_value (json_object_get (call->args, "seq"));
+    if (seq < 0)
+        return api_fail (call, "invalid", "seq must be 0 or more");
+    return s_events (api, call, seq, 0);
+}
+
+json_t *
+op_audit_list (api_t *api, api_call_t *call)
+{
+    bool ok;
+    int64_t since = api_time (call, "since", vd_now_us () - 7 * 86400 * 1000000LL, &ok);
+    int64_t until = ok? api_time (call, "until", INT64_MAX, &ok): 0;
+    int64_t limit = ok? s_limit (call): -1;
+    if (limit < 0)
+        return NULL;
+    const char *user = api_str (call, "user", false);
+    const char *op = api_str (call, "op", false);
+    //  the newest `limit` entries, shown oldest first
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT * FROM (SELECT id, ts_us, user, origin, op, detail FROM audit "
+        "  WHERE ts_us >= ?1 AND ts_us <= ?2 AND (?3 IS NULL OR user = ?3) "
+        "    AND (?4 IS NULL OR op = ?4 OR substr (op, 1, length (?4) + 1) = ?4 || '.') "
+        "  ORDER BY id DESC LIMIT ?5) ORDER BY id");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_int64 (stmt, 1, since);
+    sqlite3_bind_int64 (stmt, 2, until);
+    if (user)
+        sqlite3_bind_text (stmt, 3, user, -1, SQLITE_STATIC);
+    if (op)
+        sqlite3_bind_text (stmt, 4, op, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 5, limit);
+    json_t *list = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        json_t *detail = json_loads ((const char *) sqlite3_column_text (stmt, 5), 0, NULL);
+        json_array_append_new (list, json_pack ("{s:I, s:I, s:s, s:s, s:s, s:o}",
+            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "ts_us", (json_int_t) sqlite3_column_int64 (stmt, 1),
+            "user", sqlite3_column_text (stmt, 2),
+            "origin", sqlite3_column_text (stmt, 3),
+            "op", sqlite3_column_text (stmt, 4),
+            "detail", detail? detail: json_object ()));
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
