@@ -3,12 +3,13 @@
     as CSV. Exit codes: 0 ok, 1 failed, 2 usage, 3 not authorised,
     4 meshd unreachable.                                                    */
 #include "console.h"
+#include <errno.h>
 
 static void
 s_usage (FILE *out, const char *noun)
 {
     if (!noun)
-        fprintf (out, "usage: vedette [--json | --csv] [--endpoint ENDPOINT] COMMAND [ARG...] [OPTION...]\n\n"
+        fprintf (out, "usage: vedette [--json | --csv] [--endpoint ENDPOINT] [--key FILE] COMMAND [ARG...] [OPTION...]\n\n"
                       "commands:\n");
     for (const command_t *command = commands; command->noun; command++) {
         if (noun && !streq (noun, command->noun))
@@ -33,8 +34,10 @@ s_usage (FILE *out, const char *noun)
                       "  --json               print the API's JSON objects\n"
                       "  --csv                print lists as CSV\n"
                       "  --endpoint ENDPOINT  meshd's API (default: $VEDETTE_ENDPOINT or the session's)\n"
+                      "  --key FILE           client key for a tcp endpoint (default: $VEDETTE_KEY)\n"
                       "  -h, --help           help; vedette NOUN --help for a noun's commands\n"
                       "  --version            print the version\n"
+                      "\nvedette completion bash   prints a bash completion script\n"
                       "\nSee vedette(1).\n");
 }
 
@@ -105,6 +108,95 @@ s_run_generic (const command_t *command, json_t *args, bool json, bool csv)
     return code;
 }
 
+json_t *
+cli_value (const char *name, const char *text, option_kind_t kind)
+{
+    if (kind == OPT_INT) {
+        char *end;
+        errno = 0;
+        long long value = strtoll (text, &end, 10);
+        if (errno || end == text || *end) {
+            fprintf (stderr, "vedette: %s: '%s' is not an integer\n", name, text);
+            return NULL;
+        }
+        return json_integer (value);
+    }
+    if (kind == OPT_LIST) {
+        json_t *list = json_array ();
+        char *copy = strdup (text);
+        char *saveptr = NULL;
+        for (char *item = strtok_r (copy, ",", &saveptr); item; item = strtok_r (NULL, ",", &saveptr))
+            json_array_append_new (list, json_string (item));
+        free (copy);
+        return list;
+    }
+    return json_string (text);
+}
+
+void
+cli_completion_bash (FILE *out)
+{
+    fprintf (out, "# bash completion for vedette, made by `vedette completion bash`\n"
+                  "_vedette ()\n{\n"
+                  "    local cur=${COMP_WORDS[COMP_CWORD]} noun= verb= i\n"
+                  "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
+                  "        case ${COMP_WORDS[i]} in\n"
+                  "            --endpoint|--key) ((i++)) ;;\n"
+                  "            -*) ;;\n"
+                  "            *) if [ -z \"$noun\" ]; then noun=${COMP_WORDS[i]}; "
+                  "elif [ -z \"$verb\" ]; then verb=${COMP_WORDS[i]}; fi ;;\n"
+                  "        esac\n"
+                  "    done\n"
+                  "    local words\n"
+                  "    case \"$noun\" in\n"
+                  "        '') words=\"");
+    const char *last = "";
+    for (const command_t *c = commands; c->noun; c++)
+        if (!streq (c->noun, last)) {
+            fprintf (out, "%s%s", *last? " ": "", c->noun);
+            last = c->noun;
+        }
+    fprintf (out, " help completion --json --csv --endpoint --key --help --version\" ;;\n");
+    last = "";
+    for (const command_t *c = commands; c->noun; c++) {
+        if (streq (c->noun, last) || !c->verb)
+            continue;
+        last = c->noun;
+        fprintf (out, "        %s) if [ -z \"$verb\" ]; then words=\"", c->noun);
+        for (const command_t *v = c; v->noun && streq (v->noun, c->noun); v++)
+            fprintf (out, "%s%s", v == c? "": " ", v->verb);
+        fprintf (out, "\"; else case \"$verb\" in\n");
+        for (const command_t *v = c; v->noun && streq (v->noun, c->noun); v++) {
+            fprintf (out, "            %s) words=\"--help", v->verb);
+            for (const option_t *option = v->options; option->name; option++)
+                fprintf (out, " --%s", option->name);
+            fprintf (out, "\" ;;\n");
+        }
+        fprintf (out, "            esac; fi ;;\n");
+    }
+    for (const command_t *c = commands; c->noun; c++) {
+        if (c->verb)
+            continue;
+        fprintf (out, "        %s) words=\"--help", c->noun);
+        for (const option_t *option = c->options; option->name; option++)
+            fprintf (out, " --%s", option->name);
+        fprintf (out, "\" ;;\n");
+    }
+    fprintf (out, "        help) words=\"");
+    last = "";
+    for (const command_t *c = commands; c->noun; c++)
+        if (!streq (c->noun, last)) {
+            fprintf (out, "%s%s", *last? " ": "", c->noun);
+            last = c->noun;
+        }
+    fprintf (out, "\" ;;\n"
+                  "        completion) words=bash ;;\n"
+                  "    esac\n"
+                  "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+                  "}\n"
+                  "complete -F _vedette vedette\n");
+}
+
 int
 cli_main (int argc, char *argv [])
 {
@@ -138,6 +230,30 @@ cli_main (int argc, char *argv [])
                 printf ("\n");
             }
             goto done;
+        }
+        else
+        if (streq (arg, "completion") && !command && nwords == 0) {
+            if (i + 1 < argc && streq (argv [i + 1], "bash"))
+                cli_completion_bash (stdout);
+            else {
+                fprintf (stderr, "vedette: completion: say which shell (bash)\n");
+                code = EXIT_USAGE;
+            }
+            goto done;
+        }
+        else
+        if ((streq (arg, "--key") || strncmp (arg, "--key=", 6) == 0) && !command) {
+            //  the client key for tcp endpoints
+            if (arg [5] == '=')
+                setenv ("VEDETTE_KEY", arg + 6, 1);
+            else
+            if (i + 1 < argc)
+                setenv ("VEDETTE_KEY", argv [++i], 1);
+            else {
+                fprintf (stderr, "vedette: --key needs a FILE\n");
+                code = EXIT_USAGE;
+                goto done;
+            }
         }
         else
         if (streq (arg, "--version")) {
@@ -186,7 +302,12 @@ cli_main (int argc, char *argv [])
                     code = EXIT_USAGE;
                     goto done;
                 }
-                json_object_set_new (args, option->name, json_string (value));
+                json_t *converted = cli_value (option->name, value, option->kind);
+                if (!converted) {
+                    code = EXIT_USAGE;
+                    goto done;
+                }
+                json_object_set_new (args, option->name, converted);
             }
         }
         else
@@ -246,7 +367,15 @@ cli_main (int argc, char *argv [])
             code = EXIT_USAGE;
             goto done;
         }
-        json_object_set_new (args, key, json_string (value));
+        char *colon = strchr (key, ':');
+        if (colon)
+            *colon = 0;
+        json_t *converted = cli_value (key, value, colon? OPT_INT: OPT_TEXT);
+        if (!converted) {
+            code = EXIT_USAGE;
+            goto done;
+        }
+        json_object_set_new (args, key, converted);
     }
     if (zlist_size (positional)) {
         fprintf (stderr, "vedette: %s %s: unexpected argument '%s'\n", command->noun,

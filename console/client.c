@@ -1,6 +1,11 @@
 /*  console/client.c: the API client. A DEALER to meshd's API endpoint; one
     request, one reply, a deadline. The session (endpoint, user, token) is
-    kept in $XDG_CONFIG_HOME/vedette/session.json, mode 0600.             */
+    kept in $XDG_CONFIG_HOME/vedette/session.json, mode 0600.
+
+    On a tcp endpoint the client speaks CURVE with a client key made by
+    `vedette apikey add` (a ZeroMQ secret certificate whose metadata holds
+    server-key, endpoint and events), named by --key or $VEDETTE_KEY. The
+    key stands for its user: no login is needed.                          */
 #include "console.h"
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +16,8 @@
 struct _client_t {
     char *endpoint;
     char *token;
+    zcert_t *key;               //  client key for tcp, or NULL
+    char *key_path;
     zsock_t *dealer;
     int64_t next_id;
 };
@@ -37,7 +44,15 @@ client_new (const char *endpoint)
     free (path);
     const char *saved = json_string_value (json_object_get (session, "endpoint"));
     const char *env = getenv ("VEDETTE_ENDPOINT");
-    self->endpoint = strdup (endpoint? endpoint: env && *env? env: saved? saved: DEFAULT_ENDPOINT);
+    const char *key_path = getenv ("VEDETTE_KEY");
+    if (key_path && *key_path) {
+        self->key_path = strdup (key_path);
+        self->key = zcert_load (key_path);
+    }
+    const char *key_endpoint = self->key? zcert_meta (self->key, "endpoint"): NULL;
+    self->endpoint = strdup (endpoint? endpoint: env && *env? env
+                           : key_endpoint && *key_endpoint? key_endpoint
+                           : saved? saved: DEFAULT_ENDPOINT);
     const char *token = getenv ("VEDETTE_TOKEN");
     if (!token || !*token) {
         //  a saved token is only good for the endpoint it was issued by
@@ -60,12 +75,59 @@ client_destroy (client_t **self_p)
             sodium_memzero (self->token, strlen (self->token));
         free (self->token);
         free (self->endpoint);
+        free (self->key_path);
+        zcert_destroy (&self->key);
         free (self);
         *self_p = NULL;
     }
 }
 
 const char *client_endpoint (client_t *self) { return self->endpoint; }
+
+//  Applies the client key and meshd's public key to a socket for tcp; 0, or
+//  -1 with a message
+static int
+s_curve (client_t *self, zsock_t *sock)
+{
+    if (!self->key) {
+        if (self->key_path)
+            fprintf (stderr, "vedette: %s: not a readable client key\n", self->key_path);
+        else
+            fprintf (stderr, "vedette: tcp endpoints need a client key: --key FILE or VEDETTE_KEY "
+                             "(made by vedette apikey add)\n");
+        return -1;
+    }
+    const char *server = zcert_meta (self->key, "server-key");
+    if (!server || strlen (server) != 40) {
+        fprintf (stderr, "vedette: %s: no server-key in the client key\n", self->key_path);
+        return -1;
+    }
+    zcert_apply (self->key, zsock_resolve (sock));
+    zsock_set_curve_serverkey (sock, server);
+    return 0;
+}
+
+zsock_t *
+client_subscribe (client_t *self, const char *endpoint)
+{
+    zsock_t *sub = zsock_new (ZMQ_SUB);
+    zsock_set_linger (sub, 0);
+    if (strncmp (endpoint, "tcp://", 6) == 0 && s_curve (self, sub)) {
+        zsock_destroy (&sub);
+        return NULL;
+    }
+    if (zsock_connect (sub, "%s", endpoint)) {
+        fprintf (stderr, "vedette: %s: not a valid endpoint\n", endpoint);
+        zsock_destroy (&sub);
+    }
+    return sub;
+}
+
+const char *
+client_events_endpoint (client_t *self)
+{
+    return self->key? zcert_meta (self->key, "events"): NULL;
+}
 
 json_t *
 client_call (client_t *self, const char *op, json_t *args, int *code)
@@ -77,16 +139,16 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
         *code = EXIT_UNREACHABLE;
         return NULL;
     }
-    if (strncmp (self->endpoint, "tcp://", 6) == 0) {
-        fprintf (stderr, "vedette: tcp endpoints need a client key (vedette apikey); use the ipc endpoint\n");
-        json_decref (args);
-        *code = EXIT_USAGE;
-        return NULL;
-    }
     if (!self->dealer) {
         self->dealer = zsock_new (ZMQ_DEALER);
         zsock_set_linger (self->dealer, 0);
         zsock_set_sndtimeo (self->dealer, CLIENT_TIMEOUT_MS);
+        if (strncmp (self->endpoint, "tcp://", 6) == 0 && s_curve (self, self->dealer)) {
+            zsock_destroy (&self->dealer);
+            json_decref (args);
+            *code = EXIT_USAGE;
+            return NULL;
+        }
         if (zsock_connect (self->dealer, "%s", self->endpoint)) {
             fprintf (stderr, "vedette: %s: not a valid endpoint\n", self->endpoint);
             json_decref (args);
@@ -96,7 +158,8 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
     }
     json_t *request = json_pack ("{s:s, s:I, s:o}", "op", op, "id", (json_int_t) ++self->next_id,
                                  "args", args? args: json_object ());
-    if (self->token)
+    //  a key stands for its user; a token of a session on ipc is not sent
+    if (self->token && !(self->key && strncmp (self->endpoint, "tcp://", 6) == 0))
         json_object_set_new (request, "token", json_string (self->token));
     char *text = json_dumps (request, JSON_COMPACT);
     json_decref (request);

@@ -4,34 +4,86 @@
 #include <termios.h>
 #include <unistd.h>
 
-static const option_t s_no_options [] = { { NULL } };
+static const option_t s_no_options [] = { { NULL, NULL, NULL, OPT_TEXT } };
 
 static const option_t s_login_options [] = {
-    { "password-stdin", NULL, "read the password from standard input" },
-    { NULL }
+    { "password-stdin", NULL, "read the password from standard input", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_enroll_options [] = {
-    { "site", "SITE", "the site the probe belongs to (required)" },
-    { "name", "NAME", "the probe's name (required)" },
-    { "endpoint", "ENDPOINT", "where the probe dials meshd (default: mesh/public or tcp://HOSTNAME:7440)" },
-    { "expires", "DURATION", "how long the token stays valid (default: enroll/lifetime, 24h)" },
-    { NULL }
+    { "site", "SITE", "the site the probe belongs to (required)", OPT_TEXT },
+    { "name", "NAME", "the probe's name (required)", OPT_TEXT },
+    { "endpoint", "ENDPOINT", "where the probe dials meshd (default: mesh/public or tcp://HOSTNAME:7440)", OPT_TEXT },
+    { "expires", "DURATION", "how long the token stays valid (default: enroll/lifetime, 24h)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_device_add_options [] = {
-    { "name", "NAME", "the device's name (required)" },
-    { "site", "SITE", "its site (required)" },
-    { "probe", "PROBE", "the probe that measures it (default: the site's first probe)" },
-    { "interval", "DURATION", "how often it is pinged (default: 10s)" },
-    { NULL }
+    { "name", "NAME", "the device's name (required)", OPT_TEXT },
+    { "site", "SITE", "its site (required)", OPT_TEXT },
+    { "probe", "PROBE", "the probe that measures it (default: the site's first probe)", OPT_TEXT },
+    { "interval", "DURATION", "how often it is pinged (default: 10s)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_site_filter [] = {
-    { "site", "SITE", "only this site" },
-    { NULL }
+    { "site", "SITE", "only this site", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_device_list_options [] = {
+    { "site", "SITE", "only this site", OPT_TEXT },
+    { "status", "STATUS", "only devices in this status: up, down, stale, unknown", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_check_list_options [] = {
+    { "device", "DEVICE", "only this device's checks", OPT_TEXT },
+    { "site", "SITE", "only this site", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_user_add_options [] = {
+    { "role", "ROLE", "admin, operator or viewer (required)", OPT_TEXT },
+    { "sites", "SITE,...", "only these sites (default: every site)", OPT_LIST },
+    { "password-stdin", NULL, "read the password from standard input", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_user_set_options [] = {
+    { "role", "ROLE", "a new role: admin, operator or viewer", OPT_TEXT },
+    { "sites", "SITE,...", "new site scopes; \"\" for every site", OPT_LIST },
+    { "password", NULL, "ask for a new password", OPT_TEXT },
+    { "password-stdin", NULL, "read the new password from standard input", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_apikey_add_options [] = {
+    { "user", "USER", "whose key it is (default: you)", OPT_TEXT },
+    { "output", "FILE", "write the key to FILE (mode 0600) instead of standard output", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_audit_options [] = {
+    { "since", "TIME", "from (default: 7 days ago)", OPT_TEXT },
+    { "until", "TIME", "to (default: now)", OPT_TEXT },
+    { "user", "USER", "only this user's operations", OPT_TEXT },
+    { "op", "OP", "only this operation (site.add) or noun (site)", OPT_TEXT },
+    { "limit", "N", "at most N entries, the newest (default 1000)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_event_list_options [] = {
+    { "since", "TIME", "from (default: 1 hour ago)", OPT_TEXT },
+    { "topic", "PREFIX", "only topics starting with PREFIX (device., probe.link)", OPT_TEXT },
+    { "limit", "N", "at most N events (default 1000)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_event_since_options [] = {
+    { "topic", "PREFIX", "only topics starting with PREFIX", OPT_TEXT },
+    { "limit", "N", "at most N events (default 1000)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_event_follow_options [] = {
+    { "topic", "PREFIX,...", "only topics starting with these prefixes", OPT_LIST },
+    { "count", "N", "stop after N events", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_series_options [] = {
-    { "since", "TIME", "from (ISO 8601 or relative such as 10m, -1h; default 1h)" },
-    { "until", "TIME", "to (default: now)" },
-    { NULL }
+    { "since", "TIME", "from (ISO 8601 or relative such as 10m, -1h; default 1h)", OPT_TEXT },
+    { "until", "TIME", "to (default: now)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
 };
 
 static const column_t s_site_columns [] = {
@@ -51,10 +103,53 @@ static const column_t s_device_columns [] = {
     { "site", "SITE", COL_TEXT }, { "probe", "PROBE", COL_TEXT },
     { "last_us", "MEASURED", COL_AGE }, { NULL }
 };
+static const column_t s_check_columns [] = {
+    { "device", "DEVICE", COL_TEXT }, { "kind", "CHECK", COL_TEXT },
+    { "interval_ms", "INTERVAL(ms)", COL_INT }, { "site", "SITE", COL_TEXT },
+    { "params", "PARAMETERS", COL_TEXT }, { NULL }
+};
+static const column_t s_series_columns [] = {
+    { "metric", "SERIES", COL_TEXT }, { "unit", "UNIT", COL_TEXT }, { "check", "CHECK", COL_TEXT },
+    { "value", "LAST", COL_MS }, { "last_us", "MEASURED", COL_AGE }, { NULL }
+};
+static const column_t s_user_columns [] = {
+    { "name", "USER", COL_TEXT }, { "role", "ROLE", COL_TEXT }, { "sites", "SITES", COL_TEXT },
+    { "apikeys", "KEYS", COL_INT }, { "sessions", "SESSIONS", COL_INT },
+    { "created_us", "CREATED", COL_AGE }, { NULL }
+};
+static const column_t s_apikey_columns [] = {
+    { "name", "KEY", COL_TEXT }, { "user", "USER", COL_TEXT },
+    { "public_key", "PUBLIC KEY", COL_TEXT }, { "created_us", "CREATED", COL_AGE }, { NULL }
+};
+static const column_t s_audit_columns [] = {
+    { "ts_us", "TIME", COL_TIME }, { "user", "USER", COL_TEXT }, { "origin", "FROM", COL_TEXT },
+    { "op", "OPERATION", COL_TEXT }, { "detail", "DETAIL", COL_TEXT }, { NULL }
+};
+static const column_t s_event_columns [] = {
+    { "seq", "SEQ", COL_INT }, { "ts_us", "TIME", COL_TIME }, { "topic", "TOPIC", COL_TEXT },
+    { "site", "SITE", COL_TEXT }, { "data", "DATA", COL_TEXT }, { NULL }
+};
 static const column_t s_point_columns [] = {
     { "ts_us", "TIME", COL_TIME }, { "value", "VALUE", COL_MS }, { "lost", "LOST", COL_TEXT },
     { NULL }
 };
+
+//  Calls the command's operation with args (not taken) on a fresh client
+static json_t *
+s_call (const command_t *command, json_t *args, int *code)
+{
+    client_t *client = client_new (NULL);
+    json_t *result = client_call (client, command->op, json_incref (args), code);
+    client_destroy (&client);
+    return result;
+}
+
+static void
+s_print_json (json_t *value)
+{
+    json_dumpf (value, stdout, JSON_ENCODE_ANY | JSON_INDENT (2));
+    putchar ('\n');
+}
 
 //  Reads a password: from stdin when asked, else from the terminal unechoed
 static char *
@@ -114,13 +209,11 @@ s_login (const command_t *command, json_t *args, bool json, bool csv)
 static int
 s_logout (const command_t *command, json_t *args, bool json, bool csv)
 {
-    client_t *client = client_new (NULL);
     int code;
-    json_t *result = client_call (client, command->op, json_incref (args), &code);
+    json_t *result = s_call (command, args, &code);
     //  forget the token whatever meshd said: it is of no more use
     client_forget_session ();
     json_decref (result);
-    client_destroy (&client);
     (void) json;
     (void) csv;
     return code == EXIT_DENIED? EXIT_OK: code;
@@ -129,11 +222,10 @@ s_logout (const command_t *command, json_t *args, bool json, bool csv)
 static int
 s_enroll (const command_t *command, json_t *args, bool json, bool csv)
 {
-    client_t *client = client_new (NULL);
     int code;
-    json_t *result = client_call (client, command->op, json_incref (args), &code);
+    json_t *result = s_call (command, args, &code);
     if (result && json)
-        json_dumpf (result, stdout, JSON_INDENT (2)), putchar ('\n');
+        s_print_json (result);
     else
     if (result) {
         char expires [64];
@@ -147,7 +239,6 @@ s_enroll (const command_t *command, json_t *args, bool json, bool csv)
                             expires, sizeof expires));
     }
     json_decref (result);
-    client_destroy (&client);
     (void) csv;
     return code;
 }
@@ -155,11 +246,10 @@ s_enroll (const command_t *command, json_t *args, bool json, bool csv)
 static int
 s_series_show (const command_t *command, json_t *args, bool json, bool csv)
 {
-    client_t *client = client_new (NULL);
     int code;
-    json_t *result = client_call (client, command->op, json_incref (args), &code);
+    json_t *result = s_call (command, args, &code);
     if (result && json)
-        json_dumpf (result, stdout, JSON_INDENT (2)), putchar ('\n');
+        s_print_json (result);
     else
     if (result) {
         json_t *points = json_object_get (result, "points");
@@ -171,7 +261,239 @@ s_series_show (const command_t *command, json_t *args, bool json, bool csv)
         table_print (points, s_point_columns, csv);
     }
     json_decref (result);
+    return code;
+}
+
+//  user add, user set: the password from stdin or the terminal, when wanted
+static int
+s_user (const command_t *command, json_t *args, bool json, bool csv)
+{
+    bool from_stdin = json_is_true (json_object_get (args, "password-stdin"));
+    bool wanted = streq (command->verb, "add") || from_stdin
+               || json_is_true (json_object_get (args, "password"));
+    json_object_del (args, "password-stdin");
+    json_object_del (args, "password");
+    if (wanted) {
+        char *password = s_password (from_stdin);
+        if (!password || !*password) {
+            fprintf (stderr, "vedette: user %s: no password given\n", command->verb);
+            vd_secret_free (&password);
+            return EXIT_USAGE;
+        }
+        json_object_set_new (args, "password", json_string (password));
+        vd_secret_free (&password);
+    }
+    int code;
+    json_t *result = s_call (command, args, &code);
+    json_t *password = json_object_get (args, "password");
+    if (password)
+        sodium_memzero ((char *) json_string_value (password), json_string_length (password));
+    if (result && json)
+        s_print_json (result);
+    else
+    if (result)
+        printf ("user %s %s\n", json_string_value (json_object_get (args, "name")),
+                streq (command->verb, "add")? "added": "changed");
+    json_decref (result);
+    (void) csv;
+    return code;
+}
+
+//  apikey add: the client key file, printed once (or written, mode 0600)
+static int
+s_apikey_add (const command_t *command, json_t *args, bool json, bool csv)
+{
+    char *output = json_object_get (args, "output")
+                 ? strdup (json_string_value (json_object_get (args, "output"))): NULL;
+    json_object_del (args, "output");
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (result) {
+        const char *field [] = { "name", "user", "server_key", "endpoint", "events",
+                                 "public_key", "secret_key" };
+        const char *text [7];
+        for (int i = 0; i < 7; i++)
+            text [i] = json_string_value (json_object_get (result, field [i]));
+        char *key = json ? json_dumps (result, JSON_INDENT (2))
+                         : zsys_sprintf ("#   vedette API client key: keep it secret (vedette-api(7))\n"
+            "metadata\n    name = \"%s\"\n    user = \"%s\"\n    server-key = \"%s\"\n"
+            "    endpoint = \"%s\"\n    events = \"%s\"\n"
+            "curve\n    public-key = \"%s\"\n    secret-key = \"%s\"\n",
+            text [0], text [1], text [2], text [3], text [4], text [5], text [6]);
+        if (output) {
+            if (vd_file_write_atomic (output, key, strlen (key), 0600)) {
+                fprintf (stderr, "vedette: %s: cannot write the key\n", output);
+                code = EXIT_FAILED;
+            }
+            else
+                fprintf (stderr, "client key %s of %s written to %s; use it with "
+                                 "vedette --key %s\n", text [0], text [1], output, output);
+        }
+        else
+            printf ("%s%s", key, json? "\n": "");
+        sodium_memzero (key, strlen (key));
+        free (key);
+        json_t *secret = json_object_get (result, "secret_key");
+        sodium_memzero ((char *) json_string_value (secret), json_string_length (secret));
+    }
+    json_decref (result);
+    free (output);
+    (void) csv;
+    return code;
+}
+
+//  device show: the device, then its checks and series as tables
+static int
+s_device_show (const command_t *command, json_t *args, bool json, bool csv)
+{
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (result && json)
+        s_print_json (result);
+    else
+    if (result) {
+        char created [64];
+        printf ("device   %s\naddress  %s\nsite     %s\nprobe    %s (%s)\nadded    %s\n\n",
+                json_string_value (json_object_get (result, "name")),
+                json_string_value (json_object_get (result, "address")),
+                json_string_value (json_object_get (result, "site")),
+                json_is_string (json_object_get (result, "probe"))
+                    ? json_string_value (json_object_get (result, "probe")): "none",
+                json_is_string (json_object_get (result, "probe_link"))
+                    ? json_string_value (json_object_get (result, "probe_link")): "-",
+                table_age (json_integer_value (json_object_get (result, "created_us")),
+                           created, sizeof created));
+        table_print (json_object_get (result, "checks"), s_check_columns, csv);
+        printf ("\n");
+        table_print (json_object_get (result, "series"), s_series_columns, csv);
+    }
+    json_decref (result);
+    return code;
+}
+
+static void
+s_print_event (json_t *event, bool json)
+{
+    if (json) {
+        char *text = json_dumps (event, JSON_COMPACT | JSON_SORT_KEYS);
+        printf ("%s\n", text);
+        free (text);
+    }
+    else {
+        char *data = json_dumps (json_object_get (event, "data"), JSON_COMPACT | JSON_SORT_KEYS);
+        json_t *seq = json_object_get (event, "seq");
+        char when [64];
+        table_age (json_integer_value (json_object_get (event, "ts_us")), when, sizeof when);
+        if (json_is_integer (seq))
+            printf ("%-8lld ", (long long) json_integer_value (seq));
+        else
+            printf ("%-8s ", "-");
+        printf ("%-10s %-16s %-10s %s\n", when,
+                json_string_value (json_object_get (event, "topic")),
+                json_is_string (json_object_get (event, "site"))
+                    ? json_string_value (json_object_get (event, "site")): "-", data);
+        free (data);
+    }
+    fflush (stdout);
+}
+
+//  event follow: the live stream; a gap in the sequence is filled with
+//  event.since before going on
+static int
+s_event_follow (const command_t *command, json_t *args, bool json, bool csv)
+{
+    client_t *client = client_new (NULL);
+    int code;
+    json_t *status = client_call (client, "server.status", NULL, &code);
+    if (!status) {
+        client_destroy (&client);
+        return code;
+    }
+    bool tcp = strncmp (client_endpoint (client), "tcp://", 6) == 0;
+    const char *endpoint = tcp && client_events_endpoint (client)
+                         ? client_events_endpoint (client)
+                         : json_string_value (json_object_get (json_object_get (status, "events"), tcp? "tcp": "ipc"));
+    zsock_t *sub = endpoint && *endpoint? client_subscribe (client, endpoint): NULL;
+    json_t *topics = json_object_get (args, "topic");
+    int64_t count = json_integer_value (json_object_get (args, "count"));
+    if (!sub) {
+        fprintf (stderr, "vedette: event follow: meshd publishes no events here\n");
+        json_decref (status);
+        client_destroy (&client);
+        return EXIT_FAILED;
+    }
+    size_t index;
+    json_t *topic;
+    if (json_array_size (topics))
+        json_array_foreach (topics, index, topic)
+            zsock_set_subscribe (sub, json_string_value (topic));
+    else
+        zsock_set_subscribe (sub, "");
+    if (!json)
+        fprintf (stderr, "following events at %s (Ctrl-C to stop)\n", endpoint);
+    int64_t last = -1, shown = 0;
+    zpoller_t *poller = zpoller_new (sub, NULL);
+    while (!zsys_interrupted && (count == 0 || shown < count)) {
+        if (!zpoller_wait (poller, 1000))
+            continue;
+        char *topic_text, *text;
+        if (zstr_recvx (sub, &topic_text, &text, NULL) < 2) {
+            zstr_free (&topic_text);
+            break;
+        }
+        json_t *event = json_loads (text, 0, NULL);
+        zstr_free (&topic_text);
+        zstr_free (&text);
+        json_t *seq = json_object_get (event, "seq");
+        if (json_is_integer (seq) && last >= 0 && json_integer_value (seq) > last + 1) {
+            //  missed some: fetch them, then go on with this one
+            json_t *request = json_pack ("{s:I}", "seq", (json_int_t) last);
+            json_t *missed = client_call (client, "event.since", request, &code);
+            json_t *item;
+            json_array_foreach (json_object_get (missed, "events"), index, item) {
+                if (json_integer_value (json_object_get (item, "seq")) >= json_integer_value (seq))
+                    break;
+                s_print_event (item, json);
+                shown++;
+            }
+            json_decref (missed);
+        }
+        if (json_is_integer (seq))
+            last = json_integer_value (seq);
+        s_print_event (event, json);
+        shown++;
+        json_decref (event);
+    }
+    zpoller_destroy (&poller);
+    zsock_destroy (&sub);
+    json_decref (status);
     client_destroy (&client);
+    (void) command;
+    (void) csv;
+    return EXIT_OK;
+}
+
+//  event list, event since: recorded events, oldest first
+static int
+s_event_list (const command_t *command, json_t *args, bool json, bool csv)
+{
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (result && json)
+        s_print_json (result);
+    else
+    if (result && csv)
+        table_print (json_object_get (result, "events"), s_event_columns, csv);
+    else
+    if (result) {
+        size_t index;
+        json_t *event;
+        json_array_foreach (json_object_get (result, "events"), index, event)
+            s_print_event (event, false);
+        if (json_is_true (json_object_get (result, "more")))
+            fprintf (stderr, "vedette: more events follow; ask again with --limit or event since\n");
+    }
+    json_decref (result);
     return code;
 }
 
@@ -181,24 +503,56 @@ const command_t commands [] = {
     { "logout", NULL, "logout", NULL, NULL, s_no_options, NULL, s_logout,
       "end the session and forget its token" },
     { "whoami", NULL, "whoami", NULL, NULL, s_no_options, NULL, NULL,
-      "show the logged-in user and role" },
+      "show the logged-in user, role and site scopes" },
+    { "server", "status", "server.status", NULL, NULL, s_no_options, NULL, NULL,
+      "meshd's version, uptime, counts and refused requests" },
     { "site", "add", "site.add", "NAME", "name", s_no_options, NULL, NULL,
       "add a site" },
     { "site", "list", "site.list", NULL, NULL, s_no_options, s_site_columns, NULL,
       "list sites" },
+    { "site", "remove", "site.remove", "NAME", "name", s_no_options, NULL, NULL,
+      "remove a site without probes or devices" },
     { "probe", "enroll", "probe.enroll", NULL, NULL, s_enroll_options, NULL, s_enroll,
       "make a one-time join token for a new probe" },
-    { "probe", "list", "probe.list", NULL, NULL, s_no_options, s_probe_columns, NULL,
+    { "probe", "list", "probe.list", NULL, NULL, s_site_filter, s_probe_columns, NULL,
       "list probes: state, link, last seen, backlog, version" },
     { "probe", "revoke", "probe.revoke", "NAME", "name", s_no_options, NULL, NULL,
       "revoke a probe: its key is refused and its session closed" },
     { "device", "add", "device.add", "ADDRESS", "address", s_device_add_options, NULL, NULL,
       "add a device, pinged by a probe of its site" },
-    { "device", "list", "device.list", NULL, NULL, s_site_filter, s_device_columns, NULL,
+    { "device", "list", "device.list", NULL, NULL, s_device_list_options, s_device_columns, NULL,
       "list devices: status, last RTT, loss, jitter, probe" },
+    { "device", "show", "device.show", "NAME", "name", s_no_options, NULL, s_device_show,
+      "show a device with its checks and series" },
     { "device", "remove", "device.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a device and its checks" },
+    { "check", "list", "check.list", NULL, NULL, s_check_list_options, s_check_columns, NULL,
+      "list checks: device, kind, interval, parameters" },
+    { "series", "list", "series.list", "DEVICE", "device", s_no_options, s_series_columns, NULL,
+      "list a device's series with their last values" },
     { "series", "show", "series.show", "DEVICE METRIC", "device metric", s_series_options, NULL, s_series_show,
       "show the samples of a series (icmp.rtt, icmp.loss, icmp.jitter)" },
+    { "user", "add", "user.add", "NAME", "name", s_user_add_options, NULL, s_user,
+      "add a user with a role and optional site scopes" },
+    { "user", "list", "user.list", NULL, NULL, s_no_options, s_user_columns, NULL,
+      "list users: role, sites, API keys, sessions" },
+    { "user", "set", "user.set", "NAME", "name", s_user_set_options, NULL, s_user,
+      "change a user's role, sites or password (your own password: anyone)" },
+    { "user", "remove", "user.remove", "NAME", "name", s_no_options, NULL, NULL,
+      "remove a user with their sessions and API keys" },
+    { "apikey", "add", "apikey.add", "NAME", "name", s_apikey_add_options, NULL, s_apikey_add,
+      "make a client key for the CURVE tcp API; printed once" },
+    { "apikey", "list", "apikey.list", NULL, NULL, s_no_options, s_apikey_columns, NULL,
+      "list API keys (admins: all; others: their own)" },
+    { "apikey", "remove", "apikey.remove", "NAME", "name", s_no_options, NULL, NULL,
+      "remove an API key: it is refused from the next connection" },
+    { "audit", "list", "audit.list", NULL, NULL, s_audit_options, s_audit_columns, NULL,
+      "read the audit log: who changed what, when, from where" },
+    { "event", "list", "event.list", NULL, NULL, s_event_list_options, s_event_columns, s_event_list,
+      "list recorded events since a time" },
+    { "event", "since", "event.since", "SEQ", "seq:i", s_event_since_options, s_event_columns, s_event_list,
+      "list recorded events after a sequence number" },
+    { "event", "follow", NULL, NULL, NULL, s_event_follow_options, NULL, s_event_follow,
+      "follow the live event stream; gaps are filled from the record" },
     { NULL }
 };

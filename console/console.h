@@ -30,6 +30,11 @@ int client_save_session (client_t *self, const char *user, const char *token, in
 void client_forget_session (void);
 //  The endpoint in use.
 const char *client_endpoint (client_t *self);
+//  A SUB socket connected to an events endpoint (CURVE with the client key
+//  on tcp); NULL with a message on failure.
+zsock_t *client_subscribe (client_t *self, const char *endpoint);
+//  The events endpoint of the client key, or NULL.
+const char *client_events_endpoint (client_t *self);
 
 //  -- tables for people ----------------------------------------------------------
 typedef enum {
@@ -49,10 +54,17 @@ void table_print (json_t *list, const column_t *columns, bool csv);
 char *table_age (int64_t us, char *buf, size_t size);
 
 //  -- commands --------------------------------------------------------------------
+typedef enum {
+    OPT_TEXT,                   //  sent as a string (durations, times: meshd parses)
+    OPT_INT,                    //  sent as an integer
+    OPT_LIST                    //  "a,b,c" sent as a list of strings
+} option_kind_t;
+
 typedef struct {
     const char *name;           //  --name
     const char *value;          //  placeholder ("NAME"), NULL for a flag
     const char *help;
+    option_kind_t kind;
 } option_t;
 
 typedef struct _command_t command_t;
@@ -63,7 +75,8 @@ struct _command_t {
     const char *verb;           //  "list"; NULL for one-word commands
     const char *op;             //  API operation, NULL if local
     const char *positional;     //  positional arguments ("DEVICE METRIC"), NULL if none
-    const char *positional_key; //  their JSON keys, in order ("device metric")
+    const char *positional_key; //  their JSON keys, in order ("device metric");
+                                //  "seq:i" for an integer
     const option_t *options;    //  allowed options, NULL-terminated
     const column_t *columns;    //  for lists
     command_fn *run;            //  NULL: call op and print the result
@@ -73,5 +86,9 @@ struct _command_t {
 extern const command_t commands [];
 //  Runs the CLI; returns the exit code.
 int cli_main (int argc, char *argv []);
+//  Converts an option's text to its JSON value; NULL with a message if bad.
+json_t *cli_value (const char *name, const char *text, option_kind_t kind);
+//  Prints a bash completion script made from the command table.
+void cli_completion_bash (FILE *out);
 
 #endif

@@ -62,7 +62,19 @@ s_cell (json_t *object, const column_t *column)
             if (json_is_real (value))
                 snprintf (buf, sizeof buf, "%g", json_real_value (value));
             else
-                snprintf (buf, sizeof buf, "?");
+            if (json_is_array (value)) {
+                //  a list of names: "hq,branch"
+                buf [0] = 0;
+                size_t index;
+                json_t *item;
+                json_array_foreach (value, index, item) {
+                    size_t used = strlen (buf);
+                    snprintf (buf + used, sizeof buf - used, "%s%s", index? ",": "",
+                              json_is_string (item)? json_string_value (item): "?");
+                }
+            }
+            else
+                return json_dumps (value, JSON_COMPACT | JSON_SORT_KEYS);
     }
     return strdup (buf);
 }

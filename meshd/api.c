@@ -548,13 +548,17 @@ op_server_status (api_t *api, api_call_t *call)
         "started_us", (json_int_t) api->started_us, "now_us", (json_int_t) vd_now_us (),
         "api", "requests", (json_int_t) api->requests, "failed", (json_int_t) api->failures,
         "errors", errors);
-    static const char *tables [] = { "site", "probe", "device", "series", "user", NULL };
-    for (int i = 0; tables [i]; i++) {
+    char *ipc = meshd_events_endpoint (api->meshd);
+    char *tcp = meshd_dialable (vd_config_str (api->meshd->config, "events/tcp"));
+    json_object_set_new (result, "events", json_pack ("{s:s, s:s}", "ipc", ipc, "tcp", tcp));
+    free (ipc);
+    free (tcp);
+    static const char *tables [] = { "site", "sites", "probe", "probes", "device", "devices",
+                                     "series", "series", "user", "users", "event", "events_recorded", NULL };
+    for (int i = 0; tables [i]; i += 2) {
         char sql [64];
         snprintf (sql, sizeof sql, "SELECT count(*) FROM %s", tables [i]);
-        char key [16];
-        snprintf (key, sizeof key, "%ss", tables [i]);
-        json_object_set_new (result, key, json_integer (vd_db_int (api->db, sql, 0)));
+        json_object_set_new (result, tables [i + 1], json_integer (vd_db_int (api->db, sql, 0)));
     }
     (void) call;
     return result;

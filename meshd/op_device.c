@@ -27,8 +27,10 @@ s_exec_bound (sqlite3 *db, const char *sql, const char *format, ...)
         else
         if (format [i - 1] == 's')
             sqlite3_bind_text (stmt, i, va_arg (args, const char *), -1, SQLITE_TRANSIENT);
-        else
+        else {
+            (void) va_arg (args, int64_t);      //  'n': the value given is not used
             sqlite3_bind_null (stmt, i);
+        }
     }
     va_end (args);
     int rc = sqlite3_step (stmt);
