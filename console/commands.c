@@ -397,6 +397,19 @@ s_print_event (json_t *event, bool json)
     fflush (stdout);
 }
 
+static bool
+s_topic_followed (json_t *topics, const char *topic)
+{
+    size_t index;
+    json_t *prefix;
+    if (json_array_size (topics) == 0)
+        return true;
+    json_array_foreach (topics, index, prefix)
+        if (topic && strncmp (topic, json_string_value (prefix), json_string_length (prefix)) == 0)
+            return true;
+    return false;
+}
+
 //  event follow: the live stream; a gap in the sequence is filled with
 //  event.since before going on
 static int
@@ -453,8 +466,11 @@ s_event_follow (const command_t *command, json_t *args, bool json, bool csv)
             json_array_foreach (json_object_get (missed, "events"), index, item) {
                 if (json_integer_value (json_object_get (item, "seq")) >= json_integer_value (seq))
                     break;
-                s_print_event (item, json);
-                shown++;
+                //  a jump may only be events of topics not followed
+                if (s_topic_followed (topics, json_string_value (json_object_get (item, "topic")))) {
+                    s_print_event (item, json);
+                    shown++;
+                }
             }
             json_decref (missed);
         }

@@ -14,10 +14,25 @@ def session_token():
         return json.load(f)["token"]
 
 
+def curve(socket, key):
+    """Makes socket a CURVE client with a key from apikey.add."""
+    socket.curve_serverkey = key["server_key"].encode()
+    socket.curve_publickey = key["public_key"].encode()
+    socket.curve_secretkey = key["secret_key"].encode()
+
+
+class ApiError(RuntimeError):
+    def __init__(self, code, message):
+        super().__init__(code + ": " + message)
+        self.code = code
+
+
 class Api:
-    def __init__(self, endpoint=None, token=None):
+    def __init__(self, endpoint=None, token=None, key=None):
         self.socket = zmq.Context.instance().socket(zmq.DEALER)
         self.socket.setsockopt(zmq.LINGER, 0)
+        if key:
+            curve(self.socket, key)
         self.socket.connect(endpoint or os.environ["VEDETTE_ENDPOINT"])
         self.token = token if token is not None else session_token()
         self.next_id = 0
@@ -28,13 +43,22 @@ class Api:
             raise TimeoutError("no reply")
         return json.loads(self.socket.recv_multipart()[-1])
 
-    def call(self, op, **args):
+    def request(self, op, args, timeout=5000):
+        """The whole reply to op with args."""
         self.next_id += 1
-        reply = self.raw([json.dumps({"op": op, "id": self.next_id,
-                                      "token": self.token, "args": args}).encode()])
+        request = {"op": op, "id": self.next_id, "args": args}
+        if self.token:
+            request["token"] = self.token
+        return self.raw([json.dumps(request).encode()], timeout)
+
+    def call(self, op, **args):
+        reply = self.request(op, args)
         if "error" in reply:
-            raise RuntimeError(reply["error"]["code"] + ": " + reply["error"]["message"])
+            raise ApiError(reply["error"]["code"], reply["error"]["message"])
         return reply["result"]
+
+    def close(self):
+        self.socket.close()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,97 @@
+#!/bin/bash
+# The API, the CLI and the example, against a real meshd: api_test.py (pyzmq:
+# schemas, arguments, roles, site scopes, client keys on CURVE tcp, events
+# and event.since), the CLI's exit codes, --json and --csv, the bash
+# completion made from the command table, docs/examples/follow.py, and the
+# expiry of a session token (a second meshd with a 2 s session lifetime).
+. "$(dirname "$0")/lib.sh"
+
+API_PORT=$(free_port); EVENTS_PORT=$(free_port)
+API_TCP="tcp://127.0.0.1:$API_PORT" EVENTS_TCP="tcp://127.0.0.1:$EVENTS_PORT" start_meshd "$T/meshd" \
+    || { fail "meshd starts"; finish; }
+export API_TCP="tcp://127.0.0.1:$API_PORT" EVENTS_TCP="tcp://127.0.0.1:$EVENTS_PORT"
+export MESH="tcp://127.0.0.1:$MESH_PORT"
+
+# -- pyzmq -------------------------------------------------------------------
+$PY "$SRC/tests/integration/api_test.py" > "$T/api_test.out" 2>&1
+cat "$T/api_test.out"
+grep -q "^api_test.py: [0-9]* passed, 0 failed" "$T/api_test.out" || fail "api_test.py ran to its end"
+
+# -- CLI -------------------------------------------------------------------------
+out=$(V user list --csv)
+check "user list --csv has a header and a row per user" \
+    bash -c "[ '$(echo "$out" | head -1)' = 'name,role,sites,apikeys,sessions,created_us' ] && [ $(echo "$out" | wc -l) = 5 ]"
+check "device list --json is the API's objects" \
+    bash -c "V device list --json | $PY -c 'import json,sys; d=json.load(sys.stdin); assert {x[\"name\"] for x in d} >= {\"core1\",\"edge1\"} and \"status\" in d[0]'"
+check "audit list --json parses" bash -c "V audit list --json --limit 5 | $PY -c 'import json,sys; assert len(json.load(sys.stdin)) == 5'"
+check "event list shows recorded events" bash -c "V event list --topic device.added | grep -q 'device.added'"
+V event since notanumber >/dev/null 2>&1; check "event since with a non-integer exits 2" [ $? = 2 ]
+V audit list --limit 0 >/dev/null 2>&1; check "audit list --limit 0 exits 2 (invalid)" [ $? = 2 ]
+V user remove nosuchuser >/dev/null 2>&1; check "removing an unknown user exits 1" [ $? = 1 ]
+V device show core1 | grep -q "icmp.rtt"; check "device show lists the series" [ $? = 0 ]
+echo "cli-viewer-pw" | V user add cliview --role viewer --password-stdin >/dev/null
+check "user add from the CLI" bash -c "V user list --json | grep -q cliview"
+V apikey add cli-key --output "$T/cli.key" 2>/dev/null
+check "apikey add writes a key file of mode 0600" [ "$(stat -c %a "$T/cli.key")" = 600 ]
+who=$(env -u VEDETTE_ENDPOINT "$BUILD/vedette" --key "$T/cli.key" whoami 2>&1)
+check "the CLI speaks CURVE tcp with a key file (endpoint from the key)" \
+    bash -c "echo '$who' | grep -q 'origin *tcp:cli-key'"
+env -u VEDETTE_ENDPOINT "$BUILD/vedette" --endpoint "$API_TCP" whoami >/dev/null 2>&1
+check "tcp without a key exits 2 with a hint" [ $? = 2 ]
+(
+    export XDG_CONFIG_HOME=$T/viewer
+    echo "cli-viewer-pw" | V login cliview --password-stdin >/dev/null
+    V device add 127.0.0.77 --name nope --site hq >/dev/null 2>&1
+    echo $? > "$T/viewer.rc"
+)
+check "a viewer's device add exits 3" [ "$(cat "$T/viewer.rc")" = 3 ]
+
+# follow: start, wait until subscribed (an event shows), then make two more
+V event follow --topic device. --count 3 --json > "$T/follow.out" 2>&1 &
+follow=$!
+n=0
+followed () { n=$((n + 1)); V device add "127.0.9.$n" --name "fol$n" --site hq >/dev/null 2>&1; grep -q '"fol' "$T/follow.out"; }
+wait_for 10 followed
+V device add 127.0.8.1 --name folA --site hq >/dev/null 2>&1
+V device add 127.0.8.2 --name folB --site hq >/dev/null 2>&1
+wait_for 10 bash -c "! kill -0 $follow"
+check "event follow prints live events and stops after --count" \
+    bash -c "[ \$(wc -l < '$T/follow.out') = 3 ] && grep -q '\"seq\"' '$T/follow.out'"
+
+# completion made from the command table
+complete_words () {
+    bash -c "source <(V completion bash); COMP_WORDS=($1); COMP_CWORD=$2; _vedette; echo \${COMPREPLY[*]}"
+}
+export -f complete_words
+check "bash completion completes nouns" bash -c "[ \"\$(complete_words 'vedette dev' 1)\" = device ]"
+check "bash completion completes verbs" bash -c "[ \"\$(complete_words 'vedette apikey ' 2)\" = 'add list remove' ]"
+check "bash completion completes options" \
+    bash -c "complete_words 'vedette user add bob --' 4 | grep -qw -- --password-stdin"
+check "every noun of the table is completed" \
+    bash -c "[ \"\$(complete_words 'vedette ' 1 | wc -w)\" -ge \$(V --list-commands | cut -d' ' -f1 | sort -u | wc -l) ]"
+check "vedette help NOUN lists its commands" bash -c "V help user | grep -q 'user set'"
+check "vedette NOUN --help lists its commands" bash -c "V event --help | grep -q 'event follow'"
+
+# -- the example ----------------------------------------------------------------
+VEDETTE_PASSWORD=adminpass1 timeout 30 $PY "$SRC/docs/examples/follow.py" --user admin \
+    --topic device. --count 1 > "$T/example.out" 2>&1 &
+example=$!
+m=0
+example_sees () { m=$((m + 1)); V device add "127.0.10.$m" --name "ex$m" --site hq >/dev/null 2>&1; ! kill -0 $example 2>/dev/null; }
+wait_for 15 example_sees
+wait $example; rc=$?
+check "docs/examples/follow.py logs in, lists down devices, follows events" \
+    bash -c "[ $rc = 0 ] && grep -q 'device(s) down' '$T/example.out' && grep -q '^device.added ' '$T/example.out'"
+[ $rc = 0 ] || cat "$T/example.out"
+VEDETTE_PASSWORD=wrong timeout 30 $PY "$SRC/docs/examples/follow.py" --user admin > "$T/example2.out" 2>&1
+check "the example says why when the login fails" bash -c "grep -q 'wrong user or password' '$T/example2.out'"
+
+# -- session expiry ----------------------------------------------------------------
+kill "$MESHD_PID"; wait "$MESHD_PID" 2>/dev/null
+export XDG_CONFIG_HOME=$T/short
+SESSION_LIFETIME=2s start_meshd "$T/short" || fail "a second meshd starts"
+check "a fresh session works" bash -c "V whoami | grep -q admin"
+wait_for 10 bash -c "V whoami; [ \$? = 3 ]"
+check "the session expires after api/session_lifetime (2 s): exit 3" bash -c "V whoami 2>/dev/null; [ \$? = 3 ]"
+check "an expired session says to log in again" bash -c "V whoami 2>&1 | grep -q 'log in again'"
+finish

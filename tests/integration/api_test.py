@@ -1,0 +1,367 @@
+"""pyzmq tests of meshd's API, run by api.sh against a running meshd:
+every operation's request and reply against schemas/api, argument rules,
+roles, site scopes, client keys on CURVE tcp, the event stream with gap
+recovery, the audit log and the error counters. Prints TAP-like lines.
+
+Environment: VEDETTE_ENDPOINT (ipc, logged in as admin), API_TCP and
+EVENTS_TCP (tcp endpoints), SRC, BUILD, MESH (the mesh endpoint)."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import jsonschema
+import zmq
+
+sys.path.insert(0, os.path.dirname(__file__))
+from api import Api, ApiError, curve, session_token  # noqa: E402
+
+SRC = os.environ["SRC"]
+SCHEMAS = os.path.join(SRC, "schemas", "api")
+API_TCP = os.environ["API_TCP"]
+EVENTS_TCP = os.environ["EVENTS_TCP"]
+passed = failed = 0
+
+
+def check(what, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print("ok - " + what)
+    else:
+        failed += 1
+        print("FAIL - " + what + (": " + str(detail) if detail else ""))
+    sys.stdout.flush()
+
+
+def error_of(api, op, **args):
+    """The error code of a request expected to fail, or None."""
+    try:
+        api.call(op, **args)
+    except ApiError as error:
+        return error.code
+    return None
+
+
+def wait_for(seconds, condition):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# -- schemas ---------------------------------------------------------------
+store = {}
+for name in os.listdir(SCHEMAS):
+    with open(os.path.join(SCHEMAS, name)) as f:
+        store[name] = json.load(f)
+resolver = jsonschema.RefResolver(base_uri="", referrer={}, store=store)
+
+
+def validator(name):
+    return jsonschema.Draft202012Validator(store[name], resolver=resolver)
+
+
+for name, schema in sorted(store.items()):
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+        good = True
+    except jsonschema.SchemaError as error:
+        good = error
+    check("schema %s is a valid JSON Schema (2020-12)" % name, good is True, good)
+
+ops = {}
+for line in subprocess.check_output([os.path.join(os.environ["BUILD"], "vedette-meshd"),
+                                     "--list-ops"], text=True).splitlines():
+    op, role, spec, _ = line.split("\t")
+    ops[op] = (role, spec.split())
+for op, (role, spec) in ops.items():
+    request = store.get(op + ".request.json")
+    check("schema for %s's request and reply exist" % op,
+          request is not None and (op + ".reply.json") in store)
+    if request:
+        declared = {a.split(":")[0] for a in spec}
+        required = {a.split(":")[0] for a in spec if a.endswith("!")}
+        check("schema of %s's request has its declared arguments" % op,
+              set(request["properties"]) == declared and set(request["required"]) == required,
+              (sorted(request["properties"]), sorted(declared)))
+
+covered = set()
+envelope = validator("reply.json")
+
+
+class Checked(Api):
+    """An Api whose every request and reply is validated against the schemas."""
+
+    def request(self, op, args, timeout=5000):
+        reply = Api.request(self, op, args, timeout)
+        errors = list(envelope.iter_errors(reply))
+        if errors:
+            check("reply to %s fits reply.json" % op, False, errors[0].message)
+        if op in ops and "result" in reply:
+            problems = list(validator(op + ".request.json").iter_errors(args))
+            problems += list(validator(op + ".reply.json").iter_errors(reply["result"]))
+            if problems:
+                check("%s fits its schemas" % op, False,
+                      "%s at %s" % (problems[0].message, list(problems[0].absolute_path)))
+            else:
+                covered.add(op)
+        return reply
+
+
+admin = Checked()
+status0 = admin.call("server.status")
+
+# -- sites, users, roles -----------------------------------------------------
+admin.call("site.add", name="hq")
+admin.call("site.add", name="branch")
+admin.call("site.add", name="spare")
+admin.call("site.remove", name="spare")
+admin.call("site.list")
+admin.call("user.add", name="olga", role="operator", password="operator-pw")
+admin.call("user.add", name="vic", role="viewer", password="viewer-pw1")
+admin.call("user.add", name="bob", role="operator", password="branch-pw1", sites=["branch"])
+admin.call("user.add", name="temp", role="viewer", password="temporary1")
+admin.call("user.remove", name="temp")
+users = {u["name"]: u for u in admin.call("user.list")}
+check("user.list shows roles and site scopes",
+      users["bob"]["sites"] == ["branch"] and users["olga"]["role"] == "operator"
+      and users["vic"]["sites"] == [])
+
+
+def login(user, password):
+    api = Checked(token="")
+    api.token = api.call("login", user=user, password=password)["token"]
+    return api
+
+
+olga = login("olga", "operator-pw")
+vic = login("vic", "viewer-pw1")
+bob = login("bob", "branch-pw1")
+check("whoami gives user, role and sites",
+      bob.call("whoami") == {"user": "bob", "role": "operator", "sites": ["branch"], "origin": "ipc"})
+
+admin.call("device.add", address="127.0.0.1", name="core1", site="hq")
+olga.call("device.add", address="127.0.0.2", name="edge1", site="branch", interval="5s")
+admin.call("device.add", address="127.0.0.3", name="spare1", site="hq")
+admin.call("device.remove", name="spare1")
+check("an operator adds devices", len(admin.call("device.list")) == 2)
+check("a viewer cannot add a device: forbidden",
+      error_of(vic, "device.add", address="127.0.0.9", name="x", site="hq") == "forbidden")
+check("an operator cannot add a site: forbidden", error_of(olga, "site.add", name="x") == "forbidden")
+check("an operator cannot list users: forbidden", error_of(olga, "user.list") == "forbidden")
+check("a viewer cannot read the audit log: forbidden", error_of(vic, "audit.list") == "forbidden")
+check("nothing changed by refused requests",
+      [d["name"] for d in admin.call("device.list")] == ["core1", "edge1"]
+      and [s["name"] for s in admin.call("site.list")] == ["branch", "hq"])
+
+# -- site scopes -----------------------------------------------------------
+check("a scoped user lists only their sites' devices",
+      [d["name"] for d in bob.call("device.list")] == ["edge1"])
+check("a scoped user lists only their sites", [s["name"] for s in bob.call("site.list")] == ["branch"])
+check("another site's device is not found (show)", error_of(bob, "device.show", name="core1") == "not_found")
+check("another site's device is not found (remove)",
+      error_of(bob, "device.remove", name="core1") == "not_found")
+check("another site's series is not found",
+      error_of(bob, "series.show", device="core1", metric="icmp.rtt") == "not_found")
+check("a scoped user cannot add to another site",
+      error_of(bob, "device.add", address="127.0.0.5", name="sneak", site="hq") == "not_found")
+check("the device of another site is still there",
+      "core1" in [d["name"] for d in admin.call("device.list")])
+check("a scoped user's checks are their sites' only",
+      {c["device"] for c in bob.call("check.list")} == {"edge1"})
+check("a scoped admin cannot make users",
+      error_of(admin, "user.set", name="bob", role="admin") is None
+      and error_of(bob, "user.add", name="evil", role="admin", password="evil-pass") == "forbidden")
+admin.call("user.set", name="bob", role="operator")
+check("a scoped user sees only their sites' events",
+      {e["site"] for e in bob.call("event.list", since="-1h")["events"]} <= {"branch", None})
+
+# -- passwords -----------------------------------------------------------------
+check("a user changes their own password", vic.call("user.set", name="vic", password="viewer-pw2")
+      == {"user": "vic", "password": "changed"})
+check("the old password no longer logs in",
+      error_of(Checked(token=""), "login", user="vic", password="viewer-pw1") == "unauthorized")
+vic = login("vic", "viewer-pw2")
+check("a user cannot change another's password",
+      error_of(vic, "user.set", name="olga", password="hijacked1") == "forbidden")
+check("a user cannot raise their own role", error_of(vic, "user.set", name="vic", role="admin") == "forbidden")
+check("a short password is refused", error_of(admin, "user.set", name="vic", password="short") == "invalid")
+check("the last unscoped admin cannot go", error_of(admin, "user.remove", name="admin") == "conflict")
+
+# -- arguments -------------------------------------------------------------
+reply = admin.request("site.add", {})
+check("a missing required argument is an error naming it",
+      reply.get("error", {}).get("code") == "invalid" and "'name'" in reply["error"]["message"], reply)
+reply = admin.request("site.add", {"name": 7})
+check("a wrong type is an error naming the argument and what was expected",
+      reply.get("error", {}).get("code") == "invalid" and "'name'" in reply["error"]["message"]
+      and "name of 1 to 63" in reply["error"]["message"], reply)
+reply = admin.request("device.list", {"site": "hq", "colour": "blue", "future_field": [1, 2]})
+check("unknown arguments are ignored", [d["name"] for d in reply.get("result", [])] == ["core1"], reply)
+reply = admin.raw([json.dumps({"op": "whoami", "id": 1, "token": admin.token, "v": 1}).encode()])
+check("version 1 requests are answered", reply.get("result", {}).get("user") == "admin", reply)
+reply = admin.raw([json.dumps({"op": "whoami", "id": 2, "token": admin.token, "v": 2}).encode()])
+check("a request for a later API version is refused",
+      reply.get("error", {}).get("code") == "unsupported_version", reply)
+reply = admin.request("series.show", {"device": "core1", "metric": "icmp.rtt", "since": "yesterday-ish"})
+check("a bad time says what a time looks like",
+      reply.get("error", {}).get("code") == "invalid" and "ISO 8601" in reply["error"]["message"], reply)
+reply = admin.request("device.add", {"address": "127.0.0.7", "name": "d7", "site": "hq", "interval": "10 parsecs"})
+check("a bad duration says what a duration looks like",
+      reply.get("error", {}).get("code") == "invalid" and "10s" in reply["error"]["message"], reply)
+reply = admin.raw([b'{"op": "whoami", "token": "%s", "id": {"nested": [1, 2]}}' % admin.token.encode()])
+check("the request id is echoed as given", reply.get("id") == {"nested": [1, 2]}, reply)
+forged = Checked(token="0" * 64)
+check("a forged token is unauthorized", error_of(forged, "device.list") == "unauthorized")
+
+# -- every remaining operation, once -----------------------------------------
+admin.call("device.show", name="core1")
+admin.call("series.list", device="core1")
+admin.call("series.show", device="core1", metric="icmp.rtt", since="-1h")
+admin.call("check.list", device="core1")
+admin.call("probe.enroll", site="hq", name="p1", endpoint=os.environ["MESH"], expires="1h")
+admin.call("probe.list")
+admin.call("probe.revoke", name="p1")
+admin.call("audit.list", since="-1h")
+
+# -- API keys on CURVE tcp ---------------------------------------------------
+ctx = zmq.Context.instance()
+olga_key = olga.call("apikey.add", name="olga-ci")
+check("a client key comes with meshd's public key and the endpoints",
+      len(olga_key["server_key"]) == 40 and olga_key["endpoint"] == API_TCP
+      and olga_key["events"] == EVENTS_TCP, olga_key)
+bob_key = admin.call("apikey.add", name="bob-ci", user="bob")
+check("a non-admin cannot make keys for others",
+      error_of(vic, "apikey.add", name="x", user="olga") == "forbidden")
+check("apikey.list: a user sees their own keys, an admin all",
+      [k["name"] for k in olga.call("apikey.list")] == ["olga-ci"]
+      and {k["name"] for k in admin.call("apikey.list")} == {"olga-ci", "bob-ci"})
+tcp = Checked(API_TCP, token="", key=olga_key)
+who = tcp.call("whoami")
+check("a client key on tcp stands for its user", who["user"] == "olga" and who["origin"] == "tcp:olga-ci", who)
+tcp.call("device.add", address="127.0.0.8", name="tcp1", site="hq")
+check("an operator's key adds a device over tcp", "tcp1" in [d["name"] for d in admin.call("device.list")])
+bob_tcp = Checked(API_TCP, token="", key=bob_key)
+check("a scoped user's key is scoped too", [d["name"] for d in bob_tcp.call("device.list")] == ["edge1"])
+mixed = Checked(API_TCP, token=admin.token, key=olga_key)
+check("another user's session token with a key is forbidden", error_of(mixed, "user.list") == "forbidden")
+stranger = {"server_key": olga_key["server_key"]}
+stranger["public_key"], stranger["secret_key"] = (k.decode() for k in zmq.curve_keypair())
+outsider = Api(API_TCP, token="", key=stranger)
+try:
+    outsider.call("whoami")
+    answered = True
+except TimeoutError:
+    answered = False
+check("an unregistered client key gets no answer", not answered)
+outsider.close()
+olga.call("apikey.remove", name="olga-ci")
+again = Api(API_TCP, token="", key=olga_key)
+try:
+    again.call("whoami")
+    answered = True
+except TimeoutError:
+    answered = False
+check("a removed key is refused at the next connection", not answered)
+again.close()
+tcp.close()
+
+# -- events --------------------------------------------------------------------
+admin_key = admin.call("apikey.add", name="admin-events")
+
+
+def subscriber(key, topics=("",)):
+    sub = ctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.LINGER, 0)
+    curve(sub, key)
+    for topic in topics:
+        sub.setsockopt_string(zmq.SUBSCRIBE, topic)
+    sub.connect(EVENTS_TCP)
+    return sub
+
+
+def receive(sub, timeout=5000):
+    if not sub.poll(timeout):
+        return None
+    topic, body = sub.recv_multipart()
+    event = json.loads(body)
+    problems = list(validator("event.json").iter_errors(event))
+    if problems:
+        check("event fits event.json", False, problems[0].message)
+    return topic.decode(), event
+
+
+warm = [0]
+
+
+def ready(sub, topic_check):
+    """Makes events until the subscription is live; returns the last one seen."""
+    for attempt in range(100):
+        warm[0] += 1
+        admin.call("device.add", address="127.0.1.%d" % warm[0], name="warm%d" % warm[0], site="hq")
+        got = receive(sub, 100)
+        while got and not topic_check(got):
+            got = receive(sub, 100)
+        if got:
+            return got
+    return None
+
+
+sub = subscriber(admin_key, ("device.",))
+first = ready(sub, lambda got: got[0] == "device.added")
+check("the events socket publishes device.added with a sequence number",
+      first is not None and isinstance(first[1]["seq"], int) and first[1]["data"]["site"] == "hq", first)
+bob_sub = subscriber(bob_key)
+admin.call("device.add", address="127.0.2.1", name="after1", site="branch")
+got = receive(sub)
+check("events come in order, one apart", got and got[1]["seq"] == first[1]["seq"] + 1
+      and got[1]["data"]["device"] == "after1", got)
+check("a scoped user's key is refused on the events socket", receive(bob_sub, 1000) is None)
+bob_sub.close()
+last_seen = got[1]["seq"]
+sub.close()                     # the subscriber goes away: events made now are missed
+for i in range(5):
+    admin.call("device.add", address="127.0.3.%d" % (i + 1), name="missed%d" % i, site="hq")
+sub = subscriber(admin_key, ("device.",))
+back = ready(sub, lambda got: got[1]["seq"] > last_seen + 5)
+check("after reconnecting, the sequence shows the gap", back is not None and back[1]["seq"] > last_seen + 1)
+filled = admin.call("event.since", seq=last_seen, topic="device.")
+missed = [e for e in filled["events"] if e["seq"] < back[1]["seq"]]
+check("event.since returns what was missed, in order",
+      [e["data"]["device"] for e in missed][:5] == ["missed%d" % i for i in range(5)]
+      and [e["seq"] for e in missed] == sorted(e["seq"] for e in missed), missed[:6])
+check("event.since reports the last sequence number", filled["last_seq"] >= back[1]["seq"])
+sub.close()
+admin.call("event.list", since="-1h", topic="site.", limit=10)
+
+# -- audit and counters ----------------------------------------------------------
+audit = admin.call("audit.list", since="-1h", limit=10000)
+ops_seen = [(a["user"], a["op"]) for a in audit]
+check("the audit log has who did what", ("olga", "device.add") in ops_seen
+      and ("admin", "user.add") in ops_seen and ("vic", "user.set") in ops_seen)
+check("the audit log says where from", any(a["origin"] == "tcp:olga-ci" and a["op"] == "device.add"
+                                           for a in audit))
+check("the audit log records refused logins",
+      any(a["op"] == "login" and a["detail"].get("result") == "refused" and a["user"] == "vic"
+          for a in audit))
+check("the audit log holds no password",
+      not any("viewer-pw" in json.dumps(a) or "operator-pw" in json.dumps(a) for a in audit))
+check("audit.list filters by user", {a["user"] for a in admin.call("audit.list", user="olga")} == {"olga"})
+status = admin.call("server.status")
+check("refused requests are counted by code",
+      status["api"]["errors"]["forbidden"] - status0["api"]["errors"]["forbidden"] >= 8
+      and status["api"]["errors"]["not_found"] - status0["api"]["errors"]["not_found"] >= 4
+      and status["api"]["errors"]["unsupported_version"] == status0["api"]["errors"]["unsupported_version"] + 1,
+      status["api"])
+
+# -- logout, and every op covered -------------------------------------------
+vic.call("logout")
+check("after logout the token is refused", error_of(vic, "whoami") == "unauthorized")
+missing = sorted(set(ops) - covered)
+check("every operation's real request and reply were validated (%d ops)" % len(ops), not missing, missing)
+print("api_test.py: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
