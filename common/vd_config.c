@@ -45,6 +45,9 @@ vd_config_check (vd_cfg_kind_t kind, const char *value)
         case VD_CFG_DURATION:
             return vd_duration_parse (value, &number) == 0? NULL
                  : "expected a duration such as 500ms, 10s, 5m, 1h";
+        case VD_CFG_SIZE:
+            return vd_size_parse (value, &number) == 0? NULL
+                 : "expected a size such as 4096, 512k, 1MiB, 2GB";
         case VD_CFG_BOOL:
             return s_bool_value (value, &flag)? NULL: "expected true or false";
         case VD_CFG_ENDPOINT:
@@ -148,11 +151,15 @@ int64_t
 vd_config_int (vd_config_t *self, const char *path)
 {
     const vd_config_key_t *key = s_key (self->keys, path);
-    assert (key && (key->kind == VD_CFG_INT || key->kind == VD_CFG_DURATION));
+    assert (key && (key->kind == VD_CFG_INT || key->kind == VD_CFG_DURATION
+                 || key->kind == VD_CFG_SIZE));
     const char *value = vd_config_str (self, path);
     int64_t number = 0;
     if (key->kind == VD_CFG_DURATION)
         vd_duration_parse (value, &number);
+    else
+    if (key->kind == VD_CFG_SIZE)
+        vd_size_parse (value, &number);
     else
         number = strtoll (value, NULL, 10);
     return number;

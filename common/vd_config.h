@@ -12,7 +12,8 @@ typedef enum {
     VD_CFG_INT,
     VD_CFG_DURATION,            //  "10s", "5m"; read back in milliseconds
     VD_CFG_BOOL,                //  0/1, true/false, yes/no
-    VD_CFG_ENDPOINT             //  a ZeroMQ endpoint, comma-separated list
+    VD_CFG_ENDPOINT,            //  a ZeroMQ endpoint, comma-separated list
+    VD_CFG_SIZE                 //  "1MiB", "512k"; read back in bytes
 } vd_cfg_kind_t;
 
 //  One known configuration key.

@@ -59,6 +59,51 @@ vd_duration_parse (const char *text, int64_t *ms)
 }
 
 int
+vd_size_parse (const char *text, int64_t *bytes)
+{
+    if (!text || !*text)
+        return -1;
+    char *end;
+    errno = 0;
+    double value = strtod (text, &end);
+    if (errno || end == text || value < 0)
+        return -1;
+    static const struct { const char *unit; double factor; } units [] = {
+        { "", 1 }, { "B", 1 }, { "k", 1e3 }, { "kB", 1e3 }, { "KiB", 1024.0 },
+        { "M", 1e6 }, { "MB", 1e6 }, { "MiB", 1048576.0 },
+        { "G", 1e9 }, { "GB", 1e9 }, { "GiB", 1073741824.0 },
+        { "T", 1e12 }, { "TB", 1e12 }, { "TiB", 1099511627776.0 }, { NULL, 0 }
+    };
+    for (int i = 0; units [i].unit; i++)
+        if (streq (end, units [i].unit)) {
+            double result = value * units [i].factor;
+            if (result > 9e18)
+                return -1;
+            *bytes = (int64_t) (result + 0.5);
+            return 0;
+        }
+    return -1;
+}
+
+int
+vd_percent_parse (const char *text, double *percent)
+{
+    if (!text || !*text)
+        return -1;
+    char *end;
+    errno = 0;
+    double value = strtod (text, &end);
+    if (errno || end == text || !(value >= 0 && value <= 100))
+        return -1;
+    if (*end == '%')
+        end++;
+    if (*end)
+        return -1;
+    *percent = value;
+    return 0;
+}
+
+int
 vd_time_parse (const char *text, int64_t now_us, int64_t *us)
 {
     if (!text || !*text)

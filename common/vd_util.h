@@ -17,6 +17,11 @@ int vd_duration_parse (const char *text, int64_t *ms);
 //  relative ("-1h", "10m" meaning ago), or "now", into microseconds since the
 //  epoch. Returns 0, or -1.
 int vd_time_parse (const char *text, int64_t now_us, int64_t *us);
+//  Parses a size: a number and an optional unit, B, k/kB, M/MB, G/GB, T/TB
+//  (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024). 0, or -1.
+int vd_size_parse (const char *text, int64_t *bytes);
+//  Parses a percentage, 0 to 100, with or without "%". 0, or -1.
+int vd_percent_parse (const char *text, double *percent);
 //  Formats a duration in ms as "1h05m", "12s", "350ms" into buf.
 char *vd_duration_format (int64_t ms, char *buf, size_t size);
 //  Reads a whole file into a fresh NUL-terminated buffer; NULL on failure.

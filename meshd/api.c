@@ -534,7 +534,7 @@ api_list_ops (FILE *out)
 {
     for (int i = 0; api_ops [i].op; i++)
         fprintf (out, "%s\t%s\t%s\t%s\n", api_ops [i].op, api_ops [i].role? api_ops [i].role: "-",
-                 api_ops [i].args, api_ops [i].help);
+                 *api_ops [i].args? api_ops [i].args: "-", api_ops [i].help);
 }
 
 json_t *

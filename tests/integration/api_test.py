@@ -77,7 +77,7 @@ ops = {}
 for line in subprocess.check_output([os.path.join(os.environ["BUILD"], "vedette-meshd"),
                                      "--list-ops"], text=True).splitlines():
     op, role, spec, _ = line.split("\t")
-    ops[op] = (role, spec.split())
+    ops[op] = (role, [] if spec == "-" else spec.split())
 for op, (role, spec) in ops.items():
     request = store.get(op + ".request.json")
     check("schema for %s's request and reply exist" % op,

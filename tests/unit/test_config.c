@@ -73,6 +73,8 @@ main (void)
 
     CHECK (vd_config_check (VD_CFG_ENDPOINT, "ipc:///tmp/x") == NULL);
     CHECK (vd_config_check (VD_CFG_ENDPOINT, "") != NULL);
+    CHECK (vd_config_check (VD_CFG_SIZE, "1MiB") == NULL);
+    CHECK (vd_config_check (VD_CFG_SIZE, "lots") != NULL);
     test_dir_remove (dir);
     TESTS_DONE ();
 }

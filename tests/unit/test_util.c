@@ -6,6 +6,24 @@ main (void)
 {
     int64_t ms;
     CHECK (vd_duration_parse ("10s", &ms) == 0 && ms == 10000);
+    int64_t bytes;
+    CHECK (vd_size_parse ("4096", &bytes) == 0 && bytes == 4096);
+    CHECK (vd_size_parse ("512k", &bytes) == 0 && bytes == 512000);
+    CHECK (vd_size_parse ("1MiB", &bytes) == 0 && bytes == 1048576);
+    CHECK (vd_size_parse ("1.5GB", &bytes) == 0 && bytes == 1500000000);
+    CHECK (vd_size_parse ("2TiB", &bytes) == 0 && bytes == 2199023255552LL);
+    CHECK (vd_size_parse ("12 parsecs", &bytes) == -1);
+    CHECK (vd_size_parse ("-1k", &bytes) == -1);
+    CHECK (vd_size_parse ("", &bytes) == -1);
+    CHECK (vd_size_parse ("1e30", &bytes) == -1);
+    double percent;
+    CHECK (vd_percent_parse ("99%", &percent) == 0 && percent == 99);
+    CHECK (vd_percent_parse ("99.5", &percent) == 0 && percent == 99.5);
+    CHECK (vd_percent_parse ("0%", &percent) == 0 && percent == 0);
+    CHECK (vd_percent_parse ("101%", &percent) == -1);
+    CHECK (vd_percent_parse ("50%%", &percent) == -1);
+    CHECK (vd_percent_parse ("nan", &percent) == -1);
+    CHECK (vd_percent_parse ("", &percent) == -1);
     CHECK (vd_duration_parse ("250ms", &ms) == 0 && ms == 250);
     CHECK (vd_duration_parse ("15m", &ms) == 0 && ms == 900000);
     CHECK (vd_duration_parse ("2h", &ms) == 0 && ms == 7200000);
