@@ -19,3 +19,6 @@ CREATE TABLE event (
 CREATE INDEX event_ts ON event (ts_us);
 
 ALTER TABLE apikey ADD COLUMN last_used_us INTEGER;
+
+-- device.list and device.show find a device's checks by device.
+CREATE INDEX device_check_device ON device_check (device_id);
