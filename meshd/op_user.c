@@ -130,10 +130,10 @@ op_user_add (api_t *api, api_call_t *call)
     if (s_finish (api, call, good, "user"))
         return NULL;
     json_t *sites = json_object_get (call->args, "sites");
-    api_audit (api, call, json_pack ("{s:s, s:s, s:O}", "user", name, "role", role,
-                                     "sites", sites? sites: json_array ()));
-    return json_pack ("{s:I, s:s, s:s, s:O}", "id", (json_int_t) id, "name", name, "role", role,
-                      "sites", sites? sites: json_array ());
+    sites = sites? json_incref (sites): json_array ();
+    api_audit (api, call, json_pack ("{s:s, s:s, s:O}", "user", name, "role", role, "sites", sites));
+    return json_pack ("{s:I, s:s, s:s, s:o}", "id", (json_int_t) id, "name", name, "role", role,
+                      "sites", sites);
 }
 
 json_t *

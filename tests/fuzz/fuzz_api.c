@@ -12,7 +12,8 @@ s_setup (void)
 {
     zsys_set_logstream (NULL);
     zsys_set_logsystem (false);
-    sodium_init ();
+    if (sodium_init () < 0)
+        abort ();
     char *dir = zsys_sprintf ("/tmp/vedette-fuzz-api-%d", (int) getpid ());
     vd_mkdir_p (dir, 0700);
     s_meshd.dir = dir;
@@ -24,8 +25,9 @@ s_setup (void)
     sqlite3 *db = vd_db_open (s_meshd.db_path, false);
     vd_db_migrate (db, vd_migrations);
     char hash [crypto_pwhash_STRBYTES];
-    crypto_pwhash_argon2id_str (hash, "password1", 9, crypto_pwhash_argon2id_OPSLIMIT_MIN,
-                                crypto_pwhash_argon2id_MEMLIMIT_MIN);
+    if (crypto_pwhash_argon2id_str (hash, "password1", 9, crypto_pwhash_argon2id_OPSLIMIT_MIN,
+                                    crypto_pwhash_argon2id_MEMLIMIT_MIN))
+        abort ();
     char *sql = zsys_sprintf ("INSERT INTO user (name, role, pw_hash, created_us) "
                               "VALUES ('admin', 'admin', '%s', 0); INSERT INTO site (name, created_us) "
                               "VALUES ('hq', 0);", hash);
