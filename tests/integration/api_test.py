@@ -215,6 +215,14 @@ check("a bad duration says what a duration looks like",
       reply.get("error", {}).get("code") == "invalid" and "10s" in reply["error"]["message"], reply)
 reply = admin.raw([b'{"op": "whoami", "token": "%s", "id": {"nested": [1, 2]}}' % admin.token.encode()])
 check("the request id is echoed as given", reply.get("id") == {"nested": [1, 2]}, reply)
+req = zmq.Context.instance().socket(zmq.REQ)
+req.setsockopt(zmq.LINGER, 0)
+req.connect(os.environ["VEDETTE_ENDPOINT"])
+req.send_json({"op": "whoami", "id": "req-1", "token": admin.token})
+reply = req.recv_json() if req.poll(5000) else {}
+check("a REQ client is answered like a DEALER", reply.get("id") == "req-1"
+      and reply.get("result", {}).get("user") == "admin", reply)
+req.close()
 forged = Checked(token="0" * 64)
 check("a forged token is unauthorized", error_of(forged, "device.list") == "unauthorized")
 
