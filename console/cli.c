@@ -108,6 +108,27 @@ s_run_generic (const command_t *command, json_t *args, bool json, bool csv)
     return code;
 }
 
+//  A global option kept in an environment variable, given as --NAME VALUE
+//  or --NAME=VALUE: 1 if argv [*i] is it (the variable is set), 0 if not,
+//  -1 if the value is missing
+static int
+s_global (const char *name, const char *variable, int argc, char *argv [], int *i)
+{
+    const char *arg = argv [*i];
+    size_t length = strlen (name);
+    if (strncmp (arg, "--", 2) || strncmp (arg + 2, name, length)
+    ||  (arg [length + 2] && arg [length + 2] != '='))
+        return 0;
+    const char *value = arg [length + 2] == '='? arg + length + 3
+                      : *i + 1 < argc? argv [++*i]: NULL;
+    if (!value) {
+        fprintf (stderr, "vedette: --%s needs a value\n", name);
+        return -1;
+    }
+    setenv (variable, value, 1);
+    return 1;
+}
+
 json_t *
 cli_value (const char *name, const char *text, option_kind_t kind)
 {
@@ -209,7 +230,7 @@ cli_main (int argc, char *argv [])
     int code = EXIT_OK;
 
     //  first pass: global options and the command's words
-    int i;
+    int i, found;
     for (i = 1; i < argc; i++) {
         const char *arg = argv [i];
         if (streq (arg, "--json"))
@@ -242,15 +263,9 @@ cli_main (int argc, char *argv [])
             goto done;
         }
         else
-        if ((streq (arg, "--key") || strncmp (arg, "--key=", 6) == 0) && !command) {
+        if (!command && (found = s_global ("key", "VEDETTE_KEY", argc, argv, &i))) {
             //  the client key for tcp endpoints
-            if (arg [5] == '=')
-                setenv ("VEDETTE_KEY", arg + 6, 1);
-            else
-            if (i + 1 < argc)
-                setenv ("VEDETTE_KEY", argv [++i], 1);
-            else {
-                fprintf (stderr, "vedette: --key needs a FILE\n");
+            if (found < 0) {
                 code = EXIT_USAGE;
                 goto done;
             }
@@ -261,19 +276,13 @@ cli_main (int argc, char *argv [])
             goto done;
         }
         else
-        if ((streq (arg, "--endpoint") || strncmp (arg, "--endpoint=", 11) == 0)
-        &&  !(command && s_option (command, "endpoint", 8))) {
+        if (!(command && s_option (command, "endpoint", 8))
+        &&  (found = s_global ("endpoint", "VEDETTE_ENDPOINT", argc, argv, &i))) {
             //  meshd's API; a command with an --endpoint of its own keeps it
-            if (arg [10] == '=') {
-                setenv ("VEDETTE_ENDPOINT", arg + 11, 1);
-                continue;
-            }
-            if (i + 1 >= argc) {
-                fprintf (stderr, "vedette: --endpoint needs a value\n");
+            if (found < 0) {
                 code = EXIT_USAGE;
                 goto done;
             }
-            setenv ("VEDETTE_ENDPOINT", argv [++i], 1);
         }
         else
         if (strncmp (arg, "--", 2) == 0 && command) {

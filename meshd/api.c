@@ -75,7 +75,6 @@ static const char *s_error_codes [] = {
     "bad_request", "unsupported_version", "unknown_op", "unauthorized", "forbidden",
     "not_found", "conflict", "invalid", "too_large", "internal", NULL
 };
-#define API_ERROR_CODES 10
 
 struct _api_t {
     meshd_t *meshd;
@@ -87,9 +86,9 @@ struct _api_t {
     int64_t started_us;
     uint64_t requests;
     uint64_t failures;          //  requests answered with an error
-    uint64_t errors [API_ERROR_CODES];
-    //  the sites of the caller being served, for in_scope()
-    bool scoped;
+    uint64_t errors [sizeof s_error_codes / sizeof s_error_codes [0]];
+    bool new_events;            //  the request recorded events: poke the events actor
+    //  the sites of the caller being served (none: every site), for in_scope()
     int64_t *scope;
     size_t scope_size;
 };
@@ -134,20 +133,9 @@ sqlite3 *api_db (api_t *api) { return api->db; }
 meshd_t *api_meshd (api_t *api) { return api->meshd; }
 
 const char *
-api_str (api_call_t *call, const char *name, bool required)
+api_str (api_call_t *call, const char *name)
 {
-    json_t *value = json_object_get (call->args, name);
-    if (!value || json_is_null (value)) {
-        if (required)
-            api_fail (call, "invalid", "missing argument '%s'", name);
-        return NULL;
-    }
-    if (!json_is_string (value) || json_string_length (value) == 0
-    ||  json_string_length (value) > 1024) {
-        api_fail (call, "invalid", "argument '%s' must be a non-empty string", name);
-        return NULL;
-    }
-    return json_string_value (value);
+    return json_string_value (json_object_get (call->args, name));
 }
 
 int64_t
@@ -247,7 +235,7 @@ api_column_int (sqlite3_stmt *stmt, int column)
 bool
 api_site_allowed (api_t *api, int64_t site_id)
 {
-    if (!api->scoped)
+    if (api->scope_size == 0)
         return true;
     for (size_t i = 0; i < api->scope_size; i++)
         if (api->scope [i] == site_id)
@@ -290,8 +278,8 @@ api_event (api_t *api, const char *topic, int64_t site_id, json_t *data)
 {
     char *text = json_dumps (data, JSON_COMPACT);
     json_decref (data);
-    if (meshd_event (api->db, topic, site_id, text? text: "{}") == 0 && api->events)
-        zstr_send (api->events, "NEW");
+    if (meshd_event (api->db, topic, site_id, text? text: "{}") == 0)
+        api->new_events = true;
     free (text);
 }
 
@@ -324,7 +312,7 @@ s_load_user (api_t *api, api_call_t *call, const char *name)
         }
     }
     sqlite3_finalize (stmt);
-    api->scoped = call->scoped = api->scope_size > 0;
+    call->scoped = api->scope_size > 0;
     return 0;
 }
 
@@ -490,7 +478,7 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
     call.op = "";
     snprintf (call.origin, sizeof call.origin, "ipc");
     api->requests++;
-    api->scoped = false;
+    api->scope_size = 0;
     json_t *request = NULL;
     json_t *result = NULL;
     if (size > api->max_request)
@@ -525,7 +513,11 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
         sodium_memzero ((char *) json_string_value (password), json_string_length (password));
     json_decref (call.args);
     json_decref (request);
-    api->scoped = false;
+    api->scope_size = 0;
+    //  events are published once the request's writes are committed
+    if (api->new_events && api->events)
+        zstr_send (api->events, "NEW");
+    api->new_events = false;
     return text;
 }
 
@@ -620,6 +612,8 @@ s_serve (api_t *self, zsock_t *sock, bool tcp)
     char *reply = api_request (self, (const char *) zframe_data (body), zframe_size (body),
                                tcp? user_id: NULL);
     zmsg_remove (msg, body);
+    //  the request may hold a password
+    sodium_memzero (zframe_data (body), zframe_size (body));
     zframe_destroy (&body);
     zmsg_addstr (msg, reply);
     free (reply);

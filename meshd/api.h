@@ -42,9 +42,9 @@ json_t *api_fail (api_call_t *call, const char *code, const char *format, ...);
 sqlite3 *api_db (api_t *api);
 //  meshd's context.
 meshd_t *api_meshd (api_t *api);
-//  A string argument; NULL and an error naming it when required and absent
-//  or not a string.
-const char *api_str (api_call_t *call, const char *name, bool required);
+//  A string argument, or NULL when absent (the arguments were checked
+//  against the operation's declaration before the handler runs).
+const char *api_str (api_call_t *call, const char *name);
 //  A duration argument given as "10s" or as integer milliseconds; def when
 //  absent; -1 and an error when malformed.
 int64_t api_duration (api_call_t *call, const char *name, int64_t def);
@@ -62,9 +62,12 @@ int64_t api_find (api_t *api, api_call_t *call, const char *table, const char *n
 //  True if the caller may see and change the site. SQL run by the api
 //  actor can also say in_scope(site_id), true for the caller's sites.
 bool api_site_allowed (api_t *api, int64_t site_id);
-//  Publishes an event (data taken) on the events socket, after recording it;
-//  site_id 0 for a global event.
+//  Records an event (data taken) in the api actor's connection, inside the
+//  caller's transaction if one is open; it is published on the events
+//  socket once the request is done. site_id 0 for a global event.
 void api_event (api_t *api, const char *topic, int64_t site_id, json_t *data);
+//  The series of a device (id and name) with their last values.
+json_t *api_series_of (api_t *api, api_call_t *call, int64_t device_id, const char *device);
 //  A nullable text column as JSON.
 json_t *api_column_text (sqlite3_stmt *stmt, int column);
 //  A nullable integer column as JSON.

@@ -55,6 +55,19 @@ meshd_event (sqlite3 *db, const char *topic, int64_t site_id, const char *data)
     return rc == SQLITE_DONE? 0: -1;
 }
 
+json_t *
+meshd_event_json (sqlite3_stmt *stmt)
+{
+    json_t *data = json_loads ((const char *) sqlite3_column_text (stmt, 4), 0, NULL);
+    return json_pack ("{s:I, s:I, s:s, s:o, s:o}",
+        "seq", (json_int_t) sqlite3_column_int64 (stmt, 0),
+        "ts_us", (json_int_t) sqlite3_column_int64 (stmt, 1),
+        "topic", (const char *) sqlite3_column_text (stmt, 2),
+        "site", sqlite3_column_type (stmt, 3) == SQLITE_NULL? json_null ()
+                : json_string ((const char *) sqlite3_column_text (stmt, 3)),
+        "data", data? data: json_object ());
+}
+
 char *
 meshd_events_endpoint (meshd_t *meshd)
 {
@@ -92,20 +105,12 @@ s_publish_recorded (events_t *self)
     do {
         rows = 0;
         sqlite3_bind_int64 (self->select_events, 1, self->last_seq);
+        sqlite3_bind_int (self->select_events, 2, EVENTS_BATCH);
         while (sqlite3_step (self->select_events) == SQLITE_ROW) {
             rows++;
-            int64_t seq = sqlite3_column_int64 (self->select_events, 0);
-            const char *topic = (const char *) sqlite3_column_text (self->select_events, 2);
-            json_t *data = json_loads ((const char *) sqlite3_column_text (self->select_events, 4),
-                                       0, NULL);
-            json_t *event = json_pack ("{s:I, s:I, s:s, s:o, s:o}", "seq", (json_int_t) seq,
-                "ts_us", (json_int_t) sqlite3_column_int64 (self->select_events, 1),
-                "topic", topic,
-                "site", sqlite3_column_type (self->select_events, 3) == SQLITE_NULL? json_null ()
-                        : json_string ((const char *) sqlite3_column_text (self->select_events, 3)),
-                "data", data? data: json_object ());
-            s_send (self, topic, event);
-            self->last_seq = seq;
+            self->last_seq = sqlite3_column_int64 (self->select_events, 0);
+            s_send (self, (const char *) sqlite3_column_text (self->select_events, 2),
+                    meshd_event_json (self->select_events));
         }
         sqlite3_reset (self->select_events);
     } while (rows == EVENTS_BATCH);
@@ -180,8 +185,7 @@ events_actor (zsock_t *pipe, void *args)
     }
     if (ok) {
         self.select_events = vd_db_prepare (self.db,
-            "SELECT e.id, e.ts_us, e.topic, s.name, e.data FROM event e "
-            "LEFT JOIN site s ON s.id = e.site_id WHERE e.id > ? ORDER BY e.id LIMIT 1000");
+            "SELECT " MESHD_EVENT_ROWS " WHERE e.id > ? ORDER BY e.id LIMIT ?");
         self.select_samples = vd_db_prepare (self.db,
             "SELECT d.name, r.metric, r.last_ts_us, r.last_value, r.last_flags, s.name, r.unit "
             "FROM series r JOIN device d ON d.id = r.device_id JOIN site s ON s.id = d.site_id "

@@ -48,6 +48,12 @@ void events_actor (zsock_t *pipe, void *args);
 //  connection; the writer then sends "NEW" to MESHD_EVENTS_IN so the events
 //  actor publishes it. 0, or -1.
 int meshd_event (sqlite3 *db, const char *topic, int64_t site_id, const char *data);
+//  The select list and source of event rows, for meshd_event_json:
+//  "SELECT " MESHD_EVENT_ROWS " WHERE ..."
+#define MESHD_EVENT_ROWS    "e.id, e.ts_us, e.topic, s.name, e.data " \
+                            "FROM event e LEFT JOIN site s ON s.id = e.site_id"
+//  An event row (MESHD_EVENT_ROWS) as the event object published and listed.
+json_t *meshd_event_json (sqlite3_stmt *stmt);
 //  Resolves the events ipc endpoint (default DIR/events.sock).
 char *meshd_events_endpoint (meshd_t *meshd);
 

@@ -43,9 +43,7 @@ s_exec_bound (sqlite3 *db, const char *sql, const char *format, ...)
 static int64_t
 s_pick_probe (api_t *api, api_call_t *call, int64_t site_id)
 {
-    const char *name = api_str (call, "probe", false);
-    if (call->error)
-        return -1;
+    const char *name = api_str (call, "probe");
     if (name) {
         int64_t id = api_find (api, call, "probe", name);
         return id? id: -1;
@@ -59,9 +57,9 @@ s_pick_probe (api_t *api, api_call_t *call, int64_t site_id)
 json_t *
 op_device_add (api_t *api, api_call_t *call)
 {
-    const char *address = api_str (call, "address", true);
-    const char *name = api_str (call, "name", true);
-    const char *site = api_str (call, "site", true);
+    const char *address = api_str (call, "address");
+    const char *name = api_str (call, "name");
+    const char *site = api_str (call, "site");
     if (!vd_address_valid (address))
         return api_fail (call, "invalid", "'%s' is not an IPv4 or IPv6 address", address);
     int64_t interval = api_duration (call, "interval", ICMP_DEFAULT_INTERVAL);
@@ -99,14 +97,17 @@ op_device_add (api_t *api, api_call_t *call)
         vd_db_exec (db, "ROLLBACK");
         return error;
     }
-    if (vd_db_exec (db, "COMMIT"))
-        return api_fail (call, "internal", "database error");
-    if (probe_id)
-        api_tell_mesh (api, "CONFIG", probe_id);
+    //  the device, its record and its event in one transaction
     api_audit (api, call, json_pack ("{s:s, s:s, s:s, s:I}", "device", name, "address", address,
                                      "site", site, "interval_ms", (json_int_t) interval));
     api_event (api, "device.added", site_id, json_pack ("{s:s, s:s, s:s}", "device", name,
                                                         "address", address, "site", site));
+    if (vd_db_exec (db, "COMMIT")) {
+        vd_db_exec (db, "ROLLBACK");
+        return api_fail (call, "internal", "database error");
+    }
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
     json_t *result = json_pack ("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t) device_id,
         "name", name, "address", address, "site", site, "interval_ms", (json_int_t) interval);
     if (!probe_id)
@@ -118,8 +119,8 @@ op_device_add (api_t *api, api_call_t *call)
 json_t *
 op_device_list (api_t *api, api_call_t *call)
 {
-    const char *site = api_str (call, "site", false);
-    const char *only = api_str (call, "status", false);
+    const char *site = api_str (call, "site");
+    const char *only = api_str (call, "status");
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT d.id, d.name, d.address, s.name, p.name, c.interval_ms, "
         "  rtt.last_value, rtt.last_flags, loss.last_value, loss.last_ts_us, jit.last_value, jit.last_flags "
@@ -177,7 +178,7 @@ op_device_list (api_t *api, api_call_t *call)
 json_t *
 op_device_remove (api_t *api, api_call_t *call)
 {
-    const char *name = api_str (call, "name", true);
+    const char *name = api_str (call, "name");
     char sql [128];
     int64_t id = api_find (api, call, "device", name);
     if (!id)
@@ -229,17 +230,17 @@ s_checks (api_t *api, api_call_t *call, int64_t device_id, const char *site)
 json_t *
 op_check_list (api_t *api, api_call_t *call)
 {
-    const char *device = api_str (call, "device", false);
+    const char *device = api_str (call, "device");
     int64_t device_id = device? api_find (api, call, "device", device): 0;
     if (device && !device_id)
         return NULL;
-    return s_checks (api, call, device_id, api_str (call, "site", false));
+    return s_checks (api, call, device_id, api_str (call, "site"));
 }
 
 json_t *
 op_device_show (api_t *api, api_call_t *call)
 {
-    const char *name = api_str (call, "name", true);
+    const char *name = api_str (call, "name");
     int64_t id = api_find (api, call, "device", name);
     if (!id)
         return NULL;
@@ -264,8 +265,7 @@ op_device_show (api_t *api, api_call_t *call)
     if (!device)
         return api_fail (call, "not_found", "no device '%s'", name);
     json_t *checks = s_checks (api, call, id, NULL);
-    json_object_set (call->args, "device", json_object_get (call->args, "name"));
-    json_t *series = checks? op_series_list (api, call): NULL;
+    json_t *series = checks? api_series_of (api, call, id, name): NULL;
     if (!series) {
         json_decref (checks);
         json_decref (device);

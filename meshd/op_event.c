@@ -24,13 +24,12 @@ s_limit (api_call_t *call)
 static json_t *
 s_events (api_t *api, api_call_t *call, int64_t after_seq, int64_t since_us)
 {
-    const char *topic = api_str (call, "topic", false);
+    const char *topic = api_str (call, "topic");
     int64_t limit = s_limit (call);
     if (limit < 0)
         return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT e.id, e.ts_us, e.topic, s.name, e.data FROM event e "
-        "LEFT JOIN site s ON s.id = e.site_id "
+        "SELECT " MESHD_EVENT_ROWS " "
         "WHERE e.id > ?1 AND e.ts_us >= ?2 AND in_scope (e.site_id) "
         "  AND (?3 IS NULL OR substr (e.topic, 1, length (?3)) = ?3) "
         "ORDER BY e.id LIMIT ?4");
@@ -42,15 +41,8 @@ s_events (api_t *api, api_call_t *call, int64_t after_seq, int64_t since_us)
         sqlite3_bind_text (stmt, 3, topic, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, 4, limit);
     json_t *events = json_array ();
-    while (sqlite3_step (stmt) == SQLITE_ROW) {
-        json_t *data = json_loads ((const char *) sqlite3_column_text (stmt, 4), 0, NULL);
-        json_array_append_new (events, json_pack ("{s:I, s:I, s:s, s:o, s:o}",
-            "seq", (json_int_t) sqlite3_column_int64 (stmt, 0),
-            "ts_us", (json_int_t) sqlite3_column_int64 (stmt, 1),
-            "topic", sqlite3_column_text (stmt, 2),
-            "site", api_column_text (stmt, 3),
-            "data", data? data: json_object ()));
-    }
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+        json_array_append_new (events, meshd_event_json (stmt));
     sqlite3_finalize (stmt);
     int64_t last = vd_db_int (api_db (api), "SELECT coalesce (max (id), 0) FROM event", 0);
     return json_pack ("{s:o, s:I, s:b}", "events", events, "last_seq", (json_int_t) last,
@@ -83,8 +75,8 @@ op_audit_list (api_t *api, api_call_t *call)
     int64_t limit = ok? s_limit (call): -1;
     if (limit < 0)
         return NULL;
-    const char *user = api_str (call, "user", false);
-    const char *op = api_str (call, "op", false);
+    const char *user = api_str (call, "user");
+    const char *op = api_str (call, "op");
     //  the newest `limit` entries, shown oldest first
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT * FROM (SELECT id, ts_us, user, origin, op, detail FROM audit "

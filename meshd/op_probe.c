@@ -18,15 +18,9 @@ s_public_endpoint (api_t *api)
 json_t *
 op_probe_enroll (api_t *api, api_call_t *call)
 {
-    const char *site = api_str (call, "site", true);
-    const char *name = site? api_str (call, "name", true): NULL;
-    if (!name)
-        return NULL;
-    if (!api_name_valid (name))
-        return api_fail (call, "invalid", "a probe name has 1 to 63 letters, digits, '-', '_' or '.'");
-    const char *endpoint = api_str (call, "endpoint", false);
-    if (call->error)
-        return NULL;
+    const char *site = api_str (call, "site");
+    const char *name = api_str (call, "name");
+    const char *endpoint = api_str (call, "endpoint");
     if (endpoint && strncmp (endpoint, "tcp://", 6))
         return api_fail (call, "invalid", "endpoint must be tcp://HOST:PORT");
     int64_t lifetime = api_duration (call, "expires",
@@ -93,7 +87,7 @@ op_probe_list (api_t *api, api_call_t *call)
         "WHERE in_scope (s.id) AND (?1 IS NULL OR s.name = ?1) ORDER BY p.name");
     if (!stmt)
         return api_fail (call, "internal", "database error");
-    const char *site = api_str (call, "site", false);
+    const char *site = api_str (call, "site");
     if (site)
         sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
     json_t *list = json_array ();
@@ -121,7 +115,7 @@ op_probe_list (api_t *api, api_call_t *call)
 json_t *
 op_probe_revoke (api_t *api, api_call_t *call)
 {
-    const char *name = api_str (call, "name", true);
+    const char *name = api_str (call, "name");
     int64_t id = api_find (api, call, "probe", name);
     if (!id)
         return NULL;

@@ -6,10 +6,8 @@
 json_t *
 op_series_show (api_t *api, api_call_t *call)
 {
-    const char *device = api_str (call, "device", true);
-    const char *metric = device? api_str (call, "metric", true): NULL;
-    if (!metric)
-        return NULL;
+    const char *device = api_str (call, "device");
+    const char *metric = api_str (call, "metric");
     bool ok;
     int64_t now = vd_now_us ();
     int64_t since = api_time (call, "since", now - 3600LL * 1000000, &ok);
@@ -53,12 +51,8 @@ op_series_show (api_t *api, api_call_t *call)
 }
 
 json_t *
-op_series_list (api_t *api, api_call_t *call)
+api_series_of (api_t *api, api_call_t *call, int64_t device_id, const char *device)
 {
-    const char *device = api_str (call, "device", true);
-    int64_t device_id = api_find (api, call, "device", device);
-    if (!device_id)
-        return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT s.id, s.metric, s.unit, c.kind, s.last_ts_us, s.last_value, s.last_flags "
         "FROM series s LEFT JOIN device_check c ON c.id = s.check_id "
@@ -81,4 +75,12 @@ op_series_list (api_t *api, api_call_t *call)
     }
     sqlite3_finalize (stmt);
     return list;
+}
+
+json_t *
+op_series_list (api_t *api, api_call_t *call)
+{
+    const char *device = api_str (call, "device");
+    int64_t device_id = api_find (api, call, "device", device);
+    return device_id? api_series_of (api, call, device_id, device): NULL;
 }

@@ -6,10 +6,8 @@
 json_t *
 op_login (api_t *api, api_call_t *call)
 {
-    const char *user = api_str (call, "user", true);
-    const char *password = user? api_str (call, "password", true): NULL;
-    if (!password)
-        return NULL;
+    const char *user = api_str (call, "user");
+    const char *password = api_str (call, "password");
     sqlite3 *db = api_db (api);
     sqlite3_stmt *stmt = vd_db_prepare (db, "SELECT id, pw_hash, role FROM user WHERE name = ?");
     if (!stmt)
@@ -25,9 +23,6 @@ op_login (api_t *api, api_call_t *call)
                                          password, strlen (password)) == 0;
     }
     sqlite3_finalize (stmt);
-    //  wipe the password inside the request as soon as it was checked
-    json_t *value = json_object_get (call->args, "password");
-    sodium_memzero ((char *) json_string_value (value), json_string_length (value));
     if (!good) {
         zsys_notice ("api: failed login for '%.64s' from %s", user, call->origin);
         snprintf (call->user, sizeof call->user, "%s", user);

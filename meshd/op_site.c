@@ -15,7 +15,7 @@ api_name_valid (const char *name)
 json_t *
 op_site_add (api_t *api, api_call_t *call)
 {
-    const char *name = api_str (call, "name", true);
+    const char *name = api_str (call, "name");
     if (call->scoped)
         return api_fail (call, "forbidden", "site.add needs an admin without site scopes");
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
@@ -60,7 +60,7 @@ op_site_list (api_t *api, api_call_t *call)
 json_t *
 op_site_remove (api_t *api, api_call_t *call)
 {
-    const char *name = api_str (call, "name", true);
+    const char *name = api_str (call, "name");
     int64_t id = api_find (api, call, "site", name);
     if (!id)
         return NULL;

@@ -45,9 +45,7 @@ s_other_admins (api_t *api, int64_t user_id)
 static int
 s_password (api_call_t *call, char *hash)
 {
-    const char *password = api_str (call, "password", true);
-    if (!password)
-        return -1;
+    const char *password = api_str (call, "password");
     if (strlen (password) < PASSWORD_MIN) {
         api_fail (call, "invalid", "a password has at least %d characters", PASSWORD_MIN);
         return -1;
@@ -103,8 +101,8 @@ op_user_add (api_t *api, api_call_t *call)
 {
     if (!s_full_admin (call))
         return s_need_full_admin (call);
-    const char *name = api_str (call, "name", true);
-    const char *role = api_str (call, "role", true);
+    const char *name = api_str (call, "name");
+    const char *role = api_str (call, "role");
     if (!s_role_valid (role))
         return api_fail (call, "invalid", "role must be admin, operator or viewer");
     char hash [crypto_pwhash_STRBYTES];
@@ -168,8 +166,8 @@ op_user_list (api_t *api, api_call_t *call)
 json_t *
 op_user_set (api_t *api, api_call_t *call)
 {
-    const char *name = api_str (call, "name", true);
-    const char *role = api_str (call, "role", false);
+    const char *name = api_str (call, "name");
+    const char *role = api_str (call, "role");
     bool password = json_object_get (call->args, "password") != NULL;
     bool sites = json_object_get (call->args, "sites") != NULL;
     bool own_password = streq (name, call->user) && password && !role && !sites;
@@ -240,7 +238,7 @@ op_user_remove (api_t *api, api_call_t *call)
 {
     if (!s_full_admin (call))
         return s_need_full_admin (call);
-    const char *name = api_str (call, "name", true);
+    const char *name = api_str (call, "name");
     int64_t id = api_id (api, "user", name);
     if (!id)
         return api_fail (call, "not_found", "no user '%s'", name);
@@ -257,8 +255,8 @@ op_user_remove (api_t *api, api_call_t *call)
 json_t *
 op_apikey_add (api_t *api, api_call_t *call)
 {
-    const char *name = api_str (call, "name", true);
-    const char *user = api_str (call, "user", false);
+    const char *name = api_str (call, "name");
+    const char *user = api_str (call, "user");
     if (!user)
         user = call->user;
     if (!streq (user, call->user) && !s_full_admin (call))
@@ -324,7 +322,7 @@ op_apikey_list (api_t *api, api_call_t *call)
 json_t *
 op_apikey_remove (api_t *api, api_call_t *call)
 {
-    const char *name = api_str (call, "name", true);
+    const char *name = api_str (call, "name");
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "DELETE FROM apikey WHERE name = ?1 AND (?2 IS NULL OR user_id = ?2)");
     if (!stmt)
