@@ -113,3 +113,33 @@ vd_db_migrate (sqlite3 *db, const vd_migration_t *migrations)
     }
     return 0;
 }
+
+int
+vd_db_run (sqlite3 *db, const char *sql, const char *format, ...)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (db, sql);
+    if (!stmt)
+        return -1;
+    va_list args;
+    va_start (args, format);
+    for (int i = 1; format [i - 1]; i++) {
+        if (format [i - 1] == 'i')
+            sqlite3_bind_int64 (stmt, i, va_arg (args, int64_t));
+        else
+        if (format [i - 1] == 's') {
+            const char *text = va_arg (args, const char *);
+            if (text)
+                sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+        }
+        else
+            (void) va_arg (args, int64_t);
+    }
+    va_end (args);
+    int rc = sqlite3_step (stmt);
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        zsys_error ("db: %s", sqlite3_errmsg (db));
+        return -1;
+    }
+    return 0;
+}

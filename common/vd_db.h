@@ -29,6 +29,10 @@ int vd_db_migrate (sqlite3 *db, const vd_migration_t *migrations);
 int vd_db_exec (sqlite3 *db, const char *sql);
 //  Prepares a statement; logs the error. NULL on failure.
 sqlite3_stmt *vd_db_prepare (sqlite3 *db, const char *sql);
+//  Runs one statement with parameters described by format, one letter per
+//  parameter: 'i' an int64_t, 's' a string (NULL binds NULL), 'n' NULL (an
+//  int64_t is taken and ignored). Logs the error. 0 or -1.
+int vd_db_run (sqlite3 *db, const char *sql, const char *format, ...);
 //  Runs a query whose first column of the first row is an integer; returns
 //  def when there is no row or on error.
 int64_t vd_db_int (sqlite3 *db, const char *sql, int64_t def);

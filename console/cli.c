@@ -83,8 +83,8 @@ s_print_object (json_t *result)
     }
 }
 
-static int
-s_run_generic (const command_t *command, json_t *args, bool json, bool csv)
+int
+cli_run_generic (const command_t *command, json_t *args, bool json, bool csv)
 {
     client_t *client = client_new (NULL);
     int code;
@@ -106,6 +106,17 @@ s_run_generic (const command_t *command, json_t *args, bool json, bool csv)
     json_decref (result);
     client_destroy (&client);
     return code;
+}
+
+//  The JSON key of an option: --escalate-to is "escalate_to"
+static const char *
+s_key (const char *name, char *buf, size_t size)
+{
+    snprintf (buf, size, "%s", name);
+    for (char *c = buf; *c; c++)
+        if (*c == '-')
+            *c = '_';
+    return buf;
 }
 
 //  A global option kept in an environment variable, given as --NAME VALUE
@@ -225,6 +236,7 @@ cli_main (int argc, char *argv [])
     const char *words [2] = { NULL, NULL };
     int nwords = 0;
     json_t *args = json_object ();
+    char option_key [64];
     const command_t *command = NULL;
     zlist_t *positional = zlist_new ();
     int code = EXIT_OK;
@@ -302,7 +314,7 @@ cli_main (int argc, char *argv [])
                     code = EXIT_USAGE;
                     goto done;
                 }
-                json_object_set_new (args, option->name, json_true ());
+                json_object_set_new (args, s_key (option->name, option_key, sizeof option_key), json_true ());
             }
             else {
                 const char *value = equals? equals + 1: i + 1 < argc? argv [++i]: NULL;
@@ -316,7 +328,7 @@ cli_main (int argc, char *argv [])
                     code = EXIT_USAGE;
                     goto done;
                 }
-                json_object_set_new (args, option->name, converted);
+                json_object_set_new (args, s_key (option->name, option_key, sizeof option_key), converted);
             }
         }
         else
@@ -370,6 +382,12 @@ cli_main (int argc, char *argv [])
     for (char *key = strtok_r (keys, " ", &saveptr); key; key = strtok_r (NULL, " ", &saveptr)) {
         const char *value = (const char *) zlist_pop (positional);
         expected++;
+        size_t length = strlen (key);
+        bool optional = length && key [length - 1] == '?';
+        if (optional)
+            key [length - 1] = 0;
+        if (!value && optional)
+            break;
         if (!value) {
             fprintf (stderr, "vedette: %s %s: missing %s\n", command->noun,
                      command->verb? command->verb: "", command->positional);
@@ -393,7 +411,7 @@ cli_main (int argc, char *argv [])
         goto done;
     }
     code = command->run? command->run (command, args, json, csv)
-                       : s_run_generic (command, args, json, csv);
+                       : cli_run_generic (command, args, json, csv);
 done:
     zlist_destroy (&positional);
     json_decref (args);

@@ -30,7 +30,7 @@ static const option_t s_site_filter [] = {
 };
 static const option_t s_device_list_options [] = {
     { "site", "SITE", "only this site", OPT_TEXT },
-    { "status", "STATUS", "only devices in this status: up, down, stale, unknown", OPT_TEXT },
+    { "status", "STATUS", "only devices in this status: up, down, unreachable, unknown", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_check_list_options [] = {
@@ -67,11 +67,13 @@ static const option_t s_audit_options [] = {
 static const option_t s_event_list_options [] = {
     { "since", "TIME", "from (default: 1 hour ago)", OPT_TEXT },
     { "topic", "PREFIX", "only topics starting with PREFIX (device., probe.link)", OPT_TEXT },
+    { "type", "TYPE", "only trap, syslog, state, alarm, notification or change events", OPT_TEXT },
     { "limit", "N", "at most N events (default 1000)", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_event_since_options [] = {
     { "topic", "PREFIX", "only topics starting with PREFIX", OPT_TEXT },
+    { "type", "TYPE", "only trap, syslog, state, alarm, notification or change events", OPT_TEXT },
     { "limit", "N", "at most N events (default 1000)", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
@@ -84,6 +86,162 @@ static const option_t s_series_options [] = {
     { "since", "TIME", "from (ISO 8601 or relative such as 10m, -1h; default 1h)", OPT_TEXT },
     { "until", "TIME", "to (default: now)", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
+};
+
+static const option_t s_device_set_options [] = {
+    { "parent", "DEVICE", "the device it is reached through: when that one is down, "
+      "this one is unreachable and its alarms are suppressed", OPT_TEXT },
+    { "no-parent", NULL, "it depends on no other device", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_rule_add_options [] = {
+    { "severity", "SEVERITY", "critical, major, minor, warning or info (required)", OPT_TEXT },
+    { "metric", "METRIC", "a threshold on a metric (icmp.rtt; a pattern such as if.*.in_bps)", OPT_TEXT },
+    { "above", "VALUE", "raise above VALUE (50ms, 99%, 800M)", OPT_TEXT },
+    { "below", "VALUE", "raise below VALUE", OPT_TEXT },
+    { "clear-below", "VALUE", "with --above: clear only below VALUE (hysteresis)", OPT_TEXT },
+    { "clear-above", "VALUE", "with --below: clear only above VALUE", OPT_TEXT },
+    { "for", "N|DURATION", "raise after N samples in a row, or a breach lasting DURATION", OPT_TEXT },
+    { "event", "TOPIC", "an alarm on events of this topic (if.oper_down)", OPT_TEXT },
+    { "syslog", "REGEX", "an alarm on syslog messages matching REGEX", OPT_TEXT },
+    { "trap", "OID", "an alarm on traps of this OID", OPT_TEXT },
+    { "match", "REGEX", "events must also match REGEX (their text)", OPT_TEXT },
+    { "clear-trap", "OID", "a trap of this OID from the same source clears it", OPT_TEXT },
+    { "clear-event", "TOPIC", "an event of this topic from the same source clears it", OPT_TEXT },
+    { "clear-after", "DURATION", "an event alarm clears by itself after DURATION without events", OPT_TEXT },
+    { "state", "STATE", "an alarm while a device is down, unreachable or unknown, "
+      "or a probe is lost", OPT_TEXT },
+    { "site", "SITE", "only this site", OPT_TEXT },
+    { "device", "DEVICE", "only this device", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_rule_set_options [] = {
+    { "severity", "SEVERITY", "a new severity", OPT_TEXT },
+    { "enable", NULL, "turn the rule on", OPT_TEXT },
+    { "disable", NULL, "turn the rule off (its open alarms stay until cleared)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_rule_test_options [] = {
+    { "since", "TIME", "from (default: 1 hour ago)", OPT_TEXT },
+    { "until", "TIME", "to (default: now)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_alarm_list_options [] = {
+    { "active", NULL, "only open alarms (active or acknowledged)", OPT_TEXT },
+    { "state", "STATE", "only alarms in this state: active, acked, cleared, open", OPT_TEXT },
+    { "site", "SITE", "only this site", OPT_TEXT },
+    { "device", "DEVICE", "only this device", OPT_TEXT },
+    { "severity", "SEVERITY", "only this severity, or with + this or worse (major+)", OPT_TEXT },
+    { "text", "TEXT", "only alarms whose object or message contains TEXT", OPT_TEXT },
+    { "limit", "N", "at most N alarms (default 1000)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_alarm_ack_options [] = {
+    { "all", NULL, "every open alarm matching the filters", OPT_TEXT },
+    { "site", "SITE", "with --all: only this site", OPT_TEXT },
+    { "device", "DEVICE", "with --all: only this device", OPT_TEXT },
+    { "severity", "SEVERITY", "with --all: only this severity (major+: or worse)", OPT_TEXT },
+    { "text", "TEXT", "with --all: only alarms whose object or message contains TEXT", OPT_TEXT },
+    { "comment", "TEXT", "why, for the others on shift", OPT_TEXT },
+    { "expires", "DURATION", "the acknowledgement ends after DURATION (4h)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_alarm_unack_options [] = {
+    { "all", NULL, "every acknowledged alarm matching the filters", OPT_TEXT },
+    { "site", "SITE", "with --all: only this site", OPT_TEXT },
+    { "device", "DEVICE", "with --all: only this device", OPT_TEXT },
+    { "severity", "SEVERITY", "with --all: only this severity (major+: or worse)", OPT_TEXT },
+    { "text", "TEXT", "with --all: only alarms whose object or message contains TEXT", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_alarm_clear_options [] = {
+    { "comment", "TEXT", "why", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_maintenance_add_options [] = {
+    { "device", "DEVICE", "the device in maintenance", OPT_TEXT },
+    { "site", "SITE", "or a whole site", OPT_TEXT },
+    { "from", "TIME", "start: HH:MM (the next one), or a time (2026-11-21T22:00, now)", OPT_TEXT },
+    { "to", "TIME", "end: HH:MM (crossing midnight is fine), or a time", OPT_TEXT },
+    { "every", "day|WEEKDAY", "recurring: every day, or every week on this day (sun..sat)", OPT_TEXT },
+    { "comment", "TEXT", "what is being done", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_maintenance_list_options [] = {
+    { "all", NULL, "past one-off windows too", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_channel_add_options [] = {
+    { "to", "ADDRESS,...", "email: the recipients", OPT_TEXT },
+    { "smtp", "URL", "email: the SMTP server (smtp://host:25, smtps://host:465); "
+      "STARTTLS is used when offered", OPT_TEXT },
+    { "from", "ADDRESS", "email: the sender (default: notify/from)", OPT_TEXT },
+    { "url", "URL", "webhook: where the JSON is posted", OPT_TEXT },
+    { "command", "PATH [ARG...]", "exec: the command, run without a shell", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_route_add_options [] = {
+    { "channel", "CHANNEL", "where the alarms go (required)", OPT_TEXT },
+    { "severity", "SEVERITY", "alarms of this severity or worse (major+ or major; default info)", OPT_TEXT },
+    { "site", "SITE", "only alarms of this site", OPT_TEXT },
+    { "after", "DURATION", "wait this long after the alarm is raised (default 0)", OPT_TEXT },
+    { "escalate-to", "CHANNEL", "also notify CHANNEL when still unacknowledged after --if-unacked", OPT_TEXT },
+    { "if-unacked", "DURATION", "how long before escalating", OPT_TEXT },
+    { "repeat", "DURATION", "notify again every DURATION while open and unacknowledged", OPT_TEXT },
+    { "hours", "HH:MM-HH:MM", "only at these hours (local time)", OPT_TEXT },
+    { "days", "DAYS", "only on these days (mon-fri, sat,sun)", OPT_TEXT },
+    { "no-recovery", NULL, "do not tell when the alarm clears", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_notification_list_options [] = {
+    { "failed", NULL, "only notifications that could not be delivered", OPT_TEXT },
+    { "status", "STATUS", "only pending, sending, sent, failed or skipped", OPT_TEXT },
+    { "alarm", "ID", "only this alarm's", OPT_INT },
+    { "since", "TIME", "created since", OPT_TEXT },
+    { "limit", "N", "at most N, the newest (default 1000)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+
+static const column_t s_rule_columns [] = {
+    { "name", "RULE", COL_TEXT }, { "kind", "KIND", COL_TEXT }, { "severity", "SEVERITY", COL_STATUS },
+    { "metric", "ON", COL_TEXT }, { "above", "ABOVE", COL_TEXT }, { "below", "BELOW", COL_TEXT },
+    { "clear", "CLEAR", COL_TEXT }, { "count", "FOR", COL_INT }, { "match", "MATCH", COL_TEXT },
+    { "state", "STATE", COL_TEXT }, { "site", "SITE", COL_TEXT }, { "enabled", "ON", COL_TEXT },
+    { "open", "OPEN", COL_INT }, { NULL }
+};
+static const column_t s_alarm_columns [] = {
+    { "id", "ID", COL_INT }, { "severity", "SEVERITY", COL_STATUS }, { "state", "STATE", COL_STATUS },
+    { "object", "OBJECT", COL_TEXT }, { "message", "MESSAGE", COL_TEXT }, { "count", "COUNT", COL_INT },
+    { "first_us", "SINCE", COL_AGE }, { "last_us", "LAST", COL_AGE }, { "acked_by", "ACK BY", COL_TEXT },
+    { "suppressed_by", "UNDER", COL_TEXT }, { "site", "SITE", COL_TEXT }, { NULL }
+};
+static const column_t s_maintenance_columns [] = {
+    { "id", "ID", COL_INT }, { "device", "DEVICE", COL_TEXT }, { "site", "SITE", COL_TEXT },
+    { "from_us", "FROM", COL_TIME }, { "to_us", "TO", COL_TIME }, { "every", "EVERY", COL_TEXT },
+    { "from", "START", COL_TEXT }, { "to", "END", COL_TEXT }, { "open", "OPEN", COL_TEXT },
+    { "comment", "COMMENT", COL_TEXT }, { NULL }
+};
+static const column_t s_channel_columns [] = {
+    { "name", "CHANNEL", COL_TEXT }, { "kind", "KIND", COL_TEXT }, { "params", "PARAMETERS", COL_TEXT },
+    { "routes", "ROUTES", COL_INT }, { "sent", "SENT", COL_INT }, { "failed", "FAILED", COL_INT },
+    { NULL }
+};
+static const column_t s_route_columns [] = {
+    { "id", "ID", COL_INT }, { "severity", "SEVERITY+", COL_STATUS }, { "site", "SITE", COL_TEXT },
+    { "channel", "CHANNEL", COL_TEXT }, { "after_ms", "AFTER(ms)", COL_INT },
+    { "escalate_to", "ESCALATE", COL_TEXT }, { "if_unacked_ms", "UNACKED(ms)", COL_INT },
+    { "repeat_ms", "REPEAT(ms)", COL_INT }, { "hours", "HOURS", COL_TEXT }, { "days", "DAYS", COL_TEXT },
+    { NULL }
+};
+static const column_t s_notification_columns [] = {
+    { "id", "ID", COL_INT }, { "alarm", "ALARM", COL_INT }, { "object", "OBJECT", COL_TEXT },
+    { "channel", "CHANNEL", COL_TEXT }, { "kind", "KIND", COL_TEXT }, { "status", "STATUS", COL_STATUS },
+    { "attempts", "TRIES", COL_INT }, { "created_us", "CREATED", COL_AGE },
+    { "result", "RESULT", COL_TEXT }, { NULL }
+};
+static const column_t s_transition_columns [] = {
+    { "object", "OBJECT", COL_TEXT }, { "raised_us", "RAISED", COL_TIME },
+    { "cleared_us", "CLEARED", COL_TIME }, { "message", "MESSAGE", COL_TEXT }, { NULL }
 };
 
 static const column_t s_site_columns [] = {
@@ -173,7 +331,7 @@ static int
 s_login (const command_t *command, json_t *args, bool json, bool csv)
 {
     client_t *client = client_new (NULL);
-    char *password = s_password (json_is_true (json_object_get (args, "password-stdin")));
+    char *password = s_password (json_is_true (json_object_get (args, "password_stdin")));
     if (!password || !*password) {
         fprintf (stderr, "vedette: login: no password given\n");
         vd_secret_free (&password);
@@ -268,10 +426,10 @@ s_series_show (const command_t *command, json_t *args, bool json, bool csv)
 static int
 s_user (const command_t *command, json_t *args, bool json, bool csv)
 {
-    bool from_stdin = json_is_true (json_object_get (args, "password-stdin"));
+    bool from_stdin = json_is_true (json_object_get (args, "password_stdin"));
     bool wanted = streq (command->verb, "add") || from_stdin
                || json_is_true (json_object_get (args, "password"));
-    json_object_del (args, "password-stdin");
+    json_object_del (args, "password_stdin");
     json_object_del (args, "password");
     if (wanted) {
         char *password = s_password (from_stdin);
@@ -513,6 +671,159 @@ s_event_list (const command_t *command, json_t *args, bool json, bool csv)
     return code;
 }
 
+//  rule add: --for is a count or a duration; --clear-below/--clear-above
+//  are the clear value
+static int
+s_rule_add (const command_t *command, json_t *args, bool json, bool csv)
+{
+    json_t *value = json_object_get (args, "for");
+    if (value) {
+        const char *text = json_string_value (value);
+        char *end;
+        long count = strtol (text, &end, 10);
+        if (*end == 0 && end != text)
+            json_object_set_new (args, "count", json_integer (count));
+        else
+            json_object_set (args, "duration", value);
+        json_object_del (args, "for");
+    }
+    const char *clears [] = { "clear_below", "clear_above" };
+    for (int i = 0; i < 2; i++)
+        if ((value = json_object_get (args, clears [i]))) {
+            json_object_set (args, "clear", value);
+            json_object_del (args, clears [i]);
+        }
+    const char *renames [][2] = { { "clear_trap", "clear_on" }, { "clear_event", "clear_on" } };
+    for (int i = 0; i < 2; i++)
+        if ((value = json_object_get (args, renames [i][0]))) {
+            json_object_set (args, renames [i][1], value);
+            json_object_del (args, renames [i][0]);
+        }
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (result && json)
+        s_print_json (result);
+    else
+    if (result)
+        printf ("rule %s added (%s%s%s)\n", json_string_value (json_object_get (result, "name")),
+                json_string_value (json_object_get (result, "kind")),
+                *json_string_value (json_object_get (result, "unit"))? ", values in ": "",
+                json_string_value (json_object_get (result, "unit")));
+    json_decref (result);
+    (void) csv;
+    return code;
+}
+
+//  rule set: --enable and --disable are one boolean
+static int
+s_rule_set (const command_t *command, json_t *args, bool json, bool csv)
+{
+    bool enable = json_is_true (json_object_get (args, "enable"));
+    bool disable = json_is_true (json_object_get (args, "disable"));
+    if (enable && disable) {
+        fprintf (stderr, "vedette: rule set: --enable or --disable, not both\n");
+        return EXIT_USAGE;
+    }
+    json_object_del (args, "enable");
+    json_object_del (args, "disable");
+    if (enable || disable)
+        json_object_set_new (args, "enabled", json_boolean (enable));
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (result && json)
+        s_print_json (result);
+    else
+    if (result)
+        printf ("rule %s changed\n", json_string_value (json_object_get (result, "name")));
+    json_decref (result);
+    (void) csv;
+    return code;
+}
+
+//  rule test: the alarms the rule would have raised
+static int
+s_rule_test (const command_t *command, json_t *args, bool json, bool csv)
+{
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (result && json)
+        s_print_json (result);
+    else
+    if (result) {
+        json_t *alarms = json_object_get (result, "alarms");
+        if (!csv && json_object_get (result, "samples"))
+            printf ("# rule %s over %lld series, %lld samples: %zu alarms\n",
+                    json_string_value (json_object_get (result, "rule")),
+                    (long long) json_integer_value (json_object_get (result, "series")),
+                    (long long) json_integer_value (json_object_get (result, "samples")),
+                    json_array_size (alarms));
+        else
+        if (!csv)
+            printf ("# rule %s over %lld events: %zu matches\n",
+                    json_string_value (json_object_get (result, "rule")),
+                    (long long) json_integer_value (json_object_get (result, "events")),
+                    json_array_size (alarms));
+        size_t index;
+        json_t *alarm;
+        json_array_foreach (alarms, index, alarm)
+            if (!json_object_get (alarm, "raised_us"))
+                json_object_set (alarm, "raised_us", json_object_get (alarm, "ts_us"));
+        table_print (alarms, s_transition_columns, csv);
+    }
+    json_decref (result);
+    return code;
+}
+
+//  route add: --no-recovery is recovery false
+static int
+s_route_add (const command_t *command, json_t *args, bool json, bool csv)
+{
+    if (json_is_true (json_object_get (args, "no_recovery"))) {
+        json_object_del (args, "no_recovery");
+        json_object_set_new (args, "recovery", json_false ());
+    }
+    (void) command;
+    return cli_run_generic (command, args, json, csv);
+}
+
+//  alarm show: the alarm, then its notifications and their deliveries
+static int
+s_alarm_show (const command_t *command, json_t *args, bool json, bool csv)
+{
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (result && json)
+        s_print_json (result);
+    else
+    if (result) {
+        static const char *fields [] = { "id", "rule", "severity", "state", "object", "device",
+            "site", "probe", "message", "value", "count", "first_us", "last_us", "acked_by",
+            "comment", "ack_expires_us", "cleared_us", "cleared_by", "suppressed_by", "flapping",
+            NULL };
+        for (int i = 0; fields [i]; i++) {
+            json_t *value = json_object_get (result, fields [i]);
+            if (!value || json_is_null (value))
+                continue;
+            char text [256];
+            if (json_is_string (value))
+                snprintf (text, sizeof text, "%s", json_string_value (value));
+            else
+            if (json_is_integer (value) && strstr (fields [i], "_us"))
+                table_age (json_integer_value (value), text, sizeof text);
+            else {
+                char *dumped = json_dumps (value, JSON_ENCODE_ANY);
+                snprintf (text, sizeof text, "%s", dumped);
+                free (dumped);
+            }
+            printf ("%-14s %s\n", fields [i], text);
+        }
+        printf ("\n");
+        table_print (json_object_get (result, "notifications"), s_notification_columns, csv);
+    }
+    json_decref (result);
+    return code;
+}
+
 const command_t commands [] = {
     { "login", NULL, "login", "USER", "user", s_login_options, NULL, s_login,
       "log in to meshd and keep the session token (24 h)" },
@@ -542,6 +853,8 @@ const command_t commands [] = {
       "show a device with its checks and series" },
     { "device", "remove", "device.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a device and its checks" },
+    { "device", "set", "device.set", "NAME", "name", s_device_set_options, NULL, NULL,
+      "set the device a device is reached through (its parent)" },
     { "check", "list", "check.list", NULL, NULL, s_check_list_options, s_check_columns, NULL,
       "list checks: device, kind, interval, parameters" },
     { "series", "list", "series.list", "DEVICE", "device", s_no_options, s_series_columns, NULL,
@@ -564,6 +877,46 @@ const command_t commands [] = {
       "remove an API key: it is refused from the next connection" },
     { "audit", "list", "audit.list", NULL, NULL, s_audit_options, s_audit_columns, NULL,
       "read the audit log: who changed what, when, from where" },
+    { "rule", "add", "rule.add", "NAME", "name", s_rule_add_options, NULL, s_rule_add,
+      "add an alarm rule: a threshold, an event match or a state" },
+    { "rule", "list", "rule.list", NULL, NULL, s_no_options, s_rule_columns, NULL,
+      "list rules with their open alarms" },
+    { "rule", "set", "rule.set", "NAME", "name", s_rule_set_options, NULL, s_rule_set,
+      "change a rule's severity, or turn it off and on" },
+    { "rule", "remove", "rule.remove", "NAME", "name", s_no_options, NULL, NULL,
+      "remove a rule; its open alarms are cleared" },
+    { "rule", "test", "rule.test", "NAME", "name", s_rule_test_options, NULL, s_rule_test,
+      "show what a rule would have raised on stored data" },
+    { "alarm", "list", "alarm.list", NULL, NULL, s_alarm_list_options, s_alarm_columns, NULL,
+      "list alarms: open ones first, worst first" },
+    { "alarm", "show", "alarm.show", "ID", "id:i", s_no_options, NULL, s_alarm_show,
+      "show an alarm with its notifications and deliveries" },
+    { "alarm", "ack", "alarm.ack", "[ID]", "id:i?", s_alarm_ack_options, NULL, NULL,
+      "acknowledge an alarm, or --all matching filters" },
+    { "alarm", "unack", "alarm.unack", "[ID]", "id:i?", s_alarm_unack_options, NULL, NULL,
+      "take an acknowledgement back" },
+    { "alarm", "clear", "alarm.clear", "ID", "id:i", s_alarm_clear_options, NULL, NULL,
+      "clear an alarm by hand" },
+    { "maintenance", "add", "maintenance.add", NULL, NULL, s_maintenance_add_options, NULL, NULL,
+      "plan a maintenance window for a device or a site" },
+    { "maintenance", "list", "maintenance.list", NULL, NULL, s_maintenance_list_options,
+      s_maintenance_columns, NULL, "list maintenance windows" },
+    { "maintenance", "remove", "maintenance.remove", "ID", "id:i", s_no_options, NULL, NULL,
+      "remove a maintenance window" },
+    { "channel", "add", "channel.add", "NAME KIND", "name kind", s_channel_add_options, NULL, NULL,
+      "add a notification channel: email, webhook or exec" },
+    { "channel", "list", "channel.list", NULL, NULL, s_no_options, s_channel_columns, NULL,
+      "list notification channels" },
+    { "channel", "remove", "channel.remove", "NAME", "name", s_no_options, NULL, NULL,
+      "remove a channel and its routes" },
+    { "route", "add", "route.add", NULL, NULL, s_route_add_options, NULL, s_route_add,
+      "route alarms of a severity (and site) to a channel, with escalation" },
+    { "route", "list", "route.list", NULL, NULL, s_no_options, s_route_columns, NULL,
+      "list routes" },
+    { "route", "remove", "route.remove", "ID", "id:i", s_no_options, NULL, NULL,
+      "remove a route" },
+    { "notification", "list", "notification.list", NULL, NULL, s_notification_list_options,
+      s_notification_columns, NULL, "the notification log: what went where, and how it went" },
     { "event", "list", "event.list", NULL, NULL, s_event_list_options, s_event_columns, s_event_list,
       "list recorded events since a time" },
     { "event", "since", "event.since", "SEQ", "seq:i", s_event_since_options, s_event_columns, s_event_list,

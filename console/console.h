@@ -88,6 +88,8 @@ extern const command_t commands [];
 int cli_main (int argc, char *argv []);
 //  Converts an option's text to its JSON value; NULL with a message if bad.
 json_t *cli_value (const char *name, const char *text, option_kind_t kind);
+//  Calls the command's operation and prints the result (table or fields).
+int cli_run_generic (const command_t *command, json_t *args, bool json, bool csv);
 //  Prints a bash completion script made from the command table.
 void cli_completion_bash (FILE *out);
 

@@ -95,9 +95,13 @@ s_colour (const char *status)
 {
     if (streq (status, "up") || streq (status, "connected") || streq (status, "active"))
         return "\033[32m";
-    if (streq (status, "down") || streq (status, "lost") || streq (status, "revoked"))
+    if (streq (status, "down") || streq (status, "lost") || streq (status, "revoked")
+    ||  streq (status, "critical") || streq (status, "failed"))
         return "\033[31m";
-    if (streq (status, "late") || streq (status, "stale") || streq (status, "enrolling"))
+    if (streq (status, "major"))
+        return "\033[35m";
+    if (streq (status, "late") || streq (status, "stale") || streq (status, "enrolling")
+    ||  streq (status, "minor") || streq (status, "warning") || streq (status, "unreachable"))
         return "\033[33m";
     return NULL;
 }

@@ -41,6 +41,8 @@ const api_op_t api_ops [] = {
       "one device with its checks and series" },
     { "device.remove",  "operator", "name:n!", op_device_remove,
       "removes a device and its checks" },
+    { "device.set",     "operator", "name:n! parent:n no_parent:b", op_device_set,
+      "sets the device a device is reached through (its parent), for correlation" },
     { "check.list",     "viewer",   "device:n site:n", op_check_list,
       "lists checks: device, kind, interval, parameters" },
     { "series.list",    "viewer",   "device:n!", op_series_list,
@@ -63,10 +65,58 @@ const api_op_t api_ops [] = {
       "removes an API key (its owner or an admin)" },
     { "audit.list",     "admin",    "since:t until:t user:n op:s limit:i", op_audit_list,
       "reads the audit log: who changed what, when, from where" },
-    { "event.list",     "viewer",   "since:t topic:s limit:i", op_event_list,
-      "recorded events since a time, oldest first" },
-    { "event.since",    "viewer",   "seq:i! topic:s limit:i", op_event_since,
+    { "event.list",     "viewer",   "since:t topic:s type:n limit:i", op_event_list,
+      "recorded events since a time, oldest first; type: trap, syslog, state, alarm, notification, change" },
+    { "event.since",    "viewer",   "seq:i! topic:s type:n limit:i", op_event_since,
       "recorded events after a sequence number, to fill a gap in the stream" },
+    { "rule.add",       "operator", "name:n! severity:n! metric:s above:s below:s clear:s count:i "
+                                    "duration:d event:s syslog:s trap:s match:s clear_on:s "
+                                    "clear_after:d state:n site:n device:n", op_rule_add,
+      "adds an alarm rule on a metric (threshold), on events (trap, syslog, topic) or on a state" },
+    { "rule.list",      "viewer",   "", op_rule_list,
+      "lists rules with their open alarms" },
+    { "rule.set",       "operator", "name:n! severity:n enabled:b", op_rule_set,
+      "changes a rule's severity, or turns it off and on" },
+    { "rule.remove",    "operator", "name:n!", op_rule_remove,
+      "removes a rule; its open alarms are cleared" },
+    { "rule.test",      "viewer",   "name:n! since:t until:t", op_rule_test,
+      "what a rule would have raised on stored samples or events" },
+    { "alarm.list",     "viewer",   "active:b state:n site:n device:n severity:s text:s limit:i",
+      op_alarm_list,
+      "lists alarms, open ones first by severity; severity major+ means major or worse" },
+    { "alarm.show",     "viewer",   "id:i!", op_alarm_show,
+      "one alarm with its notifications and every delivery attempt" },
+    { "alarm.ack",      "operator", "id:i all:b site:n device:n severity:s text:s comment:s expires:d",
+      op_alarm_ack,
+      "acknowledges one alarm, or all open ones matching filters; an expiry makes it active again" },
+    { "alarm.unack",    "operator", "id:i all:b site:n device:n severity:s text:s", op_alarm_unack,
+      "takes back an acknowledgement" },
+    { "alarm.clear",    "operator", "id:i! comment:s", op_alarm_clear,
+      "clears an alarm by hand (it is raised again if its condition still holds)" },
+    { "maintenance.add", "operator", "device:n site:n from:s! to:s! every:n comment:s",
+      op_maintenance_add,
+      "plans a maintenance window: notifications wait until it closes" },
+    { "maintenance.list", "viewer", "all:b", op_maintenance_list,
+      "lists current and future maintenance windows (all: past ones too)" },
+    { "maintenance.remove", "operator", "id:i!", op_maintenance_remove,
+      "removes a maintenance window" },
+    { "channel.add",    "admin",    "name:n! kind:n! to:s smtp:s from:s url:s command:s",
+      op_channel_add,
+      "adds a notification channel: email (SMTP), webhook (HTTP POST) or exec (a command)" },
+    { "channel.list",   "viewer",   "", op_channel_list,
+      "lists channels with their routes and deliveries" },
+    { "channel.remove", "admin",    "name:n!", op_channel_remove,
+      "removes a channel and its routes" },
+    { "route.add",      "admin",    "channel:n! severity:s site:n after:d escalate_to:n if_unacked:d "
+                                    "repeat:d hours:s days:s recovery:b", op_route_add,
+      "routes alarms of a severity or worse (and a site) to a channel, with escalation" },
+    { "route.list",     "viewer",   "", op_route_list,
+      "lists routes" },
+    { "route.remove",   "admin",    "id:i!", op_route_remove,
+      "removes a route" },
+    { "notification.list", "viewer", "since:t alarm:i status:n failed:b limit:i",
+      op_notification_list,
+      "the notification log: channel, kind, status, attempts, last result" },
     { NULL }
 };
 
@@ -88,6 +138,9 @@ struct _api_t {
     uint64_t failures;          //  requests answered with an error
     uint64_t errors [sizeof s_error_codes / sizeof s_error_codes [0]];
     bool new_events;            //  the request recorded events: poke the events actor
+    zsock_t *rules;             //  PUSH to the rules actor
+    zsock_t *notify;            //  PUSH to the notify actor
+    int pokes;                  //  API_RELOAD_RULES | API_NOTIFY, sent after the request
     //  the sites of the caller being served (none: every site), for in_scope()
     int64_t *scope;
     size_t scope_size;
@@ -200,6 +253,18 @@ api_tell_mesh (api_t *api, const char *command, int64_t probe_id)
     zmsg_addstr (msg, command);
     zmsg_addmem (msg, &probe_id, 8);
     zmsg_send (&msg, api->mesh);
+}
+
+void
+api_note_events (api_t *api)
+{
+    api->new_events = true;
+}
+
+void
+api_poke (api_t *api, int what)
+{
+    api->pokes |= what;
 }
 
 int64_t
@@ -343,7 +408,8 @@ s_session (api_t *api, api_call_t *call, const char *token)
 static int
 s_check_args (api_call_t *call, const char *spec)
 {
-    char buffer [256];
+    char buffer [512];
+    assert (strlen (spec) < sizeof buffer);
     snprintf (buffer, sizeof buffer, "%s", spec);
     char *saveptr = NULL;
     for (char *arg = strtok_r (buffer, " ", &saveptr); arg; arg = strtok_r (NULL, " ", &saveptr)) {
@@ -517,7 +583,12 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
     //  events are published once the request's writes are committed
     if (api->new_events && api->events)
         zstr_send (api->events, "NEW");
+    if ((api->new_events || api->pokes & API_RELOAD_RULES) && api->rules)
+        zstr_send (api->rules, api->pokes & API_RELOAD_RULES? "RELOAD": "NEW");
+    if (api->pokes & API_NOTIFY && api->notify)
+        zstr_send (api->notify, "NEW");
     api->new_events = false;
+    api->pokes = 0;
     return text;
 }
 
@@ -581,6 +652,8 @@ api_destroy (api_t **self_p)
         vd_db_close (&(*self_p)->db);
         zsock_destroy (&(*self_p)->mesh);
         zsock_destroy (&(*self_p)->events);
+        zsock_destroy (&(*self_p)->rules);
+        zsock_destroy (&(*self_p)->notify);
         free ((*self_p)->scope);
         free (*self_p);
         *self_p = NULL;
@@ -635,6 +708,12 @@ api_actor (zsock_t *pipe, void *args)
         zsock_connect (self->mesh, MESHD_MESH_CTL);
         self->events = zsock_new (ZMQ_PUSH);
         zsock_connect (self->events, MESHD_EVENTS_IN);
+        self->rules = zsock_new (ZMQ_PUSH);
+        zsock_set_sndtimeo (self->rules, 0);
+        zsock_connect (self->rules, MESHD_RULES_IN);
+        self->notify = zsock_new (ZMQ_PUSH);
+        zsock_set_sndtimeo (self->notify, 0);
+        zsock_connect (self->notify, MESHD_NOTIFY_IN);
         zsock_set_maxmsgsize (local, (int64_t) self->max_request + 4096);
         zsock_set_sndtimeo (local, 0);
         if (strneq (endpoint, "") && strncmp (endpoint, "ipc://", 6) == 0)

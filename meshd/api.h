@@ -54,6 +54,13 @@ int64_t api_time (api_call_t *call, const char *name, int64_t def, bool *ok);
 void api_audit (api_t *api, api_call_t *call, json_t *detail);
 //  Tells the mesh actor something (CONFIG, REVOKE) about a probe.
 void api_tell_mesh (api_t *api, const char *command, int64_t probe_id);
+//  After the request: the rules actor reloads rules, devices and routes
+//  (API_RELOAD_RULES), the notify actor looks at the outbox (API_NOTIFY).
+#define API_RELOAD_RULES    1
+#define API_NOTIFY          2
+void api_poke (api_t *api, int what);
+//  The request wrote event rows by itself (alarm_event): publish them after.
+void api_note_events (api_t *api);
 //  Looks up an id by name in a table (site, probe, device); 0 if none.
 int64_t api_id (api_t *api, const char *table, const char *name);
 //  Looks up a site, probe or device by name among those the caller may see:
@@ -108,6 +115,27 @@ json_t *op_audit_list (api_t *api, api_call_t *call);
 json_t *op_event_list (api_t *api, api_call_t *call);
 json_t *op_event_since (api_t *api, api_call_t *call);
 json_t *op_server_status (api_t *api, api_call_t *call);
+json_t *op_device_set (api_t *api, api_call_t *call);
+json_t *op_rule_add (api_t *api, api_call_t *call);
+json_t *op_rule_list (api_t *api, api_call_t *call);
+json_t *op_rule_set (api_t *api, api_call_t *call);
+json_t *op_rule_remove (api_t *api, api_call_t *call);
+json_t *op_rule_test (api_t *api, api_call_t *call);
+json_t *op_alarm_list (api_t *api, api_call_t *call);
+json_t *op_alarm_show (api_t *api, api_call_t *call);
+json_t *op_alarm_ack (api_t *api, api_call_t *call);
+json_t *op_alarm_unack (api_t *api, api_call_t *call);
+json_t *op_alarm_clear (api_t *api, api_call_t *call);
+json_t *op_maintenance_add (api_t *api, api_call_t *call);
+json_t *op_maintenance_list (api_t *api, api_call_t *call);
+json_t *op_maintenance_remove (api_t *api, api_call_t *call);
+json_t *op_channel_add (api_t *api, api_call_t *call);
+json_t *op_channel_list (api_t *api, api_call_t *call);
+json_t *op_channel_remove (api_t *api, api_call_t *call);
+json_t *op_route_add (api_t *api, api_call_t *call);
+json_t *op_route_list (api_t *api, api_call_t *call);
+json_t *op_route_remove (api_t *api, api_call_t *call);
+json_t *op_notification_list (api_t *api, api_call_t *call);
 
 extern const api_op_t api_ops [];
 

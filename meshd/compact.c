@@ -139,7 +139,8 @@ compact_run (sqlite3 *db, int max_batches, uint64_t *foreign)
         "UPDATE series SET last_ts_us = ?, last_value = ?, last_flags = ? "
         "WHERE id = ? AND coalesce (last_ts_us, 0) <= ?");
     sqlite3_stmt *batches = vd_db_prepare (db,
-        "SELECT id, probe_id, data FROM sample_batch ORDER BY id LIMIT ?");
+        "SELECT id, probe_id, data FROM sample_batch "
+        "WHERE id <= (SELECT value FROM cursor WHERE name = 'rules.samples') ORDER BY id LIMIT ?");
     int moved = -1;
     if (!self.owner || !self.latest || !self.insert || !self.update || !self.last || !batches)
         goto done;

@@ -2,6 +2,7 @@
     order (auth before any CURVE socket binds), wait, tear down in reverse. */
 #include "meshd.h"
 #include "api.h"
+#include <curl/curl.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -141,6 +142,7 @@ main (int argc, char *argv [])
     meshd_t meshd = { .dir = dir };
     int rc = 1, pid_fd = -1;
     zactor_t *auth = NULL, *events = NULL, *store = NULL, *mesh = NULL, *api = NULL;
+    zactor_t *rules = NULL, *notify = NULL;
     char *pid_path = NULL;
     char *default_config = zsys_sprintf ("%s/meshd.cfg", dir);
     char *error = NULL;
@@ -185,6 +187,7 @@ main (int argc, char *argv [])
     if (pid_fd < 0)
         zsys_warning ("meshd: %s: cannot write the pid file", pid_path);
     vd_signals_init ();
+    curl_global_init (CURL_GLOBAL_DEFAULT);
 
     auth = zactor_new (auth_actor, &meshd);
     if (vd_actor_status (auth) != 0)
@@ -195,6 +198,12 @@ main (int argc, char *argv [])
         goto done;
     store = zactor_new (store_actor, &meshd);
     if (vd_actor_status (store) != 0)
+        goto done;
+    notify = zactor_new (notify_actor, &meshd);
+    if (vd_actor_status (notify) != 0)
+        goto done;
+    rules = zactor_new (rules_actor, &meshd);
+    if (vd_actor_status (rules) != 0)
         goto done;
     if (s_start_front (&meshd, &mesh, &api))
         goto done;
@@ -228,6 +237,8 @@ main (int argc, char *argv [])
 done:
     zactor_destroy (&api);
     zactor_destroy (&mesh);
+    zactor_destroy (&rules);
+    zactor_destroy (&notify);
     zactor_destroy (&store);
     zactor_destroy (&events);
     zactor_destroy (&auth);
@@ -242,5 +253,6 @@ done:
     free (default_config);
     free (pid_path);
     zstr_free (&error);
+    curl_global_cleanup ();
     return rc;
 }

@@ -6,6 +6,9 @@
             exactly-once by sequence number, compaction into chunks
     api     ROUTER for JSON requests (ipc and CURVE tcp)
     events  PUB of recorded events (table event) and live samples
+    rules   samples and events into alarms: thresholds, device states,
+            dependencies, flapping (rules.c, rule.c, alarm.c)
+    notify  delivers the notification outbox: email, webhook, exec
 
     Actors talk over these inproc endpoints, never through shared memory.   */
 #ifndef MESHD_H_INCLUDED
@@ -16,6 +19,8 @@
 #define MESHD_STORE_IN      "inproc://meshd-store"     //  PULL in store
 #define MESHD_MESH_CTL      "inproc://meshd-mesh"      //  PULL in mesh
 #define MESHD_EVENTS_IN     "inproc://meshd-events"    //  PULL in events: "NEW"
+#define MESHD_RULES_IN      "inproc://meshd-rules"     //  PULL in rules: "NEW", "RELOAD"
+#define MESHD_NOTIFY_IN     "inproc://meshd-notify"    //  PULL in notify: "NEW"
 #define MESHD_ZAP_DOMAIN_MESH "vedette-mesh"
 #define MESHD_ZAP_DOMAIN_API  "vedette-api"
 #define MESHD_ZAP_DOMAIN_EVENTS "vedette-events"
@@ -43,6 +48,8 @@ void mesh_actor (zsock_t *pipe, void *args);
 void store_actor (zsock_t *pipe, void *args);
 void api_actor (zsock_t *pipe, void *args);
 void events_actor (zsock_t *pipe, void *args);
+void rules_actor (zsock_t *pipe, void *args);
+void notify_actor (zsock_t *pipe, void *args);
 
 //  Records an event (data: a JSON object's text) in the caller's database
 //  connection; the writer then sends "NEW" to MESHD_EVENTS_IN so the events

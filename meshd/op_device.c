@@ -13,31 +13,6 @@ static const struct {
     { "icmp.rtt", "ms" }, { "icmp.loss", "%" }, { "icmp.jitter", "ms" }, { NULL, NULL }
 };
 
-static int
-s_exec_bound (sqlite3 *db, const char *sql, const char *format, ...)
-{
-    sqlite3_stmt *stmt = vd_db_prepare (db, sql);
-    if (!stmt)
-        return -1;
-    va_list args;
-    va_start (args, format);
-    for (int i = 1; format [i - 1]; i++) {
-        if (format [i - 1] == 'i')
-            sqlite3_bind_int64 (stmt, i, va_arg (args, int64_t));
-        else
-        if (format [i - 1] == 's')
-            sqlite3_bind_text (stmt, i, va_arg (args, const char *), -1, SQLITE_TRANSIENT);
-        else {
-            (void) va_arg (args, int64_t);      //  'n': the value given is not used
-            sqlite3_bind_null (stmt, i);
-        }
-    }
-    va_end (args);
-    int rc = sqlite3_step (stmt);
-    sqlite3_finalize (stmt);
-    return rc == SQLITE_DONE? 0: -1;
-}
-
 //  The probe to measure a device: the one named, or the first active probe
 //  of the site (0 if there is none yet: the device waits for one)
 static int64_t
@@ -78,17 +53,17 @@ op_device_add (api_t *api, api_call_t *call)
     int64_t now = vd_now_us ();
     if (vd_db_exec (db, "BEGIN IMMEDIATE"))
         return api_fail (call, "internal", "database busy");
-    int rc = s_exec_bound (db, "INSERT INTO device (name, address, site_id, probe_id, created_us) "
+    int rc = vd_db_run (db, "INSERT INTO device (name, address, site_id, probe_id, created_us) "
                                "VALUES (?, ?, ?, ?, ?)", probe_id? "ssiii": "ssini",
                            name, address, site_id, probe_id, now);
     int64_t device_id = sqlite3_last_insert_rowid (db);
     if (rc == 0)
-        rc = s_exec_bound (db, "INSERT INTO device_check (device_id, kind, interval_ms, params, "
+        rc = vd_db_run (db, "INSERT INTO device_check (device_id, kind, interval_ms, params, "
                                "created_us) VALUES (?, 'icmp', ?, '{\"count\":3,\"timeout_ms\":1000}', ?)",
                            "iii", device_id, interval, now);
     int64_t check_id = sqlite3_last_insert_rowid (db);
     for (int i = 0; rc == 0 && s_icmp_series [i].metric; i++)
-        rc = s_exec_bound (db, "INSERT INTO series (device_id, check_id, probe_id, metric, unit) "
+        rc = vd_db_run (db, "INSERT INTO series (device_id, check_id, probe_id, metric, unit) "
                                "VALUES (?, ?, ?, ?, ?)", probe_id? "iiiss": "iinss",
                            device_id, check_id, probe_id, s_icmp_series [i].metric,
                            s_icmp_series [i].unit);
@@ -123,8 +98,10 @@ op_device_list (api_t *api, api_call_t *call)
     const char *only = api_str (call, "status");
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT d.id, d.name, d.address, s.name, p.name, c.interval_ms, "
-        "  rtt.last_value, rtt.last_flags, loss.last_value, loss.last_ts_us, jit.last_value, jit.last_flags "
-        "FROM device d JOIN site s ON s.id = d.site_id "
+        "  rtt.last_value, rtt.last_flags, loss.last_value, loss.last_ts_us, jit.last_value, jit.last_flags, "
+        "  d.state, pd.name, "
+        "  (SELECT count (*) FROM alarm a WHERE a.device_id = d.id AND a.state != 'cleared') "
+        "FROM device d JOIN site s ON s.id = d.site_id LEFT JOIN device pd ON pd.id = d.parent_id "
         "LEFT JOIN probe p ON p.id = d.probe_id "
         "LEFT JOIN device_check c ON c.device_id = d.id AND c.kind = 'icmp' "
         "LEFT JOIN series rtt ON rtt.device_id = d.id AND rtt.metric = 'icmp.rtt' "
@@ -136,7 +113,6 @@ op_device_list (api_t *api, api_call_t *call)
     if (site)
         sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
     json_t *list = json_array ();
-    int64_t now = vd_now_us ();
     while (sqlite3_step (stmt) == SQLITE_ROW) {
         json_t *device = json_pack ("{s:I, s:s, s:s, s:s}",
             "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
@@ -147,18 +123,14 @@ op_device_list (api_t *api, api_call_t *call)
             ? json_null (): json_string ((const char *) sqlite3_column_text (stmt, 4)));
         int64_t interval = sqlite3_column_int64 (stmt, 5);
         json_object_set_new (device, "interval_ms", json_integer (interval));
-        //  status from the latest loss sample; stale after three missed rounds
-        const char *status = "unknown";
+        //  the state the rules actor keeps: up, down, unreachable, unknown
+        const char *status = (const char *) sqlite3_column_text (stmt, 12);
         if (sqlite3_column_type (stmt, 9) != SQLITE_NULL) {
-            int64_t age = now - sqlite3_column_int64 (stmt, 9);
-            double loss = sqlite3_column_double (stmt, 8);
-            json_object_set_new (device, "loss", json_real (loss));
+            json_object_set_new (device, "loss", json_real (sqlite3_column_double (stmt, 8)));
             json_object_set_new (device, "last_us", json_integer (sqlite3_column_int64 (stmt, 9)));
-            if (age > (3 * interval + 30000) * 1000)
-                status = "stale";
-            else
-                status = loss >= 100? "down": "up";
         }
+        json_object_set_new (device, "parent", api_column_text (stmt, 13));
+        json_object_set_new (device, "alarms", json_integer (sqlite3_column_int64 (stmt, 14)));
         if (sqlite3_column_type (stmt, 6) != SQLITE_NULL
         &&  !(sqlite3_column_int64 (stmt, 7) & VD_SAMPLE_LOST))
             json_object_set_new (device, "rtt", json_real (sqlite3_column_double (stmt, 6)));
@@ -245,22 +217,26 @@ op_device_show (api_t *api, api_call_t *call)
     if (!id)
         return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT d.id, d.name, d.address, s.name, p.name, p.link, d.created_us "
+        "SELECT d.id, d.name, d.address, s.name, p.name, p.link, d.created_us, d.state, "
+        "  d.state_us, pd.name "
         "FROM device d JOIN site s ON s.id = d.site_id LEFT JOIN probe p ON p.id = d.probe_id "
-        "WHERE d.id = ?");
+        "LEFT JOIN device pd ON pd.id = d.parent_id WHERE d.id = ?");
     if (!stmt)
         return api_fail (call, "internal", "database error");
     sqlite3_bind_int64 (stmt, 1, id);
     json_t *device = NULL;
     if (sqlite3_step (stmt) == SQLITE_ROW)
-        device = json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o, s:I}",
+        device = json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:o, s:o}",
             "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
             "name", sqlite3_column_text (stmt, 1),
             "address", sqlite3_column_text (stmt, 2),
             "site", sqlite3_column_text (stmt, 3),
             "probe", api_column_text (stmt, 4),
             "probe_link", api_column_text (stmt, 5),
-            "created_us", (json_int_t) sqlite3_column_int64 (stmt, 6));
+            "created_us", (json_int_t) sqlite3_column_int64 (stmt, 6),
+            "status", sqlite3_column_text (stmt, 7),
+            "status_us", api_column_int (stmt, 8),
+            "parent", api_column_text (stmt, 9));
     sqlite3_finalize (stmt);
     if (!device)
         return api_fail (call, "not_found", "no device '%s'", name);
@@ -274,4 +250,50 @@ op_device_show (api_t *api, api_call_t *call)
     json_object_set_new (device, "checks", checks);
     json_object_set_new (device, "series", series);
     return device;
+}
+
+//  Sets a device's parent (the device it is reached through): when the
+//  parent is down, the device is unreachable and its alarms are suppressed
+json_t *
+op_device_set (api_t *api, api_call_t *call)
+{
+    const char *name = api_str (call, "name");
+    const char *parent = api_str (call, "parent");
+    bool no_parent = json_is_true (json_object_get (call->args, "no_parent"));
+    if (!parent && !no_parent)
+        return api_fail (call, "invalid", "nothing to change (parent, no_parent)");
+    if (parent && no_parent)
+        return api_fail (call, "invalid", "parent or no_parent, not both");
+    int64_t id = api_find (api, call, "device", name);
+    if (!id)
+        return NULL;
+    int64_t parent_id = parent? api_find (api, call, "device", parent): 0;
+    if (parent && !parent_id)
+        return NULL;
+    //  no loops: the parent must not be reached through this device
+    int64_t above = parent_id;
+    for (int depth = 0; above; depth++) {
+        if (above == id || depth > 64)
+            return api_fail (call, "conflict", "%s is already above %s: that would be a loop",
+                             name, parent);
+        char sql [96];
+        snprintf (sql, sizeof sql, "SELECT coalesce (parent_id, 0) FROM device WHERE id = %lld",
+                  (long long) above);
+        above = vd_db_int (api_db (api), sql, 0);
+    }
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api), "UPDATE device SET parent_id = ? WHERE id = ?");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    if (parent_id)
+        sqlite3_bind_int64 (stmt, 1, parent_id);
+    sqlite3_bind_int64 (stmt, 2, id);
+    int rc = sqlite3_step (stmt);
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_DONE)
+        return api_fail_db (api, call, "device");
+    api_audit (api, call, json_pack ("{s:s, s:o}", "device", name,
+                                     "parent", parent? json_string (parent): json_null ()));
+    api_poke (api, API_RELOAD_RULES);
+    return json_pack ("{s:I, s:s, s:o}", "id", (json_int_t) id, "name", name,
+                      "parent", parent? json_string (parent): json_null ());
 }

@@ -32,6 +32,13 @@ s_events (api_t *api, api_call_t *call, int64_t after_seq, int64_t since_us)
         "SELECT " MESHD_EVENT_ROWS " "
         "WHERE e.id > ?1 AND e.ts_us >= ?2 AND in_scope (e.site_id) "
         "  AND (?3 IS NULL OR substr (e.topic, 1, length (?3)) = ?3) "
+        "  AND (?5 IS NULL OR (?5 IN ('trap', 'syslog') AND e.topic = ?5) "
+        "       OR (?5 = 'state' AND (e.topic IN ('device.state', 'probe.link') "
+        "                             OR e.topic LIKE 'alarm.%')) "
+        "       OR (?5 = 'alarm' AND e.topic LIKE 'alarm.%') "
+        "       OR (?5 = 'change' AND e.topic NOT IN ('trap', 'syslog', 'device.state', "
+        "           'probe.link') AND e.topic NOT LIKE 'alarm.%' AND e.topic NOT LIKE 'notification.%') "
+        "       OR (?5 = 'notification' AND e.topic LIKE 'notification.%')) "
         "ORDER BY e.id LIMIT ?4");
     if (!stmt)
         return api_fail (call, "internal", "database error");
@@ -40,6 +47,15 @@ s_events (api_t *api, api_call_t *call, int64_t after_seq, int64_t since_us)
     if (topic)
         sqlite3_bind_text (stmt, 3, topic, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, 4, limit);
+    const char *type = api_str (call, "type");
+    if (type && !streq (type, "trap") && !streq (type, "syslog") && !streq (type, "state")
+    &&  !streq (type, "alarm") && !streq (type, "change") && !streq (type, "notification")) {
+        sqlite3_finalize (stmt);
+        return api_fail (call, "invalid", "type must be trap, syslog, state, alarm, "
+                                          "notification or change");
+    }
+    if (type)
+        sqlite3_bind_text (stmt, 5, type, -1, SQLITE_STATIC);
     json_t *events = json_array ();
     while (sqlite3_step (stmt) == SQLITE_ROW)
         json_array_append_new (events, meshd_event_json (stmt));

@@ -32,6 +32,7 @@ typedef struct {
     zsock_t *in;                //  PULL from mesh
     zsock_t *mesh;              //  PUSH to mesh
     zsock_t *events;            //  PUSH to events: "NEW" after a commit with events
+    zsock_t *rules;             //  PUSH to rules: "NEW" after every commit
     sqlite3_stmt *insert_batch;
     sqlite3_stmt *update_seq;
     sqlite3_stmt *select_seq;
@@ -286,6 +287,7 @@ s_ingest (store_t *self)
     if (self->new_events)
         zstr_send (self->events, "NEW");
     self->new_events = false;
+    zstr_send (self->rules, "NEW");
 }
 
 static void
@@ -320,6 +322,7 @@ s_destroy (store_t *self)
     zsock_destroy (&self->in);
     zsock_destroy (&self->mesh);
     zsock_destroy (&self->events);
+    zsock_destroy (&self->rules);
     zhashx_destroy (&self->probes);
     zlistx_destroy (&self->replies);
 }
@@ -338,11 +341,14 @@ store_actor (zsock_t *pipe, void *args)
     self.in = zsock_new (ZMQ_PULL);
     self.mesh = zsock_new (ZMQ_PUSH);
     self.events = zsock_new (ZMQ_PUSH);
+    self.rules = zsock_new (ZMQ_PUSH);
+    if (self.rules)
+        zsock_set_sndtimeo (self.rules, 0);     //  a poke may be dropped: rules ticks too
     if (self.in)
         zsock_set_rcvhwm (self.in, 100000);
-    if (!self.db || !self.in || !self.mesh || !self.events
+    if (!self.db || !self.in || !self.mesh || !self.events || !self.rules
     ||  zsock_bind (self.in, MESHD_STORE_IN) || zsock_connect (self.mesh, MESHD_MESH_CTL)
-    ||  zsock_connect (self.events, MESHD_EVENTS_IN))
+    ||  zsock_connect (self.events, MESHD_EVENTS_IN) || zsock_connect (self.rules, MESHD_RULES_IN))
         goto fail;
     self.insert_batch = vd_db_prepare (self.db,
         "INSERT INTO sample_batch (probe_id, seq, received_us, data) VALUES (?, ?, ?, ?)");

@@ -236,6 +236,83 @@ admin.call("probe.list")
 admin.call("probe.revoke", name="p1")
 admin.call("audit.list", since="-1h")
 
+# -- rules, alarms, maintenance, channels, routes ----------------------------
+admin.call("device.add", address="127.0.0.11", name="acc1", site="hq")
+admin.call("device.set", name="acc1", parent="core1")
+check("a parent loop is a conflict", error_of(admin, "device.set", name="core1", parent="acc1") == "conflict")
+check("device.show has the parent", admin.call("device.show", name="acc1")["parent"] == "core1")
+# devices never measured are unknown: a state rule for unknown raises at once
+admin.call("rule.add", name="never", state="unknown", severity="warning")
+admin.call("rule.add", name="slow", metric="icmp.rtt", above="50ms", clear="30ms", count=3, severity="major")
+check("rule.add refuses a clear value on the wrong side",
+      error_of(admin, "rule.add", name="bad", metric="icmp.rtt", above="50ms", clear="80ms", severity="major") == "invalid")
+check("rule.add refuses two kinds at once",
+      error_of(admin, "rule.add", name="bad", metric="icmp.rtt", trap="1.3.6", severity="major") == "invalid")
+check("a viewer cannot add rules", error_of(vic, "rule.add", name="v", state="down", severity="info") == "forbidden")
+check("a scoped operator adds rules for their sites only",
+      error_of(bob, "rule.add", name="b", state="down", severity="info") == "forbidden")
+bob.call("rule.add", name="branch-down", state="down", severity="major", site="branch")
+admin.call("rule.set", name="slow", enabled=False)
+rules = {r["name"]: r for r in admin.call("rule.list")}
+check("rule.list shows thresholds in ms and the switch", rules["slow"]["above"] == 50
+      and rules["slow"]["clear"] == 30 and rules["slow"]["enabled"] is False, rules["slow"])
+check("bob's rule list leaves out rules of hq only", "never" in {r["name"] for r in bob.call("rule.list")})
+admin.call("rule.test", name="slow", since="-1h")
+deadline = time.time() + 10
+while time.time() < deadline and len(admin.call("alarm.list", active=True)) < 3:
+    time.sleep(0.1)
+alarms = admin.call("alarm.list", active=True)
+check("a state rule raises on what is in that state already",
+      {a["object"] for a in alarms if a["rule"] == "never"} == {"core1", "acc1", "edge1"}, alarms)
+check("a revoked probe raises no probe-lost alarm", not any(a["rule"] == "probe-lost" for a in alarms), alarms)
+check("bob sees the alarms of his site only", {a["site"] for a in bob.call("alarm.list")} == {"branch"})
+one = [a for a in alarms if a["object"] == "core1"][0]
+admin.call("alarm.show", id=one["id"])
+check("bob cannot see an alarm of hq", error_of(bob, "alarm.show", id=one["id"]) == "not_found")
+check("bob cannot ack an alarm of hq", error_of(bob, "alarm.ack", id=one["id"]) == "not_found")
+check("a viewer cannot ack", error_of(vic, "alarm.ack", id=one["id"]) == "forbidden")
+check("ack needs an id or all", error_of(olga, "alarm.ack") == "invalid")
+acked = olga.call("alarm.ack", id=one["id"], comment="looking", expires="1h")
+check("olga acks it", acked["acked"] == [one["id"]])
+shown = admin.call("alarm.show", id=one["id"])
+check("the ack has who, comment and expiry", shown["state"] == "acked" and shown["acked_by"] == "olga"
+      and shown["comment"] == "looking" and shown["ack_expires_us"] > time.time() * 1e6, shown)
+olga.call("alarm.unack", id=one["id"])
+bulk = olga.call("alarm.ack", all=True, site="hq", severity="warning+")
+check("bulk ack by site and severity", len(bulk["acked"]) >= 2 and bulk["matched"] >= 2, bulk)
+check("a bad severity filter is invalid", error_of(olga, "alarm.list", severity="loud") == "invalid")
+olga.call("alarm.clear", id=one["id"])
+check("a cleared alarm is history", admin.call("alarm.show", id=one["id"])["state"] == "cleared")
+check("clearing it twice is not_found", error_of(olga, "alarm.clear", id=one["id"]) == "not_found")
+win = olga.call("maintenance.add", device="core1", **{"from": "now", "to": "2099-01-01T00:00:00Z"}, comment="swap")
+olga.call("maintenance.add", site="hq", **{"from": "22:00", "to": "02:00"}, every="sat")
+check("maintenance needs a device or a site",
+      error_of(olga, "maintenance.add", **{"from": "22:00", "to": "23:00"}) == "invalid")
+windows = admin.call("maintenance.list")
+check("maintenance.list shows the open window", any(w["id"] == win["id"] and w["open"] for w in windows))
+admin.call("maintenance.remove", id=win["id"])
+check("only an admin without scopes adds channels",
+      error_of(bob, "channel.add", name="c", kind="webhook", url="http://127.0.0.1:9/") == "forbidden")
+check("a channel needs its parameters", error_of(admin, "channel.add", name="c", kind="email", to="a@b.c") == "invalid")
+check("an exec channel needs an absolute path",
+      error_of(admin, "channel.add", name="c", kind="exec", command="rm -rf /") == "invalid")
+admin.call("channel.add", name="ops", kind="webhook", url="http://127.0.0.1:9/hook")
+admin.call("channel.add", name="mail", kind="email", to="noc@example.org", smtp="smtp://127.0.0.1:9")
+admin.call("channel.list")
+route = admin.call("route.add", channel="ops", severity="major+", site="hq", after="1m",
+                   escalate_to="mail", if_unacked="15m", repeat="1h", hours="08:00-18:00", days="mon-fri")
+check("route.add keeps the minimum severity", route["severity"] == "major")
+check("route hours are checked", error_of(admin, "route.add", channel="ops", hours="8-6") == "invalid")
+check("route days are checked", error_of(admin, "route.add", channel="ops", days="someday") == "invalid")
+check("route.list shows days normalised", admin.call("route.list")[0]["days"] == "mon,tue,wed,thu,fri")
+admin.call("route.remove", id=route["id"])
+admin.call("channel.remove", name="mail")
+admin.call("notification.list", failed=True)
+admin.call("rule.remove", name="never")
+check("removing the rule clears its alarms", admin.call("alarm.list", active=True, text="unknown") == [])
+admin.call("rule.remove", name="branch-down")
+admin.call("device.set", name="acc1", no_parent=True)
+
 # -- API keys on CURVE tcp ---------------------------------------------------
 ctx = zmq.Context.instance()
 olga_key = olga.call("apikey.add", name="olga-ci")

@@ -45,7 +45,10 @@ for code in $codes; do
     check "vedette-api(7) documents error code $code" \
         bash -c "section vedette-api.7 'ERROR CODES' | grep -q '^\.It Li $code\$'"
 done
-topics=$(grep -ho "api_event (api, \"[a-z.]*\"\|'probe\.[a-z]*'" "$SRC"/meshd/*.c | grep -o "[a-z]*\.[a-z]*" | sort -u)
+topics=$( (grep -ho "api_event (api, \"[a-z.]*\"\|'probe\.[a-z]*'" "$SRC"/meshd/*.c;
+          grep -ho --exclude=api.c '"alarm\.[a-z]*"\|"notification\.[a-z]*"\|"device\.state"' "$SRC"/meshd/*.c |
+              grep -v '"alarm\.h"') |
+        grep -o "[a-z]*\.[a-z]*" | sort -u)
 check "the event topics are found in the sources" [ -n "$topics" ]
 for topic in $topics; do
     check "vedette-api(7) documents event $topic" bash -c "section vedette-api.7 EVENTS | grep -q -- '$topic'"
