@@ -124,12 +124,12 @@ rule_threshold_parse (const char *text, const char *unit, double *value)
     if (end == text || errno || !isfinite (number))
         return -1;
     const char *suffix = end;
+    if (streq (unit, "%"))
+        return vd_percent_parse (text, value);
     if (!*suffix) {
         *value = number;
         return 0;
     }
-    if (streq (unit, "%"))
-        return streq (suffix, "%")? (*value = number, 0): -1;
     if (streq (unit, "ms")) {
         int64_t ms;
         if (streq (suffix, "us")) {

@@ -115,6 +115,7 @@ typedef struct {
     int64_t flap_window_us;
     bool reload;
     bool states_dirty;
+    int holds;                  //  links with a breach to record
     uint64_t samples, matched, raised, cleared, passes, failures;
 } rules_t;
 
@@ -185,6 +186,7 @@ s_forget (rules_t *self)
     self->series_size = 0;
     zhashx_purge (self->devices);
     zhashx_purge (self->probes);
+    self->holds = 0;
 }
 
 //  Loads rules, devices and probes; series are loaded as they are met
@@ -366,6 +368,8 @@ s_sample (rules_t *self, const vd_sample_t *sample)
         rule_step_t step = rule_step (rule, &link->state, sample->ts_us, sample->value,
                                       sample->flags);
         if (step == RULE_HOLD) {
+            if (!link->hold)
+                self->holds++;
             link->hold = true;
             link->value = sample->value;
             link->ts = sample->ts_us;
@@ -383,6 +387,8 @@ s_sample (rules_t *self, const vd_sample_t *sample)
         char message [256];
         rule_describe (rule, sample->value, series->unit, message, sizeof message);
         change->message = strdup (message);
+        if (link->hold)
+            self->holds--;
         link->hold = false;
     }
 }
@@ -760,6 +766,9 @@ s_apply (rules_t *self, change_t *change)
 static int
 s_holds (rules_t *self)
 {
+    if (self->holds == 0)
+        return 0;
+    self->holds = 0;
     sqlite3_stmt *stmt = vd_db_prepare (self->db,
         "UPDATE alarm SET value = ?, last_us = max (last_us, ?) "
         "WHERE rule_id = ? AND object = ? AND state != 'cleared'");
@@ -933,8 +942,10 @@ s_pass (rules_t *self, bool tick, bool *more)
     int events = s_read_events (self);
     if (batches < 0 || events < 0)
         return -1;
-    if (batches == 0 && events == 0 && !tick && !self->states_dirty
-    &&  zlistx_size (self->changes) == 0)
+    //  nothing to write: the cursors wait for the next write or tick (to
+    //  read samples again after a restart changes nothing that was written)
+    *more = batches == 200 || events == RULES_EVENTS_BATCH;
+    if (!tick && !self->states_dirty && self->holds == 0 && zlistx_size (self->changes) == 0)
         return 0;
     if (vd_db_exec (self->db, "BEGIN IMMEDIATE"))
         goto failed;
@@ -959,7 +970,6 @@ s_pass (rules_t *self, bool tick, bool *more)
     self->passes++;
     zstr_send (self->events, "NEW");
     zstr_send (self->notify, "NEW");
-    *more = batches == 200 || events == RULES_EVENTS_BATCH;
     return 0;
 failed:
     //  read again next time, from what was committed, with fresh state
@@ -970,6 +980,7 @@ failed:
     self->event_cursor = events_was;
     self->reload = true;
     zhashx_purge (self->flaps);
+    *more = false;
     return -1;
 }
 

@@ -237,7 +237,7 @@ s_rollback (store_t *self)
 static void
 s_ingest (store_t *self)
 {
-    if (vd_db_exec (self->db, "BEGIN")) {
+    if (vd_db_exec (self->db, "BEGIN IMMEDIATE")) {
         self->failures++;
         return;
     }
@@ -295,7 +295,7 @@ s_compact (store_t *self)
 {
     int moved;
     do {
-        if (vd_db_exec (self->db, "BEGIN"))
+        if (vd_db_exec (self->db, "BEGIN IMMEDIATE"))
             return;
         moved = compact_run (self->db, 500, &self->foreign);
         if (moved < 0 || vd_db_exec (self->db, "COMMIT")) {
