@@ -31,19 +31,20 @@ alarm_event (sqlite3 *db, int64_t alarm_id, const char *topic)
 }
 
 int
-alarm_notify (sqlite3 *db, int64_t alarm_id, const char *kind, int64_t ts_us)
+alarm_notify (sqlite3 *db, int64_t alarm_id, const char *kind, int64_t ts_us, int64_t hold_us)
 {
     //  problem: each matching route's channel after its delay, and its
     //  escalation channel when still unacknowledged later on;
     //  flapping: the same channels, once, now
     sqlite3_stmt *stmt = vd_db_prepare (db,
         "INSERT INTO notification (alarm_id, route_id, channel_id, channel, kind, due_us, created_us) "
-        "SELECT a.id, r.id, c.id, c.name, ?2, ?3 + (CASE ?2 WHEN 'problem' THEN r.after_ms ELSE 0 END) * 1000, ?3 "
+        "SELECT a.id, r.id, c.id, c.name, ?2, "
+        "  ?3 + max (?4, (CASE ?2 WHEN 'problem' THEN r.after_ms ELSE 0 END) * 1000), ?3 "
         "FROM alarm a, route r JOIN channel c ON c.id = r.channel_id "
         "WHERE a.id = ?1 AND " ALARM_RANK ("a.severity") " >= " ALARM_RANK ("r.severity") " "
         "  AND (r.site_id IS NULL OR r.site_id = a.site_id) "
         "UNION ALL "
-        "SELECT a.id, r.id, c.id, c.name, 'escalation', ?3 + (r.after_ms + r.unacked_ms) * 1000, ?3 "
+        "SELECT a.id, r.id, c.id, c.name, 'escalation', ?3 + max (?4, (r.after_ms + r.unacked_ms) * 1000), ?3 "
         "FROM alarm a, route r JOIN channel c ON c.id = r.escalate_id "
         "WHERE ?2 = 'problem' AND a.id = ?1 AND r.unacked_ms IS NOT NULL "
         "  AND " ALARM_RANK ("a.severity") " >= " ALARM_RANK ("r.severity") " "
@@ -53,6 +54,7 @@ alarm_notify (sqlite3 *db, int64_t alarm_id, const char *kind, int64_t ts_us)
     sqlite3_bind_int64 (stmt, 1, alarm_id);
     sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, 3, ts_us);
+    sqlite3_bind_int64 (stmt, 4, hold_us);
     if (s_run (db, stmt))
         return -1;
     return sqlite3_changes (db);
@@ -100,7 +102,8 @@ alarm_raise (sqlite3 *db, const alarm_raise_t *raise, bool *fresh)
     sqlite3_finalize (stmt);
     if (id && *fresh
     &&  (alarm_event (db, id, "alarm.raised")
-    ||   alarm_notify (db, id, raise->flapping? "flapping": "problem", vd_now_us ()) < 0))
+    ||   alarm_notify (db, id, raise->flapping? "flapping": "problem", vd_now_us (),
+                      raise->hold_us) < 0))
         return 0;
     return id;
 }
@@ -157,7 +160,7 @@ alarm_flapping (sqlite3 *db, int64_t alarm_id, bool flapping, int64_t ts_us)
         return -1;
     if (sqlite3_changes (db) == 0)
         return 0;
-    if (flapping && alarm_notify (db, alarm_id, "flapping", ts_us) < 0)
+    if (flapping && alarm_notify (db, alarm_id, "flapping", ts_us, 0) < 0)
         return -1;
     return alarm_event (db, alarm_id, flapping? "alarm.flapping": "alarm.stable");
 }

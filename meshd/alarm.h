@@ -41,6 +41,8 @@ typedef struct {
     int64_t ts_us;
     int64_t suppressed_by;      //  the device down above this one, 0: none
     bool flapping;              //  raised as a flapping alarm
+    int64_t hold_us;            //  notify no sooner: time for a parent's own
+                                //  outage to be seen first (correlation)
 } alarm_raise_t;
 
 //  Raises an alarm, or counts one more occurrence of the open one. Returns
@@ -60,7 +62,8 @@ int alarm_suppress (sqlite3 *db, int64_t device_id, int64_t by_device, int64_t t
 //  with the alarm as it is now. 0, or -1.
 int alarm_event (sqlite3 *db, int64_t alarm_id, const char *topic);
 //  Queues notifications of one kind (problem, recovery, flapping) for the
-//  routes that match the alarm. Returns how many, or -1.
-int alarm_notify (sqlite3 *db, int64_t alarm_id, const char *kind, int64_t ts_us);
+//  routes that match the alarm, no sooner than hold_us from ts_us. Returns
+//  how many, or -1.
+int alarm_notify (sqlite3 *db, int64_t alarm_id, const char *kind, int64_t ts_us, int64_t hold_us);
 
 #endif

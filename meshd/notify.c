@@ -313,6 +313,8 @@ s_start_exec (job_t *job, json_t *params, json_t *payload)
             int null = open ("/dev/null", O_RDWR);
             dup2 (null, 1);
             dup2 (null, 2);
+            //  nothing of meshd's: no socket, no lock, no database
+            close_range (3, ~0U, 0);
             setpgid (0, 0);
             execve (argv [0], argv, env);
             _exit (127);

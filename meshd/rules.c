@@ -596,6 +596,24 @@ s_read_events (rules_t *self)
     return rows;
 }
 
+//  How long a device's notifications wait so that a parent's outage, seen
+//  at the same time, is known first: its parents' detection time
+static int64_t
+s_hold (rules_t *self, rdev_t *device)
+{
+    int64_t hold = 0, parent = device? device->parent_id: 0;
+    for (int depth = 0; parent && depth < 64; depth++) {
+        rdev_t *above = (rdev_t *) s_lookup (self->devices, parent);
+        if (!above)
+            break;
+        int64_t detect = (self->down_after + 1) * above->interval_ms * 1000;
+        if (detect > hold)
+            hold = detect;
+        parent = above->parent_id;
+    }
+    return hold;
+}
+
 //  The device down above this one, if any (0: none)
 static int64_t
 s_down_above (rules_t *self, rdev_t *device)
@@ -744,7 +762,8 @@ s_apply (rules_t *self, change_t *change)
         .message = change->message? change->message: rule->name,
         .has_value = change->has_value, .value = change->value, .ts_us = change->ts,
         .suppressed_by = device? device->down_under: 0,
-        .flapping = flapping && !flap->flapping
+        .flapping = flapping && !flap->flapping,
+        .hold_us = s_hold (self, device)
     };
     bool fresh;
     int64_t id = alarm_raise (self->db, &raise, &fresh);
