@@ -158,7 +158,8 @@ s_subject (const char *kind, json_t *alarm)
         upper [i] = (char) toupper ((unsigned char) severity [i]);
     const char *what = streq (kind, "recovery")? "RECOVERED"
                      : streq (kind, "flapping")? "FLAPPING"
-                     : streq (kind, "escalation")? "ESCALATED": upper;
+                     : streq (kind, "escalation")? "ESCALATED"
+                     : streq (kind, "repeat")? "REMINDER": upper;
     return zsys_sprintf ("[vedette] %s%s%s %s: %s", what,
         streq (what, upper)? "": " ", streq (what, upper)? "": upper,
         json_string_value (json_object_get (alarm, "object")),

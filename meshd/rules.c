@@ -847,8 +847,13 @@ s_tick (rules_t *self)
     while (sqlite3_step (stmt) == SQLITE_ROW)
         zlistx_add_end (ids, (void *) (intptr_t) sqlite3_column_int64 (stmt, 0));
     sqlite3_finalize (stmt);
+    //  an acknowledgement that ran out: the alarm is everyone's again
     for (void *id = zlistx_first (ids); id; id = zlistx_next (ids))
-        alarm_event (self->db, (int64_t) (intptr_t) id, "alarm.unacked");
+        if (alarm_event (self->db, (int64_t) (intptr_t) id, "alarm.unacked")
+        ||  alarm_notify (self->db, (int64_t) (intptr_t) id, "repeat", now, 0) < 0) {
+            zlistx_destroy (&ids);
+            return -1;
+        }
     zlistx_purge (ids);
 
     for (int i = 0; i < self->nrules; i++) {

@@ -132,6 +132,7 @@ check "alarm unack ID" V alarm unack $first
 check "it is active again" bash -c "[ \"\$(V alarm show $first --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"state\"])')\" = active ]"
 V alarm ack $first --expires 1s >/dev/null
 check "an ack with --expires runs out" wait_for 10 bash -c "[ \"\$(V alarm show $first --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"state\"])')\" = active ]"
+check "and its routes are told again (repeat)" wait_for 10 bash -c "V notification list --alarm $first --json | grep -q '\"kind\": \"repeat\"'"
 check "alarm events on the record" bash -c "V event list --type alarm --json | grep -q alarm.acked"
 
 # recovery
