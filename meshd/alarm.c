@@ -1,33 +1,23 @@
 /*  meshd/alarm.c: alarm transitions, their events and their notifications.  */
 #include "alarm.h"
 
-static int
-s_run (sqlite3 *db, sqlite3_stmt *stmt)
+zlistx_t *
+alarm_ids (sqlite3_stmt *stmt)
 {
-    if (!stmt)
-        return -1;
-    int rc = sqlite3_step (stmt);
+    zlistx_t *ids = zlistx_new ();
+    while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        zlistx_add_end (ids, (void *) (intptr_t) sqlite3_column_int64 (stmt, 0));
     sqlite3_finalize (stmt);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        zsys_error ("alarm: %s", sqlite3_errmsg (db));
-        return -1;
-    }
-    return 0;
+    return ids;
 }
 
 int
 alarm_event (sqlite3 *db, int64_t alarm_id, const char *topic)
 {
-    sqlite3_stmt *stmt = vd_db_prepare (db,
+    return vd_db_run (db,
         "INSERT INTO event (ts_us, topic, site_id, data) "
         "SELECT ?1, ?2, a.site_id, " ALARM_JSON " FROM " ALARM_FROM " "
-        "WHERE a.id = ?3");
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 1, vd_now_us ());
-    sqlite3_bind_text (stmt, 2, topic, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 3, alarm_id);
-    return s_run (db, stmt);
+        "WHERE a.id = ?3", "isi", vd_now_us (), topic, alarm_id);
 }
 
 int
@@ -36,7 +26,7 @@ alarm_notify (sqlite3 *db, int64_t alarm_id, const char *kind, int64_t ts_us, in
     //  problem: each matching route's channel after its delay, and its
     //  escalation channel when still unacknowledged later on;
     //  flapping: the same channels, once, now
-    sqlite3_stmt *stmt = vd_db_prepare (db,
+    if (vd_db_run (db,
         "INSERT INTO notification (alarm_id, route_id, channel_id, channel, kind, due_us, created_us) "
         "SELECT a.id, r.id, c.id, c.name, ?2, "
         "  ?3 + max (?4, (CASE ?2 WHEN 'problem' THEN r.after_ms ELSE 0 END) * 1000), ?3 "
@@ -48,14 +38,8 @@ alarm_notify (sqlite3 *db, int64_t alarm_id, const char *kind, int64_t ts_us, in
         "FROM alarm a, route r JOIN channel c ON c.id = r.escalate_id "
         "WHERE ?2 = 'problem' AND a.id = ?1 AND r.unacked_ms IS NOT NULL "
         "  AND " ALARM_RANK ("a.severity") " >= " ALARM_RANK ("r.severity") " "
-        "  AND (r.site_id IS NULL OR r.site_id = a.site_id)");
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 1, alarm_id);
-    sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 3, ts_us);
-    sqlite3_bind_int64 (stmt, 4, hold_us);
-    if (s_run (db, stmt))
+        "  AND (r.site_id IS NULL OR r.site_id = a.site_id)",
+        "isii", alarm_id, kind, ts_us, hold_us))
         return -1;
     return sqlite3_changes (db);
 }
@@ -111,38 +95,22 @@ alarm_raise (sqlite3 *db, const alarm_raise_t *raise, bool *fresh)
 int
 alarm_clear (sqlite3 *db, int64_t alarm_id, const char *by, int64_t ts_us)
 {
-    sqlite3_stmt *stmt = vd_db_prepare (db,
+    if (vd_db_run (db,
         "UPDATE alarm SET state = 'cleared', cleared_us = ?2, cleared_by = ?3, flapping = 0 "
-        "WHERE id = ?1 AND state != 'cleared'");
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 1, alarm_id);
-    sqlite3_bind_int64 (stmt, 2, ts_us);
-    if (by)
-        sqlite3_bind_text (stmt, 3, by, -1, SQLITE_STATIC);
-    if (s_run (db, stmt) || sqlite3_changes (db) != 1)
+        "WHERE id = ?1 AND state != 'cleared'", "iis", alarm_id, ts_us, by)
+    ||  sqlite3_changes (db) != 1)
         return -1;
     //  what did not go out yet need not; who was told hears it is over
-    stmt = vd_db_prepare (db,
+    if (vd_db_run (db,
         "UPDATE notification SET status = 'skipped', result = 'alarm cleared before it was due', "
-        "  done_us = ?2 WHERE alarm_id = ?1 AND status = 'pending' AND kind != 'recovery'");
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 1, alarm_id);
-    sqlite3_bind_int64 (stmt, 2, ts_us);
-    if (s_run (db, stmt))
-        return -1;
-    stmt = vd_db_prepare (db,
+        "  done_us = ?2 WHERE alarm_id = ?1 AND status = 'pending' AND kind != 'recovery'",
+        "ii", alarm_id, ts_us)
+    ||  vd_db_run (db,
         "INSERT INTO notification (alarm_id, route_id, channel_id, channel, kind, due_us, created_us) "
         "SELECT DISTINCT n.alarm_id, n.route_id, n.channel_id, n.channel, 'recovery', ?2, ?2 "
         "FROM notification n LEFT JOIN route r ON r.id = n.route_id "
         "WHERE n.alarm_id = ?1 AND n.status IN ('sent', 'sending') AND n.kind != 'recovery' "
-        "  AND coalesce (r.recovery, 1) = 1");
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 1, alarm_id);
-    sqlite3_bind_int64 (stmt, 2, ts_us);
-    if (s_run (db, stmt))
+        "  AND coalesce (r.recovery, 1) = 1", "ii", alarm_id, ts_us))
         return -1;
     return alarm_event (db, alarm_id, "alarm.cleared");
 }
@@ -150,13 +118,9 @@ alarm_clear (sqlite3 *db, int64_t alarm_id, const char *by, int64_t ts_us)
 int
 alarm_flapping (sqlite3 *db, int64_t alarm_id, bool flapping, int64_t ts_us)
 {
-    sqlite3_stmt *stmt = vd_db_prepare (db,
-        "UPDATE alarm SET flapping = ?2 WHERE id = ?1 AND state != 'cleared' AND flapping != ?2");
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 1, alarm_id);
-    sqlite3_bind_int (stmt, 2, flapping);
-    if (s_run (db, stmt))
+    if (vd_db_run (db,
+        "UPDATE alarm SET flapping = ?2 WHERE id = ?1 AND state != 'cleared' AND flapping != ?2",
+        "ii", alarm_id, (int64_t) flapping))
         return -1;
     if (sqlite3_changes (db) == 0)
         return 0;
@@ -166,9 +130,8 @@ alarm_flapping (sqlite3 *db, int64_t alarm_id, bool flapping, int64_t ts_us)
 }
 
 int
-alarm_suppress (sqlite3 *db, int64_t device_id, int64_t by_device, int64_t ts_us)
+alarm_suppress (sqlite3 *db, int64_t device_id, int64_t by_device)
 {
-    (void) ts_us;
     sqlite3_stmt *stmt = vd_db_prepare (db,
         "UPDATE alarm SET suppressed_by = ?2 WHERE device_id = ?1 AND state != 'cleared' "
         "AND suppressed_by IS NOT ?2 RETURNING id");
@@ -177,10 +140,7 @@ alarm_suppress (sqlite3 *db, int64_t device_id, int64_t by_device, int64_t ts_us
     sqlite3_bind_int64 (stmt, 1, device_id);
     if (by_device)
         sqlite3_bind_int64 (stmt, 2, by_device);
-    zlistx_t *ids = zlistx_new ();
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-        zlistx_add_end (ids, (void *) (intptr_t) sqlite3_column_int64 (stmt, 0));
-    sqlite3_finalize (stmt);
+    zlistx_t *ids = alarm_ids (stmt);
     int changed = 0;
     for (void *id = zlistx_first (ids); id; id = zlistx_next (ids)) {
         alarm_event (db, (int64_t) (intptr_t) id, by_device? "alarm.suppressed": "alarm.unsuppressed");

@@ -57,7 +57,10 @@ int alarm_clear (sqlite3 *db, int64_t alarm_id, const char *by, int64_t ts_us);
 int alarm_flapping (sqlite3 *db, int64_t alarm_id, bool flapping, int64_t ts_us);
 //  Sets the correlation of a device's open alarms: suppressed under the
 //  device down above it (0: not suppressed). Returns alarms changed.
-int alarm_suppress (sqlite3 *db, int64_t device_id, int64_t by_device, int64_t ts_us);
+int alarm_suppress (sqlite3 *db, int64_t device_id, int64_t by_device);
+//  The first column of every row of a statement (alarm ids), which it
+//  finalizes; for changing them one by one afterwards.
+zlistx_t *alarm_ids (sqlite3_stmt *stmt);
 //  Records an alarm event (alarm.raised, alarm.cleared, alarm.acked, ...)
 //  with the alarm as it is now. 0, or -1.
 int alarm_event (sqlite3 *db, int64_t alarm_id, const char *topic);

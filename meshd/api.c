@@ -255,6 +255,28 @@ api_tell_mesh (api_t *api, const char *command, int64_t probe_id)
     zmsg_send (&msg, api->mesh);
 }
 
+int64_t
+api_limit (api_call_t *call)
+{
+    json_t *value = json_object_get (call->args, "limit");
+    if (!value)
+        return API_LIST_DEFAULT;
+    int64_t limit = json_integer_value (value);
+    if (limit < 1 || limit > API_LIST_MAX) {
+        api_fail (call, "invalid", "limit must be between 1 and %d", API_LIST_MAX);
+        return -1;
+    }
+    return limit;
+}
+
+int
+api_step (sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step (stmt);
+    sqlite3_finalize (stmt);
+    return rc == SQLITE_DONE? 0: -1;
+}
+
 void
 api_note_events (api_t *api)
 {

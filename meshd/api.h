@@ -59,6 +59,14 @@ void api_tell_mesh (api_t *api, const char *command, int64_t probe_id);
 #define API_RELOAD_RULES    1
 #define API_NOTIFY          2
 void api_poke (api_t *api, int what);
+//  The limit argument of a list: API_LIST_DEFAULT when absent, -1 and an
+//  invalid error outside 1..API_LIST_MAX.
+#define API_LIST_DEFAULT    1000
+#define API_LIST_MAX        10000
+int64_t api_limit (api_call_t *call);
+//  Runs a prepared statement that returns no rows and finalizes it: 0, or
+//  -1 (the caller maps it, with api_fail_db).
+int api_step (sqlite3_stmt *stmt);
 //  The request wrote event rows by itself (alarm_event): publish them after.
 void api_note_events (api_t *api);
 //  Looks up an id by name in a table (site, probe, device); 0 if none.

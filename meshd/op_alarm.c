@@ -67,14 +67,6 @@ s_severity_filter (api_call_t *call, int *rank, bool *at_least)
     return 0;
 }
 
-static int
-s_step (sqlite3_stmt *stmt)
-{
-    int rc = sqlite3_step (stmt);
-    sqlite3_finalize (stmt);
-    return rc == SQLITE_DONE? 0: -1;
-}
-
 json_t *
 op_rule_add (api_t *api, api_call_t *call)
 {
@@ -176,7 +168,7 @@ op_rule_add (api_t *api, api_call_t *call)
         sqlite3_bind_int64 (stmt, 15, device_id);
     sqlite3_bind_text (stmt, 16, severity, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, 17, vd_now_us ());
-    if (s_step (stmt))
+    if (api_step (stmt))
         return api_fail_db (api, call, "rule");
     int64_t id = sqlite3_last_insert_rowid (api_db (api));
     json_t *detail = json_deep_copy (call->args);
@@ -287,7 +279,7 @@ op_rule_set (api_t *api, api_call_t *call)
     if (json_is_boolean (enabled))
         sqlite3_bind_int (stmt, 2, json_is_true (enabled));
     sqlite3_bind_int64 (stmt, 3, id);
-    if (s_step (stmt))
+    if (api_step (stmt))
         return api_fail_db (api, call, "rule");
     api_audit (api, call, json_deep_copy (call->args));
     api_poke (api, API_RELOAD_RULES);
@@ -310,10 +302,7 @@ op_rule_remove (api_t *api, api_call_t *call)
     int rc = stmt? 0: -1;
     if (stmt) {
         sqlite3_bind_int64 (stmt, 1, id);
-        zlistx_t *ids = zlistx_new ();
-        while (sqlite3_step (stmt) == SQLITE_ROW)
-            zlistx_add_end (ids, (void *) (intptr_t) sqlite3_column_int64 (stmt, 0));
-        sqlite3_finalize (stmt);
+        zlistx_t *ids = alarm_ids (stmt);
         for (void *alarm = zlistx_first (ids); alarm && rc == 0; alarm = zlistx_next (ids))
             rc = alarm_clear (db, (int64_t) (intptr_t) alarm, call->user, vd_now_us ());
         zlistx_destroy (&ids);
@@ -492,10 +481,9 @@ op_alarm_list (api_t *api, api_call_t *call)
     if (state && !streq (state, "active") && !streq (state, "acked") && !streq (state, "cleared")
     &&  !streq (state, "open"))
         return api_fail (call, "invalid", "state must be active, acked, cleared or open");
-    json_t *limit_arg = json_object_get (call->args, "limit");
-    int64_t limit = limit_arg? json_integer_value (limit_arg): 1000;
-    if (limit < 1 || limit > 10000)
-        return api_fail (call, "invalid", "limit must be between 1 and 10000");
+    int64_t limit = api_limit (call);
+    if (limit < 0)
+        return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT " ALARM_JSON ", coalesce (a.device_id, 0), coalesce (a.site_id, 0) "
         "FROM " ALARM_FROM " WHERE " ALARM_FILTER
@@ -756,7 +744,7 @@ op_maintenance_add (api_t *api, api_call_t *call)
         sqlite3_bind_text (stmt, 8, api_str (call, "comment"), -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 9, call->user, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, 10, now);
-    if (s_step (stmt))
+    if (api_step (stmt))
         return api_fail_db (api, call, "maintenance");
     int64_t id = sqlite3_last_insert_rowid (api_db (api));
     api_audit (api, call, json_deep_copy (call->args));

@@ -2,30 +2,12 @@
     audit log (audit.list). Events are shaped as on the events socket.     */
 #include "api.h"
 
-#define LIST_DEFAULT    1000
-#define LIST_MAX        10000
-
-//  The limit argument, within 1..LIST_MAX; -1 and an error if outside
-static int64_t
-s_limit (api_call_t *call)
-{
-    json_t *value = json_object_get (call->args, "limit");
-    if (!value)
-        return LIST_DEFAULT;
-    int64_t limit = json_integer_value (value);
-    if (limit < 1 || limit > LIST_MAX) {
-        api_fail (call, "invalid", "limit must be between 1 and %d", LIST_MAX);
-        return -1;
-    }
-    return limit;
-}
-
 //  Events matching: after seq or since a time, topic prefix, caller's sites
 static json_t *
 s_events (api_t *api, api_call_t *call, int64_t after_seq, int64_t since_us)
 {
     const char *topic = api_str (call, "topic");
-    int64_t limit = s_limit (call);
+    int64_t limit = api_limit (call);
     if (limit < 0)
         return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
@@ -88,7 +70,7 @@ op_audit_list (api_t *api, api_call_t *call)
     bool ok;
     int64_t since = api_time (call, "since", vd_now_us () - 7 * 86400 * 1000000LL, &ok);
     int64_t until = ok? api_time (call, "until", INT64_MAX, &ok): 0;
-    int64_t limit = ok? s_limit (call): -1;
+    int64_t limit = ok? api_limit (call): -1;
     if (limit < 0)
         return NULL;
     const char *user = api_str (call, "user");

@@ -7,14 +7,6 @@
 #include "maint.h"
 #include "rule.h"
 
-static int
-s_step (sqlite3_stmt *stmt)
-{
-    int rc = sqlite3_step (stmt);
-    sqlite3_finalize (stmt);
-    return rc == SQLITE_DONE? 0: -1;
-}
-
 static bool
 s_unscoped (api_call_t *call)
 {
@@ -87,7 +79,7 @@ op_channel_add (api_t *api, api_call_t *call)
         sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
         sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (stmt, 4, vd_now_us ());
-        rc = s_step (stmt);
+        rc = api_step (stmt);
     }
     free (text);
     if (rc) {
@@ -270,7 +262,7 @@ op_route_add (api_t *api, api_call_t *call)
             sqlite3_bind_text (stmt, 9, days, -1, SQLITE_STATIC);
         sqlite3_bind_int (stmt, 10, recovery? json_is_true (recovery): 1);
         sqlite3_bind_int64 (stmt, 11, vd_now_us ());
-        rc = s_step (stmt);
+        rc = api_step (stmt);
     }
     free (days);
     if (rc)
@@ -334,10 +326,9 @@ op_notification_list (api_t *api, api_call_t *call)
     if (!ok)
         return NULL;
     json_t *alarm = json_object_get (call->args, "alarm");
-    json_t *limit_arg = json_object_get (call->args, "limit");
-    int64_t limit = limit_arg? json_integer_value (limit_arg): 1000;
-    if (limit < 1 || limit > 10000)
-        return api_fail (call, "invalid", "limit must be between 1 and 10000");
+    int64_t limit = api_limit (call);
+    if (limit < 0)
+        return NULL;
     const char *status = api_str (call, "status");
     if (json_is_true (json_object_get (call->args, "failed")))
         status = "failed";

@@ -156,9 +156,7 @@ rule_threshold_parse (const char *text, const char *unit, double *value)
             suffix++;
             break;
         }
-    if (*suffix && *unit && !streq (suffix, unit))
-        return -1;
-    if (*suffix && !*unit)
+    if (*suffix && !streq (suffix, unit))
         return -1;
     *value = number * factor;
     return 0;

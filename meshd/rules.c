@@ -107,6 +107,7 @@ typedef struct {
     rseries_t **series;         //  by series id (dense)
     size_t series_size;
     zhashx_t *devices;          //  "id" -> rdev_t
+    zhashx_t *device_names;     //  name -> rdev_t (of devices), for events
     zhashx_t *probes;           //  "id" -> rprobe_t
     zhashx_t *flaps;            //  "rule/object" -> flap_t
     zlistx_t *changes;          //  change_t waiting for the pass's commit
@@ -184,6 +185,7 @@ s_forget (rules_t *self)
     free (self->series);
     self->series = NULL;
     self->series_size = 0;
+    zhashx_purge (self->device_names);
     zhashx_purge (self->devices);
     zhashx_purge (self->probes);
     self->holds = 0;
@@ -240,6 +242,7 @@ s_load (rules_t *self)
         char key [24];
         snprintf (key, sizeof key, "%lld", (long long) device->id);
         zhashx_update (self->devices, key, device);
+        zhashx_update (self->device_names, device->name, device);
     }
     sqlite3_finalize (stmt);
 
@@ -432,13 +435,7 @@ s_probe_named (rules_t *self, const char *name)
 static rdev_t *
 s_device_named (rules_t *self, const char *name)
 {
-    if (!name)
-        return NULL;
-    for (rdev_t *device = (rdev_t *) zhashx_first (self->devices); device;
-         device = (rdev_t *) zhashx_next (self->devices))
-        if (streq (device->name, name))
-            return device;
-    return NULL;
+    return name? (rdev_t *) zhashx_lookup (self->device_names, name): NULL;
 }
 
 //  A probe enrolled since the last load
@@ -661,7 +658,7 @@ s_device_states (rules_t *self)
                           : device->reach == REACH_UNKNOWN? STATE_UNKNOWN
                           : above? STATE_UNREACHABLE: STATE_DOWN;
         if (above != device->down_under) {
-            if (alarm_suppress (self->db, device->id, above, now) < 0)
+            if (alarm_suppress (self->db, device->id, above) < 0)
                 return -1;
             device->down_under = above;
         }
@@ -843,10 +840,7 @@ s_tick (rules_t *self)
     if (!stmt)
         return -1;
     sqlite3_bind_int64 (stmt, 1, now);
-    zlistx_t *ids = zlistx_new ();
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-        zlistx_add_end (ids, (void *) (intptr_t) sqlite3_column_int64 (stmt, 0));
-    sqlite3_finalize (stmt);
+    zlistx_t *ids = alarm_ids (stmt);
     //  an acknowledgement that ran out: the alarm is everyone's again
     for (void *id = zlistx_first (ids); id; id = zlistx_next (ids))
         if (alarm_event (self->db, (int64_t) (intptr_t) id, "alarm.unacked")
@@ -854,22 +848,17 @@ s_tick (rules_t *self)
             zlistx_destroy (&ids);
             return -1;
         }
-    zlistx_purge (ids);
+    zlistx_destroy (&ids);
 
-    for (int i = 0; i < self->nrules; i++) {
-        rule_t *rule = &self->rules [i];
-        if (rule->kind != RULE_EVENT || rule->clear_after_us <= 0)
-            continue;
-        stmt = vd_db_prepare (self->db,
-            "SELECT id FROM alarm WHERE rule_id = ? AND state != 'cleared' AND last_us < ?");
-        if (!stmt)
-            break;
-        sqlite3_bind_int64 (stmt, 1, rule->id);
-        sqlite3_bind_int64 (stmt, 2, now - rule->clear_after_us);
-        while (sqlite3_step (stmt) == SQLITE_ROW)
-            zlistx_add_end (ids, (void *) (intptr_t) sqlite3_column_int64 (stmt, 0));
-        sqlite3_finalize (stmt);
-    }
+    //  event alarms quiet for their rule's clear_after
+    stmt = vd_db_prepare (self->db,
+        "SELECT a.id FROM alarm a JOIN rule r ON r.id = a.rule_id "
+        "WHERE r.enabled AND r.kind = 'event' AND r.clear_after_ms > 0 "
+        "  AND a.state != 'cleared' AND a.last_us < ?1 - r.clear_after_ms * 1000");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 1, now);
+    ids = alarm_ids (stmt);
     for (void *id = zlistx_first (ids); id; id = zlistx_next (ids))
         if (alarm_clear (self->db, (int64_t) (intptr_t) id, NULL, now) == 0)
             self->cleared++;
@@ -1012,6 +1001,7 @@ static void
 s_destroy (rules_t *self)
 {
     s_forget (self);
+    zhashx_destroy (&self->device_names);
     zhashx_destroy (&self->devices);
     zhashx_destroy (&self->probes);
     zhashx_destroy (&self->flaps);
@@ -1030,6 +1020,7 @@ rules_actor (zsock_t *pipe, void *args)
     self.flap_count = (int) vd_config_int (self.meshd->config, "rules/flap_count");
     self.flap_window_us = vd_config_int (self.meshd->config, "rules/flap_window") * 1000;
     self.devices = zhashx_new ();
+    self.device_names = zhashx_new ();
     zhashx_set_destructor (self.devices, (zhashx_destructor_fn *) s_device_destroy);
     self.probes = zhashx_new ();
     zhashx_set_destructor (self.probes, (zhashx_destructor_fn *) s_probe_destroy);
