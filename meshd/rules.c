@@ -30,6 +30,10 @@
 #define RULES_TICK_MS       1000
 #define RULES_EVENTS_BATCH  1000
 #define FLAP_MAX            32
+//  How late a parent's result may reach the rules after a child's from the
+//  same moment: a probe holds samples up to 1 s before sending a batch, and
+//  the commit and the pass take their time
+#define RULES_TRANSPORT_US  2000000
 
 typedef enum { REACH_UNKNOWN, REACH_UP, REACH_DOWN } reach_t;
 
@@ -594,7 +598,8 @@ s_read_events (rules_t *self)
 }
 
 //  How long a device's notifications wait so that a parent's outage, seen
-//  at the same time, is known first: its parents' detection time
+//  at the same time, is known first: its parents' detection time, and the
+//  time their results take to arrive
 static int64_t
 s_hold (rules_t *self, rdev_t *device)
 {
@@ -603,7 +608,7 @@ s_hold (rules_t *self, rdev_t *device)
         rdev_t *above = (rdev_t *) s_lookup (self->devices, parent);
         if (!above)
             break;
-        int64_t detect = (self->down_after + 1) * above->interval_ms * 1000;
+        int64_t detect = (self->down_after + 1) * above->interval_ms * 1000 + RULES_TRANSPORT_US;
         if (detect > hold)
             hold = detect;
         parent = above->parent_id;
