@@ -280,6 +280,87 @@ vd_log_init (const char *ident, bool foreground, bool verbose)
     (void) verbose;
 }
 
+//  Appends the UTF-8 form of code point cp to out
+static size_t
+s_utf8_put (char *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out [0] = (char) cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out [0] = (char) (0xC0 | (cp >> 6));
+        out [1] = (char) (0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out [0] = (char) (0xE0 | (cp >> 12));
+        out [1] = (char) (0x80 | ((cp >> 6) & 0x3F));
+        out [2] = (char) (0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out [0] = (char) (0xF0 | (cp >> 18));
+    out [1] = (char) (0x80 | ((cp >> 12) & 0x3F));
+    out [2] = (char) (0x80 | ((cp >> 6) & 0x3F));
+    out [3] = (char) (0x80 | (cp & 0x3F));
+    return 4;
+}
+
+//  Decodes one UTF-8 sequence at p (n bytes left); returns its length, or 0
+//  if it is not a valid, shortest-form sequence of a scalar value
+static size_t
+s_utf8_decode (const unsigned char *p, size_t n, uint32_t *cp)
+{
+    if (p [0] < 0x80) {
+        *cp = p [0];
+        return 1;
+    }
+    size_t length = (p [0] & 0xE0) == 0xC0? 2: (p [0] & 0xF0) == 0xE0? 3: (p [0] & 0xF8) == 0xF0? 4: 0;
+    if (length == 0 || length > n)
+        return 0;
+    uint32_t value = p [0] & (0x7F >> length);
+    for (size_t i = 1; i < length; i++) {
+        if ((p [i] & 0xC0) != 0x80)
+            return 0;
+        value = (value << 6) | (p [i] & 0x3F);
+    }
+    static const uint32_t least [] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (value < least [length] || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
+        return 0;
+    *cp = value;
+    return length;
+}
+
+char *
+vd_utf8_clean (const char *data, size_t size, size_t max, bool *truncated)
+{
+    *truncated = size > max;
+    if (*truncated)
+        size = max;
+    char *out = (char *) malloc (size * 3 + 1);     //  a bad byte grows to 3
+    size_t used = 0;
+    const unsigned char *p = (const unsigned char *) data;
+    size_t i = 0;
+    while (i < size) {
+        uint32_t cp;
+        size_t length = s_utf8_decode (p + i, size - i, &cp);
+        if (length == 0) {
+            used += s_utf8_put (out + used, 0xFFFD);
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F)
+            cp = ' ';
+        used += s_utf8_put (out + used, cp);
+        i += length;
+    }
+    //  trailing spaces and newlines are framing, not message
+    while (used && out [used - 1] == ' ')
+        used--;
+    out [used] = 0;
+    return out;
+}
+
 bool
 vd_address_valid (const char *text)
 {

@@ -37,6 +37,10 @@ void vd_secret_free (char **secret_p);
 int vd_mkdir_p (const char *path, int mode);
 //  Sets up logging: foreground to stderr, otherwise syslog with ident.
 void vd_log_init (const char *ident, bool foreground, bool verbose);
+//  A copy of size bytes of untrusted text cut at max bytes: valid UTF-8
+//  (bad bytes become U+FFFD), control characters a space, trailing spaces
+//  gone; *truncated says whether it was cut. Caller frees.
+char *vd_utf8_clean (const char *data, size_t size, size_t max, bool *truncated);
 //  True if the string is a well-formed IPv4 or IPv6 address.
 bool vd_address_valid (const char *text);
 

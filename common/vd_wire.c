@@ -8,6 +8,7 @@ static const char *s_commands [] = {
     "ROTATED",      //  meshd -> probe: done, reconnect with your own key
     "CONFIG",       //  meshd -> probe: devices and checks to run
     "DATA",         //  probe -> meshd: a sequenced batch of samples
+    "EVENTS",       //  probe -> meshd: a sequenced JSON array of events
     "ACK",          //  meshd -> probe: committed up to this sequence
     "PING",         //  probe -> meshd: heartbeat with backlog
     "PONG",         //  meshd -> probe: heartbeat reply

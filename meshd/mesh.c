@@ -247,15 +247,15 @@ s_router (mesh_t *self)
         }
     }
     else
-    if (streq (command, "DATA") && !enrolling) {
+    if ((streq (command, "DATA") || streq (command, "EVENTS")) && !enrolling) {
         int64_t seq = vd_wire_int (wire, "seq", -1);
         if (seq <= 0) {
             self->bad++;
-            s_error (self, peer->routing, "bad_seq", "DATA needs a positive seq");
+            s_error (self, peer->routing, "bad_seq", "DATA and EVENTS need a positive seq");
         }
         else {
             zmsg_t *out = zmsg_new ();
-            zmsg_addstr (out, "DATA");
+            zmsg_addstr (out, command);
             zmsg_addmem (out, &peer->id, 8);
             zmsg_addmem (out, &seq, 8);
             zmsg_append (out, &wire->payload);

@@ -2,6 +2,8 @@
 
     Messages from the mesh actor arrive on MESHD_STORE_IN:
         DATA   probe_id seq payload      a sequenced batch of samples
+        EVENTS probe_id seq payload      a sequenced JSON array of events
+                                         (syslog, traps) from the probe
         LINK   probe_id link last_seen backlog version
         ROTATE probe_id public_key       an enrolling probe's own key
     Group commit: every message waiting is taken into one transaction (up to
@@ -40,6 +42,8 @@ typedef struct {
     sqlite3_stmt *link_event;
     sqlite3_stmt *rotate;
     sqlite3_stmt *rotate_event;
+    sqlite3_stmt *event_source;     //  a probe's site, name; the device at an address
+    sqlite3_stmt *insert_event;
     bool new_events;            //  this transaction recorded events
     zhashx_t *probes;           //  probe id -> store_probe_t, the committed state
     zlistx_t *replies;          //  zmsg_t to send once the transaction commits
@@ -53,6 +57,8 @@ typedef struct {
     uint64_t duplicates;        //  resends dropped
     uint64_t gaps;              //  out-of-order messages refused
     uint64_t foreign;           //  samples for series of another probe, dropped
+    uint64_t events_stored;     //  probe events committed
+    uint64_t bad_events;        //  probe events malformed or of a topic not theirs
     uint64_t failures;          //  transactions that failed
     uint64_t reported;          //  transactions at the last report
     int64_t next_report;        //  monotonic ms of the next report
@@ -92,8 +98,64 @@ s_step (store_t *self, sqlite3_stmt *stmt)
     return 0;
 }
 
+//  The probe's events: each checked (a probe may only send the topics of
+//  its listeners), tied to the device with its source address in the
+//  probe's site, recorded in order. A bad event is counted and skipped.
 static int
-s_data (store_t *self, zmsg_t *msg)
+s_events (store_t *self, int64_t probe_id, zframe_t *payload)
+{
+    json_t *events = json_loadb ((const char *) zframe_data (payload), zframe_size (payload), 0, NULL);
+    int rc = 0;
+    size_t index;
+    json_t *event;
+    int64_t now = vd_now_us ();
+    if (!json_is_array (events))
+        self->bad_events++;
+    json_array_foreach (events, index, event) {
+        const char *topic = json_string_value (json_object_get (event, "topic"));
+        const char *address = json_string_value (json_object_get (event, "address"));
+        json_t *data = json_object_get (event, "data");
+        int64_t ts = json_integer_value (json_object_get (event, "ts_us"));
+        if (!topic || !address || !json_is_object (data) || !vd_address_valid (address)
+        ||  !(streq (topic, "syslog") || streq (topic, "trap") || streq (topic, "listen.dropped"))) {
+            self->bad_events++;
+            continue;
+        }
+        if (ts <= 0 || ts > now + 86400 * 1000000LL)
+            ts = now;           //  a probe's clock is not to be trusted that far
+        sqlite3_bind_int64 (self->event_source, 1, probe_id);
+        sqlite3_bind_text (self->event_source, 2, address, -1, SQLITE_STATIC);
+        if (sqlite3_step (self->event_source) != SQLITE_ROW) {
+            sqlite3_reset (self->event_source);
+            continue;           //  the probe was removed meanwhile
+        }
+        int64_t site_id = sqlite3_column_int64 (self->event_source, 0);
+        json_object_set_new (data, "address", json_string (address));
+        json_object_set_new (data, "probe", json_string ((const char *) sqlite3_column_text (self->event_source, 1)));
+        if (sqlite3_column_type (self->event_source, 2) != SQLITE_NULL)
+            json_object_set_new (data, "device",
+                                 json_string ((const char *) sqlite3_column_text (self->event_source, 2)));
+        else
+            json_object_del (data, "device");
+        sqlite3_reset (self->event_source);
+        char *text = json_dumps (data, JSON_COMPACT);
+        sqlite3_bind_int64 (self->insert_event, 1, ts);
+        sqlite3_bind_text (self->insert_event, 2, topic, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (self->insert_event, 3, site_id);
+        sqlite3_bind_text (self->insert_event, 4, text? text: "{}", -1, SQLITE_STATIC);
+        rc = s_step (self, self->insert_event);
+        free (text);
+        if (rc)
+            break;
+        self->events_stored++;
+        self->new_events = true;
+    }
+    json_decref (events);
+    return rc;
+}
+
+static int
+s_data (store_t *self, zmsg_t *msg, bool events)
 {
     zframe_t *id_frame = zmsg_pop (msg);
     zframe_t *seq_frame = zmsg_pop (msg);
@@ -114,6 +176,15 @@ s_data (store_t *self, zmsg_t *msg)
         self->gaps++;
         probe->resync = true;
         probe->touched = true;
+    }
+    else
+    if (events) {
+        rc = s_events (self, probe_id, payload);
+        if (rc == 0) {
+            probe->last_seq = seq;
+            probe->touched = true;
+            self->messages++;
+        }
     }
     else {
         sqlite3_bind_int64 (self->insert_batch, 1, probe_id);
@@ -208,8 +279,8 @@ s_handle (store_t *self, zmsg_t *msg)
     if (!command)
         ;
     else
-    if (streq (command, "DATA"))
-        rc = s_data (self, msg);
+    if (streq (command, "DATA") || streq (command, "EVENTS"))
+        rc = s_data (self, msg, streq (command, "EVENTS"));
     else
     if (streq (command, "LINK"))
         rc = s_link (self, msg);
@@ -318,6 +389,8 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->link_event);
     sqlite3_finalize (self->rotate);
     sqlite3_finalize (self->rotate_event);
+    sqlite3_finalize (self->event_source);
+    sqlite3_finalize (self->insert_event);
     vd_db_close (&self->db);
     zsock_destroy (&self->in);
     zsock_destroy (&self->mesh);
@@ -367,8 +440,14 @@ store_actor (zsock_t *pipe, void *args)
     self.rotate_event = vd_db_prepare (self.db,
         "INSERT INTO event (ts_us, topic, site_id, data) "
         "SELECT ?1, 'probe.joined', site_id, json_object ('probe', name) FROM probe WHERE id = ?2");
+    self.event_source = vd_db_prepare (self.db,
+        "SELECT p.site_id, p.name, (SELECT d.name FROM device d WHERE d.address = ?2 "
+        "AND d.site_id = p.site_id ORDER BY d.id LIMIT 1) FROM probe p WHERE p.id = ?1");
+    self.insert_event = vd_db_prepare (self.db,
+        "INSERT INTO event (ts_us, topic, site_id, data) VALUES (?, ?, ?, ?)");
     if (!self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
-    ||  !self.rotate || !self.link_event || !self.rotate_event)
+    ||  !self.rotate || !self.link_event || !self.rotate_event || !self.event_source
+    ||  !self.insert_event)
         goto fail;
     self.tail_dirty = vd_db_int (self.db, "SELECT count(*) FROM sample_batch", 0) > 0;
     self.next_compact = vd_mono_ms () + self.compact_interval;
@@ -383,8 +462,9 @@ store_actor (zsock_t *pipe, void *args)
             bool term;
             char *command = vd_actor_command (pipe, &term);
             if (command && streq (command, "STATS"))
-                zsock_send (pipe, "8888888", self.messages, self.samples, self.transactions,
-                            self.duplicates, self.gaps, self.foreign, self.failures);
+                zsock_send (pipe, "888888888", self.messages, self.samples, self.transactions,
+                            self.duplicates, self.gaps, self.foreign, self.failures,
+                            self.events_stored, self.bad_events);
             else
             if (command && streq (command, "COMPACT")) {
                 self.tail_dirty = true;

@@ -3,7 +3,9 @@
 
     Samples from the icmp actor are gathered into a batch; each batch is
     appended to the spool (and so on disk) before it is sent, as a DATA
-    message with the batch's sequence number. meshd acknowledges the highest
+    message with the batch's sequence number. Events from the listen actor
+    (syslog, traps) go the same way as EVENTS messages, a JSON array each,
+    in the same sequence. meshd acknowledges the highest
     sequence number it has committed; only then does the spool let go.
 
     Link states, each with a deadline:
@@ -21,6 +23,9 @@
 #define BACKOFF_MIN_MS      250
 #define BACKOFF_MAX_MS      4000
 #define RESEND_AFTER_MS     10000
+#define EVENTS_MAX_COUNT    1000
+#define EVENTS_MAX_BYTES    (1024 * 1024)
+#define EVENTS_MAX_AGE_MS   200
 
 typedef enum { UPLINK_IDLE, UPLINK_HELLO, UPLINK_READY } uplink_state_t;
 static const char *s_state_names [] = { "idle", "hello", "ready" };
@@ -34,6 +39,7 @@ typedef struct {
     zsock_t *dealer;            //  NULL while idle
     zsock_t *samples;           //  PULL from icmp
     zsock_t *checks;            //  PUSH to icmp
+    zsock_t *events;            //  PULL from listen
     vd_spool_t *spool;
     uplink_state_t state;
     int64_t deadline;           //  hello: give up at
@@ -50,6 +56,12 @@ typedef struct {
     byte *batch;                //  samples not yet in the spool
     size_t batch_size;
     int64_t batch_started;
+    char *events_batch;         //  "[event,event" not yet in the spool
+    size_t events_size;
+    int events_count;
+    int64_t events_started;
+    uint64_t events_spooled;    //  events taken into the spool
+    uint64_t events_dropped;    //  events dropped: spool full
     bool complained;            //  connection trouble logged, until it recovers
     uint64_t spooled;           //  samples taken into the spool
     uint64_t dropped;           //  samples dropped: spool full
@@ -142,6 +154,48 @@ s_flush (uplink_t *self)
     }
     self->batch_size = 0;
     s_pump (self);
+}
+
+static void
+s_flush_events (uplink_t *self)
+{
+    if (self->events_count == 0)
+        return;
+    self->events_batch [self->events_size] = ']';
+    int64_t seq = vd_spool_append (self->spool, "EVENTS", "{}", self->events_batch, self->events_size + 1);
+    if (seq > 0)
+        self->events_spooled += (uint64_t) self->events_count;
+    else {
+        self->events_dropped += (uint64_t) self->events_count;
+        zsys_warning ("uplink: spool %s: %d events dropped (%" PRIu64 " so far)",
+                      seq == 0? "full": "failed", self->events_count, self->events_dropped);
+    }
+    self->events_size = 0;
+    self->events_count = 0;
+    s_pump (self);
+}
+
+static void
+s_event (uplink_t *self)
+{
+    char *text = zstr_recv (self->events);
+    if (!text)
+        return;
+    size_t size = strlen (text);
+    if (self->events_count && self->events_size + size + 2 > EVENTS_MAX_BYTES)
+        s_flush_events (self);
+    if (size + 2 > EVENTS_MAX_BYTES)
+        self->events_dropped++;     //  the listen actor makes none this big
+    else {
+        if (self->events_count == 0)
+            self->events_started = vd_mono_ms ();
+        self->events_batch [self->events_size++] = self->events_count? ',': '[';
+        memcpy (self->events_batch + self->events_size, text, size);
+        self->events_size += size;
+        if (++self->events_count >= EVENTS_MAX_COUNT)
+            s_flush_events (self);
+    }
+    free (text);
 }
 
 static void
@@ -256,6 +310,8 @@ s_timers (uplink_t *self)
     int64_t now = vd_mono_ms ();
     if (self->batch_size && now - self->batch_started >= BATCH_MAX_AGE_MS)
         s_flush (self);
+    if (self->events_count && now - self->events_started >= EVENTS_MAX_AGE_MS)
+        s_flush_events (self);
     if (self->state == UPLINK_IDLE && now >= self->next_attempt)
         s_connect (self);
     else
@@ -279,8 +335,9 @@ s_timers (uplink_t *self)
             s_pump (self);
         }
         if (now >= self->next_ping) {
-            json_t *ping = json_pack ("{s:I, s:I}", "backlog", (json_int_t) vd_spool_count (self->spool),
-                                      "dropped", (json_int_t) self->dropped);
+            json_t *ping = json_pack ("{s:I, s:I, s:I}", "backlog", (json_int_t) vd_spool_count (self->spool),
+                                      "dropped", (json_int_t) self->dropped,
+                                      "events_dropped", (json_int_t) self->events_dropped);
             vd_wire_send (zsock_resolve (self->dealer), NULL, "PING", ping, NULL, 0);
             json_decref (ping);
             self->next_ping = now + self->heartbeat;
@@ -295,6 +352,8 @@ s_timeout (uplink_t *self)
     int64_t next = now + 1000;
     if (self->batch_size && self->batch_started + BATCH_MAX_AGE_MS < next)
         next = self->batch_started + BATCH_MAX_AGE_MS;
+    if (self->events_count && self->events_started + EVENTS_MAX_AGE_MS < next)
+        next = self->events_started + EVENTS_MAX_AGE_MS;
     if (self->state == UPLINK_IDLE && self->next_attempt < next)
         next = self->next_attempt;
     if (self->state == UPLINK_HELLO && self->deadline < next)
@@ -354,12 +413,16 @@ s_setup (uplink_t *self)
     free (path);
     self->samples = zsock_new (ZMQ_PULL);
     self->checks = zsock_new (ZMQ_PUSH);
-    if (!self->cert || !self->spool || !self->samples || !self->checks)
+    self->events = zsock_new (ZMQ_PULL);
+    if (!self->cert || !self->spool || !self->samples || !self->checks || !self->events)
         return -1;
     zsock_set_rcvhwm (self->samples, 100000);
-    if (zsock_bind (self->samples, PROBE_SAMPLES) || zsock_connect (self->checks, PROBE_CHECKS))
+    zsock_set_rcvhwm (self->events, 10000);
+    if (zsock_bind (self->samples, PROBE_SAMPLES) || zsock_connect (self->checks, PROBE_CHECKS)
+    ||  zsock_bind (self->events, PROBE_EVENTS))
         return -1;
     self->batch = malloc (BATCH_MAX_SAMPLES * VD_SAMPLE_SIZE);
+    self->events_batch = malloc (EVENTS_MAX_BYTES + 1);
     self->backoff = BACKOFF_MIN_MS;
     self->next_attempt = vd_mono_ms ();
     zsys_info ("uplink: spool holds %" PRId64 " messages; last sequence %" PRIu64,
@@ -381,17 +444,19 @@ uplink_actor (zsock_t *pipe, void *args)
         zmq_pollitem_t items [] = {
             { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 },
             { zsock_resolve (self.samples), 0, ZMQ_POLLIN, 0 },
+            { zsock_resolve (self.events), 0, ZMQ_POLLIN, 0 },
             { self.dealer? zsock_resolve (self.dealer): NULL, 0, ZMQ_POLLIN, 0 }
         };
-        int rc = zmq_poll (items, self.dealer? 3: 2, s_timeout (&self));
+        int rc = zmq_poll (items, self.dealer? 4: 3, s_timeout (&self));
         if (rc < 0 && zmq_errno () != EINTR)
             break;
         if (items [0].revents & ZMQ_POLLIN) {
             bool term;
             char *command = vd_actor_command (pipe, &term);
             if (command && streq (command, "STATS"))
-                zsock_send (pipe, "s8888", s_state_names [self.state], self.spooled, self.dropped,
-                            (uint64_t) vd_spool_count (self.spool), vd_spool_acked (self.spool));
+                zsock_send (pipe, "s888888", s_state_names [self.state], self.spooled, self.dropped,
+                            (uint64_t) vd_spool_count (self.spool), vd_spool_acked (self.spool),
+                            self.events_spooled, self.events_dropped);
             free (command);
             if (term)
                 break;
@@ -400,20 +465,29 @@ uplink_actor (zsock_t *pipe, void *args)
         for (int i = 0; i < 1000 && (items [1].revents & ZMQ_POLLIN)
                         && (zsock_events (self.samples) & ZMQ_POLLIN); i++)
             s_samples (&self);
+        for (int i = 0; i < 1000 && (zsock_events (self.events) & ZMQ_POLLIN); i++)
+            s_event (&self);
         for (int i = 0; i < 1000 && self.dealer && (zsock_events (self.dealer) & ZMQ_POLLIN); i++)
             s_receive (&self);
         s_timers (&self);
     }
     //  what was measured and not yet spooled is kept
     if (self.spool) {
+        //  events the listen actor sent before it stopped are still queued
+        while (zsock_events (self.events) & ZMQ_POLLIN)
+            s_event (&self);
         s_flush (&self);
-        zsys_notice ("uplink: stopped; this run spooled %" PRIu64 " samples, dropped %" PRIu64
-                     ", %" PRId64 " messages wait in the spool", self.spooled, self.dropped,
+        s_flush_events (&self);
+        zsys_notice ("uplink: stopped; this run spooled %" PRIu64 " samples and %" PRIu64 " events, dropped %"
+                     PRIu64 " samples and %" PRIu64 " events, %" PRId64 " messages wait in the spool",
+                     self.spooled, self.events_spooled, self.dropped, self.events_dropped,
                      vd_spool_count (self.spool));
     }
     zsock_destroy (&self.dealer);
     zsock_destroy (&self.samples);
     zsock_destroy (&self.checks);
+    zsock_destroy (&self.events);
+    free (self.events_batch);
     vd_spool_destroy (&self.spool);
     zcert_destroy (&self.cert);
     free (self.batch);

@@ -84,8 +84,11 @@ add_probe () {
     run_probe "$name"
 }
 
+# A probe's listeners are off unless the test wrote its own probe.cfg
 run_probe () {
     local name=$1
+    [ -f "$T/$name/probe.cfg" ] ||
+        printf 'listen\n    syslog_udp = ""\n    syslog_tcp = ""\n    trap = ""\n' > "$T/$name/probe.cfg"
     $PROBE_WRAP "$BUILD/vedette-probe" -f -d "$T/$name" >> "$T/$name.log" 2>&1 &
     eval "PROBE_PID_$name=$!"
     PIDS="$PIDS $!"

@@ -1,0 +1,606 @@
+/*  probe/listen.c: the listen actor. Syslog over UDP and TCP (RFC 5424 and
+    RFC 3164; on TCP both RFC 6587 framings, octet counting and a newline
+    at the end), SNMP traps and informs (trap.c). Each message becomes an
+    event (JSON) sent to the uplink, which spools it like samples.
+
+    Every message is counted exactly once, per protocol:
+        received  = passed + limited + bad + queue
+    passed: handed to the uplink; limited: its source was over listen/rate;
+    bad: not syslog (or, for traps, see trap_stats_t); queue: the uplink's
+    queue was full. A source that was limited gets a listen.dropped event
+    with the count at once and then at most once a minute, so an operator
+    sees floods for what they are.                                                                    */
+#include "probe.h"
+#include "syslog.h"
+#include "trap.h"
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#define LISTEN_UDP_BATCH    32              //  datagrams per recvmmsg
+#define LISTEN_UDP_TURN     512             //  datagrams per poll turn
+#define LISTEN_BUFFER       (SYSLOG_MAX_MESSAGE + 256)
+#define LISTEN_MAX_SOURCES  10000
+#define LISTEN_DROP_WINDOW  60000           //  ms between listen.dropped events
+#define LISTEN_TCP_IDLE     (15 * 60 * 1000)
+#define LISTEN_MAX_COUNT    (16 * 1024 * 1024)  //  an octet count beyond: not syslog
+
+typedef enum { PROTO_SYSLOG, PROTO_TRAP, PROTO_COUNT } proto_t;
+static const char *s_proto_names [] = { "syslog", "trap" };
+
+//  A sender, for the rate limit (a token bucket) and its drop count
+typedef struct {
+    char address [INET6_ADDRSTRLEN];
+    double tokens;
+    int64_t refilled;           //  ms
+    int64_t last;               //  ms of the last message
+    uint64_t dropped [PROTO_COUNT];     //  in this window
+    int64_t window;             //  ms when the first drop of this window came
+    int64_t reported;           //  ms of the last listen.dropped (0: none yet)
+} source_t;
+
+typedef enum { FRAME_START, FRAME_COUNT, FRAME_OCTETS, FRAME_LINE, FRAME_SKIP } frame_t;
+
+//  A syslog TCP connection
+typedef struct {
+    int fd;
+    char address [INET6_ADDRSTRLEN];
+    int64_t last;               //  ms of the last bytes
+    frame_t frame;
+    size_t count;               //  octets still to come (FRAME_OCTETS)
+    char *buf;                  //  the message so far
+    size_t have;
+    bool truncated;
+} conn_t;
+
+typedef struct {
+    uint64_t received, passed, limited, bad, queue;
+} counts_t;
+
+typedef struct {
+    probe_t *probe;
+    zsock_t *events;            //  PUSH to uplink
+    int udp;                    //  syslog UDP, -1 if off
+    int tcp;                    //  syslog TCP listener, -1 if off
+    trap_t *trap;
+    conn_t **conns;             //  open TCP connections
+    int nconns, max_conns;
+    zhashx_t *sources;          //  address -> source_t
+    double rate, burst;         //  per source; rate 0: no limit
+    counts_t counts [PROTO_COUNT];
+    uint64_t refused;           //  TCP connections over listen/tcp_clients
+    uint64_t overflow;          //  messages from sources beyond LISTEN_MAX_SOURCES
+    int64_t next_sweep;
+    char *udp_bufs;
+    struct mmsghdr *msgs;
+    struct iovec *iovecs;
+    struct sockaddr_storage *addrs;
+} listen_t;
+
+static void
+s_address (const struct sockaddr *sa, char *out)
+{
+    strcpy (out, "?");
+    if (!sa)
+        return;
+    if (sa->sa_family == AF_INET)
+        inet_ntop (AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, out, INET6_ADDRSTRLEN);
+    else
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *in6 = &((const struct sockaddr_in6 *) sa)->sin6_addr;
+        //  an IPv4 sender on a dual-stack socket is the IPv4 address
+        if (IN6_IS_ADDR_V4MAPPED (in6))
+            inet_ntop (AF_INET, &in6->s6_addr [12], out, INET6_ADDRSTRLEN);
+        else
+            inet_ntop (AF_INET6, in6, out, INET6_ADDRSTRLEN);
+    }
+}
+
+//  Hands an event to the uplink; false if its queue is full
+static bool
+s_emit (listen_t *self, const char *topic, const char *address, json_t *data)
+{
+    json_t *event = json_pack ("{s:s, s:I, s:s, s:o}", "topic", topic,
+                               "ts_us", (json_int_t) vd_now_us (), "address", address, "data", data);
+    char *text = event? json_dumps (event, JSON_COMPACT): NULL;
+    json_decref (event);
+    bool sent = text && zstr_send (self->events, text) == 0;
+    free (text);
+    return sent;
+}
+
+//  A message that passed becomes an event
+static void
+s_pass (listen_t *self, proto_t proto, const char *topic, const char *address, json_t *data)
+{
+    if (s_emit (self, topic, address, data))
+        self->counts [proto].passed++;
+    else
+        self->counts [proto].queue++;
+}
+
+//  The token bucket of a source: true if this message may pass
+static bool
+s_admit (listen_t *self, proto_t proto, const char *address)
+{
+    int64_t now = vd_mono_ms ();
+    source_t *source = (source_t *) zhashx_lookup (self->sources, address);
+    if (!source) {
+        if (zhashx_size (self->sources) >= LISTEN_MAX_SOURCES) {
+            self->overflow++;
+            source = (source_t *) zhashx_lookup (self->sources, "*");
+        }
+        if (!source) {
+            source = (source_t *) zmalloc (sizeof (source_t));
+            snprintf (source->address, sizeof source->address, "%s",
+                      zhashx_size (self->sources) >= LISTEN_MAX_SOURCES? "*": address);
+            source->tokens = self->burst;
+            source->refilled = now;
+            zhashx_insert (self->sources, source->address, source);
+        }
+    }
+    source->last = now;
+    if (self->rate <= 0)
+        return true;
+    source->tokens += (double) (now - source->refilled) * self->rate / 1000.0;
+    if (source->tokens > self->burst)
+        source->tokens = self->burst;
+    source->refilled = now;
+    if (source->tokens >= 1) {
+        source->tokens -= 1;
+        return true;
+    }
+    if (source->dropped [PROTO_SYSLOG] + source->dropped [PROTO_TRAP] == 0)
+        source->window = now;
+    source->dropped [proto]++;
+    self->counts [proto].limited++;
+    return false;
+}
+
+//  listen.dropped events for sources limited in the last window; forgets
+//  sources silent for long when the table is large
+static void
+s_sweep (listen_t *self)
+{
+    int64_t now = vd_mono_ms ();
+    zlistx_t *stale = zlistx_new ();
+    for (source_t *source = (source_t *) zhashx_first (self->sources); source;
+         source = (source_t *) zhashx_next (self->sources)) {
+        for (int proto = 0; proto < PROTO_COUNT; proto++)
+            if (source->dropped [proto] && (!source->reported || now - source->reported >= LISTEN_DROP_WINDOW)) {
+                json_t *data = json_pack ("{s:s, s:I, s:I, s:f}", "protocol", s_proto_names [proto],
+                    "dropped", (json_int_t) source->dropped [proto],
+                    "window_s", (json_int_t) ((now - source->window) / 1000), "rate", self->rate);
+                char message [200];
+                snprintf (message, sizeof message, "%" PRIu64 " %s messages over the rate limit (%.0f/s) dropped in %lld s",
+                          source->dropped [proto], s_proto_names [proto], self->rate,
+                          (long long) ((now - source->window) / 1000));
+                json_object_set_new (data, "message", json_string (message));
+                zsys_warning ("listen: %s: %s", source->address, message);
+                if (!s_emit (self, "listen.dropped", source->address, data))
+                    zsys_warning ("listen: the uplink's queue is full; the report above is not sent");
+                source->dropped [proto] = 0;
+                source->reported = now;
+                source->window = now;
+            }
+        if (zhashx_size (self->sources) > LISTEN_MAX_SOURCES / 2 && now - source->last > 600000
+        &&  source->dropped [PROTO_SYSLOG] + source->dropped [PROTO_TRAP] == 0)
+            zlistx_add_end (stale, source->address);
+    }
+    for (char *address = (char *) zlistx_first (stale); address; address = (char *) zlistx_next (stale))
+        zhashx_delete (self->sources, address);
+    zlistx_destroy (&stale);
+    self->next_sweep = now + 1000;
+}
+
+//  One syslog message from address (untrusted bytes)
+static void
+s_syslog (listen_t *self, const char *address, const char *data, size_t size,
+          bool truncated, const char *transport)
+{
+    counts_t *counts = &self->counts [PROTO_SYSLOG];
+    counts->received++;
+    if (!s_admit (self, PROTO_SYSLOG, address))
+        return;
+    syslog_msg_t msg;
+    if (syslog_parse (data, size, vd_now_us (), &msg)) {
+        counts->bad++;
+        return;
+    }
+    json_t *json = json_pack ("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s}",
+        "facility", msg.facility, "severity", syslog_severity_name (msg.severity),
+        "version", msg.version, "host", msg.host, "app", msg.app, "procid", msg.procid,
+        "msgid", msg.msgid, "message", msg.message, "transport", transport);
+    if (msg.ts_us)
+        json_object_set_new (json, "sent_us", json_integer (msg.ts_us));
+    if (msg.truncated || truncated)
+        json_object_set_new (json, "truncated", json_true ());
+    syslog_msg_free (&msg);
+    if (!json) {
+        counts->bad++;
+        return;
+    }
+    s_pass (self, PROTO_SYSLOG, "syslog", address, json);
+}
+
+static void
+s_udp_read (listen_t *self)
+{
+    for (int turn = 0; turn < LISTEN_UDP_TURN; turn += LISTEN_UDP_BATCH) {
+        for (int i = 0; i < LISTEN_UDP_BATCH; i++) {
+            self->iovecs [i].iov_base = self->udp_bufs + (size_t) i * LISTEN_BUFFER;
+            self->iovecs [i].iov_len = LISTEN_BUFFER;
+            memset (&self->msgs [i].msg_hdr, 0, sizeof (struct msghdr));
+            self->msgs [i].msg_hdr.msg_iov = &self->iovecs [i];
+            self->msgs [i].msg_hdr.msg_iovlen = 1;
+            self->msgs [i].msg_hdr.msg_name = &self->addrs [i];
+            self->msgs [i].msg_hdr.msg_namelen = sizeof (struct sockaddr_storage);
+        }
+        int count = recvmmsg (self->udp, self->msgs, LISTEN_UDP_BATCH, MSG_DONTWAIT, NULL);
+        if (count <= 0)
+            return;
+        for (int i = 0; i < count; i++) {
+            char address [INET6_ADDRSTRLEN];
+            s_address ((struct sockaddr *) &self->addrs [i], address);
+            s_syslog (self, address, (char *) self->iovecs [i].iov_base, self->msgs [i].msg_len,
+                      (self->msgs [i].msg_hdr.msg_flags & MSG_TRUNC) != 0, "udp");
+        }
+        if (count < LISTEN_UDP_BATCH)
+            return;
+    }
+}
+
+static void
+s_conn_destroy (conn_t **conn_p)
+{
+    conn_t *conn = *conn_p;
+    if (conn) {
+        close (conn->fd);
+        free (conn->buf);
+        free (conn);
+        *conn_p = NULL;
+    }
+}
+
+static void
+s_source_destroy (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
+static void
+s_accept (listen_t *self)
+{
+    struct sockaddr_storage from;
+    socklen_t length = sizeof from;
+    int fd = accept4 (self->tcp, (struct sockaddr *) &from, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (self->nconns >= self->max_conns) {
+        self->refused++;
+        close (fd);
+        return;
+    }
+    conn_t *conn = (conn_t *) zmalloc (sizeof (conn_t));
+    conn->fd = fd;
+    conn->buf = (char *) malloc (LISTEN_BUFFER);
+    conn->last = vd_mono_ms ();
+    s_address ((struct sockaddr *) &from, conn->address);
+    self->conns [self->nconns++] = conn;
+}
+
+static void
+s_frame_end (listen_t *self, conn_t *conn)
+{
+    s_syslog (self, conn->address, conn->buf, conn->have, conn->truncated, "tcp");
+    conn->have = 0;
+    conn->truncated = false;
+    conn->frame = FRAME_START;
+}
+
+static void
+s_keep (conn_t *conn, const char *data, size_t size)
+{
+    size_t room = SYSLOG_MAX_MESSAGE + 1 - conn->have;
+    if (size > room) {
+        size = room;
+        conn->truncated = true;
+    }
+    memcpy (conn->buf + conn->have, data, size);
+    conn->have += size;
+}
+
+//  RFC 6587 framing of what a TCP connection sent; false: close it
+static bool
+s_frames (listen_t *self, conn_t *conn, const char *p, size_t n)
+{
+    while (n) {
+        if (conn->frame == FRAME_START) {
+            if (*p == '\n' || *p == '\r' || *p == 0 || *p == ' ') {
+                p++, n--;
+                continue;
+            }
+            conn->frame = isdigit ((unsigned char) *p)? FRAME_COUNT: FRAME_LINE;
+            conn->count = 0;
+        }
+        if (conn->frame == FRAME_COUNT) {
+            if (isdigit ((unsigned char) *p)) {
+                conn->count = conn->count * 10 + (size_t) (*p - '0');
+                if (conn->count > LISTEN_MAX_COUNT)
+                    return false;
+            }
+            else
+            if (*p == ' ')
+                conn->frame = conn->count? FRAME_OCTETS: FRAME_START;
+            else
+                return false;   //  neither framing: not a syslog sender
+            p++, n--;
+            continue;
+        }
+        if (conn->frame == FRAME_OCTETS) {
+            size_t take = n < conn->count? n: conn->count;
+            s_keep (conn, p, take);
+            conn->count -= take;
+            p += take, n -= take;
+            if (conn->count == 0)
+                s_frame_end (self, conn);
+            continue;
+        }
+        //  FRAME_LINE: up to a newline (or NUL, which some senders use)
+        size_t take = 0;
+        while (take < n && p [take] != '\n' && p [take] != 0)
+            take++;
+        s_keep (conn, p, take);
+        p += take, n -= take;
+        if (n) {
+            p++, n--;
+            s_frame_end (self, conn);
+        }
+    }
+    return true;
+}
+
+//  Reads what a connection sent; false when it is done
+static bool
+s_conn_read (listen_t *self, conn_t *conn)
+{
+    char data [16384];
+    for (int turn = 0; turn < 16; turn++) {
+        ssize_t size = recv (conn->fd, data, sizeof data, MSG_DONTWAIT);
+        if (size < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+        if (size == 0) {
+            //  a last line without its newline is still a message
+            if (conn->frame == FRAME_LINE && conn->have)
+                s_frame_end (self, conn);
+            return false;
+        }
+        conn->last = vd_mono_ms ();
+        if (!s_frames (self, conn, data, (size_t) size)) {
+            self->counts [PROTO_SYSLOG].received++;
+            self->counts [PROTO_SYSLOG].bad++;
+            zsys_warning ("listen: syslog from %s: neither octet counting nor newline framing; closed",
+                          conn->address);
+            return false;
+        }
+    }
+    return true;
+}
+
+//  trap.c's hooks
+static bool
+s_trap_admit (void *arg, const struct sockaddr *from)
+{
+    listen_t *self = (listen_t *) arg;
+    char address [INET6_ADDRSTRLEN];
+    s_address (from, address);
+    return s_admit (self, PROTO_TRAP, address);
+}
+
+static void
+s_trap_emit (void *arg, const struct sockaddr *from, json_t *data)
+{
+    listen_t *self = (listen_t *) arg;
+    char address [INET6_ADDRSTRLEN];
+    s_address (from, address);
+    s_pass (self, PROTO_TRAP, "trap", address, data);
+}
+
+//  A socket on "HOST:PORT" ("*:514", "127.0.0.1:10514", "[::1]:10514")
+static int
+s_socket (const char *endpoint, int type, int rcvbuf)
+{
+    char host [256];
+    const char *colon = strrchr (endpoint, ':');
+    if (!colon || colon == endpoint || (size_t) (colon - endpoint) >= sizeof host || !colon [1])
+        return -1;
+    snprintf (host, sizeof host, "%.*s", (int) (colon - endpoint), endpoint);
+    if (host [0] == '[' && host [strlen (host) - 1] == ']') {
+        memmove (host, host + 1, strlen (host));
+        host [strlen (host) - 1] = 0;
+    }
+    struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV,
+                              .ai_family = AF_UNSPEC, .ai_socktype = type };
+    struct addrinfo *info = NULL;
+    bool any = streq (host, "*");
+    if (getaddrinfo (any? "::": host, colon + 1, &hints, &info) || !info)
+        return -1;
+    int fd = socket (info->ai_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int on = 1, off = 0;
+    if (fd >= 0) {
+        setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        if (any)
+            setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+        if (rcvbuf > 0 && setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf))
+            setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        if (bind (fd, info->ai_addr, info->ai_addrlen) || (type == SOCK_STREAM && listen (fd, 64))) {
+            close (fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo (info);
+    return fd;
+}
+
+static void
+s_setup (listen_t *self)
+{
+    vd_config_t *config = self->probe->config;
+    self->udp = self->tcp = -1;
+    self->rate = (double) vd_config_int (config, "listen/rate");
+    self->burst = (double) vd_config_int (config, "listen/burst");
+    if (self->burst < self->rate)
+        self->burst = self->rate;
+    self->max_conns = (int) vd_config_int (config, "listen/tcp_clients");
+    int rcvbuf = (int) vd_config_int (config, "listen/rcvbuf");
+    const char *endpoint = vd_config_str (config, "listen/syslog_udp");
+    if (*endpoint) {
+        self->udp = s_socket (endpoint, SOCK_DGRAM, rcvbuf);
+        if (self->udp < 0)
+            zsys_error ("listen: cannot receive syslog on udp %s: %s", endpoint, strerror (errno));
+        else
+            zsys_info ("listen: syslog on udp %s", endpoint);
+    }
+    endpoint = vd_config_str (config, "listen/syslog_tcp");
+    if (*endpoint) {
+        self->tcp = s_socket (endpoint, SOCK_STREAM, 0);
+        if (self->tcp < 0)
+            zsys_error ("listen: cannot receive syslog on tcp %s: %s", endpoint, strerror (errno));
+        else
+            zsys_info ("listen: syslog on tcp %s", endpoint);
+    }
+    endpoint = vd_config_str (config, "listen/trap");
+    if (*endpoint) {
+        char *error = NULL;
+        if (trap_init (self->probe->dir, vd_config_str (config, "listen/trap_users"), &error) == 0)
+            self->trap = trap_new (endpoint, vd_config_str (config, "listen/trap_community"),
+                                   s_trap_admit, s_trap_emit, self, &error);
+        if (!self->trap) {
+            zsys_error ("listen: traps: %s", error);
+            free (error);
+        }
+        else {
+            zsys_info ("listen: traps on %s", endpoint);
+            if (!*vd_config_str (config, "listen/trap_community") && !*vd_config_str (config, "listen/trap_users"))
+                zsys_warning ("listen: no listen/trap_community nor listen/trap_users: every trap is refused");
+        }
+    }
+    if (self->max_conns < 1)
+        self->max_conns = 1;
+    self->conns = (conn_t **) calloc ((size_t) self->max_conns, sizeof (conn_t *));
+    self->sources = zhashx_new ();
+    zhashx_set_destructor (self->sources, s_source_destroy);
+    self->udp_bufs = (char *) malloc ((size_t) LISTEN_UDP_BATCH * LISTEN_BUFFER);
+    self->msgs = (struct mmsghdr *) calloc (LISTEN_UDP_BATCH, sizeof (struct mmsghdr));
+    self->iovecs = (struct iovec *) calloc (LISTEN_UDP_BATCH, sizeof (struct iovec));
+    self->addrs = (struct sockaddr_storage *) calloc (LISTEN_UDP_BATCH, sizeof (struct sockaddr_storage));
+    self->next_sweep = vd_mono_ms () + 1000;
+}
+
+static void
+s_report (listen_t *self, const char *when)
+{
+    trap_stats_t traps = { 0 };
+    if (self->trap)
+        trap_stats (self->trap, &traps);
+    counts_t *s = &self->counts [PROTO_SYSLOG];
+    counts_t *t = &self->counts [PROTO_TRAP];
+    zsys_notice ("listen: %s; syslog: %" PRIu64 " received, %" PRIu64 " passed, %" PRIu64 " limited, %" PRIu64
+                 " bad, %" PRIu64 " queue full, %" PRIu64 " connections refused; traps: %" PRIu64 " received, %"
+                 PRIu64 " passed, %" PRIu64 " limited, %" PRIu64 " bad community, %" PRIu64 " bad auth, %"
+                 PRIu64 " malformed, %" PRIu64 " discovery, %" PRIu64 " queue full, %" PRIu64 " informs answered",
+                 when, s->received, s->passed, s->limited, s->bad, s->queue, self->refused,
+                 traps.received, t->passed, traps.limited, traps.bad_community, traps.bad_auth,
+                 traps.malformed, traps.discovery, t->queue, traps.informs);
+}
+
+void
+listen_actor (zsock_t *pipe, void *args)
+{
+    listen_t self;
+    memset (&self, 0, sizeof self);
+    self.probe = (probe_t *) args;
+    self.events = zsock_new (ZMQ_PUSH);
+    zsock_set_sndhwm (self.events, 10000);
+    zsock_set_sndtimeo (self.events, 0);
+    //  what was sent before a stop still reaches the uplink, which drains it
+    zsock_set_linger (self.events, 5000);
+    zsock_connect (self.events, PROBE_EVENTS);
+    s_setup (&self);
+    zsock_signal (pipe, 0);
+    while (true) {
+        int fixed = 0;
+        zmq_pollitem_t *items = (zmq_pollitem_t *) calloc (4 + (size_t) self.nconns, sizeof (zmq_pollitem_t));
+        items [fixed++] = (zmq_pollitem_t) { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 };
+        items [fixed++] = (zmq_pollitem_t) { NULL, self.udp, self.udp >= 0? ZMQ_POLLIN: 0, 0 };
+        items [fixed++] = (zmq_pollitem_t) { NULL, self.tcp, self.tcp >= 0? ZMQ_POLLIN: 0, 0 };
+        items [fixed++] = (zmq_pollitem_t) { NULL, self.trap? trap_fd (self.trap): -1,
+                                             self.trap? ZMQ_POLLIN: 0, 0 };
+        int n = fixed;
+        for (int i = 0; i < self.nconns; i++)
+            items [n++] = (zmq_pollitem_t) { NULL, self.conns [i]->fd, ZMQ_POLLIN, 0 };
+        int64_t wait = self.next_sweep - vd_mono_ms ();
+        int rc = zmq_poll (items, n, wait < 0? 0: wait);
+        if (rc < 0 && zmq_errno () != EINTR) {
+            free (items);
+            break;
+        }
+        if (items [0].revents & ZMQ_POLLIN) {
+            bool term;
+            char *command = vd_actor_command (pipe, &term);
+            free (command);
+            if (term) {
+                free (items);
+                break;
+            }
+        }
+        if (items [1].revents & ZMQ_POLLIN)
+            s_udp_read (&self);
+        if (items [3].revents & ZMQ_POLLIN)
+            for (int i = 0; i < 64; i++) {
+                trap_read (self.trap);
+                struct pollfd more = { trap_fd (self.trap), POLLIN, 0 };
+                if (poll (&more, 1, 0) != 1)
+                    break;
+            }
+        //  connections: read what came, close what ended (in poll order)
+        int64_t now = vd_mono_ms ();
+        int kept = 0;
+        for (int i = 0; i < self.nconns; i++) {
+            conn_t *conn = self.conns [i];
+            bool keep = true;
+            if (items [fixed + i].revents & (ZMQ_POLLIN | ZMQ_POLLERR))
+                keep = s_conn_read (&self, conn);
+            if (keep && now - conn->last > LISTEN_TCP_IDLE)
+                keep = false;
+            if (keep)
+                self.conns [kept++] = conn;
+            else
+                s_conn_destroy (&conn);
+        }
+        self.nconns = kept;
+        if (items [2].revents & ZMQ_POLLIN)
+            s_accept (&self);
+        free (items);
+        if (vd_mono_ms () >= self.next_sweep)
+            s_sweep (&self);
+    }
+    s_report (&self, "stopped");
+    for (int i = 0; i < self.nconns; i++)
+        s_conn_destroy (&self.conns [i]);
+    free (self.conns);
+    zhashx_destroy (&self.sources);
+    if (self.udp >= 0)
+        close (self.udp);
+    if (self.tcp >= 0)
+        close (self.tcp);
+    trap_destroy (&self.trap);
+    free (self.udp_bufs);
+    free (self.msgs);
+    free (self.iovecs);
+    free (self.addrs);
+    zsock_destroy (&self.events);
+}

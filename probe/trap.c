@@ -1,0 +1,574 @@
+/*  probe/trap.c: the SNMP trap and inform receiver. net-snmp does the BER
+    and USM (v3 keys, engine ID discovery, reports); this file decides what
+    is accepted and turns a trap into an event's data.
+
+    Every datagram is counted once: limited (before parsing, so a flood
+    costs little), malformed, bad_community, bad_auth, discovery, or
+    accepted. net-snmp says why it dropped a packet only through its global
+    statistics, so those are read before and after each datagram.          */
+#include "trap.h"
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/large_fd_set.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+
+struct _trap_t {
+    void *sessp;                //  net-snmp single session
+    netsnmp_transport *transport;
+    char **communities;
+    int ncommunities;
+    trap_admit_fn *admit;
+    trap_emit_fn *emit;
+    void *arg;
+    bool admitted;              //  this datagram passed the rate limit
+    bool handled;               //  this datagram reached s_received
+    trap_stats_t stats;
+};
+
+static bool s_initialised;
+
+//  net-snmp's log lines go to ours
+static int
+s_log (int majorid, int minorid, void *serverarg, void *clientarg)
+{
+    struct snmp_log_message *message = (struct snmp_log_message *) serverarg;
+    if (message && message->msg) {
+        size_t length = strlen (message->msg);
+        while (length && (message->msg [length - 1] == '\n'))
+            length--;
+        zsys_warning ("trap: net-snmp: %.*s", (int) length, message->msg);
+    }
+    return 0;
+}
+
+static int
+s_count_users (void)
+{
+    int count = 0;
+    for (struct usmUser *user = usm_get_userList (); user; user = user->next)
+        count++;
+    return count;
+}
+
+//  The engine ID, made once and kept: v3 senders key informs to it.
+static int
+s_engine_id (const char *dir, char **error)
+{
+    char *path = zsys_sprintf ("%s/trap-engine-id", dir);
+    size_t size = 0;
+    char *text = vd_file_read (path, &size);
+    u_char id [32];
+    size_t length = 0;
+    if (text) {
+        while (size && (text [size - 1] == '\n' || text [size - 1] == ' '))
+            text [--size] = 0;
+        if (size >= 12 && size <= 66 && size % 2 == 0 && strncmp (text, "0x", 2) == 0)
+            for (size_t i = 2; i + 1 < size; i += 2) {
+                unsigned int byte;
+                if (sscanf (text + i, "%2x", &byte) != 1)
+                    break;
+                id [length++] = (u_char) byte;
+            }
+        if (length * 2 + 2 != size) {
+            *error = zsys_sprintf ("%s: not an engine ID (0x and 10 to 64 hex digits)", path);
+            free (text);
+            free (path);
+            return -1;
+        }
+    }
+    else {
+        //  RFC 3411 format 5 (octets), enterprise 8072 (net-snmp), random
+        u_char head [] = { 0x80, 0x00, 0x1f, 0x88, 0x05 };
+        memcpy (id, head, sizeof head);
+        randombytes_buf (id + sizeof head, 8);
+        length = sizeof head + 8;
+    }
+    free (text);
+    char record [2 * sizeof id + 4] = "0x";
+    for (size_t i = 0; i < length; i++)
+        snprintf (record + 2 + 2 * i, 3, "%02x", id [i]);
+    strcat (record, "\n");
+    if (vd_file_write_atomic (path, record, strlen (record), 0644)) {
+        *error = zsys_sprintf ("%s: cannot write", path);
+        free (path);
+        return -1;
+    }
+    free (path);
+    if (set_exact_engineID (id, length) != SNMPERR_SUCCESS)
+        return -1;
+    //  USM knows an engine by its entry in the engine time list: ours must
+    //  be there under the ID just set, or informs meet "unknown engine ID"
+    set_enginetime (id, (u_int) length, (u_int) snmpv3_local_snmpEngineBoots (),
+                    (u_int) snmpv3_local_snmpEngineTime (), TRUE);
+    record [2 + 2 * length] = 0;
+    zsys_info ("trap: SNMP engine ID %s", record);
+    return 0;
+}
+
+static int
+s_users (const char *path, char **error)
+{
+    struct stat st;
+    if (stat (path, &st)) {
+        *error = zsys_sprintf ("%s: %s", path, strerror (errno));
+        return -1;
+    }
+    if (st.st_mode & 077) {
+        *error = zsys_sprintf ("%s: holds passphrases, so it must not be readable by others (chmod 600)", path);
+        return -1;
+    }
+    FILE *file = fopen (path, "r");
+    if (!file) {
+        *error = zsys_sprintf ("%s: %s", path, strerror (errno));
+        return -1;
+    }
+    char line [1024];
+    int number = 0, rc = 0;
+    while (rc == 0 && fgets (line, sizeof line, file)) {
+        number++;
+        char *p = line + strspn (line, " \t");
+        p [strcspn (p, "\r\n")] = 0;
+        if (*p == 0 || *p == '#')
+            continue;
+        int before = s_count_users ();
+        if (strncmp (p, "createUser", 10) == 0 && (p [10] == ' ' || p [10] == '\t'))
+            usm_parse_create_usmUser ("createUser", p + 11);
+        if (s_count_users () != before + 1) {
+            *error = zsys_sprintf ("%s: line %d: not a valid createUser line", path, number);
+            rc = -1;
+        }
+    }
+    sodium_memzero (line, sizeof line);
+    fclose (file);
+    return rc;
+}
+
+int
+trap_init (const char *dir, const char *users_file, char **error)
+{
+    if (s_initialised)
+        return 0;
+    //  nothing from /etc/snmp or ~/.snmp, no MIBs: numeric OIDs only
+    setenv ("MIBS", "", 1);
+    netsnmp_ds_set_boolean (NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+    netsnmp_ds_set_boolean (NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+    netsnmp_ds_set_boolean (NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    netsnmp_ds_set_boolean (NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_QUICK_PRINT, 1);
+    snmp_register_callback (SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, s_log, NULL);
+    snmp_enable_calllog ();
+    init_snmp ("vedette-probe");
+    s_initialised = true;
+    if (dir && s_engine_id (dir, error))
+        return -1;
+    if (users_file && *users_file && s_users (users_file, error))
+        return -1;
+    return 0;
+}
+
+//  The sender of a datagram, from what the UDP transports hand over
+static const struct sockaddr *
+s_from (void *data, int length)
+{
+    if (!data)
+        return NULL;
+    if (length == (int) sizeof (netsnmp_indexed_addr_pair))
+        return &((netsnmp_indexed_addr_pair *) data)->remote_addr.sa;
+    if (length == (int) sizeof (struct sockaddr_in6) || length == (int) sizeof (struct sockaddr_in))
+        return (const struct sockaddr *) data;
+    return NULL;
+}
+
+static int
+s_pre_parse (netsnmp_session *session, netsnmp_transport *transport, void *data, int length)
+{
+    trap_t *self = (trap_t *) session->callback_magic;
+    const struct sockaddr *from = s_from (data, length);
+    self->admitted = !self->admit || !from || self->admit (self->arg, from);
+    return self->admitted? 1: 0;
+}
+
+static bool
+s_community_ok (trap_t *self, netsnmp_pdu *pdu)
+{
+    for (int i = 0; i < self->ncommunities; i++)
+        if (strlen (self->communities [i]) == pdu->community_len
+        &&  memcmp (self->communities [i], pdu->community, pdu->community_len) == 0)
+            return true;
+    return false;
+}
+
+//  v3: authenticated at least, and encrypted when the user has a privacy key
+static bool
+s_v3_ok (netsnmp_pdu *pdu)
+{
+    if (pdu->securityModel != SNMP_SEC_MODEL_USM || pdu->securityLevel < SNMP_SEC_LEVEL_AUTHNOPRIV)
+        return false;
+    char name [256];
+    size_t length = pdu->securityNameLen < sizeof name - 1? pdu->securityNameLen: sizeof name - 1;
+    memcpy (name, pdu->securityName, length);
+    name [length] = 0;
+    struct usmUser *user = usm_get_user (pdu->securityEngineID, pdu->securityEngineIDLen, name);
+    if (!user)
+        return false;
+    return user->privKeyLen == 0 || pdu->securityLevel == SNMP_SEC_LEVEL_AUTHPRIV;
+}
+
+static int
+s_received (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
+{
+    trap_t *self = (trap_t *) magic;
+    if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
+        return 1;
+    //  net-snmp hands over what failed USM too, with no command: that,
+    //  and anything not a trap, trap_read counts from the statistics
+    if (pdu->command != SNMP_MSG_TRAP && pdu->command != SNMP_MSG_TRAP2
+    &&  pdu->command != SNMP_MSG_INFORM)
+        return 1;
+    self->handled = true;
+    bool ok = pdu->version == SNMP_VERSION_3? s_v3_ok (pdu): s_community_ok (self, pdu);
+    if (!ok) {
+        if (pdu->version == SNMP_VERSION_3)
+            self->stats.bad_auth++;
+        else
+            self->stats.bad_community++;
+        return 1;
+    }
+    if (pdu->command == SNMP_MSG_INFORM) {
+        netsnmp_pdu *reply = snmp_clone_pdu (pdu);
+        if (reply) {
+            reply->command = SNMP_MSG_RESPONSE;
+            reply->errstat = 0;
+            reply->errindex = 0;
+            if (snmp_sess_send (self->sessp, reply))
+                self->stats.informs++;
+            else
+                snmp_free_pdu (reply);
+        }
+    }
+    self->stats.accepted++;
+    json_t *data = trap_json (pdu);
+    if (self->emit)
+        self->emit (self->arg, s_from (pdu->transport_data, pdu->transport_data_length), data);
+    else
+        json_decref (data);
+    return 1;
+}
+
+trap_t *
+trap_new (const char *endpoint, const char *communities,
+          trap_admit_fn *admit, trap_emit_fn *emit, void *arg, char **error)
+{
+    trap_t *self = (trap_t *) zmalloc (sizeof (trap_t));
+    self->admit = admit;
+    self->emit = emit;
+    self->arg = arg;
+    char *list = strdup (communities? communities: "");
+    for (char *save = NULL, *name = strtok_r (list, ", ", &save); name; name = strtok_r (NULL, ", ", &save)) {
+        self->communities = (char **) realloc (self->communities, (self->ncommunities + 1) * sizeof (char *));
+        self->communities [self->ncommunities++] = strdup (name);
+    }
+    free (list);
+    self->transport = netsnmp_transport_open_server ("snmptrap", endpoint);
+    if (!self->transport) {
+        *error = zsys_sprintf ("cannot listen for traps on %s", endpoint);
+        trap_destroy (&self);
+        return NULL;
+    }
+    int size = 4 * 1024 * 1024;
+    if (setsockopt (self->transport->sock, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size))
+        setsockopt (self->transport->sock, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    netsnmp_session session;
+    snmp_sess_init (&session);
+    session.peername = SNMP_DEFAULT_PEERNAME;
+    session.version = SNMP_DEFAULT_VERSION;
+    session.community_len = SNMP_DEFAULT_COMMUNITY_LEN;
+    session.retries = SNMP_DEFAULT_RETRIES;
+    session.timeout = SNMP_DEFAULT_TIMEOUT;
+    session.callback = s_received;
+    session.callback_magic = self;
+    session.authenticator = NULL;
+    session.isAuthoritative = SNMP_SESS_UNKNOWNAUTH;
+    self->sessp = snmp_sess_add (&session, self->transport, s_pre_parse, NULL);
+    if (!self->sessp) {
+        //  snmp_sess_add closes the transport when it fails
+        self->transport = NULL;
+        *error = zsys_sprintf ("cannot open a trap session on %s", endpoint);
+        trap_destroy (&self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+trap_destroy (trap_t **self_p)
+{
+    trap_t *self = *self_p;
+    if (!self)
+        return;
+    if (self->sessp)
+        snmp_sess_close (self->sessp);      //  closes the transport too
+    else
+    if (self->transport)
+        netsnmp_transport_free (self->transport);
+    for (int i = 0; i < self->ncommunities; i++)
+        free (self->communities [i]);
+    free (self->communities);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+trap_fd (trap_t *self)
+{
+    return self->transport->sock;
+}
+
+void
+trap_stats (trap_t *self, trap_stats_t *stats)
+{
+    *stats = self->stats;
+}
+
+static uint64_t
+s_statistic (int first, int last)
+{
+    uint64_t sum = 0;
+    for (int which = first; which <= last; which++)
+        sum += snmp_get_statistic (which);
+    return sum;
+}
+
+void
+trap_read (trap_t *self)
+{
+    int fd = trap_fd (self);
+    uint64_t discovery = snmp_get_statistic (STAT_USMSTATSUNKNOWNENGINEIDS);
+    uint64_t auth = s_statistic (STAT_USMSTATSUNSUPPORTEDSECLEVELS, STAT_USMSTATSUNKNOWNUSERNAMES)
+                  + s_statistic (STAT_USMSTATSWRONGDIGESTS, STAT_USMSTATSDECRYPTIONERRORS);
+    self->admitted = true;
+    self->handled = false;
+    netsnmp_large_fd_set fds;
+    netsnmp_large_fd_set_init (&fds, fd + 1);
+    NETSNMP_LARGE_FD_SET (fd, &fds);
+    snmp_sess_read2 (self->sessp, &fds);
+    netsnmp_large_fd_set_cleanup (&fds);
+    self->stats.received++;
+    if (!self->admitted)
+        self->stats.limited++;
+    else
+    if (self->handled)
+        ;                       //  counted in s_received
+    else
+    if (snmp_get_statistic (STAT_USMSTATSUNKNOWNENGINEIDS) != discovery)
+        self->stats.discovery++;
+    else
+    if (s_statistic (STAT_USMSTATSUNSUPPORTEDSECLEVELS, STAT_USMSTATSUNKNOWNUSERNAMES)
+      + s_statistic (STAT_USMSTATSWRONGDIGESTS, STAT_USMSTATSDECRYPTIONERRORS) != auth)
+        self->stats.bad_auth++;
+    else
+        self->stats.malformed++;
+}
+
+//  ---------------------------------------------------------------------------
+//  A trap as JSON
+
+static void
+s_oid_text (const oid *name, size_t length, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf [0] = 0;
+    for (size_t i = 0; i < length && used + 24 < size; i++)
+        used += (size_t) snprintf (buf + used, size - used, "%s%lu", i? ".": "", (unsigned long) name [i]);
+}
+
+static bool
+s_oid_under (const oid *name, size_t length, const oid *prefix, size_t prefix_length)
+{
+    return length > prefix_length && memcmp (name, prefix, prefix_length * sizeof (oid)) == 0;
+}
+
+//  Octets as text when they are printable UTF-8 (a trailing NUL or newline
+//  aside, as some agents send), else as 0x hex
+static json_t *
+s_octets (const u_char *data, size_t length)
+{
+    if (!data)
+        length = 0;
+    size_t text_length = length;
+    while (text_length && (data [text_length - 1] == 0 || data [text_length - 1] == '\n'
+                       ||  data [text_length - 1] == '\r'))
+        text_length--;
+    bool printable = true;
+    for (size_t i = 0; i < text_length && printable; i++)
+        printable = (data [i] >= 0x20 || data [i] == '\t') && data [i] != 0x7F;
+    if (printable) {
+        bool truncated;
+        char *text = vd_utf8_clean ((const char *) data, text_length, TRAP_MAX_VALUE, &truncated);
+        //  U+FFFD that was not in the octets: not UTF-8 after all
+        if (!strstr (text, "\xEF\xBF\xBD") || memmem (data, text_length, "\xEF\xBF\xBD", 3)) {
+            json_t *value = json_string (text);
+            free (text);
+            return value;
+        }
+        free (text);
+    }
+    size_t count = length > TRAP_MAX_VALUE / 2? TRAP_MAX_VALUE / 2: length;
+    char *hex = (char *) malloc (count * 2 + 3);
+    strcpy (hex, "0x");
+    for (size_t i = 0; i < count; i++)
+        snprintf (hex + 2 + 2 * i, 3, "%02x", data [i]);
+    json_t *value = json_string (hex);
+    free (hex);
+    return value;
+}
+
+//  One varbind's type name and value
+static json_t *
+s_value (netsnmp_variable_list *vb, const char **type)
+{
+    char buf [MAX_OID_LEN * 24];
+    switch (vb->type) {
+        case ASN_INTEGER:
+            *type = "integer";
+            return json_integer (vb->val.integer? *vb->val.integer: 0);
+        case ASN_COUNTER:
+        case ASN_GAUGE:
+        case ASN_TIMETICKS:
+        case ASN_UINTEGER:
+            *type = vb->type == ASN_COUNTER? "counter32": vb->type == ASN_TIMETICKS? "timeticks": "gauge32";
+            return json_integer (vb->val.integer? (json_int_t) (uint32_t) *vb->val.integer: 0);
+        case ASN_COUNTER64:
+            *type = "counter64";
+            if (!vb->val.counter64)
+                return json_integer (0);
+            return json_integer ((json_int_t) (((uint64_t) vb->val.counter64->high << 32
+                                  | (uint32_t) vb->val.counter64->low) & INT64_MAX));
+        case ASN_OCTET_STR:
+            *type = "string";
+            return s_octets (vb->val.string, vb->val_len);
+        case ASN_OBJECT_ID:
+            *type = "oid";
+            s_oid_text (vb->val.objid, vb->val.objid? vb->val_len / sizeof (oid): 0, buf, sizeof buf);
+            return json_string (buf);
+        case ASN_IPADDRESS:
+            *type = "ipaddress";
+            if (vb->val_len != 4 || !vb->val.string)
+                return s_octets (vb->val.string, vb->val_len);
+            inet_ntop (AF_INET, vb->val.string, buf, sizeof buf);
+            return json_string (buf);
+        case ASN_NULL:
+            *type = "null";
+            return json_null ();
+        case SNMP_NOSUCHOBJECT:
+            *type = "noSuchObject";
+            return json_null ();
+        case SNMP_NOSUCHINSTANCE:
+            *type = "noSuchInstance";
+            return json_null ();
+        case SNMP_ENDOFMIBVIEW:
+            *type = "endOfMibView";
+            return json_null ();
+        default:
+            *type = "opaque";
+            return s_octets (vb->val.string, vb->val.string? vb->val_len: 0);
+    }
+}
+
+static const oid s_sysuptime [] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
+static const oid s_trap_oid [] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+static const oid s_if_index [] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 1 };
+static const oid s_if_descr [] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 2 };
+static const oid s_if_name [] = { 1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1 };
+#define S_LEN(a) (sizeof (a) / sizeof (a [0]))
+
+json_t *
+trap_json (netsnmp_pdu *pdu)
+{
+    json_t *data = json_object ();
+    char buf [MAX_OID_LEN * 24];
+    json_object_set_new (data, "version", json_string (
+        pdu->version == SNMP_VERSION_1? "1": pdu->version == SNMP_VERSION_2c? "2c": "3"));
+    json_object_set_new (data, "inform", json_boolean (pdu->command == SNMP_MSG_INFORM));
+    if (pdu->version == SNMP_VERSION_3 && pdu->securityName) {
+        bool truncated;
+        char *user = vd_utf8_clean (pdu->securityName, pdu->securityNameLen, 64, &truncated);
+        json_object_set_new (data, "user", json_string (user));
+        free (user);
+    }
+    if (pdu->command == SNMP_MSG_TRAP) {
+        s_oid_text (pdu->enterprise, pdu->enterprise? pdu->enterprise_length: 0, buf, sizeof buf);
+        json_object_set_new (data, "enterprise", json_string (buf));
+        char agent [INET_ADDRSTRLEN];
+        inet_ntop (AF_INET, pdu->agent_addr, agent, sizeof agent);
+        json_object_set_new (data, "agent", json_string (agent));
+        json_object_set_new (data, "generic", json_integer (pdu->trap_type));
+        json_object_set_new (data, "specific", json_integer (pdu->specific_type));
+        json_object_set_new (data, "uptime", json_integer ((json_int_t) pdu->time));
+        //  RFC 3584 3.1: the v2 form of a v1 trap's identity
+        if (pdu->trap_type >= 0 && pdu->trap_type < 6)
+            snprintf (buf, sizeof buf, "1.3.6.1.6.3.1.1.5.%ld", pdu->trap_type + 1);
+        else {
+            size_t used = strlen (buf);
+            snprintf (buf + used, sizeof buf - used, ".0.%ld", pdu->specific_type);
+        }
+        json_object_set_new (data, "oid", json_string (buf));
+    }
+    json_t *varbinds = json_array ();
+    char message [2048] = "";
+    size_t used = 0;
+    json_t *ifname = NULL;
+    int ifrank = 0;
+    int count = 0;
+    for (netsnmp_variable_list *vb = pdu->variables; vb; vb = vb->next_variable) {
+        const char *type = "null";
+        json_t *value = s_value (vb, &type);
+        if (vb->name_length == S_LEN (s_sysuptime) && snmp_oid_compare (vb->name, vb->name_length,
+            s_sysuptime, S_LEN (s_sysuptime)) == 0 && json_is_integer (value)) {
+            json_object_set_new (data, "uptime", value);
+            continue;
+        }
+        if (vb->name_length == S_LEN (s_trap_oid) && snmp_oid_compare (vb->name, vb->name_length,
+            s_trap_oid, S_LEN (s_trap_oid)) == 0 && streq (type, "oid")) {
+            json_object_set_new (data, "oid", value);
+            continue;
+        }
+        //  the interface the trap is about: ifName, else ifDescr, else ifIndex
+        int rank = s_oid_under (vb->name, vb->name_length, s_if_name, S_LEN (s_if_name))? 3
+                 : s_oid_under (vb->name, vb->name_length, s_if_descr, S_LEN (s_if_descr))? 2
+                 : s_oid_under (vb->name, vb->name_length, s_if_index, S_LEN (s_if_index))? 1: 0;
+        if (rank > ifrank && (json_is_string (value) || json_is_integer (value))) {
+            json_decref (ifname);
+            ifname = json_is_string (value)? json_incref (value)
+                   : json_sprintf ("%lld", (long long) json_integer_value (value));
+            ifrank = rank;
+        }
+        s_oid_text (vb->name, vb->name_length, buf, sizeof buf);
+        if (used + 2 < sizeof message) {
+            char *text = json_is_string (value)? strdup (json_string_value (value))
+                       : json_dumps (value, JSON_ENCODE_ANY);
+            used += (size_t) snprintf (message + used, sizeof message - used, "%s%s=%s",
+                                       used? " ": "", buf, text? text: "");
+            if (used >= sizeof message)
+                used = sizeof message - 1;
+            free (text);
+        }
+        if (count++ < TRAP_MAX_VARBINDS)
+            json_array_append_new (varbinds, json_pack ("{s:s, s:s, s:o}", "oid", buf, "type", type,
+                                                        "value", value));
+        else
+            json_decref (value);
+    }
+    if (count > TRAP_MAX_VARBINDS)
+        json_object_set_new (data, "varbinds_dropped", json_integer (count - TRAP_MAX_VARBINDS));
+    json_object_set_new (data, "varbinds", varbinds);
+    if (!json_object_get (data, "oid"))
+        json_object_set_new (data, "oid", json_string (""));
+    bool truncated;
+    char *text = vd_utf8_clean (message, used, sizeof message, &truncated);
+    json_object_set_new (data, "message", json_string (text));
+    free (text);
+    if (ifname)
+        json_object_set_new (data, "if", ifname);
+    return data;
+}

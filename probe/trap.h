@@ -1,0 +1,57 @@
+/*  probe/trap.h: the SNMP trap and inform receiver, on net-snmp. v1, v2c
+    (communities) and v3 (USM users, as in snmptrapd.conf's createUser).
+    Informs are answered once they are accepted.                            */
+#ifndef PROBE_TRAP_H_INCLUDED
+#define PROBE_TRAP_H_INCLUDED
+
+#include "vedette.h"
+#include <sys/socket.h>
+
+typedef struct _trap_t trap_t;
+struct snmp_pdu;
+
+//  Called before a datagram is parsed: false drops it (rate limit).
+typedef bool (trap_admit_fn) (void *arg, const struct sockaddr *from);
+//  Called with each accepted trap; data (trap_json) becomes the callee's.
+typedef void (trap_emit_fn) (void *arg, const struct sockaddr *from, json_t *data);
+
+typedef struct {
+    uint64_t received;          //  datagrams read
+    uint64_t accepted;          //  traps and informs passed on
+    uint64_t informs;           //  informs answered
+    uint64_t limited;           //  dropped by the rate limit, unparsed
+    uint64_t bad_community;     //  v1/v2c with a community not configured
+    uint64_t bad_auth;          //  v3: unknown user, wrong key, out of time, too weak
+    uint64_t malformed;         //  not SNMP, bad BER, not a trap
+    uint64_t discovery;         //  v3 engine ID discovery, answered with a report
+} trap_stats_t;
+
+//  Prepares net-snmp, once per process: reads no configuration files, keeps
+//  this probe's SNMP engine ID in DIR/trap-engine-id (made on first use) and
+//  creates the v3 users of users_file ("createUser [-e ENGINEID] NAME SHA
+//  AUTHPASS AES PRIVPASS" lines; the file must not be readable by others).
+//  0, or -1 with a fresh *error.
+int trap_init (const char *dir, const char *users_file, char **error);
+//  Listens on a net-snmp transport ("udp:162", "udp:127.0.0.1:10162",
+//  "udp6:[::1]:10162"); communities is a comma-separated list of those
+//  accepted for v1 and v2c. NULL with a fresh *error.
+trap_t *trap_new (const char *endpoint, const char *communities,
+                  trap_admit_fn *admit, trap_emit_fn *emit, void *arg, char **error);
+void trap_destroy (trap_t **self_p);
+//  The socket to poll.
+int trap_fd (trap_t *self);
+//  Reads and handles one datagram.
+void trap_read (trap_t *self);
+void trap_stats (trap_t *self, trap_stats_t *stats);
+
+//  A trap PDU as an event's data: version, oid (the trap's OID; v1 traps
+//  mapped as in RFC 3584), uptime, varbinds [{oid, type, value}], message
+//  (the varbinds as text, for rules), if (ifName, ifDescr or ifIndex when
+//  a varbind carries one), user (v3), inform; v1: enterprise, agent,
+//  generic, specific. Bounded: at most TRAP_MAX_VARBINDS varbinds, values
+//  cut at TRAP_MAX_VALUE bytes, all text valid UTF-8.
+#define TRAP_MAX_VARBINDS   64
+#define TRAP_MAX_VALUE      1024
+json_t *trap_json (struct snmp_pdu *pdu);
+
+#endif
