@@ -20,6 +20,7 @@ typedef struct {
     int64_t heard;              //  monotonic ms of the last valid message
     int64_t reported;           //  monotonic ms of the last LINK to store
     int64_t backlog;            //  messages in its spool, from PING
+    char *listen;               //  its listeners' counters (JSON), from PING
     char version [32];
     char name [64];
     bool enrolling;             //  connected with its enrollment token's key
@@ -46,6 +47,7 @@ s_peer_destroy (peer_t **self_p)
 {
     if (*self_p) {
         zframe_destroy (&(*self_p)->routing);
+        free ((*self_p)->listen);
         free (*self_p);
         *self_p = NULL;
     }
@@ -94,6 +96,7 @@ s_report (mesh_t *self, peer_t *peer)
     zmsg_addmem (msg, &seen, 8);
     zmsg_addmem (msg, &peer->backlog, 8);
     zmsg_addstr (msg, peer->version);
+    zmsg_addstr (msg, peer->listen? peer->listen: "");
     zmsg_send (&msg, self->store);
     peer->reported = vd_mono_ms ();
 }
@@ -265,6 +268,14 @@ s_router (mesh_t *self)
     else
     if (streq (command, "PING")) {
         peer->backlog = vd_wire_int (wire, "backlog", peer->backlog);
+        json_t *listen = json_object_get (wire->header, "listen");
+        char *text = json_is_object (listen)? json_dumps (listen, JSON_COMPACT): NULL;
+        if (text && strlen (text) <= 4096) {
+            free (peer->listen);
+            peer->listen = text;
+        }
+        else
+            free (text);
         s_send (self, peer, "PONG", NULL);
     }
     else {

@@ -82,7 +82,7 @@ op_probe_list (api_t *api, api_call_t *call)
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT p.id, p.name, s.name, p.state, p.link, p.last_seen_us, p.backlog, "
         "  coalesce (p.version, ''), p.last_seq, p.public_key, "
-        "  (SELECT count(*) FROM device d WHERE d.probe_id = p.id) "
+        "  (SELECT count(*) FROM device d WHERE d.probe_id = p.id), p.listen "
         "FROM probe p JOIN site s ON s.id = p.site_id "
         "WHERE in_scope (s.id) AND (?1 IS NULL OR s.name = ?1) ORDER BY p.name");
     if (!stmt)
@@ -106,6 +106,9 @@ op_probe_list (api_t *api, api_call_t *call)
                              ? json_null (): json_integer (sqlite3_column_int64 (stmt, 5)));
         json_object_set_new (probe, "public_key", sqlite3_column_type (stmt, 9) == SQLITE_NULL
                              ? json_null (): json_string ((const char *) sqlite3_column_text (stmt, 9)));
+        json_t *listen = sqlite3_column_type (stmt, 11) == SQLITE_NULL? NULL
+                       : json_loads ((const char *) sqlite3_column_text (stmt, 11), 0, NULL);
+        json_object_set_new (probe, "listen", listen? listen: json_null ());
         json_array_append_new (list, probe);
     }
     sqlite3_finalize (stmt);

@@ -4,7 +4,7 @@
         DATA   probe_id seq payload      a sequenced batch of samples
         EVENTS probe_id seq payload      a sequenced JSON array of events
                                          (syslog, traps) from the probe
-        LINK   probe_id link last_seen backlog version
+        LINK   probe_id link last_seen backlog version listen
         ROTATE probe_id public_key       an enrolling probe's own key
     Group commit: every message waiting is taken into one transaction (up to
     store/batch), then COMMIT (synchronous=FULL: on disk when it returns),
@@ -215,6 +215,7 @@ s_link (store_t *self, zmsg_t *msg)
     zframe_t *seen = zmsg_pop (msg);
     zframe_t *backlog = zmsg_pop (msg);
     char *version = zmsg_popstr (msg);
+    char *listen = zmsg_popstr (msg);
     int rc = 0;
     if (link && backlog) {
         //  a change of link state is an event (probe.link), recorded first
@@ -230,6 +231,8 @@ s_link (store_t *self, zmsg_t *msg)
         if (version && *version)
             sqlite3_bind_text (self->update_link, 4, version, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (self->update_link, 5, vd_frame_i64 (id_frame));
+        if (listen && *listen)
+            sqlite3_bind_text (self->update_link, 6, listen, -1, SQLITE_STATIC);
         if (rc == 0)
             rc = s_step (self, self->update_link);
     }
@@ -238,6 +241,7 @@ s_link (store_t *self, zmsg_t *msg)
     zframe_destroy (&backlog);
     free (link);
     free (version);
+    free (listen);
     return rc;
 }
 
@@ -428,8 +432,8 @@ store_actor (zsock_t *pipe, void *args)
     self.update_seq = vd_db_prepare (self.db, "UPDATE probe SET last_seq = ? WHERE id = ?");
     self.select_seq = vd_db_prepare (self.db, "SELECT last_seq FROM probe WHERE id = ?");
     self.update_link = vd_db_prepare (self.db,
-        "UPDATE probe SET link = ?, last_seen_us = ?, backlog = ?, "
-        "version = coalesce (?, version) WHERE id = ?");
+        "UPDATE probe SET link = ?1, last_seen_us = ?2, backlog = ?3, "
+        "version = coalesce (?4, version), listen = coalesce (?6, listen) WHERE id = ?5");
     self.rotate = vd_db_prepare (self.db,
         "UPDATE probe SET public_key = ?, state = 'active', token_expires_us = NULL "
         "WHERE id = ? AND state = 'enrolling'");

@@ -73,6 +73,7 @@ typedef struct {
     uint64_t refused;           //  TCP connections over listen/tcp_clients
     uint64_t overflow;          //  messages from sources beyond LISTEN_MAX_SOURCES
     int64_t next_sweep;
+    int64_t next_stats;         //  counters to the uplink
     char *udp_bufs;
     struct mmsghdr *msgs;
     struct iovec *iovecs;
@@ -500,6 +501,28 @@ s_setup (listen_t *self)
     self->next_sweep = vd_mono_ms () + 1000;
 }
 
+//  The counters, for the uplink's PING (and so for probe.list)
+static void
+s_stats (listen_t *self)
+{
+    trap_stats_t traps = { 0 };
+    if (self->trap)
+        trap_stats (self->trap, &traps);
+    counts_t *s = &self->counts [PROTO_SYSLOG];
+    counts_t *t = &self->counts [PROTO_TRAP];
+    json_t *stats = json_pack ("{s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+        "syslog", "received", (json_int_t) s->received, "passed", (json_int_t) s->passed,
+        "limited", (json_int_t) s->limited, "bad", (json_int_t) s->bad, "queue", (json_int_t) s->queue,
+        "refused", (json_int_t) self->refused,
+        "trap", "received", (json_int_t) traps.received, "passed", (json_int_t) t->passed,
+        "limited", (json_int_t) traps.limited, "bad_community", (json_int_t) traps.bad_community,
+        "bad_auth", (json_int_t) traps.bad_auth, "malformed", (json_int_t) traps.malformed,
+        "discovery", (json_int_t) traps.discovery, "queue", (json_int_t) t->queue,
+        "informs", (json_int_t) traps.informs);
+    s_emit (self, "_stats", "0.0.0.0", stats);
+    self->next_stats = vd_mono_ms () + 5000;
+}
+
 static void
 s_report (listen_t *self, const char *when)
 {
@@ -587,7 +610,10 @@ listen_actor (zsock_t *pipe, void *args)
         free (items);
         if (vd_mono_ms () >= self.next_sweep)
             s_sweep (&self);
+        if (vd_mono_ms () >= self.next_stats)
+            s_stats (&self);
     }
+    s_stats (&self);
     s_report (&self, "stopped");
     for (int i = 0; i < self.nconns; i++)
         s_conn_destroy (&self.conns [i]);

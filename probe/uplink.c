@@ -62,6 +62,7 @@ typedef struct {
     int64_t events_started;
     uint64_t events_spooled;    //  events taken into the spool
     uint64_t events_dropped;    //  events dropped: spool full
+    json_t *listen;             //  the listen actor's latest counters
     bool complained;            //  connection trouble logged, until it recovers
     uint64_t spooled;           //  samples taken into the spool
     uint64_t dropped;           //  samples dropped: spool full
@@ -182,6 +183,15 @@ s_event (uplink_t *self)
     if (!text)
         return;
     size_t size = strlen (text);
+    static const char stats_prefix [] = "{\"topic\":\"_stats\",";
+    if (strncmp (text, stats_prefix, sizeof stats_prefix - 1) == 0) {
+        json_t *stats = json_loads (text, 0, NULL);
+        json_decref (self->listen);
+        self->listen = json_incref (json_object_get (stats, "data"));
+        json_decref (stats);
+        free (text);
+        return;
+    }
     if (self->events_count && self->events_size + size + 2 > EVENTS_MAX_BYTES)
         s_flush_events (self);
     if (size + 2 > EVENTS_MAX_BYTES)
@@ -338,6 +348,8 @@ s_timers (uplink_t *self)
             json_t *ping = json_pack ("{s:I, s:I, s:I}", "backlog", (json_int_t) vd_spool_count (self->spool),
                                       "dropped", (json_int_t) self->dropped,
                                       "events_dropped", (json_int_t) self->events_dropped);
+            if (self->listen)
+                json_object_set (ping, "listen", self->listen);
             vd_wire_send (zsock_resolve (self->dealer), NULL, "PING", ping, NULL, 0);
             json_decref (ping);
             self->next_ping = now + self->heartbeat;
@@ -488,6 +500,7 @@ uplink_actor (zsock_t *pipe, void *args)
     zsock_destroy (&self.checks);
     zsock_destroy (&self.events);
     free (self.events_batch);
+    json_decref (self.listen);
     vd_spool_destroy (&self.spool);
     zcert_destroy (&self.cert);
     free (self.batch);

@@ -160,6 +160,14 @@ check "the calm source loses nothing to the flood" wait_for 10 has_events syslog
 check "the flood is cut to about the burst" bash -c "n=\$(count_events syslog \"e['data']['message'].startswith('flood ')\"); [ \$n -ge 300 ] && [ \$n -lt 1000 ]"
 check "a listen.dropped event names the flooding source" wait_for 10 bash -c \
     "V event list --since 2020-01-01 --topic listen --json | grep -q '\"address\": *\"127.0.0.2\"'"
+listen_counts () {
+    V probe list --json | $PY -c "
+import json,sys; l=[p for p in json.load(sys.stdin) if p['name']=='p1'][0]['listen']
+s=l['syslog']; t=l['trap']
+assert s['limited'] > 0 and t['bad_auth'] == 5 and t['informs'] == 2
+assert s['received'] == s['passed'] + s['limited'] + s['bad'] + s['queue']"
+}
+check "probe list shows the listeners' counters" wait_for 15 listen_counts
 flood_stored=$(count_events syslog "e['data']['message'].startswith('flood ')")
 dropped=$(V event list --since 2020-01-01 --topic listen --json | $PY -c "
 import json,sys; print(sum(e['data']['dropped'] for e in json.load(sys.stdin)['events'] if e['data']['address']=='127.0.0.2'))")
