@@ -87,6 +87,33 @@ p3.send("DATA", {"seq": seq}, samples([(core1_rtt, forged_ts, 2.0, 0)]))
 ack = p3.recv_until("ACK")
 say(ack is not None and ack[1]["seq"] == seq and not ack[1]["resync"], "a resend is acknowledged, not stored again")
 
+# events from a probe: only its listeners' topics with a sender's address;
+# a device named by the probe is not believed; bad ones skipped, counted
+seq += 1
+now_us = int(time.time() * 1e6)
+events = [{"topic": "alarm.raised", "ts_us": now_us, "address": "127.0.0.1", "data": {"message": "forged alarm"}},
+          {"topic": "syslog", "ts_us": now_us, "address": "not an address", "data": {"message": "forged address"}},
+          {"topic": "syslog", "ts_us": now_us, "address": "127.0.0.1", "data": "not an object"},
+          {"topic": "syslog", "ts_us": 2 ** 62, "address": "192.0.2.77",
+           "data": {"message": "from p3", "device": "core1"}}]
+p3.send("EVENTS", {"seq": seq}, json.dumps(events).encode())
+ack = p3.recv_until("ACK")
+say(ack is not None and ack[1]["seq"] == seq, "an EVENTS message is acknowledged")
+p3.send("EVENTS", {"seq": seq + 1}, b"not json")
+ack = p3.recv_until("ACK")
+say(ack is not None and ack[1]["seq"] == seq + 1, "EVENTS that are not JSON: acknowledged, nothing stored")
+deadline = time.time() + 10
+while time.time() < deadline:
+    stored = api.call("event.list", since="-1h", type="syslog")["events"]
+    if stored:
+        break
+    time.sleep(0.1)
+say(len(stored) == 1 and stored[0]["data"]["message"] == "from p3", "only the well-formed event is stored")
+say(stored and "device" not in stored[0]["data"], "a device the probe names is not believed")
+say(stored and abs(stored[0]["ts_us"] - now_us) < 60e6, "a time far in the future becomes meshd's")
+say(not [e for e in api.call("event.list", since="-1h", topic="alarm")["events"]
+         if "forged" in json.dumps(e)], "a probe cannot record an alarm event")
+
 # bad API requests: structured errors
 raw = Api(token="")
 def api_error(frames, code, what):
