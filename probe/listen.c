@@ -180,6 +180,9 @@ s_sweep (listen_t *self)
                           (long long) ((now - source->window) / 1000));
                 json_object_set_new (data, "message", json_string (message));
                 zsys_warning ("listen: %s: %s", source->address, message);
+                if (streq (source->address, "*"))
+                    json_decref (data);     //  the sources beyond the table: logged only
+                else
                 if (!s_emit (self, "listen.dropped", source->address, data))
                     zsys_warning ("listen: the uplink's queue is full; the report above is not sent");
                 source->dropped [proto] = 0;

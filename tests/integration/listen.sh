@@ -36,6 +36,8 @@ check "probe listens for syslog and traps" wait_for 10 grep -q "listen: traps on
 V device add 127.0.0.1 --name lo1 --site hq --interval 10s >/dev/null
 V rule add ssh-fail --syslog 'Failed password' --severity warning >/dev/null
 V rule add link-down --trap 1.3.6.1.6.3.1.1.5.3 --clear-trap 1.3.6.1.6.3.1.1.5.4 --severity major >/dev/null
+# a varbind's value: sysName.0 of a custom trap
+V rule add v3-name --trap 1.3.6.1.4.1.8072.9.1 --match '1\.3\.6\.1\.2\.1\.1\.5\.0=v3 authpriv' --severity minor >/dev/null
 
 # events of a type whose data matches a Python condition on e (the event)
 count_events () {
@@ -108,6 +110,7 @@ snmptrap -v3 -e $ENGINE -u mon -l authPriv -a SHA -A authpass123 -x AES -X privp
     1.3.6.1.4.1.8072.9.1 1.3.6.1.2.1.1.5.0 s "v3 authpriv ok"
 check "v3 authPriv trap stored with its user" wait_for 10 has_events trap \
     "e['data']['version']=='3' and e['data'].get('user')=='mon' and 'v3 authpriv ok' in e['data']['message']"
+check "a rule on a varbind's value raises" wait_for 10 alarm_is v3-name lo1 active
 check "v2c inform answered" snmpinform -v2c -c public -t 3 -r 1 127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.2
 check "v3 inform answered (engine ID discovery, SHA-256)" \
     snmpinform -v3 -u infuser -l authPriv -a SHA-256 -A infpass1234 -x AES -X infpriv1234 -t 3 -r 1 127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.3
@@ -191,5 +194,17 @@ check "informs answered: 2 ($t_inf)" [ "$t_inf" = 2 ]
 check "every passed syslog message is in meshd" [ "$(count_events syslog True)" = "$s_pass" ]
 check "every passed trap is in meshd" [ "$(count_events trap True)" = "$t_pass" ]
 check "the users file's passphrases are not in the logs" bash -c "! grep -q -e authpass123 -e privpass123 '$T/p1.log' '$M/meshd.log'"
+# -- a reload (SIGHUP) opens the listeners again -----------------------------
+listening () { [ "$(grep -c 'listen: traps on' "$T/p1.log")" -ge "$1" ]; }
+run_probe p1
+check "the probe comes back" wait_for 20 listening 2
+kill -HUP $PROBE_PID_p1
+check "the probe reloads" wait_for 10 grep -q "configuration reloaded" "$T/p1.log"
+check "and listens again" wait_for 10 listening 3
+logger --server 127.0.0.1 --port $SP --udp -t reload "after the reload"
+snmptrap -v2c -c public 127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.88
+check "syslog after a reload" wait_for 10 has_events syslog "e['data']['app']=='reload'"
+check "traps after a reload" wait_for 10 has_events trap "e['data']['oid'].endswith('9.88')"
+
 check "meshd still runs" kill -0 $MESHD_PID
 finish
