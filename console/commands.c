@@ -180,6 +180,15 @@ static const option_t s_channel_add_options [] = {
     { "command", "PATH [ARG...]", "exec: the command, run without a shell", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
+static const option_t s_cred_add_options [] = {
+    { "community", "COMMUNITY", "snmp v1/v2c: the community (visible to ps on this host: "
+      "prefer a script with the API over a shared shell)", OPT_TEXT },
+    { "version", "1|2c|3", "snmp: the version (default 2c with a community, 3 with a user)", OPT_TEXT },
+    { "v3-user", "USER", "snmp v3: the USM user", OPT_TEXT },
+    { "auth", "PROTO:PASS", "snmp v3: md5, sha, sha-224, sha-256, sha-384 or sha-512, and the passphrase", OPT_TEXT },
+    { "priv", "PROTO:PASS", "snmp v3: des or aes, and the passphrase", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
 static const option_t s_route_add_options [] = {
     { "channel", "CHANNEL", "where the alarms go (required)", OPT_TEXT },
     { "severity", "SEVERITY", "alarms of this severity or worse (major+ or major; default info)", OPT_TEXT },
@@ -244,6 +253,10 @@ static const column_t s_transition_columns [] = {
     { "cleared_us", "CLEARED", COL_TIME }, { "message", "MESSAGE", COL_TEXT }, { NULL }
 };
 
+static const column_t s_cred_columns [] = {
+    { "name", "CREDENTIAL", COL_TEXT }, { "kind", "KIND", COL_TEXT }, { "summary", "SUMMARY", COL_TEXT },
+    { "created_us", "CREATED", COL_AGE }, { NULL }
+};
 static const column_t s_site_columns [] = {
     { "name", "SITE", COL_TEXT }, { "probes", "PROBES", COL_INT },
     { "devices", "DEVICES", COL_INT }, { "created_us", "CREATED", COL_AGE }, { NULL }
@@ -903,6 +916,12 @@ const command_t commands [] = {
       s_maintenance_columns, NULL, "list maintenance windows" },
     { "maintenance", "remove", "maintenance.remove", "ID", "id:i", s_no_options, NULL, NULL,
       "remove a maintenance window" },
+    { "cred", "add", "cred.add", "KIND NAME", "kind name", s_cred_add_options, NULL, NULL,
+      "add a credential (snmp: a community or a v3 user); sealed, never shown again" },
+    { "cred", "list", "cred.list", NULL, NULL, s_no_options, s_cred_columns, NULL,
+      "list credentials: names and summaries, nothing secret" },
+    { "cred", "remove", "cred.remove", "NAME", "name", s_no_options, NULL, NULL,
+      "remove a credential" },
     { "channel", "add", "channel.add", "NAME KIND", "name kind", s_channel_add_options, NULL, NULL,
       "add a notification channel: email, webhook or exec" },
     { "channel", "list", "channel.list", NULL, NULL, s_no_options, s_channel_columns, NULL,

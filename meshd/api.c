@@ -10,6 +10,7 @@
     Writes of operator changes happen here on the actor's own connection
     (short transactions, busy timeout); samples are the store's alone.      */
 #include "api.h"
+#include "cred.h"
 #include <unistd.h>
 
 const api_op_t api_ops [] = {
@@ -100,6 +101,12 @@ const api_op_t api_ops [] = {
       "lists current and future maintenance windows (all: past ones too)" },
     { "maintenance.remove", "operator", "id:i!", op_maintenance_remove,
       "removes a maintenance window" },
+    { "cred.add",       "admin",    "kind:n! name:n! community:p version:s v3_user:s auth:p priv:p", op_cred_add,
+      "adds a credential (snmp: a community, or a v3 user with auth and priv); sealed, never shown again" },
+    { "cred.list",      "viewer",   "", op_cred_list,
+      "lists credentials: name, kind and a summary, nothing secret" },
+    { "cred.remove",    "admin",    "name:n!", op_cred_remove,
+      "removes a credential" },
     { "channel.add",    "admin",    "name:n! kind:n! to:s smtp:s from:s url:s command:s",
       op_channel_add,
       "adds a notification channel: email (SMTP), webhook (HTTP POST) or exec (a command)" },
@@ -144,6 +151,7 @@ struct _api_t {
     //  the sites of the caller being served (none: every site), for in_scope()
     int64_t *scope;
     size_t scope_size;
+    unsigned char *master_key;  //  seals credentials (guarded memory)
 };
 
 static int
@@ -595,10 +603,13 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
     char *text = json_dumps (reply, JSON_COMPACT);
     json_decref (reply);
     json_decref (call.error);
-    //  a password in the request is wiped before the memory is given back
-    json_t *password = json_object_get (call.args, "password");
-    if (json_is_string (password))
-        sodium_memzero ((char *) json_string_value (password), json_string_length (password));
+    //  secrets in the request (passwords, communities, passphrases) are
+    //  wiped before the memory is given back: every string argument is
+    const char *name;
+    json_t *value;
+    json_object_foreach (call.args, name, value)
+        if (json_is_string (value))
+            sodium_memzero ((char *) json_string_value (value), json_string_length (value));
     json_decref (call.args);
     json_decref (request);
     api->scope_size = 0;
@@ -658,6 +669,9 @@ api_new (meshd_t *meshd)
     self->session_lifetime = vd_config_int (meshd->config, "api/session_lifetime");
     self->max_request = (size_t) vd_config_int (meshd->config, "api/max_request");
     self->started_us = vd_now_us ();
+    self->master_key = cred_key_load (meshd->dir);
+    if (!self->master_key)
+        vd_db_close (&self->db);
     if (self->db
     &&  sqlite3_create_function (self->db, "in_scope", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                  self, s_sql_in_scope, NULL, NULL) != SQLITE_OK)
@@ -677,9 +691,16 @@ api_destroy (api_t **self_p)
         zsock_destroy (&(*self_p)->rules);
         zsock_destroy (&(*self_p)->notify);
         free ((*self_p)->scope);
+        cred_key_free (&(*self_p)->master_key);
         free (*self_p);
         *self_p = NULL;
     }
+}
+
+const unsigned char *
+api_master_key (api_t *api)
+{
+    return api->master_key;
 }
 
 int64_t

@@ -92,6 +92,8 @@ json_t *api_fail_db (api_t *api, api_call_t *call, const char *what);
 
 //  True for a name of 1 to 63 letters, digits, "-", "_" or ".".
 bool api_name_valid (const char *name);
+//  The master key that seals credentials (guarded memory, read-only).
+const unsigned char *api_master_key (api_t *api);
 //  How long a new session lasts, in ms.
 int64_t api_session_lifetime (api_t *api);
 
@@ -137,6 +139,9 @@ json_t *op_alarm_clear (api_t *api, api_call_t *call);
 json_t *op_maintenance_add (api_t *api, api_call_t *call);
 json_t *op_maintenance_list (api_t *api, api_call_t *call);
 json_t *op_maintenance_remove (api_t *api, api_call_t *call);
+json_t *op_cred_add (api_t *api, api_call_t *call);
+json_t *op_cred_list (api_t *api, api_call_t *call);
+json_t *op_cred_remove (api_t *api, api_call_t *call);
 json_t *op_channel_add (api_t *api, api_call_t *call);
 json_t *op_channel_list (api_t *api, api_call_t *call);
 json_t *op_channel_remove (api_t *api, api_call_t *call);

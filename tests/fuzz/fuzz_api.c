@@ -22,6 +22,11 @@ s_setup (void)
     char *error = NULL;
     s_meshd.config = vd_config_load (NULL, meshd_config_keys, true, &error);
     s_meshd.cert = zcert_new ();
+    unsigned char key [crypto_secretbox_KEYBYTES];
+    crypto_secretbox_keygen (key);
+    char *key_path = zsys_sprintf ("%s/master.key", dir);
+    vd_file_write_atomic (key_path, key, sizeof key, 0600);
+    free (key_path);
     sqlite3 *db = vd_db_open (s_meshd.db_path, false);
     vd_db_migrate (db, vd_migrations);
     char hash [crypto_pwhash_STRBYTES];

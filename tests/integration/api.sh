@@ -16,6 +16,10 @@ export MESH="tcp://127.0.0.1:$MESH_PORT"
 $PY "$SRC/tests/integration/api_test.py" > "$T/api_test.out" 2>&1
 cat "$T/api_test.out"
 grep -q "^api_test.py: [0-9]* passed, 0 failed" "$T/api_test.out" || fail "api_test.py ran to its end"
+check "credentials are sealed: no secret in the database or the log" \
+    bash -c "! grep -q -a s3cret '$T/meshd/meshd.db' '$T/meshd/meshd.db-wal' '$T/meshd/meshd.log' 2>/dev/null"
+check "a credential is stored as a sealed box (nonce, MAC, ciphertext)" \
+    [ "$(sqlite3 "$T/meshd/meshd.db" "SELECT length(sealed) > 40 FROM credential WHERE name = 'lab-v3'")" = 1 ]
 
 # -- CLI -------------------------------------------------------------------------
 out=$(V user list --csv)

@@ -296,6 +296,34 @@ check("only an admin without scopes adds channels",
 check("a channel needs its parameters", error_of(admin, "channel.add", name="c", kind="email", to="a@b.c") == "invalid")
 check("an exec channel needs an absolute path",
       error_of(admin, "channel.add", name="c", kind="exec", command="rm -rf /") == "invalid")
+# credentials: sealed, never shown; checked before anything is stored
+v2 = admin.call("cred.add", kind="snmp", name="lab-v2", community="s3cret-community")
+check("cred.add answers a summary, not the community",
+      v2["summary"] == "v2c community" and "s3cret" not in json.dumps(v2))
+v3 = admin.call("cred.add", kind="snmp", name="lab-v3", v3_user="mon", auth="SHA-256:s3cret-auth-pass",
+                priv="aes:s3cret-priv-pass")
+check("a v3 credential's summary names user, level and protocols",
+      v3["summary"] == "v3 user mon, authPriv sha-256/aes", v3)
+creds = olga.call("cred.list")
+check("cred.list holds no secret", len(creds) == 2 and "s3cret" not in json.dumps(creds))
+check("only an admin adds credentials",
+      error_of(olga, "cred.add", kind="snmp", name="x", community="public") == "forbidden")
+check("a scoped admin cannot add credentials",
+      error_of(bob, "cred.add", kind="snmp", name="x", community="public") == "forbidden")
+for bad, what in [(dict(community="a", v3_user="u"), "community and user"),
+                  (dict(), "neither"),
+                  (dict(v3_user="u", auth="sha:short"), "a short passphrase"),
+                  (dict(v3_user="u", auth="rot13:longenough1"), "an unknown protocol"),
+                  (dict(v3_user="u", priv="aes:longenough1"), "priv without auth"),
+                  (dict(community="c", version="3"), "a community for v3"),
+                  (dict(kind="ssh", community="c"), "an unknown kind")]:
+    args = dict(kind="snmp", name="bad")
+    args.update(bad)
+    check("cred.add refuses %s" % what, error_of(admin, "cred.add", **args) == "invalid")
+check("a credential's name is unique",
+      error_of(admin, "cred.add", kind="snmp", name="lab-v2", community="other") == "conflict")
+admin.call("cred.remove", name="lab-v2")
+check("cred.remove of an unknown name is not_found", error_of(admin, "cred.remove", name="lab-v2") == "not_found")
 admin.call("channel.add", name="ops", kind="webhook", url="http://127.0.0.1:9/hook")
 admin.call("channel.add", name="mail", kind="email", to="noc@example.org", smtp="smtp://127.0.0.1:9")
 admin.call("channel.list")
@@ -435,6 +463,8 @@ check("the audit log records refused logins",
           for a in audit))
 check("the audit log holds no password",
       not any("viewer-pw" in json.dumps(a) or "operator-pw" in json.dumps(a) for a in audit))
+check("the audit log holds no credential secret, but the credential's change",
+      not any("s3cret" in json.dumps(a) for a in audit) and ("admin", "cred.add") in ops_seen)
 check("audit.list filters by user", {a["user"] for a in admin.call("audit.list", user="olga")} == {"olga"})
 status = admin.call("server.status")
 check("refused requests are counted by code",
