@@ -42,7 +42,8 @@ typedef struct {
     sqlite3_stmt *link_event;
     sqlite3_stmt *rotate;
     sqlite3_stmt *rotate_event;
-    sqlite3_stmt *event_source;     //  a probe's site, name; the device at an address
+    sqlite3_stmt *event_probe;      //  a probe's site and name
+    sqlite3_stmt *event_device;     //  the device at an address in a site
     sqlite3_stmt *insert_event;
     bool new_events;            //  this transaction recorded events
     zhashx_t *probes;           //  probe id -> store_probe_t, the committed state
@@ -111,6 +112,16 @@ s_events (store_t *self, int64_t probe_id, zframe_t *payload)
     int64_t now = vd_now_us ();
     if (!json_is_array (events))
         self->bad_events++;
+    //  the probe's site and name, once for the whole message
+    sqlite3_bind_int64 (self->event_probe, 1, probe_id);
+    if (sqlite3_step (self->event_probe) != SQLITE_ROW) {
+        sqlite3_reset (self->event_probe);
+        json_decref (events);
+        return 0;               //  the probe was removed meanwhile
+    }
+    int64_t site_id = sqlite3_column_int64 (self->event_probe, 0);
+    json_t *probe = json_string ((const char *) sqlite3_column_text (self->event_probe, 1));
+    sqlite3_reset (self->event_probe);
     json_array_foreach (events, index, event) {
         const char *topic = json_string_value (json_object_get (event, "topic"));
         const char *address = json_string_value (json_object_get (event, "address"));
@@ -123,21 +134,16 @@ s_events (store_t *self, int64_t probe_id, zframe_t *payload)
         }
         if (ts <= 0 || ts > now + 86400 * 1000000LL)
             ts = now;           //  a probe's clock is not to be trusted that far
-        sqlite3_bind_int64 (self->event_source, 1, probe_id);
-        sqlite3_bind_text (self->event_source, 2, address, -1, SQLITE_STATIC);
-        if (sqlite3_step (self->event_source) != SQLITE_ROW) {
-            sqlite3_reset (self->event_source);
-            continue;           //  the probe was removed meanwhile
-        }
-        int64_t site_id = sqlite3_column_int64 (self->event_source, 0);
         json_object_set_new (data, "address", json_string (address));
-        json_object_set_new (data, "probe", json_string ((const char *) sqlite3_column_text (self->event_source, 1)));
-        if (sqlite3_column_type (self->event_source, 2) != SQLITE_NULL)
+        json_object_set (data, "probe", probe);
+        sqlite3_bind_text (self->event_device, 1, address, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (self->event_device, 2, site_id);
+        if (sqlite3_step (self->event_device) == SQLITE_ROW)
             json_object_set_new (data, "device",
-                                 json_string ((const char *) sqlite3_column_text (self->event_source, 2)));
+                                 json_string ((const char *) sqlite3_column_text (self->event_device, 0)));
         else
             json_object_del (data, "device");
-        sqlite3_reset (self->event_source);
+        sqlite3_reset (self->event_device);
         char *text = json_dumps (data, JSON_COMPACT);
         sqlite3_bind_int64 (self->insert_event, 1, ts);
         sqlite3_bind_text (self->insert_event, 2, topic, -1, SQLITE_STATIC);
@@ -150,7 +156,25 @@ s_events (store_t *self, int64_t probe_id, zframe_t *payload)
         self->events_stored++;
         self->new_events = true;
     }
+    json_decref (probe);
     json_decref (events);
+    return rc;
+}
+
+//  A batch of samples appended to the tail
+static int
+s_samples (store_t *self, int64_t probe_id, int64_t seq, zframe_t *payload)
+{
+    sqlite3_bind_int64 (self->insert_batch, 1, probe_id);
+    sqlite3_bind_int64 (self->insert_batch, 2, seq);
+    sqlite3_bind_int64 (self->insert_batch, 3, vd_now_us ());
+    sqlite3_bind_blob (self->insert_batch, 4, zframe_data (payload),
+                       (int) zframe_size (payload), SQLITE_STATIC);
+    int rc = s_step (self, self->insert_batch);
+    if (rc == 0) {
+        self->samples += zframe_size (payload) / VD_SAMPLE_SIZE;
+        self->tail_dirty = true;
+    }
     return rc;
 }
 
@@ -177,28 +201,12 @@ s_data (store_t *self, zmsg_t *msg, bool events)
         probe->resync = true;
         probe->touched = true;
     }
-    else
-    if (events) {
-        rc = s_events (self, probe_id, payload);
-        if (rc == 0) {
-            probe->last_seq = seq;
-            probe->touched = true;
-            self->messages++;
-        }
-    }
     else {
-        sqlite3_bind_int64 (self->insert_batch, 1, probe_id);
-        sqlite3_bind_int64 (self->insert_batch, 2, seq);
-        sqlite3_bind_int64 (self->insert_batch, 3, vd_now_us ());
-        sqlite3_bind_blob (self->insert_batch, 4, zframe_data (payload),
-                           (int) zframe_size (payload), SQLITE_STATIC);
-        rc = s_step (self, self->insert_batch);
+        rc = events? s_events (self, probe_id, payload): s_samples (self, probe_id, seq, payload);
         if (rc == 0) {
             probe->last_seq = seq;
             probe->touched = true;
             self->messages++;
-            self->samples += zframe_size (payload) / VD_SAMPLE_SIZE;
-            self->tail_dirty = true;
         }
     }
     zframe_destroy (&id_frame);
@@ -393,7 +401,8 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->link_event);
     sqlite3_finalize (self->rotate);
     sqlite3_finalize (self->rotate_event);
-    sqlite3_finalize (self->event_source);
+    sqlite3_finalize (self->event_probe);
+    sqlite3_finalize (self->event_device);
     sqlite3_finalize (self->insert_event);
     vd_db_close (&self->db);
     zsock_destroy (&self->in);
@@ -444,13 +453,13 @@ store_actor (zsock_t *pipe, void *args)
     self.rotate_event = vd_db_prepare (self.db,
         "INSERT INTO event (ts_us, topic, site_id, data) "
         "SELECT ?1, 'probe.joined', site_id, json_object ('probe', name) FROM probe WHERE id = ?2");
-    self.event_source = vd_db_prepare (self.db,
-        "SELECT p.site_id, p.name, (SELECT d.name FROM device d WHERE d.address = ?2 "
-        "AND d.site_id = p.site_id ORDER BY d.id LIMIT 1) FROM probe p WHERE p.id = ?1");
+    self.event_probe = vd_db_prepare (self.db, "SELECT site_id, name FROM probe WHERE id = ?");
+    self.event_device = vd_db_prepare (self.db,
+        "SELECT name FROM device WHERE address = ? AND site_id = ? ORDER BY id LIMIT 1");
     self.insert_event = vd_db_prepare (self.db,
         "INSERT INTO event (ts_us, topic, site_id, data) VALUES (?, ?, ?, ?)");
     if (!self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
-    ||  !self.rotate || !self.link_event || !self.rotate_event || !self.event_source
+    ||  !self.rotate || !self.link_event || !self.rotate_event || !self.event_probe || !self.event_device
     ||  !self.insert_event)
         goto fail;
     self.tail_dirty = vd_db_int (self.db, "SELECT count(*) FROM sample_batch", 0) > 0;

@@ -71,7 +71,6 @@ typedef struct {
     double rate, burst;         //  per source; rate 0: no limit
     counts_t counts [PROTO_COUNT];
     uint64_t refused;           //  TCP connections over listen/tcp_clients
-    uint64_t overflow;          //  messages from sources beyond LISTEN_MAX_SOURCES
     int64_t next_sweep;
     int64_t next_stats;         //  counters to the uplink
     char *udp_bufs;
@@ -99,17 +98,24 @@ s_address (const struct sockaddr *sa, char *out)
     }
 }
 
-//  Hands an event to the uplink; false if its queue is full
+//  Hands the uplink a message of a kind ("EVENT", "STATS"); takes json;
+//  false if its queue is full
+static bool
+s_send (listen_t *self, const char *kind, json_t *json)
+{
+    char *text = json? json_dumps (json, JSON_COMPACT): NULL;
+    json_decref (json);
+    bool sent = text && zstr_sendx (self->events, kind, text, NULL) == 0;
+    free (text);
+    return sent;
+}
+
+//  An event for the uplink to spool; takes data
 static bool
 s_emit (listen_t *self, const char *topic, const char *address, json_t *data)
 {
-    json_t *event = json_pack ("{s:s, s:I, s:s, s:o}", "topic", topic,
-                               "ts_us", (json_int_t) vd_now_us (), "address", address, "data", data);
-    char *text = event? json_dumps (event, JSON_COMPACT): NULL;
-    json_decref (event);
-    bool sent = text && zstr_send (self->events, text) == 0;
-    free (text);
-    return sent;
+    return s_send (self, "EVENT", json_pack ("{s:s, s:I, s:s, s:o}", "topic", topic,
+                   "ts_us", (json_int_t) vd_now_us (), "address", address, "data", data));
 }
 
 //  A message that passed becomes an event
@@ -129,10 +135,9 @@ s_admit (listen_t *self, proto_t proto, const char *address)
     int64_t now = vd_mono_ms ();
     source_t *source = (source_t *) zhashx_lookup (self->sources, address);
     if (!source) {
-        if (zhashx_size (self->sources) >= LISTEN_MAX_SOURCES) {
-            self->overflow++;
+        //  beyond the table, the sources share one bucket, "*"
+        if (zhashx_size (self->sources) >= LISTEN_MAX_SOURCES)
             source = (source_t *) zhashx_lookup (self->sources, "*");
-        }
         if (!source) {
             source = (source_t *) zmalloc (sizeof (source_t));
             snprintf (source->address, sizeof source->address, "%s",
@@ -522,7 +527,7 @@ s_stats (listen_t *self)
         "bad_auth", (json_int_t) traps.bad_auth, "malformed", (json_int_t) traps.malformed,
         "discovery", (json_int_t) traps.discovery, "queue", (json_int_t) t->queue,
         "informs", (json_int_t) traps.informs);
-    s_emit (self, "_stats", "0.0.0.0", stats);
+    s_send (self, "STATS", stats);
     self->next_stats = vd_mono_ms () + 5000;
 }
 

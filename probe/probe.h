@@ -17,7 +17,7 @@
 
 #define PROBE_SAMPLES   "inproc://probe-samples"    //  PULL in uplink
 #define PROBE_CHECKS    "inproc://probe-checks"     //  PULL in icmp
-#define PROBE_EVENTS    "inproc://probe-events"     //  PULL in uplink: one JSON event
+#define PROBE_EVENTS    "inproc://probe-events"     //  PULL in uplink: "EVENT" json, "STATS" json
 
 //  What every actor gets at start; owned by main.
 typedef struct {

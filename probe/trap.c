@@ -330,12 +330,16 @@ trap_stats (trap_t *self, trap_stats_t *stats)
     *stats = self->stats;
 }
 
+//  USM's count of messages refused for their security: unsupported
+//  level, not in time, unknown user, wrong digest, not decryptable (not
+//  unknown engine IDs, which are discovery)
 static uint64_t
-s_statistic (int first, int last)
+s_auth_failures (void)
 {
     uint64_t sum = 0;
-    for (int which = first; which <= last; which++)
-        sum += snmp_get_statistic (which);
+    for (int which = STAT_USM_STATS_START; which <= STAT_USM_STATS_END; which++)
+        if (which != STAT_USMSTATSUNKNOWNENGINEIDS)
+            sum += snmp_get_statistic (which);
     return sum;
 }
 
@@ -344,8 +348,7 @@ trap_read (trap_t *self)
 {
     int fd = trap_fd (self);
     uint64_t discovery = snmp_get_statistic (STAT_USMSTATSUNKNOWNENGINEIDS);
-    uint64_t auth = s_statistic (STAT_USMSTATSUNSUPPORTEDSECLEVELS, STAT_USMSTATSUNKNOWNUSERNAMES)
-                  + s_statistic (STAT_USMSTATSWRONGDIGESTS, STAT_USMSTATSDECRYPTIONERRORS);
+    uint64_t auth = s_auth_failures ();
     self->admitted = true;
     self->handled = false;
     netsnmp_large_fd_set fds;
@@ -363,8 +366,7 @@ trap_read (trap_t *self)
     if (snmp_get_statistic (STAT_USMSTATSUNKNOWNENGINEIDS) != discovery)
         self->stats.discovery++;
     else
-    if (s_statistic (STAT_USMSTATSUNSUPPORTEDSECLEVELS, STAT_USMSTATSUNKNOWNUSERNAMES)
-      + s_statistic (STAT_USMSTATSWRONGDIGESTS, STAT_USMSTATSDECRYPTIONERRORS) != auth)
+    if (s_auth_failures () != auth)
         self->stats.bad_auth++;
     else
         self->stats.malformed++;

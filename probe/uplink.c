@@ -139,22 +139,31 @@ s_pump (uplink_t *self)
     }
 }
 
+//  Appends a batch of count items (samples or events) to the spool and
+//  counts them as spooled or dropped; then sends what the credit allows
+static void
+s_spool (uplink_t *self, const char *command, const void *data, size_t size, uint64_t count,
+         uint64_t *spooled, uint64_t *dropped, const char *what)
+{
+    int64_t seq = vd_spool_append (self->spool, command, "{}", data, size);
+    if (seq > 0)
+        *spooled += count;
+    else {
+        *dropped += count;
+        zsys_warning ("uplink: spool %s: %" PRIu64 " %s dropped (%" PRIu64 " so far)",
+                      seq == 0? "full": "failed", count, what, *dropped);
+    }
+    s_pump (self);
+}
+
 static void
 s_flush (uplink_t *self)
 {
     if (self->batch_size == 0)
         return;
-    int64_t seq = vd_spool_append (self->spool, "DATA", "{}", self->batch, self->batch_size);
-    size_t count = self->batch_size / VD_SAMPLE_SIZE;
-    if (seq > 0)
-        self->spooled += count;
-    else {
-        self->dropped += count;
-        zsys_warning ("uplink: spool %s: %zu samples dropped (%" PRIu64 " so far)",
-                      seq == 0? "full": "failed", count, self->dropped);
-    }
+    s_spool (self, "DATA", self->batch, self->batch_size, self->batch_size / VD_SAMPLE_SIZE,
+             &self->spooled, &self->dropped, "samples");
     self->batch_size = 0;
-    s_pump (self);
 }
 
 static void
@@ -163,35 +172,31 @@ s_flush_events (uplink_t *self)
     if (self->events_count == 0)
         return;
     self->events_batch [self->events_size] = ']';
-    int64_t seq = vd_spool_append (self->spool, "EVENTS", "{}", self->events_batch, self->events_size + 1);
-    if (seq > 0)
-        self->events_spooled += (uint64_t) self->events_count;
-    else {
-        self->events_dropped += (uint64_t) self->events_count;
-        zsys_warning ("uplink: spool %s: %d events dropped (%" PRIu64 " so far)",
-                      seq == 0? "full": "failed", self->events_count, self->events_dropped);
-    }
+    s_spool (self, "EVENTS", self->events_batch, self->events_size + 1, (uint64_t) self->events_count,
+             &self->events_spooled, &self->events_dropped, "events");
     self->events_size = 0;
     self->events_count = 0;
-    s_pump (self);
 }
 
+//  From the listen actor: "EVENT" and an event's JSON, to spool, or
+//  "STATS" and its counters, for the next PING
 static void
 s_event (uplink_t *self)
 {
-    char *text = zstr_recv (self->events);
-    if (!text)
-        return;
-    size_t size = strlen (text);
-    static const char stats_prefix [] = "{\"topic\":\"_stats\",";
-    if (strncmp (text, stats_prefix, sizeof stats_prefix - 1) == 0) {
-        json_t *stats = json_loads (text, 0, NULL);
-        json_decref (self->listen);
-        self->listen = json_incref (json_object_get (stats, "data"));
-        json_decref (stats);
-        free (text);
+    char *kind, *text;
+    if (zstr_recvx (self->events, &kind, &text, NULL) < 2) {
+        zstr_free (&kind);
         return;
     }
+    if (streq (kind, "STATS")) {
+        json_decref (self->listen);
+        self->listen = json_loads (text, 0, NULL);
+        zstr_free (&kind);
+        zstr_free (&text);
+        return;
+    }
+    zstr_free (&kind);
+    size_t size = strlen (text);
     if (self->events_count && self->events_size + size + 2 > EVENTS_MAX_BYTES)
         s_flush_events (self);
     if (size + 2 > EVENTS_MAX_BYTES)
