@@ -613,5 +613,6 @@ icmp_actor (zsock_t *pipe, void *args)
     }
     icmp_destroy (&engine);
     zsock_destroy (&samples);
+    zsock_unbind (checks, PROBE_CHECKS);    //  free at once for a reload
     zsock_destroy (&checks);
 }

@@ -435,6 +435,9 @@ s_setup (uplink_t *self)
         return -1;
     zsock_set_rcvhwm (self->samples, 100000);
     zsock_set_rcvhwm (self->events, 10000);
+    //  never wait for the icmp actor: during a reload it is gone, and it
+    //  reads checks.json when it starts again
+    zsock_set_sndtimeo (self->checks, 0);
     if (zsock_bind (self->samples, PROBE_SAMPLES) || zsock_connect (self->checks, PROBE_CHECKS)
     ||  zsock_bind (self->events, PROBE_EVENTS))
         return -1;
@@ -501,6 +504,12 @@ uplink_actor (zsock_t *pipe, void *args)
                      vd_spool_count (self.spool));
     }
     zsock_destroy (&self.dealer);
+    //  closing is asynchronous, unbinding is not: the endpoints are free at
+    //  once for the uplink a reload starts next
+    if (self.samples)
+        zsock_unbind (self.samples, PROBE_SAMPLES);
+    if (self.events)
+        zsock_unbind (self.events, PROBE_EVENTS);
     zsock_destroy (&self.samples);
     zsock_destroy (&self.checks);
     zsock_destroy (&self.events);

@@ -205,6 +205,16 @@ logger --server 127.0.0.1 --port $SP --udp -t reload "after the reload"
 snmptrap -v2c -c public 127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.88
 check "syslog after a reload" wait_for 10 has_events syslog "e['data']['app']=='reload'"
 check "traps after a reload" wait_for 10 has_events trap "e['data']['oid'].endswith('9.88')"
+# back to back: each reload reconnects and meshd sends CONFIG at once, which
+# once blocked the uplink while the icmp actor was being replaced
+reloads () {
+    local n=$(grep -c "configuration reloaded" "$T/p1.log")
+    for i in $(seq 1 20); do
+        kill -HUP $PROBE_PID_p1
+        wait_for 10 bash -c "[ \$(grep -c 'configuration reloaded' '$T/p1.log') -ge $((n + i)) ]" || return 1
+    done
+}
+check "20 reloads back to back" reloads
 
 check "meshd still runs" kill -0 $MESHD_PID
 finish
