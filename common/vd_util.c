@@ -456,3 +456,31 @@ vd_pidfile_lock (const char *path)
     }
     return fd;
 }
+
+static void
+s_json_zero (json_t *value)
+{
+    if (json_is_string (value))
+        sodium_memzero ((char *) json_string_value (value), json_string_length (value));
+    else
+    if (json_is_object (value)) {
+        const char *key;
+        json_t *member;
+        json_object_foreach (value, key, member)
+            s_json_zero (member);
+    }
+    else
+    if (json_is_array (value)) {
+        size_t index;
+        json_t *member;
+        json_array_foreach (value, index, member)
+            s_json_zero (member);
+    }
+}
+
+void
+vd_json_wipe (json_t *value)
+{
+    s_json_zero (value);
+    json_decref (value);
+}

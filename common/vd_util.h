@@ -41,6 +41,9 @@ void vd_log_init (const char *ident, bool foreground, bool verbose);
 //  (bad bytes become U+FFFD), control characters a space, trailing spaces
 //  gone; *truncated says whether it was cut. Caller frees.
 char *vd_utf8_clean (const char *data, size_t size, size_t max, bool *truncated);
+//  Overwrites every string inside a JSON value (secrets) with zeros, then
+//  drops the caller's reference; accepts NULL.
+void vd_json_wipe (json_t *value);
 //  True if the string is a well-formed IPv4 or IPv6 address.
 bool vd_address_valid (const char *text);
 

@@ -9,6 +9,7 @@ static const char *s_commands [] = {
     "CONFIG",       //  meshd -> probe: devices and checks to run
     "DATA",         //  probe -> meshd: a sequenced batch of samples
     "EVENTS",       //  probe -> meshd: a sequenced JSON array of events
+    "POLLS",        //  probe -> meshd: a sequenced JSON array of SNMP poll reports
     "ACK",          //  meshd -> probe: committed up to this sequence
     "PING",         //  probe -> meshd: heartbeat with backlog
     "PONG",         //  meshd -> probe: heartbeat reply

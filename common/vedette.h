@@ -23,5 +23,6 @@
 #include "vd_spool.h"
 #include "vd_token.h"
 #include "vd_chunk.h"
+#include "vd_heap.h"
 
 #endif

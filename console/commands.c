@@ -22,6 +22,9 @@ static const option_t s_device_add_options [] = {
     { "site", "SITE", "its site (required)", OPT_TEXT },
     { "probe", "PROBE", "the probe that measures it (default: the site's first probe)", OPT_TEXT },
     { "interval", "DURATION", "how often it is pinged (default: 10s)", OPT_TEXT },
+    { "snmp", "CRED", "poll it over SNMP with this credential (see cred add)", OPT_TEXT },
+    { "snmp-interval", "DURATION", "how often it is polled over SNMP (default: 1m)", OPT_TEXT },
+    { "snmp-port", "PORT", "its SNMP agent's UDP port (default: 161)", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_site_filter [] = {
@@ -92,6 +95,15 @@ static const option_t s_device_set_options [] = {
     { "parent", "DEVICE", "the device it is reached through: when that one is down, "
       "this one is unreachable and its alarms are suppressed", OPT_TEXT },
     { "no-parent", NULL, "it depends on no other device", OPT_TEXT },
+    { "snmp", "CRED", "poll it over SNMP with this credential", OPT_TEXT },
+    { "no-snmp", NULL, "stop polling it over SNMP (its custom OID checks go too)", OPT_TEXT },
+    { "snmp-interval", "DURATION", "how often it is polled over SNMP", OPT_TEXT },
+    { "snmp-port", "PORT", "its SNMP agent's UDP port", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_check_add_options [] = {
+    { "name", "NAME", "the check's name; its series is snmp.NAME (required)", OPT_TEXT },
+    { "oid", "OID", "snmp: the numeric OID read in each poll (1.3.6.1.4.1.2021.10.1.3.1)", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_rule_add_options [] = {
@@ -187,6 +199,8 @@ static const option_t s_cred_add_options [] = {
     { "v3-user", "USER", "snmp v3: the USM user", OPT_TEXT },
     { "auth", "PROTO:PASS", "snmp v3: md5, sha, sha-224, sha-256, sha-384 or sha-512, and the passphrase", OPT_TEXT },
     { "priv", "PROTO:PASS", "snmp v3: des or aes, and the passphrase", OPT_TEXT },
+    { "timeout", "DURATION", "snmp: how long to wait for an answer before a retry (default: the probe's snmp/timeout)", OPT_TEXT },
+    { "retries", "N", "snmp: retries after the first try (default: the probe's snmp/retries)", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_route_add_options [] = {
@@ -272,7 +286,17 @@ static const column_t s_device_columns [] = {
     { "status", "STATUS", COL_STATUS }, { "rtt", "RTT(ms)", COL_MS },
     { "loss", "LOSS", COL_PERCENT }, { "jitter", "JITTER(ms)", COL_MS },
     { "site", "SITE", COL_TEXT }, { "probe", "PROBE", COL_TEXT },
-    { "last_us", "MEASURED", COL_AGE }, { NULL }
+    { "last_us", "MEASURED", COL_AGE }, { "snmp", "SNMP", COL_STATUS },
+    { "sys_name", "SYSNAME", COL_TEXT }, { "uptime_s", "UPTIME", COL_SPAN }, { NULL }
+};
+static const column_t s_interface_columns [] = {
+    { "index", "IF", COL_INT }, { "name", "NAME", COL_TEXT }, { "oper", "OPER", COL_STATUS },
+    { "admin", "ADMIN", COL_TEXT }, { "speed_bps", "SPEED", COL_BPS },
+    { "in_bps", "IN", COL_BPS }, { "out_bps", "OUT", COL_BPS },
+    { "in_util", "IN%", COL_PERCENT }, { "out_util", "OUT%", COL_PERCENT },
+    { "in_errors", "INERR/s", COL_RATE }, { "out_errors", "OUTERR/s", COL_RATE },
+    { "in_discards", "INDISC/s", COL_RATE }, { "out_discards", "OUTDISC/s", COL_RATE },
+    { "alias", "ALIAS", COL_TEXT }, { NULL }
 };
 static const column_t s_check_columns [] = {
     { "device", "DEVICE", COL_TEXT }, { "kind", "CHECK", COL_TEXT },
@@ -534,8 +558,31 @@ s_device_show (const command_t *command, json_t *args, bool json, bool csv)
                     ? json_string_value (json_object_get (result, "probe_link")): "-",
                 table_age (json_integer_value (json_object_get (result, "created_us")),
                            created, sizeof created));
+        json_t *snmp = json_object_get (result, "snmp");
+        if (snmp) {
+            //  what the last SNMP poll said
+            static const char *fields [] = { "cred", "status", "error", "sys_name", "sys_descr",
+                "sys_object_id", "sys_location", "sys_contact", "vendor", "model", NULL };
+            for (int i = 0; fields [i]; i++) {
+                json_t *value = json_object_get (snmp, fields [i]);
+                if (json_is_string (value))
+                    printf ("%-13s %s\n", fields [i], json_string_value (value));
+            }
+            json_t *uptime = json_object_get (snmp, "uptime_s");
+            if (json_is_integer (uptime))
+                printf ("%-13s %lld s\n", "uptime", (long long) json_integer_value (uptime));
+            if (json_is_integer (json_object_get (snmp, "polled_us")))
+                printf ("%-13s %s\n\n", "polled", table_age (json_integer_value (
+                        json_object_get (snmp, "polled_us")), created, sizeof created));
+            else
+                printf ("%-13s never\n\n", "polled");
+        }
         table_print (json_object_get (result, "checks"), s_check_columns, csv);
         printf ("\n");
+        if (json_array_size (json_object_get (result, "interfaces"))) {
+            table_print (json_object_get (result, "interfaces"), s_interface_columns, csv);
+            printf ("\n");
+        }
         table_print (json_object_get (result, "series"), s_series_columns, csv);
     }
     json_decref (result);
@@ -859,7 +906,7 @@ const command_t commands [] = {
     { "probe", "revoke", "probe.revoke", "NAME", "name", s_no_options, NULL, NULL,
       "revoke a probe: its key is refused and its session closed" },
     { "device", "add", "device.add", "ADDRESS", "address", s_device_add_options, NULL, NULL,
-      "add a device, pinged by a probe of its site" },
+      "add a device, pinged (and polled over SNMP with --snmp) by a probe of its site" },
     { "device", "list", "device.list", NULL, NULL, s_device_list_options, s_device_columns, NULL,
       "list devices: status, last RTT, loss, jitter, probe" },
     { "device", "show", "device.show", "NAME", "name", s_no_options, NULL, s_device_show,
@@ -867,9 +914,15 @@ const command_t commands [] = {
     { "device", "remove", "device.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a device and its checks" },
     { "device", "set", "device.set", "NAME", "name", s_device_set_options, NULL, NULL,
-      "set the device a device is reached through (its parent)" },
+      "change a device: its parent (for correlation) and SNMP polling" },
+    { "interface", "list", "interface.list", "DEVICE", "device", s_no_options, s_interface_columns, NULL,
+      "list a device's interfaces: status, speed, rates, utilisation, errors" },
     { "check", "list", "check.list", NULL, NULL, s_check_list_options, s_check_columns, NULL,
       "list checks: device, kind, interval, parameters" },
+    { "check", "add", "check.add", "DEVICE KIND", "device kind", s_check_add_options, NULL, NULL,
+      "add a check to a device: snmp (a custom OID read in each poll)" },
+    { "check", "remove", "check.remove", "DEVICE NAME", "device name", s_no_options, NULL, NULL,
+      "remove a device's named check" },
     { "series", "list", "series.list", "DEVICE", "device", s_no_options, s_series_columns, NULL,
       "list a device's series with their last values" },
     { "series", "show", "series.show", "DEVICE METRIC", "device metric", s_series_options, NULL, s_series_show,

@@ -38,7 +38,10 @@ const char *client_events_endpoint (client_t *self);
 
 //  -- tables for people ----------------------------------------------------------
 typedef enum {
-    COL_TEXT, COL_INT, COL_MS, COL_PERCENT, COL_AGE, COL_STATUS, COL_TIME
+    COL_TEXT, COL_INT, COL_MS, COL_PERCENT, COL_AGE, COL_STATUS, COL_TIME,
+    COL_BPS,                    //  bits per second, SI: 940M
+    COL_RATE,                   //  per second, two decimals
+    COL_SPAN                    //  seconds as a span: 12d3h
 } column_kind_t;
 
 typedef struct {

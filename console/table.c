@@ -39,6 +39,34 @@ s_cell (json_t *object, const column_t *column)
         case COL_PERCENT:
             snprintf (buf, sizeof buf, "%.0f%%", json_number_value (value));
             break;
+        case COL_BPS: {
+            double bps = json_number_value (value);
+            const char *units [] = { "", "k", "M", "G", "T", "P" };
+            int unit = 0;
+            while (bps >= 1000 && unit < 5) {
+                bps /= 1000;
+                unit++;
+            }
+            snprintf (buf, sizeof buf, unit && bps < 10? "%.1f%s": "%.0f%s", bps, units [unit]);
+            break;
+        }
+        case COL_RATE:
+            snprintf (buf, sizeof buf, "%.2f", json_number_value (value));
+            break;
+        case COL_SPAN: {
+            int64_t seconds = json_integer_value (value);
+            if (seconds >= 86400)
+                snprintf (buf, sizeof buf, "%lldd%lldh", (long long) (seconds / 86400),
+                          (long long) (seconds % 86400 / 3600));
+            else
+            if (seconds >= 3600)
+                snprintf (buf, sizeof buf, "%lldh%lldm", (long long) (seconds / 3600),
+                          (long long) (seconds % 3600 / 60));
+            else
+                snprintf (buf, sizeof buf, "%lldm%llds", (long long) (seconds / 60),
+                          (long long) (seconds % 60));
+            break;
+        }
         case COL_AGE:
             table_age (json_integer_value (value), buf, sizeof buf);
             break;
@@ -95,8 +123,11 @@ s_colour (const char *status)
 {
     if (streq (status, "up") || streq (status, "connected") || streq (status, "active"))
         return "\033[32m";
+    if (streq (status, "ok"))
+        return "\033[32m";
     if (streq (status, "down") || streq (status, "lost") || streq (status, "revoked")
-    ||  streq (status, "critical") || streq (status, "failed"))
+    ||  streq (status, "critical") || streq (status, "failed") || streq (status, "timeout")
+    ||  streq (status, "refused") || streq (status, "lowerLayerDown"))
         return "\033[31m";
     if (streq (status, "major"))
         return "\033[35m";

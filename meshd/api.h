@@ -149,6 +149,14 @@ json_t *op_route_add (api_t *api, api_call_t *call);
 json_t *op_route_list (api_t *api, api_call_t *call);
 json_t *op_route_remove (api_t *api, api_call_t *call);
 json_t *op_notification_list (api_t *api, api_call_t *call);
+json_t *op_check_add (api_t *api, api_call_t *call);
+json_t *op_check_remove (api_t *api, api_call_t *call);
+json_t *op_interface_list (api_t *api, api_call_t *call);
+//  SNMP polling of a device (op_snmp.c): true if the call has snmp
+//  arguments; applies them (0, or -1 with the call failed); interfaces.
+int op_snmp_wanted (api_call_t *call);
+int op_snmp_apply (api_t *api, api_call_t *call, int64_t device_id, json_t *detail);
+json_t *op_snmp_interfaces (api_t *api, api_call_t *call, int64_t device_id);
 
 extern const api_op_t api_ops [];
 

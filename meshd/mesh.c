@@ -9,6 +9,7 @@
     once committed and is forwarded to the probe. Credit (mesh/credit) caps
     what a probe may have in flight unacknowledged.                         */
 #include "meshd.h"
+#include "cred.h"
 
 typedef enum { LINK_CONNECTED, LINK_LATE, LINK_LOST } link_state_t;
 static const char *s_link_names [] = { "connected", "late", "lost" };
@@ -33,6 +34,7 @@ typedef struct {
     zsock_t *ctl;               //  PULL: from store (ACK, ROTATED) and api
     zsock_t *store;             //  PUSH: to store
     sqlite3 *db;                //  read-only: WELCOME, CONFIG
+    unsigned char *key;         //  master key: opens the credentials CONFIG carries
     zhashx_t *peers;            //  "id" -> peer_t
     zhashx_t *revoked;          //  "id" -> revoked this run
     int64_t heartbeat, late, lost;
@@ -109,14 +111,18 @@ s_peer (mesh_t *self, int64_t id)
     return (peer_t *) zhashx_lookup (self->peers, key);
 }
 
-//  The checks this probe runs, with the series each result goes to
+//  The checks this probe runs, with the series each result goes to, and
+//  the credentials they use, opened: they travel only inside CURVE
 static json_t *
 s_config (mesh_t *self, int64_t probe_id)
 {
     json_t *checks = json_array ();
+    json_t *creds = json_object ();
     sqlite3_stmt *stmt = vd_db_prepare (self->db,
-        "SELECT c.id, c.kind, c.interval_ms, c.params, d.address, d.name FROM device_check c "
-        "JOIN device d ON d.id = c.device_id WHERE d.probe_id = ? ORDER BY c.id");
+        "SELECT c.id, c.kind, c.interval_ms, c.params, d.address, d.name, cr.name, cr.sealed "
+        "FROM device_check c JOIN device d ON d.id = c.device_id "
+        "LEFT JOIN credential cr ON cr.id = d.snmp_cred_id AND c.kind = 'snmp' "
+        "WHERE d.probe_id = ? ORDER BY c.id");
     sqlite3_stmt *series = vd_db_prepare (self->db,
         "SELECT metric, id FROM series WHERE check_id = ?");
     if (stmt && series) {
@@ -130,20 +136,44 @@ s_config (mesh_t *self, int64_t probe_id)
                 json_object_set_new (ids, (const char *) sqlite3_column_text (series, 0),
                                      json_integer (sqlite3_column_int64 (series, 1)));
             sqlite3_reset (series);
-            json_array_append_new (checks, json_pack ("{s:I, s:s, s:I, s:o, s:s, s:s, s:o}",
+            json_t *check = json_pack ("{s:I, s:s, s:I, s:o, s:s, s:s, s:o}",
                 "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
                 "kind", sqlite3_column_text (stmt, 1),
                 "interval_ms", (json_int_t) sqlite3_column_int64 (stmt, 2),
                 "params", params? params: json_object (),
                 "address", sqlite3_column_text (stmt, 4),
                 "device", sqlite3_column_text (stmt, 5),
-                "series", ids));
+                "series", ids);
+            const char *cred = (const char *) sqlite3_column_text (stmt, 6);
+            if (cred && !json_object_get (creds, cred)) {
+                char *text = self->key? cred_open (self->key, sqlite3_column_blob (stmt, 7),
+                                                   (size_t) sqlite3_column_bytes (stmt, 7)): NULL;
+                json_t *secret = text? json_loads (text, 0, NULL): NULL;
+                cred_free (&text);
+                if (secret)
+                    json_object_set_new (creds, cred, secret);
+                else
+                    zsys_error ("mesh: credential %s cannot be opened with this master key", cred);
+            }
+            if (cred)
+                json_object_set_new (check, "cred", json_string (cred));
+            json_array_append_new (checks, check);
         }
         vd_db_exec (self->db, "COMMIT");
     }
     sqlite3_finalize (stmt);
     sqlite3_finalize (series);
-    return json_pack ("{s:o}", "checks", checks);
+    return json_pack ("{s:o, s:o}", "checks", checks, "creds", creds);
+}
+
+//  Sends a probe its checks; the opened credentials are wiped after
+static void
+s_send_config (mesh_t *self, peer_t *peer)
+{
+    json_t *config = s_config (self, peer->id);
+    vd_wire_send (self->router, peer->routing, "CONFIG", config, NULL, 0);
+    vd_json_wipe (config);
+    peer->config_due = false;
 }
 
 static void
@@ -171,8 +201,7 @@ s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
     s_send (self, peer, "WELCOME", json_pack ("{s:I, s:i, s:I, s:I}",
         "last_seq", (json_int_t) last_seq, "credit", self->credit,
         "heartbeat_ms", (json_int_t) self->heartbeat, "lost_ms", (json_int_t) self->lost));
-    s_send (self, peer, "CONFIG", s_config (self, peer->id));
-    peer->config_due = false;
+    s_send_config (self, peer);
     zsys_info ("mesh: probe %s (%lld) connected, version %s, backlog %lld",
                peer->name, (long long) peer->id, peer->version, (long long) peer->backlog);
 }
@@ -250,11 +279,11 @@ s_router (mesh_t *self)
         }
     }
     else
-    if ((streq (command, "DATA") || streq (command, "EVENTS")) && !enrolling) {
+    if ((streq (command, "DATA") || streq (command, "EVENTS") || streq (command, "POLLS")) && !enrolling) {
         int64_t seq = vd_wire_int (wire, "seq", -1);
         if (seq <= 0) {
             self->bad++;
-            s_error (self, peer->routing, "bad_seq", "DATA and EVENTS need a positive seq");
+            s_error (self, peer->routing, "bad_seq", "DATA, EVENTS and POLLS need a positive seq");
         }
         else {
             zmsg_t *out = zmsg_new ();
@@ -348,10 +377,8 @@ s_sweep (mesh_t *self)
     int64_t now = vd_mono_ms ();
     for (peer_t *peer = (peer_t *) zhashx_first (self->peers); peer;
          peer = (peer_t *) zhashx_next (self->peers)) {
-        if (peer->config_due && peer->link == LINK_CONNECTED) {
-            s_send (self, peer, "CONFIG", s_config (self, peer->id));
-            peer->config_due = false;
-        }
+        if (peer->config_due && peer->link == LINK_CONNECTED)
+            s_send_config (self, peer);
         int64_t silence = now - peer->heard;
         link_state_t link = silence > self->lost? LINK_LOST
                           : silence > self->late? LINK_LATE: LINK_CONNECTED;
@@ -375,7 +402,8 @@ s_setup (mesh_t *self)
     self->ctl = zsock_new (ZMQ_PULL);
     self->store = zsock_new (ZMQ_PUSH);
     self->db = vd_db_open (meshd->db_path, true);
-    if (!self->router || !self->ctl || !self->store || !self->db)
+    self->key = cred_key_load (meshd->dir);
+    if (!self->router || !self->ctl || !self->store || !self->db || !self->key)
         return -1;
     zsock_set_maxmsgsize (self->router, VD_WIRE_MAX_MESSAGE);
     zsock_set_rcvhwm (self->router, 10000);
@@ -451,6 +479,7 @@ mesh_actor (zsock_t *pipe, void *args)
     zsock_destroy (&self.ctl);
     zsock_destroy (&self.store);
     vd_db_close (&self.db);
+    cred_key_free (&self.key);
     zhashx_destroy (&self.peers);
     zhashx_destroy (&self.revoked);
 }

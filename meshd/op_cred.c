@@ -90,18 +90,30 @@ op_cred_add (api_t *api, api_call_t *call)
         if (priv)
             strncat (summary, priv_protocol, sizeof summary - strlen (summary) - 1);
     }
+    //  how long to wait, how often to try: per credential, with the secret
+    json_t *retries = json_object_get (call->args, "retries");
+    if (json_object_get (call->args, "timeout")) {
+        int64_t timeout = api_duration (call, "timeout", 1000);
+        if (timeout < 100 || timeout > 60000) {
+            vd_json_wipe (secret);
+            return call->error? NULL: api_fail (call, "invalid", "timeout must be 100ms to 60s");
+        }
+        json_object_set_new (secret, "timeout_ms", json_integer (timeout));
+        snprintf (summary + strlen (summary), sizeof summary - strlen (summary), ", timeout %lldms",
+                  (long long) timeout);
+    }
+    if (retries) {
+        if (json_integer_value (retries) < 0 || json_integer_value (retries) > 10) {
+            vd_json_wipe (secret);
+            return api_fail (call, "invalid", "retries must be 0 to 10");
+        }
+        json_object_set_new (secret, "retries", json_integer (json_integer_value (retries)));
+        snprintf (summary + strlen (summary), sizeof summary - strlen (summary), ", %lld retries",
+                  (long long) json_integer_value (retries));
+    }
     char *text = json_dumps (secret, JSON_COMPACT);
     //  the copies of the secret inside the JSON object are wiped too
-    const char *key;
-    json_t *value;
-    json_object_foreach (secret, key, value) {
-        json_t *pass = json_object_get (value, "pass");
-        if (json_is_string (pass))
-            sodium_memzero ((char *) json_string_value (pass), json_string_length (pass));
-        if (json_is_string (value))
-            sodium_memzero ((char *) json_string_value (value), json_string_length (value));
-    }
-    json_decref (secret);
+    vd_json_wipe (secret);
     size_t size = 0;
     unsigned char *blob = text? cred_seal (api_master_key (api), text, &size): NULL;
     cred_free (&text);
@@ -153,6 +165,13 @@ op_cred_remove (api_t *api, api_call_t *call)
     const char *name = api_str (call, "name");
     if (call->scoped)
         return api_fail (call, "forbidden", "credentials need an admin without site scopes");
+    char *sql = sqlite3_mprintf ("SELECT count (*) FROM device d JOIN credential c "
+                                 "ON c.id = d.snmp_cred_id WHERE c.name = %Q", name);
+    int64_t users = vd_db_int (api_db (api), sql, 0);
+    sqlite3_free (sql);
+    if (users)
+        return api_fail (call, "conflict", "credential '%s' is in use by %lld device%s", name,
+                         (long long) users, users == 1? "": "s");
     if (vd_db_run (api_db (api), "DELETE FROM credential WHERE name = ?", "s", name))
         return api_fail_db (api, call, "credential");
     if (sqlite3_changes (api_db (api)) == 0)

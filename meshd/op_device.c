@@ -62,29 +62,38 @@ op_device_add (api_t *api, api_call_t *call)
                                "created_us) VALUES (?, 'icmp', ?, '{\"count\":3,\"timeout_ms\":1000}', ?)",
                            "iii", device_id, interval, now);
     int64_t check_id = sqlite3_last_insert_rowid (db);
+    json_t *detail = json_pack ("{s:s, s:s, s:s, s:I}", "device", name, "address", address,
+                                "site", site, "interval_ms", (json_int_t) interval);
     for (int i = 0; rc == 0 && s_icmp_series [i].metric; i++)
         rc = vd_db_run (db, "INSERT INTO series (device_id, check_id, probe_id, metric, unit) "
                                "VALUES (?, ?, ?, ?, ?)", probe_id? "iiiss": "iinss",
                            device_id, check_id, probe_id, s_icmp_series [i].metric,
                            s_icmp_series [i].unit);
+    if (rc)
+        api_fail_db (api, call, "device");
+    else
+    if (op_snmp_wanted (call))
+        rc = op_snmp_apply (api, call, device_id, detail);
     if (rc) {
-        json_t *error = api_fail_db (api, call, "device");
+        json_decref (detail);
         vd_db_exec (db, "ROLLBACK");
-        return error;
+        return NULL;
     }
     //  the device, its record and its event in one transaction
-    api_audit (api, call, json_pack ("{s:s, s:s, s:s, s:I}", "device", name, "address", address,
-                                     "site", site, "interval_ms", (json_int_t) interval));
+    api_audit (api, call, json_incref (detail));
     api_event (api, "device.added", site_id, json_pack ("{s:s, s:s, s:s}", "device", name,
                                                         "address", address, "site", site));
     if (vd_db_exec (db, "COMMIT")) {
         vd_db_exec (db, "ROLLBACK");
+        json_decref (detail);
         return api_fail (call, "internal", "database error");
     }
     if (probe_id)
         api_tell_mesh (api, "CONFIG", probe_id);
-    json_t *result = json_pack ("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t) device_id,
-        "name", name, "address", address, "site", site, "interval_ms", (json_int_t) interval);
+    json_t *result = detail;
+    json_object_del (result, "device");
+    json_object_set_new (result, "id", json_integer (device_id));
+    json_object_set_new (result, "name", json_string (name));
     if (!probe_id)
         json_object_set_new (result, "warning",
                              json_string ("no probe in this site yet: not measured until one joins"));
@@ -100,7 +109,8 @@ op_device_list (api_t *api, api_call_t *call)
         "SELECT d.id, d.name, d.address, s.name, p.name, c.interval_ms, "
         "  rtt.last_value, rtt.last_flags, loss.last_value, loss.last_ts_us, jit.last_value, jit.last_flags, "
         "  d.state, pd.name, "
-        "  (SELECT count (*) FROM alarm a WHERE a.device_id = d.id AND a.state != 'cleared') "
+        "  (SELECT count (*) FROM alarm a WHERE a.device_id = d.id AND a.state != 'cleared'), "
+        "  d.sys_name, d.vendor, d.model, d.uptime_s, d.snmp_status, d.snmp_us "
         "FROM device d JOIN site s ON s.id = d.site_id LEFT JOIN device pd ON pd.id = d.parent_id "
         "LEFT JOIN probe p ON p.id = d.probe_id "
         "LEFT JOIN device_check c ON c.device_id = d.id AND c.kind = 'icmp' "
@@ -138,6 +148,14 @@ op_device_list (api_t *api, api_call_t *call)
         &&  !(sqlite3_column_int64 (stmt, 11) & VD_SAMPLE_LOST))
             json_object_set_new (device, "jitter", json_real (sqlite3_column_double (stmt, 10)));
         json_object_set_new (device, "status", json_string (status));
+        if (sqlite3_column_type (stmt, 19) != SQLITE_NULL) {
+            //  polled over SNMP: what its last poll saw
+            json_object_set_new (device, "sys_name", api_column_text (stmt, 15));
+            json_object_set_new (device, "vendor", api_column_text (stmt, 16));
+            json_object_set_new (device, "model", api_column_text (stmt, 17));
+            json_object_set_new (device, "uptime_s", api_column_int (stmt, 18));
+            json_object_set_new (device, "snmp", api_column_text (stmt, 19));
+        }
         if (only && !streq (only, status))
             json_decref (device);
         else
@@ -218,9 +236,11 @@ op_device_show (api_t *api, api_call_t *call)
         return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT d.id, d.name, d.address, s.name, p.name, p.link, d.created_us, d.state, "
-        "  d.state_us, pd.name "
+        "  d.state_us, pd.name, cr.name, d.snmp_status, d.snmp_error, d.snmp_us, d.sys_name, "
+        "  d.sys_descr, d.sys_object_id, d.sys_location, d.sys_contact, d.vendor, d.model, d.uptime_s "
         "FROM device d JOIN site s ON s.id = d.site_id LEFT JOIN probe p ON p.id = d.probe_id "
-        "LEFT JOIN device pd ON pd.id = d.parent_id WHERE d.id = ?");
+        "LEFT JOIN device pd ON pd.id = d.parent_id LEFT JOIN credential cr ON cr.id = d.snmp_cred_id "
+        "WHERE d.id = ?");
     if (!stmt)
         return api_fail (call, "internal", "database error");
     sqlite3_bind_int64 (stmt, 1, id);
@@ -237,6 +257,15 @@ op_device_show (api_t *api, api_call_t *call)
             "status", sqlite3_column_text (stmt, 7),
             "status_us", api_column_int (stmt, 8),
             "parent", api_column_text (stmt, 9));
+    if (device && sqlite3_column_type (stmt, 10) != SQLITE_NULL) {
+        static const char *fields [] = { "cred", "status", "error", "polled_us", "sys_name",
+            "sys_descr", "sys_object_id", "sys_location", "sys_contact", "vendor", "model", "uptime_s" };
+        json_t *snmp = json_object ();
+        for (int i = 0; i < 12; i++)
+            json_object_set_new (snmp, fields [i], sqlite3_column_type (stmt, 10 + i) == SQLITE_INTEGER
+                ? api_column_int (stmt, 10 + i): api_column_text (stmt, 10 + i));
+        json_object_set_new (device, "snmp", snmp);
+    }
     sqlite3_finalize (stmt);
     if (!device)
         return api_fail (call, "not_found", "no device '%s'", name);
@@ -249,19 +278,28 @@ op_device_show (api_t *api, api_call_t *call)
     }
     json_object_set_new (device, "checks", checks);
     json_object_set_new (device, "series", series);
+    json_t *interfaces = op_snmp_interfaces (api, call, id);
+    if (!interfaces) {
+        json_decref (device);
+        return NULL;
+    }
+    json_object_set_new (device, "interfaces", interfaces);
     return device;
 }
 
-//  Sets a device's parent (the device it is reached through): when the
-//  parent is down, the device is unreachable and its alarms are suppressed
+//  Changes a device: its parent (the device it is reached through: when the
+//  parent is down, the device is unreachable and its alarms are suppressed)
+//  and its SNMP polling (credential, interval, port)
 json_t *
 op_device_set (api_t *api, api_call_t *call)
 {
     const char *name = api_str (call, "name");
     const char *parent = api_str (call, "parent");
     bool no_parent = json_is_true (json_object_get (call->args, "no_parent"));
-    if (!parent && !no_parent)
-        return api_fail (call, "invalid", "nothing to change (parent, no_parent)");
+    bool snmp = op_snmp_wanted (call);
+    if (!parent && !no_parent && !snmp)
+        return api_fail (call, "invalid", "nothing to change (parent, no_parent, snmp, snmp_interval, "
+                                          "snmp_port, no_snmp)");
     if (parent && no_parent)
         return api_fail (call, "invalid", "parent or no_parent, not both");
     int64_t id = api_find (api, call, "device", name);
@@ -281,19 +319,35 @@ op_device_set (api_t *api, api_call_t *call)
                   (long long) above);
         above = vd_db_int (api_db (api), sql, 0);
     }
-    sqlite3_stmt *stmt = vd_db_prepare (api_db (api), "UPDATE device SET parent_id = ? WHERE id = ?");
-    if (!stmt)
-        return api_fail (call, "internal", "database error");
-    if (parent_id)
-        sqlite3_bind_int64 (stmt, 1, parent_id);
-    sqlite3_bind_int64 (stmt, 2, id);
-    int rc = sqlite3_step (stmt);
-    sqlite3_finalize (stmt);
-    if (rc != SQLITE_DONE)
-        return api_fail_db (api, call, "device");
-    api_audit (api, call, json_pack ("{s:s, s:o}", "device", name,
-                                     "parent", parent? json_string (parent): json_null ()));
-    api_poke (api, API_RELOAD_RULES);
-    return json_pack ("{s:I, s:s, s:o}", "id", (json_int_t) id, "name", name,
-                      "parent", parent? json_string (parent): json_null ());
+    sqlite3 *db = api_db (api);
+    if (vd_db_exec (db, "BEGIN IMMEDIATE"))
+        return api_fail (call, "internal", "database busy");
+    json_t *detail = json_pack ("{s:s}", "device", name);
+    int rc = 0;
+    if (parent || no_parent) {
+        rc = vd_db_run (db, "UPDATE device SET parent_id = ? WHERE id = ?", parent_id? "ii": "ni",
+                        parent_id, id);
+        if (rc)
+            api_fail_db (api, call, "device");
+        json_object_set_new (detail, "parent", parent? json_string (parent): json_null ());
+    }
+    if (rc == 0 && snmp)
+        rc = op_snmp_apply (api, call, id, detail);
+    if (rc || vd_db_exec (db, "COMMIT")) {
+        vd_db_exec (db, "ROLLBACK");
+        json_decref (detail);
+        return call->error? NULL: api_fail (call, "internal", "database error");
+    }
+    api_audit (api, call, json_incref (detail));
+    if (parent || no_parent)
+        api_poke (api, API_RELOAD_RULES);
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld", (long long) id);
+    int64_t probe_id = snmp? vd_db_int (db, sql, 0): 0;
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+    json_object_del (detail, "device");
+    json_object_set_new (detail, "id", json_integer (id));
+    json_object_set_new (detail, "name", json_string (name));
+    return detail;
 }

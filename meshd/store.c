@@ -4,6 +4,8 @@
         DATA   probe_id seq payload      a sequenced batch of samples
         EVENTS probe_id seq payload      a sequenced JSON array of events
                                          (syslog, traps) from the probe
+        POLLS  probe_id seq payload      a sequenced JSON array of SNMP poll
+                                         reports (poll.c): facts and samples
         LINK   probe_id link last_seen backlog version listen
         ROTATE probe_id public_key       an enrolling probe's own key
     Group commit: every message waiting is taken into one transaction (up to
@@ -20,6 +22,7 @@
     The sample tail is one row per DATA message, appended in arrival order;
     between bursts the tail is compacted into per-series chunks (compact.c). */
 #include "meshd.h"
+#include "poll.h"
 
 typedef struct {
     int64_t probe_id;
@@ -45,6 +48,7 @@ typedef struct {
     sqlite3_stmt *event_probe;      //  a probe's site and name
     sqlite3_stmt *event_device;     //  the device at an address in a site
     sqlite3_stmt *insert_event;
+    poll_store_t *polls;        //  SNMP poll reports
     bool new_events;            //  this transaction recorded events
     zhashx_t *probes;           //  probe id -> store_probe_t, the committed state
     zlistx_t *replies;          //  zmsg_t to send once the transaction commits
@@ -163,23 +167,37 @@ s_events (store_t *self, int64_t probe_id, zframe_t *payload)
 
 //  A batch of samples appended to the tail
 static int
-s_samples (store_t *self, int64_t probe_id, int64_t seq, zframe_t *payload)
+s_samples (store_t *self, int64_t probe_id, int64_t seq, const byte *data, size_t size)
 {
+    if (size == 0)
+        return 0;
     sqlite3_bind_int64 (self->insert_batch, 1, probe_id);
     sqlite3_bind_int64 (self->insert_batch, 2, seq);
     sqlite3_bind_int64 (self->insert_batch, 3, vd_now_us ());
-    sqlite3_bind_blob (self->insert_batch, 4, zframe_data (payload),
-                       (int) zframe_size (payload), SQLITE_STATIC);
+    sqlite3_bind_blob (self->insert_batch, 4, data, (int) size, SQLITE_STATIC);
     int rc = s_step (self, self->insert_batch);
     if (rc == 0) {
-        self->samples += zframe_size (payload) / VD_SAMPLE_SIZE;
+        self->samples += size / VD_SAMPLE_SIZE;
         self->tail_dirty = true;
     }
     return rc;
 }
 
+//  SNMP poll reports: facts into their devices, numbers into samples
 static int
-s_data (store_t *self, zmsg_t *msg, bool events)
+s_polls (store_t *self, int64_t probe_id, int64_t seq, zframe_t *payload)
+{
+    const byte *samples;
+    size_t size;
+    int rc = poll_store_ingest (self->polls, probe_id, zframe_data (payload), zframe_size (payload),
+                                &samples, &size);
+    if (rc == 0)
+        rc = s_samples (self, probe_id, seq, samples, size);
+    return rc;
+}
+
+static int
+s_data (store_t *self, zmsg_t *msg, const char *command)
 {
     zframe_t *id_frame = zmsg_pop (msg);
     zframe_t *seq_frame = zmsg_pop (msg);
@@ -202,7 +220,13 @@ s_data (store_t *self, zmsg_t *msg, bool events)
         probe->touched = true;
     }
     else {
-        rc = events? s_events (self, probe_id, payload): s_samples (self, probe_id, seq, payload);
+        if (streq (command, "EVENTS"))
+            rc = s_events (self, probe_id, payload);
+        else
+        if (streq (command, "POLLS"))
+            rc = s_polls (self, probe_id, seq, payload);
+        else
+            rc = s_samples (self, probe_id, seq, zframe_data (payload), zframe_size (payload));
         if (rc == 0) {
             probe->last_seq = seq;
             probe->touched = true;
@@ -291,8 +315,8 @@ s_handle (store_t *self, zmsg_t *msg)
     if (!command)
         ;
     else
-    if (streq (command, "DATA") || streq (command, "EVENTS"))
-        rc = s_data (self, msg, streq (command, "EVENTS"));
+    if (streq (command, "DATA") || streq (command, "EVENTS") || streq (command, "POLLS"))
+        rc = s_data (self, msg, command);
     else
     if (streq (command, "LINK"))
         rc = s_link (self, msg);
@@ -312,6 +336,7 @@ s_rollback (store_t *self)
     vd_db_exec (self->db, "ROLLBACK");
     zhashx_purge (self->probes);
     zlistx_purge (self->replies);
+    poll_store_forget (self->polls);
     self->new_events = false;
     self->failures++;
 }
@@ -404,6 +429,7 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->event_probe);
     sqlite3_finalize (self->event_device);
     sqlite3_finalize (self->insert_event);
+    poll_store_destroy (&self->polls);
     vd_db_close (&self->db);
     zsock_destroy (&self->in);
     zsock_destroy (&self->mesh);
@@ -458,7 +484,8 @@ store_actor (zsock_t *pipe, void *args)
         "SELECT name FROM device WHERE address = ? AND site_id = ? ORDER BY id LIMIT 1");
     self.insert_event = vd_db_prepare (self.db,
         "INSERT INTO event (ts_us, topic, site_id, data) VALUES (?, ?, ?, ?)");
-    if (!self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
+    self.polls = poll_store_new (self.db);
+    if (!self.polls || !self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
     ||  !self.rotate || !self.link_event || !self.rotate_event || !self.event_probe || !self.event_device
     ||  !self.insert_event)
         goto fail;
@@ -475,9 +502,9 @@ store_actor (zsock_t *pipe, void *args)
             bool term;
             char *command = vd_actor_command (pipe, &term);
             if (command && streq (command, "STATS"))
-                zsock_send (pipe, "888888888", self.messages, self.samples, self.transactions,
+                zsock_send (pipe, "8888888888", self.messages, self.samples, self.transactions,
                             self.duplicates, self.gaps, self.foreign, self.failures,
-                            self.events_stored, self.bad_events);
+                            self.events_stored, self.bad_events, poll_store_bad (self.polls));
             else
             if (command && streq (command, "COMPACT")) {
                 self.tail_dirty = true;

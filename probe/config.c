@@ -4,6 +4,12 @@
 const vd_config_key_t probe_config_keys [] = {
     { "spool/max_mb", VD_CFG_INT, "1024",
       "most megabytes of samples kept while meshd is unreachable; newer ones are dropped and counted" },
+    { "snmp/max_inflight", VD_CFG_INT, "500",
+      "devices polled over SNMP at once (one request in flight each); more wait their turn" },
+    { "snmp/timeout", VD_CFG_INT, "1000",
+      "milliseconds to wait for an SNMP answer before a retry, unless the credential says otherwise" },
+    { "snmp/retries", VD_CFG_INT, "1",
+      "SNMP retries after the first try, unless the credential says otherwise" },
     { "listen/syslog_udp", VD_CFG_STRING, "*:514",
       "where syslog is received over UDP: HOST:PORT, *:PORT for every address, empty for off" },
     { "listen/syslog_tcp", VD_CFG_STRING, "*:514",

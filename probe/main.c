@@ -126,13 +126,14 @@ main (int argc, char *argv [])
 
     int rc = 1;
     zactor_t *uplink = zactor_new (uplink_actor, &probe);
-    zactor_t *icmp = NULL, *listen = NULL;
+    zactor_t *icmp = NULL, *listen = NULL, *snmp = NULL;
     if (vd_actor_status (uplink) != 0)
         goto done;
     icmp = zactor_new (icmp_actor, &probe);
     if (vd_actor_status (icmp) != 0)
         goto done;
     listen = zactor_new (listen_actor, &probe);
+    snmp = zactor_new (snmp_actor, &probe);
     zsys_notice ("probe: vedette-probe %s running on %s", VD_VERSION, dir);
     rc = 0;
     while (!vd_stop) {
@@ -147,6 +148,7 @@ main (int argc, char *argv [])
                 continue;
             }
             //  the uplink flushes to the spool on the way out: nothing is lost
+            zactor_destroy (&snmp);
             zactor_destroy (&listen);
             zactor_destroy (&icmp);
             zactor_destroy (&uplink);
@@ -154,8 +156,10 @@ main (int argc, char *argv [])
             probe.config = fresh;
             uplink = zactor_new (uplink_actor, &probe);
             icmp = vd_actor_status (uplink) == 0? zactor_new (icmp_actor, &probe): NULL;
-            if (icmp && vd_actor_status (icmp) == 0)
+            if (icmp && vd_actor_status (icmp) == 0) {
                 listen = zactor_new (listen_actor, &probe);
+                snmp = zactor_new (snmp_actor, &probe);
+            }
             if (!icmp || vd_actor_status (icmp) != 0) {
                 zsys_error ("probe: cannot restart with the new configuration");
                 rc = 1;
@@ -166,6 +170,7 @@ main (int argc, char *argv [])
     }
     zsys_notice ("probe: stopping");
 done:
+    zactor_destroy (&snmp);
     zactor_destroy (&listen);
     zactor_destroy (&icmp);
     zactor_destroy (&uplink);

@@ -3,6 +3,7 @@
     uplink  DEALER (CURVE client) to meshd; the spool; credit; reconnects
     icmp    the ICMP engine: latency, loss, jitter of every ICMP check
     listen  syslog (UDP, TCP) and SNMP traps in, as events to the uplink
+    snmp    the SNMP poller: system, interfaces, counters into rates
 
     State directory (-d DIR):
         probe.json            meshd's endpoint and key, this probe's name, site
@@ -17,7 +18,9 @@
 
 #define PROBE_SAMPLES   "inproc://probe-samples"    //  PULL in uplink
 #define PROBE_CHECKS    "inproc://probe-checks"     //  PULL in icmp
-#define PROBE_EVENTS    "inproc://probe-events"     //  PULL in uplink: "EVENT" json, "STATS" json
+#define PROBE_EVENTS    "inproc://probe-events"     //  PULL in uplink: "EVENT" json, "STATS" json,
+                                                    //  "POLL" json (an SNMP poll's report)
+#define PROBE_SNMP_CHECKS "inproc://probe-snmp-checks"  //  PULL in snmp
 
 //  What every actor gets at start; owned by main.
 typedef struct {
@@ -37,6 +40,7 @@ char *probe_path (probe_t *probe, const char *name);
 void uplink_actor (zsock_t *pipe, void *args);
 void icmp_actor (zsock_t *pipe, void *args);
 void listen_actor (zsock_t *pipe, void *args);
+void snmp_actor (zsock_t *pipe, void *args);
 
 //  The ICMP engine, used by the icmp actor and by `vedette-probe ping`.
 typedef struct _icmp_t icmp_t;

@@ -7,6 +7,7 @@
     accepted. net-snmp says why it dropped a packet only through its global
     statistics, so those are read before and after each datagram.          */
 #include "trap.h"
+#include "snmp.h"
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/large_fd_set.h>
@@ -27,20 +28,6 @@ struct _trap_t {
 };
 
 static bool s_initialised;
-
-//  net-snmp's log lines go to ours
-static int
-s_log (int majorid, int minorid, void *serverarg, void *clientarg)
-{
-    struct snmp_log_message *message = (struct snmp_log_message *) serverarg;
-    if (message && message->msg) {
-        size_t length = strlen (message->msg);
-        while (length && (message->msg [length - 1] == '\n'))
-            length--;
-        zsys_warning ("trap: net-snmp: %.*s", (int) length, message->msg);
-    }
-    return 0;
-}
 
 static int
 s_count_users (void)
@@ -149,21 +136,16 @@ trap_init (const char *dir, const char *users_file, char **error)
 {
     if (s_initialised)
         return 0;
-    //  nothing from /etc/snmp or ~/.snmp, no MIBs: numeric OIDs only
-    setenv ("MIBS", "", 1);
-    netsnmp_ds_set_boolean (NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-    netsnmp_ds_set_boolean (NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-    netsnmp_ds_set_boolean (NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-    netsnmp_ds_set_boolean (NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_QUICK_PRINT, 1);
-    snmp_register_callback (SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, s_log, NULL);
-    snmp_enable_calllog ();
-    init_snmp ("vedette-probe");
+    snmp_lib_lock ();
+    snmp_lib_init ();
     s_initialised = true;
+    int rc = 0;
     if (dir && s_engine_id (dir, error))
-        return -1;
-    if (users_file && *users_file && s_users (users_file, error))
-        return -1;
-    return 0;
+        rc = -1;
+    if (rc == 0 && users_file && *users_file && s_users (users_file, error))
+        rc = -1;
+    snmp_lib_unlock ();
+    return rc;
 }
 
 //  The sender of a datagram, from what the UDP transports hand over
@@ -269,7 +251,9 @@ trap_new (const char *endpoint, const char *communities,
         self->communities [self->ncommunities++] = strdup (name);
     }
     free (list);
+    snmp_lib_lock ();
     self->transport = netsnmp_transport_open_server ("snmptrap", endpoint);
+    snmp_lib_unlock ();
     if (!self->transport) {
         *error = zsys_sprintf ("cannot listen for traps on %s", endpoint);
         trap_destroy (&self);
@@ -289,7 +273,9 @@ trap_new (const char *endpoint, const char *communities,
     session.callback_magic = self;
     session.authenticator = NULL;
     session.isAuthoritative = SNMP_SESS_UNKNOWNAUTH;
+    snmp_lib_lock ();
     self->sessp = snmp_sess_add (&session, self->transport, s_pre_parse, NULL);
+    snmp_lib_unlock ();
     if (!self->sessp) {
         //  snmp_sess_add closes the transport when it fails
         self->transport = NULL;
@@ -306,11 +292,13 @@ trap_destroy (trap_t **self_p)
     trap_t *self = *self_p;
     if (!self)
         return;
+    snmp_lib_lock ();
     if (self->sessp)
         snmp_sess_close (self->sessp);      //  closes the transport too
     else
     if (self->transport)
         netsnmp_transport_free (self->transport);
+    snmp_lib_unlock ();
     for (int i = 0; i < self->ncommunities; i++)
         free (self->communities [i]);
     free (self->communities);
@@ -347,6 +335,7 @@ void
 trap_read (trap_t *self)
 {
     int fd = trap_fd (self);
+    snmp_lib_lock ();
     uint64_t discovery = snmp_get_statistic (STAT_USMSTATSUNKNOWNENGINEIDS);
     uint64_t auth = s_auth_failures ();
     self->admitted = true;
@@ -370,6 +359,7 @@ trap_read (trap_t *self)
         self->stats.bad_auth++;
     else
         self->stats.malformed++;
+    snmp_lib_unlock ();
 }
 
 //  ---------------------------------------------------------------------------

@@ -5,7 +5,8 @@
     appended to the spool (and so on disk) before it is sent, as a DATA
     message with the batch's sequence number. Events from the listen actor
     (syslog, traps) go the same way as EVENTS messages, a JSON array each,
-    in the same sequence. meshd acknowledges the highest
+    in the same sequence, and so do the SNMP actor's poll reports, as POLLS
+    messages. meshd acknowledges the highest
     sequence number it has committed; only then does the spool let go.
 
     Link states, each with a deadline:
@@ -28,6 +29,18 @@
 #define EVENTS_MAX_AGE_MS   200
 
 typedef enum { UPLINK_IDLE, UPLINK_HELLO, UPLINK_READY } uplink_state_t;
+
+//  JSON texts gathered into one array, spooled as one message
+typedef struct {
+    const char *command;        //  EVENTS, POLLS
+    const char *what;           //  for the log
+    char *buffer;               //  "[item,item" not yet in the spool
+    size_t size;
+    int count;
+    int64_t started;
+    uint64_t spooled;           //  items taken into the spool
+    uint64_t dropped;           //  items dropped: spool full
+} json_batch_t;
 static const char *s_state_names [] = { "idle", "hello", "ready" };
 
 typedef struct {
@@ -39,7 +52,8 @@ typedef struct {
     zsock_t *dealer;            //  NULL while idle
     zsock_t *samples;           //  PULL from icmp
     zsock_t *checks;            //  PUSH to icmp
-    zsock_t *events;            //  PULL from listen
+    zsock_t *snmp_checks;       //  PUSH to snmp
+    zsock_t *events;            //  PULL from listen and snmp
     vd_spool_t *spool;
     uplink_state_t state;
     int64_t deadline;           //  hello: give up at
@@ -56,12 +70,8 @@ typedef struct {
     byte *batch;                //  samples not yet in the spool
     size_t batch_size;
     int64_t batch_started;
-    char *events_batch;         //  "[event,event" not yet in the spool
-    size_t events_size;
-    int events_count;
-    int64_t events_started;
-    uint64_t events_spooled;    //  events taken into the spool
-    uint64_t events_dropped;    //  events dropped: spool full
+    json_batch_t event_batch;   //  from the listen actor, spooled as EVENTS
+    json_batch_t poll_batch;    //  from the snmp actor, spooled as POLLS
     json_t *listen;             //  the listen actor's latest counters
     bool complained;            //  connection trouble logged, until it recovers
     uint64_t spooled;           //  samples taken into the spool
@@ -167,19 +177,39 @@ s_flush (uplink_t *self)
 }
 
 static void
-s_flush_events (uplink_t *self)
+s_flush_json (uplink_t *self, json_batch_t *batch)
 {
-    if (self->events_count == 0)
+    if (batch->count == 0)
         return;
-    self->events_batch [self->events_size] = ']';
-    s_spool (self, "EVENTS", self->events_batch, self->events_size + 1, (uint64_t) self->events_count,
-             &self->events_spooled, &self->events_dropped, "events");
-    self->events_size = 0;
-    self->events_count = 0;
+    batch->buffer [batch->size] = ']';
+    s_spool (self, batch->command, batch->buffer, batch->size + 1, (uint64_t) batch->count,
+             &batch->spooled, &batch->dropped, batch->what);
+    batch->size = 0;
+    batch->count = 0;
+}
+
+static void
+s_batch_add (uplink_t *self, json_batch_t *batch, const char *text)
+{
+    size_t size = strlen (text);
+    if (batch->count && batch->size + size + 2 > EVENTS_MAX_BYTES)
+        s_flush_json (self, batch);
+    if (size + 2 > EVENTS_MAX_BYTES)
+        batch->dropped++;       //  the actors make none this big
+    else {
+        if (batch->count == 0)
+            batch->started = vd_mono_ms ();
+        batch->buffer [batch->size++] = batch->count? ',': '[';
+        memcpy (batch->buffer + batch->size, text, size);
+        batch->size += size;
+        if (++batch->count >= EVENTS_MAX_COUNT)
+            s_flush_json (self, batch);
+    }
 }
 
 //  From the listen actor: "EVENT" and an event's JSON, to spool, or
-//  "STATS" and its counters, for the next PING
+//  "STATS" and its counters, for the next PING; from the snmp actor:
+//  "POLL" and a poll's report, to spool
 static void
 s_event (uplink_t *self)
 {
@@ -191,26 +221,11 @@ s_event (uplink_t *self)
     if (streq (kind, "STATS")) {
         json_decref (self->listen);
         self->listen = json_loads (text, 0, NULL);
-        zstr_free (&kind);
-        zstr_free (&text);
-        return;
     }
+    else
+        s_batch_add (self, streq (kind, "POLL")? &self->poll_batch: &self->event_batch, text);
     zstr_free (&kind);
-    size_t size = strlen (text);
-    if (self->events_count && self->events_size + size + 2 > EVENTS_MAX_BYTES)
-        s_flush_events (self);
-    if (size + 2 > EVENTS_MAX_BYTES)
-        self->events_dropped++;     //  the listen actor makes none this big
-    else {
-        if (self->events_count == 0)
-            self->events_started = vd_mono_ms ();
-        self->events_batch [self->events_size++] = self->events_count? ',': '[';
-        memcpy (self->events_batch + self->events_size, text, size);
-        self->events_size += size;
-        if (++self->events_count >= EVENTS_MAX_COUNT)
-            s_flush_events (self);
-    }
-    free (text);
+    zstr_free (&text);
 }
 
 static void
@@ -280,6 +295,8 @@ s_config (uplink_t *self, vd_wire_t *wire)
     if (vd_file_write_atomic (path, text, strlen (text), 0600))
         zsys_error ("uplink: %s: cannot save the checks", path);
     zstr_send (self->checks, text);
+    zstr_send (self->snmp_checks, text);
+    sodium_memzero (text, strlen (text));
     free (path);
     free (text);
 }
@@ -325,8 +342,10 @@ s_timers (uplink_t *self)
     int64_t now = vd_mono_ms ();
     if (self->batch_size && now - self->batch_started >= BATCH_MAX_AGE_MS)
         s_flush (self);
-    if (self->events_count && now - self->events_started >= EVENTS_MAX_AGE_MS)
-        s_flush_events (self);
+    if (self->event_batch.count && now - self->event_batch.started >= EVENTS_MAX_AGE_MS)
+        s_flush_json (self, &self->event_batch);
+    if (self->poll_batch.count && now - self->poll_batch.started >= EVENTS_MAX_AGE_MS)
+        s_flush_json (self, &self->poll_batch);
     if (self->state == UPLINK_IDLE && now >= self->next_attempt)
         s_connect (self);
     else
@@ -352,7 +371,7 @@ s_timers (uplink_t *self)
         if (now >= self->next_ping) {
             json_t *ping = json_pack ("{s:I, s:I, s:I}", "backlog", (json_int_t) vd_spool_count (self->spool),
                                       "dropped", (json_int_t) self->dropped,
-                                      "events_dropped", (json_int_t) self->events_dropped);
+                                      "events_dropped", (json_int_t) self->event_batch.dropped);
             if (self->listen)
                 json_object_set (ping, "listen", self->listen);
             vd_wire_send (zsock_resolve (self->dealer), NULL, "PING", ping, NULL, 0);
@@ -369,8 +388,10 @@ s_timeout (uplink_t *self)
     int64_t next = now + 1000;
     if (self->batch_size && self->batch_started + BATCH_MAX_AGE_MS < next)
         next = self->batch_started + BATCH_MAX_AGE_MS;
-    if (self->events_count && self->events_started + EVENTS_MAX_AGE_MS < next)
-        next = self->events_started + EVENTS_MAX_AGE_MS;
+    if (self->event_batch.count && self->event_batch.started + EVENTS_MAX_AGE_MS < next)
+        next = self->event_batch.started + EVENTS_MAX_AGE_MS;
+    if (self->poll_batch.count && self->poll_batch.started + EVENTS_MAX_AGE_MS < next)
+        next = self->poll_batch.started + EVENTS_MAX_AGE_MS;
     if (self->state == UPLINK_IDLE && self->next_attempt < next)
         next = self->next_attempt;
     if (self->state == UPLINK_HELLO && self->deadline < next)
@@ -430,19 +451,27 @@ s_setup (uplink_t *self)
     free (path);
     self->samples = zsock_new (ZMQ_PULL);
     self->checks = zsock_new (ZMQ_PUSH);
+    self->snmp_checks = zsock_new (ZMQ_PUSH);
     self->events = zsock_new (ZMQ_PULL);
-    if (!self->cert || !self->spool || !self->samples || !self->checks || !self->events)
+    if (!self->cert || !self->spool || !self->samples || !self->checks || !self->snmp_checks
+    ||  !self->events)
         return -1;
     zsock_set_rcvhwm (self->samples, 100000);
     zsock_set_rcvhwm (self->events, 10000);
     //  never wait for the icmp actor: during a reload it is gone, and it
     //  reads checks.json when it starts again
     zsock_set_sndtimeo (self->checks, 0);
+    zsock_set_sndtimeo (self->snmp_checks, 0);
+    zsock_set_linger (self->snmp_checks, 0);
     if (zsock_bind (self->samples, PROBE_SAMPLES) || zsock_connect (self->checks, PROBE_CHECKS)
+    ||  zsock_connect (self->snmp_checks, PROBE_SNMP_CHECKS)
     ||  zsock_bind (self->events, PROBE_EVENTS))
         return -1;
     self->batch = malloc (BATCH_MAX_SAMPLES * VD_SAMPLE_SIZE);
-    self->events_batch = malloc (EVENTS_MAX_BYTES + 1);
+    self->event_batch = (json_batch_t) { .command = "EVENTS", .what = "events",
+                                    .buffer = malloc (EVENTS_MAX_BYTES + 1) };
+    self->poll_batch = (json_batch_t) { .command = "POLLS", .what = "SNMP polls",
+                                   .buffer = malloc (EVENTS_MAX_BYTES + 1) };
     self->backoff = BACKOFF_MIN_MS;
     self->next_attempt = vd_mono_ms ();
     zsys_info ("uplink: spool holds %" PRId64 " messages; last sequence %" PRIu64,
@@ -476,7 +505,7 @@ uplink_actor (zsock_t *pipe, void *args)
             if (command && streq (command, "STATS"))
                 zsock_send (pipe, "s888888", s_state_names [self.state], self.spooled, self.dropped,
                             (uint64_t) vd_spool_count (self.spool), vd_spool_acked (self.spool),
-                            self.events_spooled, self.events_dropped);
+                            self.event_batch.spooled, self.event_batch.dropped);
             free (command);
             if (term)
                 break;
@@ -497,10 +526,13 @@ uplink_actor (zsock_t *pipe, void *args)
         while (zsock_events (self.events) & ZMQ_POLLIN)
             s_event (&self);
         s_flush (&self);
-        s_flush_events (&self);
-        zsys_notice ("uplink: stopped; this run spooled %" PRIu64 " samples and %" PRIu64 " events, dropped %"
-                     PRIu64 " samples and %" PRIu64 " events, %" PRId64 " messages wait in the spool",
-                     self.spooled, self.events_spooled, self.dropped, self.events_dropped,
+        s_flush_json (&self, &self.event_batch);
+        s_flush_json (&self, &self.poll_batch);
+        zsys_notice ("uplink: stopped; this run spooled %" PRIu64 " samples, %" PRIu64 " events and %"
+                     PRIu64 " SNMP polls, dropped %" PRIu64 " samples, %" PRIu64 " events and %" PRIu64
+                     " SNMP polls, %" PRId64 " messages wait in the spool",
+                     self.spooled, self.event_batch.spooled, self.poll_batch.spooled, self.dropped,
+                     self.event_batch.dropped, self.poll_batch.dropped,
                      vd_spool_count (self.spool));
     }
     zsock_destroy (&self.dealer);
@@ -512,8 +544,10 @@ uplink_actor (zsock_t *pipe, void *args)
         zsock_unbind (self.events, PROBE_EVENTS);
     zsock_destroy (&self.samples);
     zsock_destroy (&self.checks);
+    zsock_destroy (&self.snmp_checks);
     zsock_destroy (&self.events);
-    free (self.events_batch);
+    free (self.event_batch.buffer);
+    free (self.poll_batch.buffer);
     json_decref (self.listen);
     vd_spool_destroy (&self.spool);
     zcert_destroy (&self.cert);

@@ -322,6 +322,45 @@ for bad, what in [(dict(community="a", v3_user="u"), "community and user"),
     check("cred.add refuses %s" % what, error_of(admin, "cred.add", **args) == "invalid")
 check("a credential's name is unique",
       error_of(admin, "cred.add", kind="snmp", name="lab-v2", community="other") == "conflict")
+# SNMP polling of a device: a credential, an interval, custom OID checks
+polled = olga.call("device.add", address="127.0.0.7", name="sw7", site="hq", snmp="lab-v2",
+                   snmp_interval="30s", snmp_port=16161)
+check("device.add with snmp says so", polled["snmp"] == "lab-v2" and polled["snmp_interval_ms"] == 30000
+      and polled["snmp_port"] == 16161, polled)
+check("device.add refuses an unknown credential",
+      error_of(olga, "device.add", address="127.0.0.8", name="sw8", site="hq", snmp="nope") == "not_found")
+check("a refused device.add leaves nothing behind", error_of(olga, "device.show", name="sw8") == "not_found")
+check("snmp_port must be a port",
+      error_of(olga, "device.set", name="sw7", snmp_port=70000) == "invalid")
+check("snmp_interval has a floor", error_of(olga, "device.set", name="sw7", snmp_interval="10ms") == "invalid")
+load = olga.call("check.add", device="sw7", kind="snmp", oid=".1.3.6.1.4.1.2021.10.1.3.1", name="load1")
+check("check.add takes a numeric OID, without its leading dot",
+      load["params"] == {"oid": "1.3.6.1.4.1.2021.10.1.3.1", "name": "load1"} and load["interval_ms"] == 30000, load)
+check("a custom check's name is unique on its device",
+      error_of(olga, "check.add", device="sw7", kind="snmp", oid="1.3.6.1.2.1.1.3.0", name="load1") == "conflict")
+for bad, what in [(dict(oid="1.3.6.x", name="x"), "a non-numeric OID"), (dict(oid="1.3.6.1"), "no name"),
+                  (dict(oid="1..3", name="x"), "an empty arc")]:
+    check("check.add refuses %s" % what, error_of(olga, "check.add", device="sw7", kind="snmp", **bad) == "invalid")
+check("a custom OID needs SNMP on the device",
+      error_of(olga, "check.add", device="core1", kind="snmp", oid="1.3.6.1.2.1.1.3.0", name="up") == "invalid")
+check("a viewer adds no check",
+      error_of(vic, "check.add", device="sw7", kind="snmp", oid="1.3.6.1.2.1.1.3.0", name="up") == "forbidden")
+kinds = sorted(c["kind"] for c in olga.call("check.list", device="sw7"))
+check("check.list shows the SNMP poll and the custom OID", kinds == ["icmp", "snmp", "snmp"], kinds)
+olga.call("device.set", name="sw7", snmp_interval="1m")
+check("a new SNMP interval reaches the custom checks too",
+      all(c["interval_ms"] == 60000 for c in olga.call("check.list", device="sw7") if c["kind"] == "snmp"))
+shown = olga.call("device.show", name="sw7")
+check("device.show has the SNMP facts and interfaces (none yet)",
+      shown["snmp"]["cred"] == "lab-v2" and shown["snmp"]["status"] is None and shown["interfaces"] == [], shown)
+check("interface.list of a device never polled is empty", olga.call("interface.list", device="sw7") == [])
+check("a credential in use is not removed", error_of(admin, "cred.remove", name="lab-v2") == "conflict")
+olga.call("check.remove", device="sw7", name="load1")
+check("check.remove of an unknown name is not_found",
+      error_of(olga, "check.remove", device="sw7", name="load1") == "not_found")
+olga.call("device.set", name="sw7", no_snmp=True)
+check("no_snmp removes the SNMP checks", [c["kind"] for c in olga.call("check.list", device="sw7")] == ["icmp"])
+olga.call("device.remove", name="sw7")
 admin.call("cred.remove", name="lab-v2")
 check("cred.remove of an unknown name is not_found", error_of(admin, "cred.remove", name="lab-v2") == "not_found")
 admin.call("channel.add", name="ops", kind="webhook", url="http://127.0.0.1:9/hook")

@@ -1,0 +1,272 @@
+/*  meshd/op_snmp.c: SNMP polling of devices, custom checks, interfaces.
+
+    A device polled over SNMP has a credential (device.snmp_cred_id) and one
+    standard 'snmp' check: its interval and port. Custom OID checks are
+    'snmp' checks too, with params {oid, name}; the probe reads them in the
+    device's poll. Service checks (tcp, dns, http) are checks of their own.
+    Every change goes to the device's probe as a new CONFIG.               */
+#include "api.h"
+
+#define SNMP_DEFAULT_INTERVAL   60000
+#define SNMP_MIN_INTERVAL       1000
+#define CHECK_DEFAULT_INTERVAL  60000
+#define CHECK_MIN_INTERVAL      1000
+
+//  The device's standard SNMP check, or 0
+static int64_t
+s_snmp_check (sqlite3 *db, int64_t device_id)
+{
+    char sql [200];
+    snprintf (sql, sizeof sql, "SELECT id FROM device_check WHERE device_id = %lld AND kind = 'snmp' "
+                               "AND json_extract (params, '$.oid') IS NULL", (long long) device_id);
+    return vd_db_int (db, sql, 0);
+}
+
+static int64_t
+s_device_probe (sqlite3 *db, int64_t device_id)
+{
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld",
+              (long long) device_id);
+    return vd_db_int (db, sql, 0);
+}
+
+int
+op_snmp_wanted (api_call_t *call)
+{
+    return api_str (call, "snmp") || json_object_get (call->args, "snmp_interval")
+        || json_object_get (call->args, "snmp_port") || json_is_true (json_object_get (call->args, "no_snmp"));
+}
+
+//  Applies the snmp, snmp_interval, snmp_port and no_snmp arguments of
+//  device.add or device.set to a device, inside the caller's transaction.
+//  Fills detail (for the audit) and returns 0, or -1 with the call failed.
+int
+op_snmp_apply (api_t *api, api_call_t *call, int64_t device_id, json_t *detail)
+{
+    sqlite3 *db = api_db (api);
+    const char *cred = api_str (call, "snmp");
+    bool none = json_is_true (json_object_get (call->args, "no_snmp"));
+    json_t *port_arg = json_object_get (call->args, "snmp_port");
+    int64_t check_id = s_snmp_check (db, device_id);
+    if (cred && none) {
+        api_fail (call, "invalid", "snmp or no_snmp, not both");
+        return -1;
+    }
+    if (none) {
+        char sql [160];
+        snprintf (sql, sizeof sql, "DELETE FROM device_check WHERE device_id = %lld AND kind = 'snmp'",
+                  (long long) device_id);
+        if (vd_db_exec (db, sql)
+        ||  vd_db_run (db, "UPDATE device SET snmp_cred_id = NULL, snmp_status = NULL WHERE id = ?",
+                       "i", device_id)) {
+            api_fail_db (api, call, "device");
+            return -1;
+        }
+        json_object_set_new (detail, "snmp", json_null ());
+        return 0;
+    }
+    if (!cred && !check_id) {
+        api_fail (call, "invalid", "the device has no SNMP credential yet: give snmp too");
+        return -1;
+    }
+    int64_t interval = api_duration (call, "snmp_interval", SNMP_DEFAULT_INTERVAL);
+    if (interval < 0)
+        return -1;
+    if (interval < SNMP_MIN_INTERVAL) {
+        api_fail (call, "invalid", "snmp_interval must be at least %dms", SNMP_MIN_INTERVAL);
+        return -1;
+    }
+    int64_t port = port_arg? json_integer_value (port_arg): 161;
+    if (port < 1 || port > 65535) {
+        api_fail (call, "invalid", "snmp_port must be 1 to 65535");
+        return -1;
+    }
+    if (cred) {
+        char *sql = sqlite3_mprintf ("SELECT id FROM credential WHERE name = %Q AND kind = 'snmp'", cred);
+        int64_t cred_id = vd_db_int (db, sql, 0);
+        sqlite3_free (sql);
+        if (!cred_id) {
+            api_fail (call, "not_found", "no snmp credential '%s' (see cred list)", cred);
+            return -1;
+        }
+        if (vd_db_run (db, "UPDATE device SET snmp_cred_id = ? WHERE id = ?", "ii", cred_id, device_id)) {
+            api_fail_db (api, call, "device");
+            return -1;
+        }
+        json_object_set_new (detail, "snmp", json_string (cred));
+    }
+    char params [64];
+    snprintf (params, sizeof params, "{\"port\":%lld}", (long long) port);
+    int rc;
+    if (check_id) {
+        //  what is not given stays as it was
+        rc = vd_db_run (db, "UPDATE device_check SET interval_ms = coalesce (?, interval_ms), "
+                            "params = coalesce (?, params) WHERE id = ?",
+                        json_object_get (call->args, "snmp_interval")? "isi": "nsi",
+                        interval, port_arg? params: NULL, check_id);
+        //  custom OID checks are read in the same poll
+        if (rc == 0)
+            rc = vd_db_run (db, "UPDATE device_check SET interval_ms = (SELECT interval_ms FROM "
+                                "device_check WHERE id = ?) WHERE device_id = ? AND kind = 'snmp'",
+                            "ii", check_id, device_id);
+    }
+    else
+        rc = vd_db_run (db, "INSERT INTO device_check (device_id, kind, interval_ms, params, created_us) "
+                            "VALUES (?, 'snmp', ?, ?, ?)", "iisi", device_id, interval, params, vd_now_us ());
+    if (rc) {
+        api_fail_db (api, call, "device");
+        return -1;
+    }
+    if (json_object_get (call->args, "snmp_interval") || !check_id)
+        json_object_set_new (detail, "snmp_interval_ms", json_integer (interval));
+    if (port_arg)
+        json_object_set_new (detail, "snmp_port", json_integer (port));
+    return 0;
+}
+
+static bool
+s_oid_valid (const char *oid)
+{
+    //  numeric, dotted, at least two arcs, each at most 10 digits
+    int arcs = 0, digits = 0;
+    if (*oid == '.')
+        oid++;
+    for (; *oid; oid++) {
+        if (*oid == '.') {
+            if (digits == 0)
+                return false;
+            arcs++;
+            digits = 0;
+        }
+        else
+        if (isdigit ((unsigned char) *oid) && digits < 10)
+            digits++;
+        else
+            return false;
+    }
+    return digits > 0 && arcs >= 1 && arcs < 128;
+}
+
+//  check.add: a custom SNMP OID, or a TCP, DNS or HTTP service check
+json_t *
+op_check_add (api_t *api, api_call_t *call)
+{
+    const char *device = api_str (call, "device");
+    const char *kind = api_str (call, "kind");
+    const char *name = api_str (call, "name");
+    sqlite3 *db = api_db (api);
+    int64_t device_id = api_find (api, call, "device", device);
+    if (!device_id)
+        return NULL;
+    json_t *params = NULL;
+    int64_t interval = 0;
+    if (streq (kind, "snmp")) {
+        const char *oid = api_str (call, "oid");
+        if (!oid || !name)
+            return api_fail (call, "invalid", "an snmp check needs oid and name");
+        if (!s_oid_valid (oid))
+            return api_fail (call, "invalid", "'%s' is not a numeric OID such as 1.3.6.1.2.1.1.3.0", oid);
+        int64_t standard = s_snmp_check (db, device_id);
+        if (!standard)
+            return api_fail (call, "invalid", "%s is not polled over SNMP: device set %s --snmp CRED first",
+                             device, device);
+        char sql [96];
+        snprintf (sql, sizeof sql, "SELECT interval_ms FROM device_check WHERE id = %lld", (long long) standard);
+        interval = vd_db_int (db, sql, SNMP_DEFAULT_INTERVAL);
+        params = json_pack ("{s:s, s:s}", "oid", *oid == '.'? oid + 1: oid, "name", name);
+    }
+    else
+        return api_fail (call, "invalid", "kind must be snmp");
+    sqlite3_stmt *stmt = vd_db_prepare (db,
+        "SELECT count (*) FROM device_check WHERE device_id = ? AND json_extract (params, '$.name') = ?");
+    int64_t taken = 0;
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, device_id);
+        sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+            taken = sqlite3_column_int64 (stmt, 0);
+        sqlite3_finalize (stmt);
+    }
+    if (taken) {
+        json_decref (params);
+        return api_fail (call, "conflict", "%s already has a check named '%s'", device, name);
+    }
+    char *text = json_dumps (params, JSON_COMPACT | JSON_SORT_KEYS);
+    int rc = vd_db_run (db, "INSERT INTO device_check (device_id, kind, interval_ms, params, created_us) "
+                            "VALUES (?, ?, ?, ?, ?)", "isisi", device_id, kind, interval, text, vd_now_us ());
+    free (text);
+    if (rc) {
+        json_decref (params);
+        return api_fail_db (api, call, "check");
+    }
+    int64_t id = sqlite3_last_insert_rowid (db);
+    int64_t probe_id = s_device_probe (db, device_id);
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+    api_audit (api, call, json_pack ("{s:s, s:s, s:O}", "device", device, "kind", kind, "params", params));
+    return json_pack ("{s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t) id, "device", device,
+                      "kind", kind, "interval_ms", (json_int_t) interval, "params", params);
+}
+
+json_t *
+op_check_remove (api_t *api, api_call_t *call)
+{
+    const char *device = api_str (call, "device");
+    const char *name = api_str (call, "name");
+    sqlite3 *db = api_db (api);
+    int64_t device_id = api_find (api, call, "device", device);
+    if (!device_id)
+        return NULL;
+    if (vd_db_run (db, "DELETE FROM device_check WHERE device_id = ? AND json_extract (params, '$.name') = ?",
+                   "is", device_id, name))
+        return api_fail_db (api, call, "check");
+    if (sqlite3_changes (db) == 0)
+        return api_fail (call, "not_found", "%s has no check named '%s'", device, name);
+    int64_t probe_id = s_device_probe (db, device_id);
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+    api_audit (api, call, json_pack ("{s:s, s:s}", "device", device, "check", name));
+    return json_pack ("{s:s, s:s}", "device", device, "name", name);
+}
+
+//  The interfaces of a device (device_id and name), as its last poll saw them
+json_t *
+op_snmp_interfaces (api_t *api, api_call_t *call, int64_t device_id)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT if_index, name, descr, alias, type, speed_bps, mtu, mac, admin, oper, counters, "
+        "  in_bps, out_bps, in_util, out_util, in_errors, out_errors, in_discards, out_discards, "
+        "  updated_us FROM interface WHERE device_id = ? ORDER BY if_index");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_int64 (stmt, 1, device_id);
+    static const char *names [] = { "index", "name", "descr", "alias", "type", "speed_bps", "mtu",
+        "mac", "admin", "oper", "counters", "in_bps", "out_bps", "in_util", "out_util",
+        "in_errors", "out_errors", "in_discards", "out_discards", "updated_us" };
+    json_t *list = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        json_t *row = json_object ();
+        for (int column = 0; column < 20; column++) {
+            int type = sqlite3_column_type (stmt, column);
+            json_object_set_new (row, names [column],
+                type == SQLITE_INTEGER? json_integer (sqlite3_column_int64 (stmt, column)):
+                type == SQLITE_FLOAT? json_real (sqlite3_column_double (stmt, column)):
+                type == SQLITE_TEXT? json_string ((const char *) sqlite3_column_text (stmt, column)):
+                json_null ());
+        }
+        json_array_append_new (list, row);
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
+json_t *
+op_interface_list (api_t *api, api_call_t *call)
+{
+    const char *device = api_str (call, "device");
+    int64_t device_id = api_find (api, call, "device", device);
+    if (!device_id)
+        return NULL;
+    return op_snmp_interfaces (api, call, device_id);
+}

@@ -1,0 +1,338 @@
+/*  meshd/poll.c: SNMP poll reports from the probes, into the database.
+    Runs inside the store actor's transaction (store.c, POLLS messages).
+
+    A report (probe/snmp.h) updates its device's system facts and SNMP
+    status, replaces the device's interfaces, and becomes samples: each
+    metric and each interface's rates go to a series named after them
+    (snmp.rtt, cpu.load, if.NAME.in_bps...), made on first sight. A report
+    for a check that is not an SNMP check of a device of this probe is
+    refused and counted, as is anything malformed.                         */
+#include "meshd.h"
+#include "poll.h"
+
+struct _poll_store_t {
+    sqlite3 *db;
+    sqlite3_stmt *check;            //  the device of a check of this probe
+    sqlite3_stmt *device_ok;
+    sqlite3_stmt *device_failed;
+    sqlite3_stmt *iface;
+    sqlite3_stmt *series_find;
+    sqlite3_stmt *series_add;
+    zhashx_t *series;               //  "device/metric" -> series id (int64_t *)
+    byte *samples;
+    size_t size, limit;
+    uint64_t bad;                   //  reports refused
+};
+
+static const struct {
+    const char *name;
+    const char *unit;
+} s_if_metrics [] = {
+    { "in_bps", "bit/s" }, { "out_bps", "bit/s" }, { "in_util", "%" }, { "out_util", "%" },
+    { "in_errors", "/s" }, { "out_errors", "/s" }, { "in_discards", "/s" }, { "out_discards", "/s" },
+    { NULL, NULL }
+};
+
+static void
+s_free_id (int64_t **id_p)
+{
+    free (*id_p);
+    *id_p = NULL;
+}
+
+poll_store_t *
+poll_store_new (sqlite3 *db)
+{
+    poll_store_t *self = (poll_store_t *) zmalloc (sizeof (poll_store_t));
+    self->db = db;
+    self->check = vd_db_prepare (db,
+        "SELECT d.id FROM device_check c JOIN device d ON d.id = c.device_id "
+        "WHERE c.id = ? AND c.kind = 'snmp' AND d.probe_id = ?");
+    self->device_ok = vd_db_prepare (db,
+        "UPDATE device SET snmp_status = 'ok', snmp_error = NULL, snmp_us = ?2, sys_name = ?3, "
+        "sys_descr = ?4, sys_object_id = ?5, sys_location = ?6, sys_contact = ?7, uptime_s = ?8 "
+        "WHERE id = ?1");
+    self->device_failed = vd_db_prepare (db,
+        "UPDATE device SET snmp_status = ?3, snmp_error = ?4, snmp_us = ?2 WHERE id = ?1");
+    self->iface = vd_db_prepare (db,
+        "INSERT OR REPLACE INTO interface (device_id, if_index, name, descr, alias, type, speed_bps, mtu, "
+        "  mac, admin, oper, counters, in_bps, out_bps, in_util, out_util, in_errors, out_errors, "
+        "  in_discards, out_discards, updated_us) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
+    self->series_find = vd_db_prepare (db, "SELECT id FROM series WHERE device_id = ? AND metric = ?");
+    self->series_add = vd_db_prepare (db,
+        "INSERT INTO series (device_id, check_id, probe_id, metric, unit) VALUES (?, ?, ?, ?, ?)");
+    self->series = zhashx_new ();
+    zhashx_set_destructor (self->series, (zhashx_destructor_fn *) s_free_id);
+    if (!self->check || !self->device_ok || !self->device_failed || !self->iface
+    ||  !self->series_find || !self->series_add)
+        poll_store_destroy (&self);
+    return self;
+}
+
+void
+poll_store_destroy (poll_store_t **self_p)
+{
+    poll_store_t *self = *self_p;
+    if (!self)
+        return;
+    sqlite3_finalize (self->check);
+    sqlite3_finalize (self->device_ok);
+    sqlite3_finalize (self->device_failed);
+    sqlite3_finalize (self->iface);
+    sqlite3_finalize (self->series_find);
+    sqlite3_finalize (self->series_add);
+    zhashx_destroy (&self->series);
+    free (self->samples);
+    free (self);
+    *self_p = NULL;
+}
+
+void
+poll_store_forget (poll_store_t *self)
+{
+    //  after a rollback, series made in it are gone
+    zhashx_purge (self->series);
+}
+
+uint64_t
+poll_store_bad (poll_store_t *self)
+{
+    return self->bad;
+}
+
+static int
+s_done (poll_store_t *self, sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step (stmt);
+    sqlite3_reset (stmt);
+    sqlite3_clear_bindings (stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        zsys_error ("store: poll: %s", sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return 0;
+}
+
+//  The series of a device's metric, made if new; 0 on error
+static int64_t
+s_series (poll_store_t *self, int64_t device_id, int64_t check_id, int64_t probe_id,
+          const char *metric, const char *unit)
+{
+    char key [256];
+    snprintf (key, sizeof key, "%lld/%s", (long long) device_id, metric);
+    int64_t *cached = (int64_t *) zhashx_lookup (self->series, key);
+    if (cached)
+        return *cached;
+    int64_t id = 0;
+    sqlite3_bind_int64 (self->series_find, 1, device_id);
+    sqlite3_bind_text (self->series_find, 2, metric, -1, SQLITE_STATIC);
+    if (sqlite3_step (self->series_find) == SQLITE_ROW)
+        id = sqlite3_column_int64 (self->series_find, 0);
+    sqlite3_reset (self->series_find);
+    if (!id) {
+        sqlite3_bind_int64 (self->series_add, 1, device_id);
+        sqlite3_bind_int64 (self->series_add, 2, check_id);
+        sqlite3_bind_int64 (self->series_add, 3, probe_id);
+        sqlite3_bind_text (self->series_add, 4, metric, -1, SQLITE_STATIC);
+        sqlite3_bind_text (self->series_add, 5, unit, -1, SQLITE_STATIC);
+        if (s_done (self, self->series_add))
+            return 0;
+        id = sqlite3_last_insert_rowid (self->db);
+    }
+    cached = (int64_t *) malloc (sizeof (int64_t));
+    *cached = id;
+    zhashx_insert (self->series, key, cached);
+    return id;
+}
+
+static int
+s_sample (poll_store_t *self, int64_t series_id, int64_t ts, double value, uint32_t flags)
+{
+    if (!series_id)
+        return -1;
+    if (self->size + VD_SAMPLE_SIZE > self->limit) {
+        self->limit = self->limit? self->limit * 2: 64 * VD_SAMPLE_SIZE;
+        self->samples = (byte *) realloc (self->samples, self->limit);
+        assert (self->samples);
+    }
+    vd_sample_t sample = { (uint64_t) series_id, ts, value, flags };
+    vd_sample_encode (&sample, self->samples + self->size);
+    self->size += VD_SAMPLE_SIZE;
+    return 0;
+}
+
+//  A metric or interface name fit for a series name: printable, no spaces
+static void
+s_clean_name (char *out, size_t size, const char *in)
+{
+    size_t used = 0;
+    for (; *in && used + 1 < size; in++)
+        out [used++] = (isalnum ((unsigned char) *in) || strchr ("._/:-", *in))? *in: '_';
+    out [used] = 0;
+}
+
+static void
+s_bind_text (sqlite3_stmt *stmt, int column, json_t *object, const char *name)
+{
+    const char *text = json_string_value (json_object_get (object, name));
+    if (text)
+        sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+s_bind_number (sqlite3_stmt *stmt, int column, json_t *object, const char *name)
+{
+    json_t *value = json_object_get (object, name);
+    if (json_is_integer (value))
+        sqlite3_bind_int64 (stmt, column, json_integer_value (value));
+    else
+    if (json_is_number (value) && isfinite (json_number_value (value)))
+        sqlite3_bind_double (stmt, column, json_number_value (value));
+}
+
+static int
+s_interfaces (poll_store_t *self, int64_t device_id, int64_t check_id, int64_t probe_id,
+              int64_t ts, json_t *list, bool full)
+{
+    size_t index;
+    json_t *iface;
+    int rc = 0;
+    if (full && vd_db_run (self->db, "DELETE FROM interface WHERE device_id = ?", "i", device_id))
+        return -1;
+    json_array_foreach (list, index, iface) {
+        json_t *if_index = json_object_get (iface, "index");
+        const char *raw = json_string_value (json_object_get (iface, "name"));
+        if (!json_is_integer (if_index) || !raw) {
+            self->bad++;
+            continue;
+        }
+        sqlite3_stmt *stmt = self->iface;
+        sqlite3_bind_int64 (stmt, 1, device_id);
+        sqlite3_bind_int64 (stmt, 2, json_integer_value (if_index));
+        s_bind_text (stmt, 3, iface, "name");
+        s_bind_text (stmt, 4, iface, "descr");
+        s_bind_text (stmt, 5, iface, "alias");
+        s_bind_number (stmt, 6, iface, "type");
+        s_bind_number (stmt, 7, iface, "speed_bps");
+        s_bind_number (stmt, 8, iface, "mtu");
+        s_bind_text (stmt, 9, iface, "mac");
+        s_bind_text (stmt, 10, iface, "admin");
+        s_bind_text (stmt, 11, iface, "oper");
+        s_bind_number (stmt, 12, iface, "counters");
+        for (int m = 0; s_if_metrics [m].name; m++)
+            s_bind_number (stmt, 13 + m, iface, s_if_metrics [m].name);
+        sqlite3_bind_int64 (stmt, 21, ts);
+        if ((rc = s_done (self, stmt)))
+            break;
+        char name [96];
+        s_clean_name (name, sizeof name, raw);
+        for (int m = 0; s_if_metrics [m].name && rc == 0; m++) {
+            json_t *value = json_object_get (iface, s_if_metrics [m].name);
+            if (!json_is_number (value) || !isfinite (json_number_value (value)))
+                continue;
+            char metric [160];
+            snprintf (metric, sizeof metric, "if.%s.%s", name, s_if_metrics [m].name);
+            rc = s_sample (self, s_series (self, device_id, check_id, probe_id, metric,
+                                           s_if_metrics [m].unit), ts, json_number_value (value), 0);
+        }
+        if (rc)
+            break;
+    }
+    return rc;
+}
+
+static const char *
+s_unit (const char *metric)
+{
+    if (streq (metric, "snmp.rtt"))
+        return "ms";
+    if (streq (metric, "cpu.load") || streq (metric, "mem.used"))
+        return "%";
+    return "";
+}
+
+static int
+s_report (poll_store_t *self, int64_t probe_id, json_t *report, int64_t now)
+{
+    json_t *check = json_object_get (report, "check");
+    const char *status = json_string_value (json_object_get (report, "status"));
+    int64_t ts = json_integer_value (json_object_get (report, "ts_us"));
+    if (!json_is_integer (check) || !status) {
+        self->bad++;
+        return 0;
+    }
+    if (ts <= 0 || ts > now + 86400 * 1000000LL)
+        ts = now;
+    int64_t check_id = json_integer_value (check);
+    sqlite3_bind_int64 (self->check, 1, check_id);
+    sqlite3_bind_int64 (self->check, 2, probe_id);
+    int64_t device_id = sqlite3_step (self->check) == SQLITE_ROW? sqlite3_column_int64 (self->check, 0): 0;
+    sqlite3_reset (self->check);
+    if (!device_id) {
+        self->bad++;            //  removed meanwhile, or not this probe's
+        return 0;
+    }
+    if (!streq (status, "ok")) {
+        sqlite3_bind_int64 (self->device_failed, 1, device_id);
+        sqlite3_bind_int64 (self->device_failed, 2, ts);
+        sqlite3_bind_text (self->device_failed, 3, status, -1, SQLITE_TRANSIENT);
+        s_bind_text (self->device_failed, 4, report, "error");
+        if (s_done (self, self->device_failed))
+            return -1;
+        //  a lost sample says SNMP did not answer, as ICMP's do
+        return s_sample (self, s_series (self, device_id, check_id, probe_id, "snmp.rtt", "ms"),
+                         ts, 0, VD_SAMPLE_LOST);
+    }
+    json_t *system = json_object_get (report, "system");
+    sqlite3_bind_int64 (self->device_ok, 1, device_id);
+    sqlite3_bind_int64 (self->device_ok, 2, ts);
+    s_bind_text (self->device_ok, 3, system, "name");
+    s_bind_text (self->device_ok, 4, system, "descr");
+    s_bind_text (self->device_ok, 5, system, "object_id");
+    s_bind_text (self->device_ok, 6, system, "location");
+    s_bind_text (self->device_ok, 7, system, "contact");
+    s_bind_number (self->device_ok, 8, system, "uptime_s");
+    if (s_done (self, self->device_ok))
+        return -1;
+    const char *name;
+    json_t *value;
+    json_object_foreach (json_object_get (report, "metrics"), name, value) {
+        char metric [96];
+        s_clean_name (metric, sizeof metric, name);
+        if (!json_is_number (value) || !isfinite (json_number_value (value))) {
+            self->bad++;
+            continue;
+        }
+        if (s_sample (self, s_series (self, device_id, check_id, probe_id, metric, s_unit (metric)),
+                      ts, json_number_value (value), 0))
+            return -1;
+    }
+    return s_interfaces (self, device_id, check_id, probe_id, ts, json_object_get (report, "interfaces"),
+                         json_is_true (json_object_get (report, "full")));
+}
+
+int
+poll_store_ingest (poll_store_t *self, int64_t probe_id, const void *data, size_t size,
+                   const byte **samples, size_t *samples_size)
+{
+    json_t *reports = json_loadb ((const char *) data, size, 0, NULL);
+    self->size = 0;
+    int rc = 0;
+    if (!json_is_array (reports))
+        self->bad++;
+    int64_t now = vd_now_us ();
+    size_t index;
+    json_t *report;
+    json_array_foreach (reports, index, report) {
+        if (!json_is_object (report))
+            self->bad++;
+        else
+        if ((rc = s_report (self, probe_id, report, now)))
+            break;
+    }
+    json_decref (reports);
+    *samples = self->samples;
+    *samples_size = self->size;
+    return rc;
+}
