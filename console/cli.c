@@ -283,7 +283,8 @@ cli_main (int argc, char *argv [])
             }
         }
         else
-        if (streq (arg, "--version")) {
+        if (streq (arg, "--version") && !(command && s_option (command, "version", 7))) {
+            //  a command's own --version (cred add) is an option, not this
             printf ("vedette %s\n", VD_VERSION);
             goto done;
         }

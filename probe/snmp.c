@@ -294,6 +294,19 @@ static void
 s_close (device_t *self)
 {
     if (self->sessp) {
+        //  USM keeps one user per engine and name for the whole process,
+        //  made from the first session that used it: forget it, so that a
+        //  corrected passphrase in a new session is taken
+        netsnmp_session *session = snmp_sess_session (self->sessp);
+        if (session && session->version == SNMP_VERSION_3 && session->securityEngineIDLen
+        &&  session->securityName) {
+            struct usmUser *user = usm_get_user (session->securityEngineID, session->securityEngineIDLen,
+                                                 session->securityName);
+            if (user) {
+                usm_remove_user (user);
+                usm_free_user (user);
+            }
+        }
         snmp_sess_close (self->sessp);     //  closes the socket: out of the epoll set too
         self->sessp = NULL;
         self->fd = -1;
@@ -410,8 +423,11 @@ s_send (device_t *self, netsnmp_pdu *pdu)
     self->reqid = snmp_sess_async_send (self->sessp, pdu, s_response, self);
     if (self->reqid == 0) {
         snmp_free_pdu (pdu);
-        snprintf (self->error, sizeof self->error, "cannot send: %s",
-                  snmp_api_errstring (snmp_sess_session (self->sessp)->s_snmp_errno));
+        int library = 0, system = 0;
+        char *text = NULL;
+        snmp_sess_error (self->sessp, &library, &system, &text);
+        snprintf (self->error, sizeof self->error, "cannot send: %s", text? text: "?");
+        free (text);
         return -1;
     }
     self->expiry = vd_mono_ms () + self->timeout_ms + 1;
@@ -658,7 +674,10 @@ s_scalars_response (device_t *self, netsnmp_pdu *pdu)
             continue;
         if (self->values [id])
             snmp_free_var (self->values [id]);
-        self->values [id] = snmp_clone_varbind (vb);
+        //  one varbind: snmp_clone_varbind would copy the rest of the list too
+        self->values [id] = NULL;
+        snmp_varlist_add_variable (&self->values [id], vb->name, vb->name_length, vb->type,
+                                   vb->val.string, vb->val_len);
         taken++;
     }
     return taken;
@@ -669,7 +688,9 @@ s_response (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void 
 {
     device_t *self = (device_t *) magic;
     (void) session;
-    if (!self->busy || reqid != self->reqid)
+    //  (a security error comes without the request's id: the session is
+    //  this device's, so it is about the request in flight)
+    if (!self->busy || (reqid != self->reqid && op != NETSNMP_CALLBACK_OP_SEC_ERROR))
         return 1;               //  an answer to a poll already over
     if (op == NETSNMP_CALLBACK_OP_RESEND) {
         self->expiry = vd_mono_ms () + self->timeout_ms + 1;

@@ -4,7 +4,7 @@ counters that move by known amounts (exact rates, a 32-bit wrap, a reset,
 a reboot) and broken agents (garbage, wrong types, walks that go backwards,
 tables that never end, silence). Real snmpd serves everything else.
 
-usage: snmp_agent.py PORT MODE [STATEFILE]
+usage: snmp_agent.py PORT MODE [STATEFILE]   (on 127.0.0.3, or $AGENT_ADDRESS)
 modes: rates, garbage, wrongtypes, backwards, endless, silent
 Every poll starts with a GET of sysUpTime.0: that is one epoch. The number
 of epochs served is written to STATEFILE."""
@@ -13,6 +13,7 @@ import socket
 import sys
 
 port, mode = int(sys.argv[1]), sys.argv[2]
+address = os.environ.get("AGENT_ADDRESS", "127.0.0.3")
 state = sys.argv[3] if len(sys.argv) > 3 else None
 
 # -- BER ---------------------------------------------------------------------
@@ -132,8 +133,9 @@ def successor(m, keys, oid):
     if mode == "endless" and oid[:len(IF) + 1] == IF + (2,):
         index = oid[len(IF) + 1] if len(oid) > len(IF) + 1 else 0
         return IF + (2, index + 1), (0x04, b"port %d" % (index + 1))
-    if mode == "backwards":
-        return oid, (0x04, b"same again")
+    if mode == "backwards" and oid[:len(IF) + 1] == IF + (2,):
+        # the first row, then the same row again and again
+        return (oid + (1,) if len(oid) == len(IF) + 1 else oid), (0x04, b"same again")
     for key in keys:
         if key > oid:
             return key, m[key]
@@ -142,7 +144,7 @@ def successor(m, keys, oid):
 # -- serving -----------------------------------------------------------------
 
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind(("127.0.0.1", port))
+sock.bind((address, port))
 epoch = 0
 while True:
     data, peer = sock.recvfrom(65535)
