@@ -287,7 +287,8 @@ static const column_t s_device_columns [] = {
     { "loss", "LOSS", COL_PERCENT }, { "jitter", "JITTER(ms)", COL_MS },
     { "site", "SITE", COL_TEXT }, { "probe", "PROBE", COL_TEXT },
     { "last_us", "MEASURED", COL_AGE }, { "snmp", "SNMP", COL_STATUS },
-    { "sys_name", "SYSNAME", COL_TEXT }, { "uptime_s", "UPTIME", COL_SPAN }, { NULL }
+    { "sys_name", "SYSNAME", COL_TEXT }, { "vendor", "VENDOR", COL_TEXT }, { "model", "MODEL", COL_TEXT },
+    { "uptime_s", "UPTIME", COL_SPAN }, { NULL }
 };
 static const column_t s_interface_columns [] = {
     { "index", "IF", COL_INT }, { "name", "NAME", COL_TEXT }, { "oper", "OPER", COL_STATUS },

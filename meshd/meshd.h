@@ -72,6 +72,10 @@ char *meshd_dialable (const char *bind);
 //  Resolves the API ipc endpoint (default DIR/api.sock).
 char *meshd_api_endpoint (meshd_t *meshd);
 
+//  A device's vendor and model from its sysObjectID (dotted), by
+//  data/sysobjectid.tsv; false (and NULLs) if unknown. Model may be NULL.
+bool meshd_ident (const char *object_id, const char **vendor, const char **model);
+
 //  Compaction: moves up to max_batches of the sample tail into chunks in the
 //  caller's transaction. Returns batches moved, or -1.
 int compact_run (sqlite3 *db, int max_batches, uint64_t *foreign);

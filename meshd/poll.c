@@ -50,8 +50,8 @@ poll_store_new (sqlite3 *db)
         "WHERE c.id = ? AND c.kind = 'snmp' AND d.probe_id = ?");
     self->device_ok = vd_db_prepare (db,
         "UPDATE device SET snmp_status = 'ok', snmp_error = NULL, snmp_us = ?2, sys_name = ?3, "
-        "sys_descr = ?4, sys_object_id = ?5, sys_location = ?6, sys_contact = ?7, uptime_s = ?8 "
-        "WHERE id = ?1");
+        "sys_descr = ?4, sys_object_id = ?5, sys_location = ?6, sys_contact = ?7, uptime_s = ?8, "
+        "vendor = ?9, model = ?10 WHERE id = ?1");
     self->device_failed = vd_db_prepare (db,
         "UPDATE device SET snmp_status = ?3, snmp_error = ?4, snmp_us = ?2 WHERE id = ?1");
     self->iface = vd_db_prepare (db,
@@ -293,6 +293,12 @@ s_report (poll_store_t *self, int64_t probe_id, json_t *report, int64_t now)
     s_bind_text (self->device_ok, 6, system, "location");
     s_bind_text (self->device_ok, 7, system, "contact");
     s_bind_number (self->device_ok, 8, system, "uptime_s");
+    const char *vendor, *model;
+    if (meshd_ident (json_string_value (json_object_get (system, "object_id")), &vendor, &model)) {
+        sqlite3_bind_text (self->device_ok, 9, vendor, -1, SQLITE_STATIC);
+        if (model)
+            sqlite3_bind_text (self->device_ok, 10, model, -1, SQLITE_STATIC);
+    }
     if (s_done (self, self->device_ok))
         return -1;
     const char *name;

@@ -88,6 +88,9 @@ show () { V device show "$1" --json | $PY -c "import json,sys; d=json.load(sys.s
 check "device show has sysObjectID, location, contact" \
     test "$(show sw1 sys_object_id)" = 1.3.6.1.4.1.9.1.1208 -a "$(show sw1 sys_location)" = rack-sw1 \
          -a "$(show sw1 sys_contact)" = noc@example.org
+check "sysObjectID names the vendor and model (data/sysobjectid.tsv)" \
+    test "$(field sw1 vendor)" = Cisco -a "$(field sw2 vendor)" = Net-SNMP -a "$(field sw2 model)" = Linux
+check "an unknown model of a known vendor" test "$(field rates vendor)" = Juniper -a "$(field rates model)" = None
 check "the v3 key error says why" bash -c "V device show badkey --json | grep -q 'v3: '"
 
 # interfaces of a real agent: lo carries the polls themselves
