@@ -26,6 +26,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/large_fd_set.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -758,13 +759,13 @@ s_response (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void 
 static bool
 s_delta (uint64_t now, uint64_t before, int bits, double max_increase, uint64_t *delta)
 {
-    if (now >= before)
+    if (now >= before) {
         *delta = now - before;
-    else
-    if (bits == 32)
-        *delta = now + 4294967296ULL - before;
-    else
+        return true;
+    }
+    if (bits != 32)
         return false;
+    *delta = now + 4294967296ULL - before;
     return !(max_increase > 0 && (double) *delta > max_increase);
 }
 
@@ -1077,6 +1078,12 @@ poller_new (poller_emit_fn *emit, void *arg, int max_inflight, int timeout_ms, i
     self->retries = retries >= 0? retries: 0;
     self->epoll = epoll_create1 (EPOLL_CLOEXEC);
     self->heap = vd_heap_new ();
+    //  a socket per device: thousands of devices need more than 1024 files
+    struct rlimit files;
+    if (getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &files);
+    }
     if (self->epoll < 0) {
         poller_destroy (&self);
         return NULL;
