@@ -60,7 +60,7 @@ check "spools drained: meshd's last sequence = each probe's last" wait_for 60 dr
 kill -TERM $PROBE_PID_p1 $PROBE_PID_p2
 wait $PROBE_PID_p1 $PROBE_PID_p2 2>/dev/null
 spooled=$(cat "$T/p1.log" "$T/p2.log" | sed -n 's/.*this run spooled \([0-9]*\) samples.*/\1/p' | paste -sd+ | bc)
-dropped=$(cat "$T/p1.log" "$T/p2.log" | sed -n 's/.*dropped \([0-9]*\) samples and.*/\1/p' | paste -sd+ | bc)
+dropped=$(cat "$T/p1.log" "$T/p2.log" | sed -n 's/.*, dropped \([0-9]*\) samples,.*/\1/p' | paste -sd+ | bc)
 total=$(stored)
 echo "# spooled by the probes: $spooled, dropped: $dropped, stored by meshd: $total"
 check "lost = 0: stored ($total) = spooled ($spooled)" [ "$total" = "$spooled" ]
