@@ -259,6 +259,23 @@ api_audit (api_t *api, api_call_t *call, json_t *detail)
     json_decref (detail);
 }
 
+int64_t
+api_device_probe (api_t *api, int64_t device_id)
+{
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld",
+              (long long) device_id);
+    return vd_db_int (api->db, sql, 0);
+}
+
+void
+api_tell_device_probe (api_t *api, int64_t device_id)
+{
+    int64_t probe_id = api_device_probe (api, device_id);
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+}
+
 void
 api_tell_mesh (api_t *api, const char *command, int64_t probe_id)
 {

@@ -54,6 +54,10 @@ int64_t api_time (api_call_t *call, const char *name, int64_t def, bool *ok);
 void api_audit (api_t *api, api_call_t *call, json_t *detail);
 //  Tells the mesh actor something (CONFIG, REVOKE) about a probe.
 void api_tell_mesh (api_t *api, const char *command, int64_t probe_id);
+//  The probe that measures a device (0: none yet).
+int64_t api_device_probe (api_t *api, int64_t device_id);
+//  Sends that probe its new CONFIG, if the device has one.
+void api_tell_device_probe (api_t *api, int64_t device_id);
 //  After the request: the rules actor reloads rules, devices and routes
 //  (API_RELOAD_RULES), the notify actor looks at the outbox (API_NOTIFY).
 #define API_RELOAD_RULES    1

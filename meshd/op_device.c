@@ -173,8 +173,7 @@ op_device_remove (api_t *api, api_call_t *call)
     int64_t id = api_find (api, call, "device", name);
     if (!id)
         return NULL;
-    snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld", (long long) id);
-    int64_t probe_id = vd_db_int (api_db (api), sql, 0);
+    int64_t probe_id = api_device_probe (api, id);
     snprintf (sql, sizeof sql, "SELECT site_id FROM device WHERE id = %lld", (long long) id);
     int64_t site_id = vd_db_int (api_db (api), sql, 0);
     snprintf (sql, sizeof sql, "DELETE FROM device WHERE id = %lld", (long long) id);
@@ -341,11 +340,8 @@ op_device_set (api_t *api, api_call_t *call)
     api_audit (api, call, json_incref (detail));
     if (parent || no_parent)
         api_poke (api, API_RELOAD_RULES);
-    char sql [96];
-    snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld", (long long) id);
-    int64_t probe_id = snmp? vd_db_int (db, sql, 0): 0;
-    if (probe_id)
-        api_tell_mesh (api, "CONFIG", probe_id);
+    if (snmp)
+        api_tell_device_probe (api, id);
     json_object_del (detail, "device");
     json_object_set_new (detail, "id", json_integer (id));
     json_object_set_new (detail, "name", json_string (name));

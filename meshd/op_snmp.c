@@ -9,8 +9,6 @@
 
 #define SNMP_DEFAULT_INTERVAL   60000
 #define SNMP_MIN_INTERVAL       1000
-#define CHECK_DEFAULT_INTERVAL  60000
-#define CHECK_MIN_INTERVAL      1000
 
 //  The device's standard SNMP check, or 0
 static int64_t
@@ -19,15 +17,6 @@ s_snmp_check (sqlite3 *db, int64_t device_id)
     char sql [200];
     snprintf (sql, sizeof sql, "SELECT id FROM device_check WHERE device_id = %lld AND kind = 'snmp' "
                                "AND json_extract (params, '$.oid') IS NULL", (long long) device_id);
-    return vd_db_int (db, sql, 0);
-}
-
-static int64_t
-s_device_probe (sqlite3 *db, int64_t device_id)
-{
-    char sql [96];
-    snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld",
-              (long long) device_id);
     return vd_db_int (db, sql, 0);
 }
 
@@ -201,9 +190,7 @@ op_check_add (api_t *api, api_call_t *call)
         return api_fail_db (api, call, "check");
     }
     int64_t id = sqlite3_last_insert_rowid (db);
-    int64_t probe_id = s_device_probe (db, device_id);
-    if (probe_id)
-        api_tell_mesh (api, "CONFIG", probe_id);
+    api_tell_device_probe (api, device_id);
     api_audit (api, call, json_pack ("{s:s, s:s, s:O}", "device", device, "kind", kind, "params", params));
     return json_pack ("{s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t) id, "device", device,
                       "kind", kind, "interval_ms", (json_int_t) interval, "params", params);
@@ -223,9 +210,7 @@ op_check_remove (api_t *api, api_call_t *call)
         return api_fail_db (api, call, "check");
     if (sqlite3_changes (db) == 0)
         return api_fail (call, "not_found", "%s has no check named '%s'", device, name);
-    int64_t probe_id = s_device_probe (db, device_id);
-    if (probe_id)
-        api_tell_mesh (api, "CONFIG", probe_id);
+    api_tell_device_probe (api, device_id);
     api_audit (api, call, json_pack ("{s:s, s:s}", "device", device, "check", name));
     return json_pack ("{s:s, s:s}", "device", device, "name", name);
 }

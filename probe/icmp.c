@@ -605,8 +605,10 @@ icmp_actor (zsock_t *pipe, void *args)
         }
         if (items [1].revents & ZMQ_POLLIN) {
             char *text = zstr_recv (checks);
-            if (text)
+            if (text) {
                 s_load_checks (engine, text);
+                sodium_memzero (text, strlen (text));   //  it holds SNMP credentials too
+            }
             zstr_free (&text);
         }
         icmp_work (engine);

@@ -1004,6 +1004,20 @@ s_start (device_t *self)
         s_schedule (self);
 }
 
+//  A walk from the start of every column (full) or of the counters and states
+static walk_t *
+s_walk_new (bool full)
+{
+    walk_t *walk = (walk_t *) zmalloc (sizeof (walk_t));
+    walk->full = full;
+    for (int c = full? 0: C_FIRST_DYNAMIC; c < C_COLUMNS; c++) {
+        memcpy (walk->last [c], s_columns [c].base, s_columns [c].length * sizeof (oid));
+        walk->length [c] = s_columns [c].length;
+        walk->active [c] = true;
+    }
+    return walk;
+}
+
 //  After a callback: the next request, or the end
 static void
 s_advance (device_t *self)
@@ -1022,14 +1036,8 @@ s_advance (device_t *self)
     else
     if (self->phase == PHASE_SCALARS) {
         self->phase = PHASE_WALK;
-        self->walk = (walk_t *) zmalloc (sizeof (walk_t));
-        self->walk->full = self->need_full || self->generation % FULL_EVERY == 1;
+        self->walk = s_walk_new (self->need_full || self->generation % FULL_EVERY == 1);
         self->need_full = false;
-        for (int c = self->walk->full? 0: C_FIRST_DYNAMIC; c < C_COLUMNS; c++) {
-            memcpy (self->walk->last [c], s_columns [c].base, s_columns [c].length * sizeof (oid));
-            self->walk->length [c] = s_columns [c].length;
-            self->walk->active [c] = true;
-        }
         rc = s_send_walk (self);
     }
     else {
@@ -1373,14 +1381,9 @@ poller_fuzz (const uint8_t *data, size_t size)
         device.busy = true;
         poller->inflight++;
         taken = s_scalars_response (&device, pdu);
-        device.walk = (walk_t *) zmalloc (sizeof (walk_t));
-        device.walk->full = true;
-        for (int c = 0; c < C_COLUMNS; c++) {
-            memcpy (device.walk->last [c], s_columns [c].base, s_columns [c].length * sizeof (oid));
-            device.walk->length [c] = s_columns [c].length;
-            device.walk->active [c] = true;
+        device.walk = s_walk_new (true);
+        for (int c = 0; c < C_COLUMNS; c++)
             device.walk->asked [device.walk->nasked++] = c;
-        }
         taken += s_walk_response (&device, pdu);
         //  and a report from what was read, twice: the second one has rates
         device.walk->read_ns = 1;
