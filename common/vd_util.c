@@ -369,6 +369,68 @@ vd_address_valid (const char *text)
 }
 
 int
+vd_cidr_parse (const char *text, vd_cidr_t *cidr)
+{
+    char address [64];
+    const char *slash = strchr (text, '/');
+    size_t length = slash? (size_t) (slash - text): strlen (text);
+    if (length == 0 || length >= sizeof address)
+        return -1;
+    memcpy (address, text, length);
+    address [length] = 0;
+    memset (cidr, 0, sizeof *cidr);
+    if (inet_pton (AF_INET, address, cidr->address) == 1)
+        cidr->family = AF_INET;
+    else
+    if (inet_pton (AF_INET6, address, cidr->address) == 1)
+        cidr->family = AF_INET6;
+    else
+        return -1;
+    int bits = cidr->family == AF_INET? 32: 128;
+    cidr->prefix = bits;
+    if (slash) {
+        char *end;
+        long prefix = strtol (slash + 1, &end, 10);
+        if (!slash [1] || *end || prefix < 0 || prefix > bits)
+            return -1;
+        cidr->prefix = (int) prefix;
+    }
+    //  the network: host bits cleared
+    for (int bit = cidr->prefix; bit < bits; bit++)
+        cidr->address [bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
+    return 0;
+}
+
+uint64_t
+vd_cidr_size (const vd_cidr_t *cidr)
+{
+    int host_bits = (cidr->family == AF_INET? 32: 128) - cidr->prefix;
+    return host_bits >= 63? UINT64_MAX: (uint64_t) 1 << host_bits;
+}
+
+bool
+vd_cidr_contains (const vd_cidr_t *cidr, int family, const uint8_t *address)
+{
+    if (family != cidr->family)
+        return false;
+    for (int bit = 0; bit < cidr->prefix; bit++) {
+        uint8_t mask = (uint8_t) (0x80 >> (bit % 8));
+        if ((address [bit / 8] & mask) != (cidr->address [bit / 8] & mask))
+            return false;
+    }
+    return true;
+}
+
+void
+vd_cidr_host (const vd_cidr_t *cidr, uint64_t index, uint8_t *address)
+{
+    memcpy (address, cidr->address, 16);
+    int last = cidr->family == AF_INET? 3: 15;
+    for (int byte = last; byte >= 0 && index; byte--, index >>= 8)
+        address [byte] |= (uint8_t) (index & 0xff);
+}
+
+int
 vd_actor_status (zactor_t *actor)
 {
     int status = -1;

@@ -47,6 +47,22 @@ void vd_json_wipe (json_t *value);
 //  True if the string is a well-formed IPv4 or IPv6 address.
 bool vd_address_valid (const char *text);
 
+//  A network in CIDR notation: 198.51.100.0/24, 2001:db8::/120, or one
+//  address (/32, /128).
+typedef struct {
+    int family;                 //  AF_INET, AF_INET6
+    uint8_t address [16];       //  the network, host bits cleared
+    int prefix;
+} vd_cidr_t;
+//  Parses "ADDRESS[/PREFIX]"; 0, or -1 if it is not one.
+int vd_cidr_parse (const char *text, vd_cidr_t *cidr);
+//  Addresses in the network (UINT64_MAX if 2^63 or more).
+uint64_t vd_cidr_size (const vd_cidr_t *cidr);
+//  True if the address (4 or 16 bytes of family) is in the network.
+bool vd_cidr_contains (const vd_cidr_t *cidr, int family, const uint8_t *address);
+//  The index-th address of the network (index < vd_cidr_size).
+void vd_cidr_host (const vd_cidr_t *cidr, uint64_t index, uint8_t *address);
+
 
 
 #include <czmq.h>

@@ -329,7 +329,14 @@ cli_main (int argc, char *argv [])
                     code = EXIT_USAGE;
                     goto done;
                 }
-                json_object_set_new (args, s_key (option->name, option_key, sizeof option_key), converted);
+                //  a list option given again adds to the list: --cred a --cred b
+                json_t *before = json_object_get (args, s_key (option->name, option_key, sizeof option_key));
+                if (option->kind == OPT_LIST && json_is_array (before)) {
+                    json_array_extend (before, converted);
+                    json_decref (converted);
+                }
+                else
+                    json_object_set_new (args, option_key, converted);
             }
         }
         else
@@ -394,6 +401,15 @@ cli_main (int argc, char *argv [])
                      command->verb? command->verb: "", command->positional);
             code = EXIT_USAGE;
             goto done;
+        }
+        if (length > 3 && streq (key + strlen (key) - 3, "...")) {
+            //  the rest of the arguments, as a list
+            key [strlen (key) - 3] = 0;
+            json_t *list = json_array ();
+            for (; value; value = (const char *) zlist_pop (positional))
+                json_array_append_new (list, json_string (value));
+            json_object_set_new (args, key, list);
+            continue;
         }
         char *colon = strchr (key, ':');
         if (colon)

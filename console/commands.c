@@ -102,8 +102,36 @@ static const option_t s_device_set_options [] = {
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_check_add_options [] = {
-    { "name", "NAME", "the check's name; its series is snmp.NAME (required)", OPT_TEXT },
+    { "name", "NAME", "the check's name: snmp.NAME, or check.NAME.* for services "
+      "(required for snmp; default tcp-PORT, dns-QUERY, http or https)", OPT_TEXT },
     { "oid", "OID", "snmp: the numeric OID read in each poll (1.3.6.1.4.1.2021.10.1.3.1)", OPT_TEXT },
+    { "port", "PORT", "tcp: the port to connect to (required); dns: the server's port (53)", OPT_INT },
+    { "query", "NAME", "dns: the name to look up (required)", OPT_TEXT },
+    { "type", "TYPE", "dns: A, AAAA, MX, TXT, NS, CNAME, SOA, PTR or SRV (default A)", OPT_TEXT },
+    { "server", "ADDRESS", "dns: ask this server instead of the device", OPT_TEXT },
+    { "url", "URL", "http: the http:// or https:// URL to GET (required)", OPT_TEXT },
+    { "expect", "VALUE", "http: the status code (default: any 2xx or 3xx); "
+      "dns: text an answer must hold", OPT_TEXT },
+    { "contains", "TEXT", "http: text the body must hold", OPT_TEXT },
+    { "insecure", NULL, "http: do not verify the server's certificate (its days left are still read)", OPT_TEXT },
+    { "interval", "DURATION", "tcp, dns, http: how often it runs (default: 1m)", OPT_TEXT },
+    { "timeout", "DURATION", "tcp, dns, http: how long a run may take (default: 5s)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_discover_options [] = {
+    { "site", "SITE", "the site the devices found belong to; its probe sweeps (required)", OPT_TEXT },
+    { "cred", "CRED", "an SNMP credential to try, in the order given (repeat, or a,b)", OPT_LIST },
+    { "exclude", "CIDR", "addresses never to touch (repeat, or a,b)", OPT_LIST },
+    { "every", "DURATION", "sweep again this often (at least 1m; default: once)", OPT_TEXT },
+    { "probe", "PROBE", "the probe that sweeps (default: the site's first probe)", OPT_TEXT },
+    { "no-ping", NULL, "ask SNMP of every address, not only of those that answer ICMP", OPT_TEXT },
+    { "snmp-interval", "DURATION", "how often the devices it adds are polled over SNMP (default: 1m)", OPT_TEXT },
+    { "no-wait", NULL, "return at once; see discovery show ID", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_topology_options [] = {
+    { "site", "SITE", "only this site", OPT_TEXT },
+    { "device", "DEVICE", "only the links of this device", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_rule_add_options [] = {
@@ -301,8 +329,27 @@ static const column_t s_interface_columns [] = {
 };
 static const column_t s_check_columns [] = {
     { "device", "DEVICE", COL_TEXT }, { "kind", "CHECK", COL_TEXT },
-    { "interval_ms", "INTERVAL(ms)", COL_INT }, { "site", "SITE", COL_TEXT },
+    { "interval_ms", "INTERVAL(ms)", COL_INT }, { "status", "STATUS", COL_STATUS },
+    { "status_us", "RAN", COL_AGE }, { "error", "ERROR", COL_TEXT }, { "site", "SITE", COL_TEXT },
     { "params", "PARAMETERS", COL_TEXT }, { NULL }
+};
+static const column_t s_link_columns [] = {
+    { "device", "DEVICE", COL_TEXT }, { "local_port", "PORT", COL_TEXT },
+    { "remote", "NEIGHBOUR", COL_TEXT }, { "remote_port", "ITS PORT", COL_TEXT },
+    { "proto", "BY", COL_TEXT }, { "remote_address", "ADDRESS", COL_TEXT },
+    { "seen_from", "SEEN FROM", COL_TEXT }, { "site", "SITE", COL_TEXT }, { NULL }
+};
+static const column_t s_discovery_columns [] = {
+    { "id", "ID", COL_INT }, { "site", "SITE", COL_TEXT }, { "probe", "PROBE", COL_TEXT },
+    { "targets", "TARGETS", COL_TEXT }, { "state", "STATE", COL_STATUS }, { "runs", "RUNS", COL_INT },
+    { "last_us", "LAST RUN", COL_AGE }, { "swept", "SWEPT", COL_INT }, { "alive", "ALIVE", COL_INT },
+    { "found", "FOUND", COL_INT }, { "added", "ADDED", COL_INT }, { "seconds", "SECONDS", COL_RATE },
+    { "every_ms", "EVERY(ms)", COL_INT }, { NULL }
+};
+static const column_t s_found_columns [] = {
+    { "address", "ADDRESS", COL_TEXT }, { "device", "DEVICE", COL_TEXT }, { "action", "ACTION", COL_TEXT },
+    { "cred", "CRED", COL_TEXT }, { "sys_name", "SYSNAME", COL_TEXT }, { "vendor", "VENDOR", COL_TEXT },
+    { "model", "MODEL", COL_TEXT }, { "rtt_ms", "RTT(ms)", COL_MS }, { NULL }
 };
 static const column_t s_series_columns [] = {
     { "metric", "SERIES", COL_TEXT }, { "unit", "UNIT", COL_TEXT }, { "check", "CHECK", COL_TEXT },
@@ -585,9 +632,102 @@ s_device_show (const command_t *command, json_t *args, bool json, bool csv)
             printf ("\n");
         }
         table_print (json_object_get (result, "series"), s_series_columns, csv);
+        if (json_array_size (json_object_get (result, "neighbours"))) {
+            printf ("\n");
+            table_print (json_object_get (result, "neighbours"), s_link_columns, csv);
+        }
     }
     json_decref (result);
     return code;
+}
+
+//  A discovery's last run: its figures, then the hosts found
+static void
+s_print_discovery (json_t *result, bool csv)
+{
+    printf ("discovery %lld: %s, %lld runs", (long long) json_integer_value (json_object_get (result, "id")),
+            json_string_value (json_object_get (result, "state")),
+            (long long) json_integer_value (json_object_get (result, "runs")));
+    if (json_object_get (result, "swept"))
+        printf ("; last: %lld addresses swept, %lld alive, %lld found (%lld added, %lld updated, "
+                "%lld aliases) in %.1f s",
+                (long long) json_integer_value (json_object_get (result, "swept")),
+                (long long) json_integer_value (json_object_get (result, "alive")),
+                (long long) json_integer_value (json_object_get (result, "found")),
+                (long long) json_integer_value (json_object_get (result, "added")),
+                (long long) json_integer_value (json_object_get (result, "updated")),
+                (long long) json_integer_value (json_object_get (result, "aliases")),
+                json_number_value (json_object_get (result, "seconds")));
+    printf ("\n");
+    if (json_array_size (json_object_get (result, "hosts"))) {
+        printf ("\n");
+        table_print (json_object_get (result, "hosts"), s_found_columns, csv);
+    }
+}
+
+static int
+s_discovery_show (const command_t *command, json_t *args, bool json, bool csv)
+{
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (result && json)
+        s_print_json (result);
+    else
+    if (result)
+        s_print_discovery (result, csv);
+    json_decref (result);
+    return code;
+}
+
+//  discover: starts a discovery, then waits for its run's report
+static int
+s_discover (const command_t *command, json_t *args, bool json, bool csv)
+{
+    bool wait = !json_is_true (json_object_get (args, "no_wait"));
+    json_object_del (args, "no_wait");
+    int code;
+    json_t *result = s_call (command, args, &code);
+    if (!result)
+        return code;
+    int64_t id = json_integer_value (json_object_get (result, "id"));
+    if (!wait) {
+        if (json)
+            s_print_json (result);
+        else
+            printf ("discovery %lld started on %lld addresses: see vedette discovery show %lld\n",
+                    (long long) id, (long long) json_integer_value (json_object_get (result, "addresses")),
+                    (long long) id);
+        json_decref (result);
+        return code;
+    }
+    json_decref (result);
+    if (!json)
+        fprintf (stderr, "discovery %lld: sweeping...\n", (long long) id);
+    static const command_t show = { "discovery", "show", "discovery.show", NULL, NULL, NULL, NULL, NULL, NULL };
+    //  a /16 of slow agents takes minutes; a probe away, longer: give up after an hour
+    int64_t deadline = vd_mono_ms () + 3600 * 1000;
+    while (true) {
+        json_t *show_args = json_pack ("{s:I}", "id", (json_int_t) id);
+        json_t *state = s_call (&show, show_args, &code);
+        json_decref (show_args);
+        if (!state)
+            return code;
+        if (streq (json_string_value (json_object_get (state, "state")), "done")) {
+            if (json)
+                s_print_json (state);
+            else
+                s_print_discovery (state, csv);
+            json_decref (state);
+            return EXIT_OK;
+        }
+        json_decref (state);
+        if (vd_mono_ms () > deadline) {
+            fprintf (stderr, "vedette: discovery %lld has not reported yet: see discovery show %lld\n",
+                     (long long) id, (long long) id);
+            return EXIT_FAILED;
+        }
+        usleep (200 * 1000);
+    }
 }
 
 static void
@@ -921,7 +1061,19 @@ const command_t commands [] = {
     { "check", "list", "check.list", NULL, NULL, s_check_list_options, s_check_columns, NULL,
       "list checks: device, kind, interval, parameters" },
     { "check", "add", "check.add", "DEVICE KIND", "device kind", s_check_add_options, NULL, NULL,
-      "add a check to a device: snmp (a custom OID read in each poll)" },
+      "add a check to a device: snmp (a custom OID read in each poll), tcp, dns or http" },
+    { "discover", NULL, "discovery.add", "CIDR...", "targets...", s_discover_options, NULL, s_discover,
+      "sweep networks from a probe (ICMP, then SNMP with the credentials in order) and add what answers" },
+    { "discovery", "list", "discovery.list", NULL, NULL, s_site_filter, s_discovery_columns, NULL,
+      "list discoveries: targets, state, runs, last run's figures" },
+    { "discovery", "show", "discovery.show", "ID", "id:i", s_no_options, NULL, s_discovery_show,
+      "show a discovery and the hosts of its last run" },
+    { "discovery", "run", "discovery.run", "ID", "id:i", s_no_options, NULL, s_discovery_show,
+      "run a discovery again now" },
+    { "discovery", "remove", "discovery.remove", "ID", "id:i", s_no_options, NULL, NULL,
+      "remove a discovery (the devices it added stay)" },
+    { "topology", NULL, "topology.list", NULL, NULL, s_topology_options, s_link_columns, NULL,
+      "list links between devices, from LLDP and CDP" },
     { "check", "remove", "check.remove", "DEVICE NAME", "device name", s_no_options, NULL, NULL,
       "remove a device's named check" },
     { "series", "list", "series.list", "DEVICE", "device", s_no_options, s_series_columns, NULL,

@@ -46,12 +46,27 @@ const api_op_t api_ops [] = {
       op_device_set, "sets a device's parent (for correlation) and SNMP polling" },
     { "check.list",     "viewer",   "device:n site:n", op_check_list,
       "lists checks: device, kind, interval, parameters" },
-    { "check.add",      "operator", "device:n! kind:n! name:n oid:s", op_check_add,
-      "adds a check to a device: a custom SNMP OID" },
+    { "check.add",      "operator", "device:n! kind:n! name:n oid:s port:i query:s type:s server:s "
+                                    "url:s expect:s contains:s insecure:b interval:d timeout:d", op_check_add,
+      "adds a check to a device: a custom SNMP OID, or a TCP, DNS or HTTP(S) service check" },
     { "check.remove",   "operator", "device:n! name:n!", op_check_remove,
       "removes a device's named check" },
     { "interface.list", "viewer",   "device:n!", op_interface_list,
       "a device's interfaces: status, speed, rates, utilisation, errors" },
+    { "discovery.add",  "operator", "site:n! targets:L! exclude:L cred:S every:d probe:n no_ping:b "
+                                    "snmp_interval:d", op_discovery_add,
+      "sweeps networks from a probe of the site (ICMP, then SNMP with a ladder of credentials) "
+      "and adds what it finds; every: rediscovery period" },
+    { "discovery.list", "viewer",   "site:n", op_discovery_list,
+      "lists discoveries: targets, state, runs, last run's figures" },
+    { "discovery.show", "viewer",   "id:i!", op_discovery_show,
+      "one discovery with the hosts of its last run" },
+    { "discovery.run",  "operator", "id:i!", op_discovery_run,
+      "asks a discovery to run again now" },
+    { "discovery.remove", "operator", "id:i!", op_discovery_remove,
+      "removes a discovery (the devices it added stay)" },
+    { "topology.list",  "viewer",   "site:n device:n", op_topology_list,
+      "links between devices from LLDP and CDP, each listed once" },
     { "series.list",    "viewer",   "device:n!", op_series_list,
       "lists a device's series with their last values" },
     { "series.show",    "viewer",   "device:n! metric:s! since:t until:t", op_series_show,
@@ -509,6 +524,18 @@ s_check_args (api_call_t *call, const char *spec)
                 if (!json_is_boolean (value))
                     expected = "true or false";
                 break;
+            case 'L': {
+                size_t index;
+                json_t *item;
+                if (!json_is_array (value) || json_array_size (value) > 1000)
+                    expected = "a list of strings";
+                else
+                json_array_foreach (value, index, item)
+                    if (!json_is_string (item) || json_string_length (item) == 0
+                    ||  json_string_length (item) > 1024)
+                        expected = "a list of strings";
+                break;
+            }
             case 'S': {
                 size_t index;
                 json_t *item;

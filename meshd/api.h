@@ -25,7 +25,7 @@ typedef json_t *(api_handler_fn) (api_t *api, api_call_t *call);
 //  One operation. args declares its arguments, checked before the handler
 //  runs: "name:type" with "!" for required, separated by spaces. Types:
 //  s string, n name, i integer, d duration, t time, b boolean, S list of
-//  names, p password (never logged). Unknown arguments are ignored.
+//  names, L list of strings, p password (never logged). Unknown arguments are ignored.
 typedef struct {
     const char *op;             //  noun.verb
     const char *role;           //  least role allowed; NULL: no login needed
@@ -130,6 +130,12 @@ json_t *op_event_list (api_t *api, api_call_t *call);
 json_t *op_event_since (api_t *api, api_call_t *call);
 json_t *op_server_status (api_t *api, api_call_t *call);
 json_t *op_device_set (api_t *api, api_call_t *call);
+json_t *op_discovery_add (api_t *api, api_call_t *call);
+json_t *op_discovery_list (api_t *api, api_call_t *call);
+json_t *op_discovery_show (api_t *api, api_call_t *call);
+json_t *op_discovery_run (api_t *api, api_call_t *call);
+json_t *op_discovery_remove (api_t *api, api_call_t *call);
+json_t *op_topology_list (api_t *api, api_call_t *call);
 json_t *op_rule_add (api_t *api, api_call_t *call);
 json_t *op_rule_list (api_t *api, api_call_t *call);
 json_t *op_rule_set (api_t *api, api_call_t *call);

@@ -111,8 +111,69 @@ s_peer (mesh_t *self, int64_t id)
     return (peer_t *) zhashx_lookup (self->peers, key);
 }
 
-//  The checks this probe runs, with the series each result goes to, and
-//  the credentials they use, opened: they travel only inside CURVE
+//  Opens a credential into creds (name -> its secret), once
+static void
+s_open_cred (mesh_t *self, json_t *creds, const char *name, const void *sealed, size_t size)
+{
+    if (json_object_get (creds, name))
+        return;
+    char *text = self->key? cred_open (self->key, sealed, size): NULL;
+    json_t *secret = text? json_loads (text, 0, NULL): NULL;
+    cred_free (&text);
+    if (secret)
+        json_object_set_new (creds, name, secret);
+    else
+        zsys_error ("mesh: credential %s cannot be opened with this master key", name);
+}
+
+//  The probe's discoveries, with the credentials of their ladders
+static json_t *
+s_discoveries (mesh_t *self, int64_t probe_id, json_t *creds)
+{
+    json_t *list = json_array ();
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "SELECT id, targets, exclude, creds, ping, every_ms, requested, done, last_us "
+        "FROM discovery WHERE probe_id = ? ORDER BY id");
+    sqlite3_stmt *cred = vd_db_prepare (self->db,
+        "SELECT sealed FROM credential WHERE name = ? AND kind = 'snmp'");
+    if (stmt && cred) {
+        sqlite3_bind_int64 (stmt, 1, probe_id);
+        while (sqlite3_step (stmt) == SQLITE_ROW) {
+            json_t *names = json_loads ((const char *) sqlite3_column_text (stmt, 3), 0, NULL);
+            json_t *ladder = json_array ();
+            size_t index;
+            json_t *name;
+            json_array_foreach (names, index, name) {
+                //  a credential removed since is left out of the ladder
+                sqlite3_bind_text (cred, 1, json_string_value (name), -1, SQLITE_TRANSIENT);
+                if (sqlite3_step (cred) == SQLITE_ROW) {
+                    s_open_cred (self, creds, json_string_value (name), sqlite3_column_blob (cred, 0),
+                                 (size_t) sqlite3_column_bytes (cred, 0));
+                    if (json_object_get (creds, json_string_value (name)))
+                        json_array_append (ladder, name);
+                }
+                sqlite3_reset (cred);
+            }
+            json_decref (names);
+            json_array_append_new (list, json_pack ("{s:I, s:o, s:o, s:o, s:b, s:I, s:I, s:I, s:I}",
+                "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+                "targets", json_loads ((const char *) sqlite3_column_text (stmt, 1), 0, NULL),
+                "exclude", json_loads ((const char *) sqlite3_column_text (stmt, 2), 0, NULL),
+                "creds", ladder, "ping", sqlite3_column_int (stmt, 4),
+                "every_ms", (json_int_t) sqlite3_column_int64 (stmt, 5),
+                "requested", (json_int_t) sqlite3_column_int64 (stmt, 6),
+                "done", (json_int_t) sqlite3_column_int64 (stmt, 7),
+                "last_us", (json_int_t) sqlite3_column_int64 (stmt, 8)));
+        }
+    }
+    sqlite3_finalize (stmt);
+    sqlite3_finalize (cred);
+    return list;
+}
+
+//  The checks this probe runs, with the series each result goes to, its
+//  discoveries, and the credentials they use, opened: they travel only
+//  inside CURVE
 static json_t *
 s_config (mesh_t *self, int64_t probe_id)
 {
@@ -125,6 +186,7 @@ s_config (mesh_t *self, int64_t probe_id)
         "WHERE d.probe_id = ? ORDER BY c.id");
     sqlite3_stmt *series = vd_db_prepare (self->db,
         "SELECT metric, id FROM series WHERE check_id = ?");
+    json_t *discoveries = NULL;
     if (stmt && series) {
         vd_db_exec (self->db, "BEGIN");
         sqlite3_bind_int64 (stmt, 1, probe_id);
@@ -145,25 +207,20 @@ s_config (mesh_t *self, int64_t probe_id)
                 "device", sqlite3_column_text (stmt, 5),
                 "series", ids);
             const char *cred = (const char *) sqlite3_column_text (stmt, 6);
-            if (cred && !json_object_get (creds, cred)) {
-                char *text = self->key? cred_open (self->key, sqlite3_column_blob (stmt, 7),
-                                                   (size_t) sqlite3_column_bytes (stmt, 7)): NULL;
-                json_t *secret = text? json_loads (text, 0, NULL): NULL;
-                cred_free (&text);
-                if (secret)
-                    json_object_set_new (creds, cred, secret);
-                else
-                    zsys_error ("mesh: credential %s cannot be opened with this master key", cred);
-            }
-            if (cred)
+            if (cred) {
+                s_open_cred (self, creds, cred, sqlite3_column_blob (stmt, 7),
+                             (size_t) sqlite3_column_bytes (stmt, 7));
                 json_object_set_new (check, "cred", json_string (cred));
+            }
             json_array_append_new (checks, check);
         }
+        discoveries = s_discoveries (self, probe_id, creds);
         vd_db_exec (self->db, "COMMIT");
     }
     sqlite3_finalize (stmt);
     sqlite3_finalize (series);
-    return json_pack ("{s:o, s:o}", "checks", checks, "creds", creds);
+    return json_pack ("{s:o, s:o, s:o}", "checks", checks, "creds", creds,
+                      "discoveries", discoveries? discoveries: json_array ());
 }
 
 //  Sends a probe its checks; the opened credentials are wiped after

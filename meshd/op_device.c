@@ -1,17 +1,10 @@
 /*  meshd/op_device.c: devices. A device added here gets an ICMP check and
-    its three series (icmp.rtt in ms, icmp.loss in %, icmp.jitter in ms),
-    measured by a probe of its site, to which meshd pushes the new config.  */
+    its series (device.c), measured by a probe of its site, to which meshd
+    pushes the new config.                                                 */
 #include "api.h"
 
 #define ICMP_DEFAULT_INTERVAL   10000
 #define ICMP_MIN_INTERVAL       100
-
-static const struct {
-    const char *metric;
-    const char *unit;
-} s_icmp_series [] = {
-    { "icmp.rtt", "ms" }, { "icmp.loss", "%" }, { "icmp.jitter", "ms" }, { NULL, NULL }
-};
 
 //  The probe to measure a device: the one named, or the first active probe
 //  of the site (0 if there is none yet: the device waits for one)
@@ -50,25 +43,12 @@ op_device_add (api_t *api, api_call_t *call)
         return NULL;
 
     sqlite3 *db = api_db (api);
-    int64_t now = vd_now_us ();
     if (vd_db_exec (db, "BEGIN IMMEDIATE"))
         return api_fail (call, "internal", "database busy");
-    int rc = vd_db_run (db, "INSERT INTO device (name, address, site_id, probe_id, created_us) "
-                               "VALUES (?, ?, ?, ?, ?)", probe_id? "ssiii": "ssini",
-                           name, address, site_id, probe_id, now);
-    int64_t device_id = sqlite3_last_insert_rowid (db);
-    if (rc == 0)
-        rc = vd_db_run (db, "INSERT INTO device_check (device_id, kind, interval_ms, params, "
-                               "created_us) VALUES (?, 'icmp', ?, '{\"count\":3,\"timeout_ms\":1000}', ?)",
-                           "iii", device_id, interval, now);
-    int64_t check_id = sqlite3_last_insert_rowid (db);
+    int64_t device_id;
+    int rc = meshd_device_create (db, name, address, site_id, probe_id, interval, &device_id);
     json_t *detail = json_pack ("{s:s, s:s, s:s, s:I}", "device", name, "address", address,
                                 "site", site, "interval_ms", (json_int_t) interval);
-    for (int i = 0; rc == 0 && s_icmp_series [i].metric; i++)
-        rc = vd_db_run (db, "INSERT INTO series (device_id, check_id, probe_id, metric, unit) "
-                               "VALUES (?, ?, ?, ?, ?)", probe_id? "iiiss": "iinss",
-                           device_id, check_id, probe_id, s_icmp_series [i].metric,
-                           s_icmp_series [i].unit);
     if (rc)
         api_fail_db (api, call, "device");
     else
@@ -191,7 +171,8 @@ static json_t *
 s_checks (api_t *api, api_call_t *call, int64_t device_id, const char *site)
 {
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT c.id, d.name, c.kind, c.interval_ms, c.params, c.created_us, s.name "
+        "SELECT c.id, d.name, c.kind, c.interval_ms, c.params, c.created_us, s.name, "
+        "  c.status, c.error, c.detail, c.status_us "
         "FROM device_check c JOIN device d ON d.id = c.device_id JOIN site s ON s.id = d.site_id "
         "WHERE (?1 = 0 OR d.id = ?1) AND (?2 IS NULL OR s.name = ?2) AND in_scope (s.id) "
         "ORDER BY d.name, c.id");
@@ -203,14 +184,24 @@ s_checks (api_t *api, api_call_t *call, int64_t device_id, const char *site)
     json_t *list = json_array ();
     while (sqlite3_step (stmt) == SQLITE_ROW) {
         json_t *params = json_loads ((const char *) sqlite3_column_text (stmt, 4), 0, NULL);
-        json_array_append_new (list, json_pack ("{s:I, s:s, s:s, s:I, s:o, s:I, s:s}",
+        json_t *check = json_pack ("{s:I, s:s, s:s, s:I, s:o, s:I, s:s}",
             "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
             "device", sqlite3_column_text (stmt, 1),
             "kind", sqlite3_column_text (stmt, 2),
             "interval_ms", (json_int_t) sqlite3_column_int64 (stmt, 3),
             "params", params? params: json_object (),
             "created_us", (json_int_t) sqlite3_column_int64 (stmt, 5),
-            "site", sqlite3_column_text (stmt, 6)));
+            "site", sqlite3_column_text (stmt, 6));
+        if (sqlite3_column_type (stmt, 7) != SQLITE_NULL) {
+            //  a service check's last result
+            json_object_set_new (check, "status", api_column_text (stmt, 7));
+            json_object_set_new (check, "error", api_column_text (stmt, 8));
+            json_t *detail = sqlite3_column_type (stmt, 9) == SQLITE_NULL? NULL
+                           : json_loads ((const char *) sqlite3_column_text (stmt, 9), 0, NULL);
+            json_object_set_new (check, "detail", detail? detail: json_object ());
+            json_object_set_new (check, "status_us", api_column_int (stmt, 10));
+        }
+        json_array_append_new (list, check);
     }
     sqlite3_finalize (stmt);
     return list;
@@ -283,6 +274,14 @@ op_device_show (api_t *api, api_call_t *call)
         return NULL;
     }
     json_object_set_new (device, "interfaces", interfaces);
+    //  its links, both the ones it reports and the ones reported towards it
+    json_t *args = json_pack ("{s:s}", "device", name);
+    api_call_t links_call = *call;
+    links_call.args = args;
+    json_t *links = op_topology_list (api, &links_call);
+    json_decref (args);
+    json_decref (links_call.error);
+    json_object_set_new (device, "neighbours", links? links: json_array ());
     return device;
 }
 

@@ -9,6 +9,8 @@
 
 #define SNMP_DEFAULT_INTERVAL   60000
 #define SNMP_MIN_INTERVAL       1000
+#define SERVICE_DEFAULT_INTERVAL 60000
+#define SERVICE_DEFAULT_TIMEOUT 5000
 
 //  The device's standard SNMP check, or 0
 static int64_t
@@ -137,6 +139,110 @@ s_oid_valid (const char *oid)
     return digits > 0 && arcs >= 1 && arcs < 128;
 }
 
+static const char *s_dns_types [] = { "A", "AAAA", "MX", "TXT", "NS", "CNAME", "SOA", "PTR", "SRV", NULL };
+
+//  The parameters of a service check (tcp, dns, http) from check.add's
+//  arguments, with its name (given or made) in them; NULL after api_fail
+static json_t *
+s_service_params (api_call_t *call, const char *kind, int64_t *interval)
+{
+    const char *name = api_str (call, "name");
+    json_t *port_arg = json_object_get (call->args, "port");
+    int64_t port = port_arg? json_integer_value (port_arg): 0;
+    if (port_arg && (port < 1 || port > 65535)) {
+        api_fail (call, "invalid", "port must be 1 to 65535");
+        return NULL;
+    }
+    *interval = api_duration (call, "interval", SERVICE_DEFAULT_INTERVAL);
+    int64_t timeout = api_duration (call, "timeout", SERVICE_DEFAULT_TIMEOUT);
+    if (*interval < 0 || timeout < 0)
+        return NULL;
+    if (*interval < 1000 || timeout < 100 || timeout > 60000 || timeout >= *interval) {
+        api_fail (call, "invalid", "interval must be at least 1s, timeout 100ms to 60s and "
+                                   "shorter than the interval");
+        return NULL;
+    }
+    json_t *params = json_pack ("{s:I}", "timeout_ms", (json_int_t) timeout);
+    char made [64];
+    if (streq (kind, "tcp")) {
+        if (!port_arg) {
+            json_decref (params);
+            api_fail (call, "invalid", "a tcp check needs port");
+            return NULL;
+        }
+        snprintf (made, sizeof made, "tcp-%lld", (long long) port);
+        json_object_set_new (params, "port", json_integer (port));
+    }
+    else
+    if (streq (kind, "dns")) {
+        const char *query = api_str (call, "query");
+        const char *type = api_str (call, "type");
+        const char *server = api_str (call, "server");
+        int known = 0;
+        for (int i = 0; type && s_dns_types [i]; i++)
+            if (strcasecmp (type, s_dns_types [i]) == 0)
+                known = i + 1;
+        if (!query || strlen (query) > 253) {
+            json_decref (params);
+            api_fail (call, "invalid", "a dns check needs query, a name of at most 253 characters");
+            return NULL;
+        }
+        if (type && !known) {
+            json_decref (params);
+            api_fail (call, "invalid", "type must be one of A, AAAA, MX, TXT, NS, CNAME, SOA, PTR, SRV");
+            return NULL;
+        }
+        if (server && !vd_address_valid (server)) {
+            json_decref (params);
+            api_fail (call, "invalid", "server must be an IPv4 or IPv6 address");
+            return NULL;
+        }
+        snprintf (made, sizeof made, "dns-%.50s", query);
+        json_object_set_new (params, "query", json_string (query));
+        json_object_set_new (params, "type", json_string (known? s_dns_types [known - 1]: "A"));
+        json_object_set_new (params, "port", json_integer (port_arg? port: 53));
+        if (server)
+            json_object_set_new (params, "server", json_string (server));
+        if (api_str (call, "expect"))
+            json_object_set_new (params, "expect", json_string (api_str (call, "expect")));
+    }
+    else {
+        const char *url = api_str (call, "url");
+        const char *expect = api_str (call, "expect");
+        if (!url || (strncmp (url, "http://", 7) && strncmp (url, "https://", 8))) {
+            json_decref (params);
+            api_fail (call, "invalid", "an http check needs url, http:// or https://");
+            return NULL;
+        }
+        long code = 0;
+        char *end = NULL;
+        if (expect)
+            code = strtol (expect, &end, 10);
+        if (expect && (*end || code < 100 || code > 599)) {
+            json_decref (params);
+            api_fail (call, "invalid", "expect must be an HTTP status code such as 200");
+            return NULL;
+        }
+        snprintf (made, sizeof made, "%s", strncmp (url, "https", 5)? "http": "https");
+        json_object_set_new (params, "url", json_string (url));
+        if (expect)
+            json_object_set_new (params, "expect", json_integer (code));
+        if (api_str (call, "contains"))
+            json_object_set_new (params, "contains", json_string (api_str (call, "contains")));
+        if (json_is_true (json_object_get (call->args, "insecure")))
+            json_object_set_new (params, "insecure", json_true ());
+    }
+    if (!name) {
+        //  made names keep to what names allow
+        for (char *c = made; *c; c++)
+            if (!isalnum ((unsigned char) *c) && !strchr ("-_.", *c))
+                *c = '_';
+        name = made;
+    }
+    json_object_set_new (params, "name", json_string (name));
+    return params;
+}
+
 //  check.add: a custom SNMP OID, or a TCP, DNS or HTTP service check
 json_t *
 op_check_add (api_t *api, api_call_t *call)
@@ -166,7 +272,14 @@ op_check_add (api_t *api, api_call_t *call)
         params = json_pack ("{s:s, s:s}", "oid", *oid == '.'? oid + 1: oid, "name", name);
     }
     else
-        return api_fail (call, "invalid", "kind must be snmp");
+    if (streq (kind, "tcp") || streq (kind, "dns") || streq (kind, "http")) {
+        params = s_service_params (call, kind, &interval);
+        if (!params)
+            return NULL;
+        name = json_string_value (json_object_get (params, "name"));
+    }
+    else
+        return api_fail (call, "invalid", "kind must be snmp, tcp, dns or http");
     sqlite3_stmt *stmt = vd_db_prepare (db,
         "SELECT count (*) FROM device_check WHERE device_id = ? AND json_extract (params, '$.name') = ?");
     int64_t taken = 0;
@@ -178,8 +291,9 @@ op_check_add (api_t *api, api_call_t *call)
         sqlite3_finalize (stmt);
     }
     if (taken) {
-        json_decref (params);
-        return api_fail (call, "conflict", "%s already has a check named '%s'", device, name);
+        api_fail (call, "conflict", "%s already has a check named '%s'", device, name);
+        json_decref (params);   //  name was in it
+        return NULL;
     }
     char *text = json_dumps (params, JSON_COMPACT | JSON_SORT_KEYS);
     int rc = vd_db_run (db, "INSERT INTO device_check (device_id, kind, interval_ms, params, created_us) "

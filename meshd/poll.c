@@ -1,18 +1,25 @@
-/*  meshd/poll.c: SNMP poll reports from the probes, into the database.
-    Runs inside the store actor's transaction (store.c, POLLS messages).
+/*  meshd/poll.c: reports from the probes, into the database. Runs inside
+    the store actor's transaction (store.c, POLLS messages). A report is an
+    SNMP poll, a service check's result (kind "service") or a discovery's
+    (kind "discovery", discover.c).
 
-    A report (probe/snmp.h) updates its device's system facts and SNMP
-    status, replaces the device's interfaces, and becomes samples: each
-    metric and each interface's rates go to a series named after them
-    (snmp.rtt, cpu.load, if.NAME.in_bps...), made on first sight. A report
-    for a check that is not an SNMP check of a device of this probe is
-    refused and counted, as is anything malformed.                         */
+    An SNMP poll (probe/snmp.h) updates its device's system facts and SNMP
+    status, replaces the device's interfaces (and, after a full walk, its
+    LLDP and CDP links), and becomes samples: each metric and each
+    interface's rates go to a series named after them (snmp.rtt, cpu.load,
+    if.NAME.in_bps...), made on first sight. A service check's result sets
+    the check's status and becomes check.NAME.up, .time and .cert_days. A
+    report for a check that is not one of this probe's devices' is refused
+    and counted, as is anything malformed.                                 */
 #include "meshd.h"
 #include "poll.h"
 
 struct _poll_store_t {
     sqlite3 *db;
     sqlite3_stmt *check;            //  the device of a check of this probe
+    sqlite3_stmt *service;          //  the device and name of a service check of this probe
+    sqlite3_stmt *service_set;
+    sqlite3_stmt *link;
     sqlite3_stmt *device_ok;
     sqlite3_stmt *device_failed;
     sqlite3_stmt *iface;
@@ -22,6 +29,7 @@ struct _poll_store_t {
     byte *samples;
     size_t size, limit;
     uint64_t bad;                   //  reports refused
+    bool changed;                   //  a probe's config changed (discovery)
 };
 
 static const struct {
@@ -48,6 +56,15 @@ poll_store_new (sqlite3 *db)
     self->check = vd_db_prepare (db,
         "SELECT d.id FROM device_check c JOIN device d ON d.id = c.device_id "
         "WHERE c.id = ? AND c.kind = 'snmp' AND d.probe_id = ?");
+    self->service = vd_db_prepare (db,
+        "SELECT d.id, json_extract (c.params, '$.name') FROM device_check c JOIN device d ON d.id = c.device_id "
+        "WHERE c.id = ? AND c.kind IN ('tcp', 'dns', 'http') AND d.probe_id = ?");
+    self->service_set = vd_db_prepare (db,
+        "UPDATE device_check SET status = ?2, error = ?3, detail = ?4, status_us = ?5 WHERE id = ?1");
+    self->link = vd_db_prepare (db,
+        "INSERT INTO link (device_id, proto, local_port, remote_name, remote_chassis, remote_port, "
+        "  remote_port_descr, remote_address, remote_platform, updated_us) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     self->device_ok = vd_db_prepare (db,
         "UPDATE device SET snmp_status = 'ok', snmp_error = NULL, snmp_us = ?2, sys_name = ?3, "
         "sys_descr = ?4, sys_object_id = ?5, sys_location = ?6, sys_contact = ?7, uptime_s = ?8, "
@@ -64,7 +81,7 @@ poll_store_new (sqlite3 *db)
         "INSERT INTO series (device_id, check_id, probe_id, metric, unit) VALUES (?, ?, ?, ?, ?)");
     self->series = zhashx_new ();
     zhashx_set_destructor (self->series, (zhashx_destructor_fn *) s_free_id);
-    if (!self->check || !self->device_ok || !self->device_failed || !self->iface
+    if (!self->check || !self->service || !self->service_set || !self->link || !self->device_ok || !self->device_failed || !self->iface
     ||  !self->series_find || !self->series_add)
         poll_store_destroy (&self);
     return self;
@@ -77,6 +94,9 @@ poll_store_destroy (poll_store_t **self_p)
     if (!self)
         return;
     sqlite3_finalize (self->check);
+    sqlite3_finalize (self->service);
+    sqlite3_finalize (self->service_set);
+    sqlite3_finalize (self->link);
     sqlite3_finalize (self->device_ok);
     sqlite3_finalize (self->device_failed);
     sqlite3_finalize (self->iface);
@@ -99,6 +119,14 @@ uint64_t
 poll_store_bad (poll_store_t *self)
 {
     return self->bad;
+}
+
+bool
+poll_store_changed (poll_store_t *self)
+{
+    bool changed = self->changed;
+    self->changed = false;
+    return changed;
 }
 
 static int
@@ -242,6 +270,86 @@ s_interfaces (poll_store_t *self, int64_t device_id, int64_t check_id, int64_t p
     return rc;
 }
 
+//  A full walk's neighbours replace the device's links
+static int
+s_links (poll_store_t *self, int64_t device_id, int64_t ts, json_t *list)
+{
+    if (vd_db_run (self->db, "DELETE FROM link WHERE device_id = ?", "i", device_id))
+        return -1;
+    size_t index;
+    json_t *row;
+    static const char *fields [] = { "proto", "local_port", "name", "chassis", "port", "port_descr",
+                                     "address", "platform" };
+    json_array_foreach (list, index, row) {
+        const char *proto = json_string_value (json_object_get (row, "proto"));
+        if (!proto || (!streq (proto, "lldp") && !streq (proto, "cdp"))
+        ||  !json_is_string (json_object_get (row, "local_port")) || index >= 4096) {
+            self->bad++;
+            continue;
+        }
+        sqlite3_bind_int64 (self->link, 1, device_id);
+        for (int f = 0; f < 8; f++) {
+            const char *text = json_string_value (json_object_get (row, fields [f]));
+            sqlite3_bind_text (self->link, 2 + f, text? text: "", -1, SQLITE_TRANSIENT);
+        }
+        sqlite3_bind_int64 (self->link, 10, ts);
+        if (s_done (self, self->link))
+            return -1;
+    }
+    return 0;
+}
+
+//  A service check's result: its status, and samples
+static int
+s_service (poll_store_t *self, int64_t probe_id, int64_t check_id, json_t *report, int64_t ts)
+{
+    const char *status = json_string_value (json_object_get (report, "status"));
+    sqlite3_bind_int64 (self->service, 1, check_id);
+    sqlite3_bind_int64 (self->service, 2, probe_id);
+    int64_t device_id = 0;
+    char name [96] = "";
+    if (sqlite3_step (self->service) == SQLITE_ROW) {
+        device_id = sqlite3_column_int64 (self->service, 0);
+        const char *text = (const char *) sqlite3_column_text (self->service, 1);
+        s_clean_name (name, sizeof name, text? text: "");
+    }
+    sqlite3_reset (self->service);
+    if (!device_id || !*name || (!streq (status, "ok") && !streq (status, "failed"))) {
+        self->bad++;
+        return 0;
+    }
+    json_t *detail = json_object_get (report, "detail");
+    char *text = json_is_object (detail)? json_dumps (detail, JSON_COMPACT): NULL;
+    sqlite3_bind_int64 (self->service_set, 1, check_id);
+    sqlite3_bind_text (self->service_set, 2, status, -1, SQLITE_TRANSIENT);
+    s_bind_text (self->service_set, 3, report, "error");
+    if (text && strlen (text) < 4096)
+        sqlite3_bind_text (self->service_set, 4, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (self->service_set, 5, ts);
+    free (text);
+    if (s_done (self, self->service_set))
+        return -1;
+    bool ok = streq (status, "ok");
+    char metric [128];
+    snprintf (metric, sizeof metric, "check.%s.up", name);
+    if (s_sample (self, s_series (self, device_id, check_id, probe_id, metric, ""), ts, ok, 0))
+        return -1;
+    json_t *time = json_object_get (report, "time_ms");
+    snprintf (metric, sizeof metric, "check.%s.time", name);
+    if (s_sample (self, s_series (self, device_id, check_id, probe_id, metric, "ms"), ts,
+                  ok && json_is_number (time)? json_number_value (time): 0,
+                  ok && json_is_number (time)? 0: VD_SAMPLE_LOST))
+        return -1;
+    json_t *days = json_object_get (detail, "cert_days");
+    if (json_is_number (days) && isfinite (json_number_value (days))) {
+        snprintf (metric, sizeof metric, "check.%s.cert_days", name);
+        if (s_sample (self, s_series (self, device_id, check_id, probe_id, metric, "d"), ts,
+                      json_number_value (days), 0))
+            return -1;
+    }
+    return 0;
+}
+
 static const char *
 s_unit (const char *metric)
 {
@@ -255,6 +363,9 @@ s_unit (const char *metric)
 static int
 s_report (poll_store_t *self, int64_t probe_id, json_t *report, int64_t now)
 {
+    const char *kind = json_string_value (json_object_get (report, "kind"));
+    if (kind && streq (kind, "discovery"))
+        return discover_ingest (self->db, probe_id, report, &self->changed, &self->bad);
     json_t *check = json_object_get (report, "check");
     const char *status = json_string_value (json_object_get (report, "status"));
     int64_t ts = json_integer_value (json_object_get (report, "ts_us"));
@@ -265,6 +376,8 @@ s_report (poll_store_t *self, int64_t probe_id, json_t *report, int64_t now)
     if (ts <= 0 || ts > now + 86400 * 1000000LL)
         ts = now;
     int64_t check_id = json_integer_value (check);
+    if (kind && streq (kind, "service"))
+        return s_service (self, probe_id, check_id, report, ts);
     sqlite3_bind_int64 (self->check, 1, check_id);
     sqlite3_bind_int64 (self->check, 2, probe_id);
     int64_t device_id = sqlite3_step (self->check) == SQLITE_ROW? sqlite3_column_int64 (self->check, 0): 0;
@@ -314,8 +427,11 @@ s_report (poll_store_t *self, int64_t probe_id, json_t *report, int64_t now)
                       ts, json_number_value (value), 0))
             return -1;
     }
-    return s_interfaces (self, device_id, check_id, probe_id, ts, json_object_get (report, "interfaces"),
-                         json_is_true (json_object_get (report, "full")));
+    bool full = json_is_true (json_object_get (report, "full"));
+    if (s_interfaces (self, device_id, check_id, probe_id, ts, json_object_get (report, "interfaces"), full))
+        return -1;
+    json_t *neighbours = json_object_get (report, "neighbours");
+    return full && json_is_array (neighbours)? s_links (self, device_id, ts, neighbours): 0;
 }
 
 int

@@ -17,6 +17,9 @@ int poll_store_ingest (poll_store_t *self, int64_t probe_id, const void *data, s
                        const byte **samples, size_t *samples_size);
 //  After a rollback: forgets the series it made.
 void poll_store_forget (poll_store_t *self);
+//  True (once) if a report changed what a probe is told (discovery added
+//  devices or finished a run): the caller sends it a new CONFIG.
+bool poll_store_changed (poll_store_t *self);
 //  Reports and parts of reports refused so far.
 uint64_t poll_store_bad (poll_store_t *self);
 

@@ -193,6 +193,13 @@ s_polls (store_t *self, int64_t probe_id, int64_t seq, zframe_t *payload)
                                 &samples, &size);
     if (rc == 0)
         rc = s_samples (self, probe_id, seq, samples, size);
+    if (rc == 0 && poll_store_changed (self->polls)) {
+        //  after the commit: the probe gets its new devices and runs
+        zmsg_t *config = zmsg_new ();
+        zmsg_addstr (config, "CONFIG");
+        zmsg_addmem (config, &probe_id, 8);
+        zlistx_add_end (self->replies, config);
+    }
     return rc;
 }
 

@@ -38,3 +38,16 @@ probe_path (probe_t *probe, const char *name)
 {
     return zsys_sprintf ("%s/%s", probe->dir, name);
 }
+
+const char *probe_config_endpoints [PROBE_CONFIG_READERS] = {
+    PROBE_CHECKS, PROBE_SNMP_CHECKS, PROBE_SERVICE_CHECKS, PROBE_DISCOVER_JOBS
+};
+
+char *
+probe_saved_config (probe_t *probe)
+{
+    char *path = probe_path (probe, "checks.json");
+    char *text = vd_file_read (path, NULL);
+    free (path);
+    return text;
+}

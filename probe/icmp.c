@@ -548,7 +548,7 @@ s_load_checks (icmp_t *engine, const char *text)
         zsys_error ("icmp: checks are not valid JSON: %s", error.text);
     else
         zsys_info ("icmp: measuring %d targets", icmp_configure (engine, config));
-    json_decref (config);
+    vd_json_wipe (config);      //  it carries SNMP credentials
 }
 
 void
@@ -571,12 +571,12 @@ icmp_actor (zsock_t *pipe, void *args)
         vd_actor_failed (pipe);
         return;
     }
-    char *path = probe_path (probe, "checks.json");
-    char *saved = vd_file_read (path, NULL);
-    if (saved)
+    char *saved = probe_saved_config (probe);
+    if (saved) {
         s_load_checks (engine, saved);
+        sodium_memzero (saved, strlen (saved));
+    }
     free (saved);
-    free (path);
     zsock_signal (pipe, 0);
 
     int fd4, fd6;

@@ -1,6 +1,7 @@
 /*  vedette-probe: the probe daemon. main() only: options, config, actors,
     wait, tear down in reverse.                                             */
 #include "probe.h"
+#include <curl/curl.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -28,6 +29,38 @@ s_usage (FILE *out)
         "  -V, --version         print the version\n"
         "\n"
         "See vedette-probe(8) and vedette.conf(5).\n");
+}
+
+//  The actors, in start order: the uplink and icmp must come up; the
+//  others log and carry on without what they cannot open
+static struct {
+    zactor_fn *fn;
+    bool needed;
+    zactor_t *actor;
+} s_actors [] = {
+    { uplink_actor, true, NULL }, { icmp_actor, true, NULL }, { listen_actor, false, NULL },
+    { snmp_actor, false, NULL }, { service_actor, false, NULL }, { discover_actor, false, NULL }
+};
+#define ACTORS (sizeof s_actors / sizeof s_actors [0])
+
+static void
+s_stop (void)
+{
+    for (size_t i = ACTORS; i-- > 0;)
+        zactor_destroy (&s_actors [i].actor);
+}
+
+static int
+s_start (probe_t *probe)
+{
+    for (size_t i = 0; i < ACTORS; i++) {
+        s_actors [i].actor = zactor_new (s_actors [i].fn, probe);
+        if (s_actors [i].needed && vd_actor_status (s_actors [i].actor) != 0) {
+            s_stop ();
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int
@@ -123,20 +156,12 @@ main (int argc, char *argv [])
         return 1;
     }
     vd_signals_init ();
+    curl_global_init (CURL_GLOBAL_DEFAULT);
 
-    int rc = 1;
-    zactor_t *uplink = zactor_new (uplink_actor, &probe);
-    zactor_t *icmp = NULL, *listen = NULL, *snmp = NULL;
-    if (vd_actor_status (uplink) != 0)
-        goto done;
-    icmp = zactor_new (icmp_actor, &probe);
-    if (vd_actor_status (icmp) != 0)
-        goto done;
-    listen = zactor_new (listen_actor, &probe);
-    snmp = zactor_new (snmp_actor, &probe);
-    zsys_notice ("probe: vedette-probe %s running on %s", VD_VERSION, dir);
-    rc = 0;
-    while (!vd_stop) {
+    int rc = s_start (&probe)? 1: 0;
+    if (rc == 0)
+        zsys_notice ("probe: vedette-probe %s running on %s", VD_VERSION, dir);
+    while (rc == 0 && !vd_stop) {
         usleep (100 * 1000);
         if (vd_reload) {
             vd_reload = 0;
@@ -148,19 +173,10 @@ main (int argc, char *argv [])
                 continue;
             }
             //  the uplink flushes to the spool on the way out: nothing is lost
-            zactor_destroy (&snmp);
-            zactor_destroy (&listen);
-            zactor_destroy (&icmp);
-            zactor_destroy (&uplink);
+            s_stop ();
             vd_config_destroy (&probe.config);
             probe.config = fresh;
-            uplink = zactor_new (uplink_actor, &probe);
-            icmp = vd_actor_status (uplink) == 0? zactor_new (icmp_actor, &probe): NULL;
-            if (icmp && vd_actor_status (icmp) == 0) {
-                listen = zactor_new (listen_actor, &probe);
-                snmp = zactor_new (snmp_actor, &probe);
-            }
-            if (!icmp || vd_actor_status (icmp) != 0) {
+            if (s_start (&probe)) {
                 zsys_error ("probe: cannot restart with the new configuration");
                 rc = 1;
                 break;
@@ -169,11 +185,7 @@ main (int argc, char *argv [])
         }
     }
     zsys_notice ("probe: stopping");
-done:
-    zactor_destroy (&snmp);
-    zactor_destroy (&listen);
-    zactor_destroy (&icmp);
-    zactor_destroy (&uplink);
+    s_stop ();
     if (pid_fd >= 0) {
         unlink (pid_path);
         close (pid_fd);

@@ -3,7 +3,11 @@
     uplink  DEALER (CURVE client) to meshd; the spool; credit; reconnects
     icmp    the ICMP engine: latency, loss, jitter of every ICMP check
     listen  syslog (UDP, TCP) and SNMP traps in, as events to the uplink
-    snmp    the SNMP poller: system, interfaces, counters into rates
+    snmp    the SNMP poller: system, interfaces, storage, counters into
+            rates, LLDP and CDP neighbours
+    service TCP connect, DNS query and HTTP(S) checks (libcurl), TLS
+            certificate days left
+    discover  sweeps of networks: ICMP, then SNMP with a credential ladder
 
     State directory (-d DIR):
         probe.json            meshd's endpoint and key, this probe's name, site
@@ -21,6 +25,11 @@
 #define PROBE_EVENTS    "inproc://probe-events"     //  PULL in uplink: "EVENT" json, "STATS" json,
                                                     //  "POLL" json (an SNMP poll's report)
 #define PROBE_SNMP_CHECKS "inproc://probe-snmp-checks"  //  PULL in snmp
+#define PROBE_SERVICE_CHECKS "inproc://probe-service-checks"    //  PULL in service
+#define PROBE_DISCOVER_JOBS "inproc://probe-discover-jobs"      //  PULL in discover
+//  Where the uplink pushes each CONFIG (and checks.json is read at start)
+#define PROBE_CONFIG_READERS 4
+extern const char *probe_config_endpoints [PROBE_CONFIG_READERS];
 
 //  What every actor gets at start; owned by main.
 typedef struct {
@@ -41,6 +50,11 @@ void uplink_actor (zsock_t *pipe, void *args);
 void icmp_actor (zsock_t *pipe, void *args);
 void listen_actor (zsock_t *pipe, void *args);
 void snmp_actor (zsock_t *pipe, void *args);
+void service_actor (zsock_t *pipe, void *args);
+void discover_actor (zsock_t *pipe, void *args);
+//  Reads checks.json (the last CONFIG) at an actor's start; NULL if none.
+//  The caller wipes and frees it: it holds credentials.
+char *probe_saved_config (probe_t *probe);
 
 //  The ICMP engine, used by the icmp actor and by `vedette-probe ping`.
 typedef struct _icmp_t icmp_t;

@@ -34,6 +34,8 @@
 #define MAX_SCALARS         64
 #define MAX_CUSTOM          32
 #define MAX_WALK_OID        64
+#define MAX_STORAGE         256         //  hrStorage rows kept per device
+#define MAX_NEIGHBOURS      1024        //  LLDP and CDP entries kept per device
 #define MAX_ROWS            20000       //  per column and poll: no endless tables
 #define MAX_REQUESTS        4000        //  per poll
 #define WALK_VARBINDS       60          //  columns x repetitions asked per GETBULK
@@ -106,37 +108,64 @@ static const struct {
 };
 
 typedef enum {
-    C_DESCR, C_TYPE, C_MTU, C_SPEED, C_PHYS, C_NAME, C_HIGH_SPEED, C_ALIAS,     //  static
+    //  interfaces (a bit each in iface_t.seen: keep these first)
+    C_DESCR, C_TYPE, C_MTU, C_SPEED, C_PHYS, C_NAME, C_HIGH_SPEED, C_ALIAS,
     C_ADMIN, C_OPER, C_IN_OCT, C_IN_DISC, C_IN_ERR, C_OUT_OCT, C_OUT_DISC, C_OUT_ERR,
-    C_HC_IN, C_HC_OUT, C_CPU,
+    C_HC_IN, C_HC_OUT,
+    //  HOST-RESOURCES-MIB: processors, storage
+    C_CPU, C_ST_TYPE, C_ST_DESCR, C_ST_UNITS, C_ST_SIZE, C_ST_USED,
+    //  LLDP-MIB: local ports, remote systems, their management addresses
+    C_LLDP_LOC_PORT, C_LLDP_LOC_DESC, C_LLDP_CHASSIS, C_LLDP_PORT, C_LLDP_PORT_DESC,
+    C_LLDP_SYS_NAME, C_LLDP_MAN_ADDR,
+    //  CISCO-CDP-MIB cache
+    C_CDP_ADDR, C_CDP_DEVICE, C_CDP_PORT, C_CDP_PLATFORM,
     C_COLUMNS
 } column_id_t;
-#define C_FIRST_DYNAMIC C_ADMIN
+
+#define STATIC  1               //  read in full walks only (every FULL_EVERY polls)
 
 static const struct {
-    oid base [11];
+    oid base [14];
     size_t length;
     u_char type;                //  the type the column must have
+    int index;                  //  arcs of its index; 0: any number (at least one)
+    int flags;
 } s_columns [C_COLUMNS] = {
-    { { 1,3,6,1,2,1,2,2,1,2 }, 10, ASN_OCTET_STR },     //  ifDescr
-    { { 1,3,6,1,2,1,2,2,1,3 }, 10, ASN_INTEGER },       //  ifType
-    { { 1,3,6,1,2,1,2,2,1,4 }, 10, ASN_INTEGER },       //  ifMtu
-    { { 1,3,6,1,2,1,2,2,1,5 }, 10, ASN_GAUGE },         //  ifSpeed
-    { { 1,3,6,1,2,1,2,2,1,6 }, 10, ASN_OCTET_STR },     //  ifPhysAddress
-    { { 1,3,6,1,2,1,31,1,1,1,1 }, 11, ASN_OCTET_STR },  //  ifName
-    { { 1,3,6,1,2,1,31,1,1,1,15 }, 11, ASN_GAUGE },     //  ifHighSpeed
-    { { 1,3,6,1,2,1,31,1,1,1,18 }, 11, ASN_OCTET_STR }, //  ifAlias
-    { { 1,3,6,1,2,1,2,2,1,7 }, 10, ASN_INTEGER },       //  ifAdminStatus
-    { { 1,3,6,1,2,1,2,2,1,8 }, 10, ASN_INTEGER },       //  ifOperStatus
-    { { 1,3,6,1,2,1,2,2,1,10 }, 10, ASN_COUNTER },      //  ifInOctets
-    { { 1,3,6,1,2,1,2,2,1,13 }, 10, ASN_COUNTER },      //  ifInDiscards
-    { { 1,3,6,1,2,1,2,2,1,14 }, 10, ASN_COUNTER },      //  ifInErrors
-    { { 1,3,6,1,2,1,2,2,1,16 }, 10, ASN_COUNTER },      //  ifOutOctets
-    { { 1,3,6,1,2,1,2,2,1,19 }, 10, ASN_COUNTER },      //  ifOutDiscards
-    { { 1,3,6,1,2,1,2,2,1,20 }, 10, ASN_COUNTER },      //  ifOutErrors
-    { { 1,3,6,1,2,1,31,1,1,1,6 }, 11, ASN_COUNTER64 },  //  ifHCInOctets
-    { { 1,3,6,1,2,1,31,1,1,1,10 }, 11, ASN_COUNTER64 }, //  ifHCOutOctets
-    { { 1,3,6,1,2,1,25,3,3,1,2 }, 11, ASN_INTEGER }     //  hrProcessorLoad
+    { { 1,3,6,1,2,1,2,2,1,2 }, 10, ASN_OCTET_STR, 1, STATIC },     //  ifDescr
+    { { 1,3,6,1,2,1,2,2,1,3 }, 10, ASN_INTEGER, 1, STATIC },       //  ifType
+    { { 1,3,6,1,2,1,2,2,1,4 }, 10, ASN_INTEGER, 1, STATIC },       //  ifMtu
+    { { 1,3,6,1,2,1,2,2,1,5 }, 10, ASN_GAUGE, 1, STATIC },         //  ifSpeed
+    { { 1,3,6,1,2,1,2,2,1,6 }, 10, ASN_OCTET_STR, 1, STATIC },     //  ifPhysAddress
+    { { 1,3,6,1,2,1,31,1,1,1,1 }, 11, ASN_OCTET_STR, 1, STATIC },  //  ifName
+    { { 1,3,6,1,2,1,31,1,1,1,15 }, 11, ASN_GAUGE, 1, STATIC },     //  ifHighSpeed
+    { { 1,3,6,1,2,1,31,1,1,1,18 }, 11, ASN_OCTET_STR, 1, STATIC }, //  ifAlias
+    { { 1,3,6,1,2,1,2,2,1,7 }, 10, ASN_INTEGER, 1, 0 },            //  ifAdminStatus
+    { { 1,3,6,1,2,1,2,2,1,8 }, 10, ASN_INTEGER, 1, 0 },            //  ifOperStatus
+    { { 1,3,6,1,2,1,2,2,1,10 }, 10, ASN_COUNTER, 1, 0 },           //  ifInOctets
+    { { 1,3,6,1,2,1,2,2,1,13 }, 10, ASN_COUNTER, 1, 0 },           //  ifInDiscards
+    { { 1,3,6,1,2,1,2,2,1,14 }, 10, ASN_COUNTER, 1, 0 },           //  ifInErrors
+    { { 1,3,6,1,2,1,2,2,1,16 }, 10, ASN_COUNTER, 1, 0 },           //  ifOutOctets
+    { { 1,3,6,1,2,1,2,2,1,19 }, 10, ASN_COUNTER, 1, 0 },           //  ifOutDiscards
+    { { 1,3,6,1,2,1,2,2,1,20 }, 10, ASN_COUNTER, 1, 0 },           //  ifOutErrors
+    { { 1,3,6,1,2,1,31,1,1,1,6 }, 11, ASN_COUNTER64, 1, 0 },       //  ifHCInOctets
+    { { 1,3,6,1,2,1,31,1,1,1,10 }, 11, ASN_COUNTER64, 1, 0 },      //  ifHCOutOctets
+    { { 1,3,6,1,2,1,25,3,3,1,2 }, 11, ASN_INTEGER, 1, 0 },         //  hrProcessorLoad
+    { { 1,3,6,1,2,1,25,2,3,1,2 }, 11, ASN_OBJECT_ID, 1, STATIC },  //  hrStorageType
+    { { 1,3,6,1,2,1,25,2,3,1,3 }, 11, ASN_OCTET_STR, 1, STATIC },  //  hrStorageDescr
+    { { 1,3,6,1,2,1,25,2,3,1,4 }, 11, ASN_INTEGER, 1, STATIC },    //  hrStorageAllocationUnits
+    { { 1,3,6,1,2,1,25,2,3,1,5 }, 11, ASN_INTEGER, 1, 0 },         //  hrStorageSize
+    { { 1,3,6,1,2,1,25,2,3,1,6 }, 11, ASN_INTEGER, 1, 0 },         //  hrStorageUsed
+    { { 1,0,8802,1,1,2,1,3,7,1,3 }, 11, ASN_OCTET_STR, 1, STATIC },    //  lldpLocPortId
+    { { 1,0,8802,1,1,2,1,3,7,1,4 }, 11, ASN_OCTET_STR, 1, STATIC },    //  lldpLocPortDesc
+    { { 1,0,8802,1,1,2,1,4,1,1,5 }, 11, ASN_OCTET_STR, 3, STATIC },    //  lldpRemChassisId
+    { { 1,0,8802,1,1,2,1,4,1,1,7 }, 11, ASN_OCTET_STR, 3, STATIC },    //  lldpRemPortId
+    { { 1,0,8802,1,1,2,1,4,1,1,8 }, 11, ASN_OCTET_STR, 3, STATIC },    //  lldpRemPortDesc
+    { { 1,0,8802,1,1,2,1,4,1,1,9 }, 11, ASN_OCTET_STR, 3, STATIC },    //  lldpRemSysName
+    { { 1,0,8802,1,1,2,1,4,2,1,3 }, 11, ASN_INTEGER, 0, STATIC },      //  lldpRemManAddrIfSubtype
+    { { 1,3,6,1,4,1,9,9,23,1,2,1,1,4 }, 14, ASN_OCTET_STR, 2, STATIC },    //  cdpCacheAddress
+    { { 1,3,6,1,4,1,9,9,23,1,2,1,1,6 }, 14, ASN_OCTET_STR, 2, STATIC },    //  cdpCacheDeviceId
+    { { 1,3,6,1,4,1,9,9,23,1,2,1,1,7 }, 14, ASN_OCTET_STR, 2, STATIC },    //  cdpCacheDevicePort
+    { { 1,3,6,1,4,1,9,9,23,1,2,1,1,8 }, 14, ASN_OCTET_STR, 2, STATIC }     //  cdpCachePlatform
 };
 
 static const char *s_if_states [] = { "?", "up", "down", "testing", "unknown", "dormant",
@@ -165,6 +194,27 @@ typedef struct {
     uint64_t previous [R_COUNT];
     int64_t previous_ns;
 } iface_t;
+
+//  A row of hrStorageTable: memory, disks, file systems
+typedef struct {
+    int64_t index;
+    char descr [96];
+    int type;                           //  the arc under hrStorageTypes: 2 RAM, 4 fixed disk...
+    int64_t units, size, used;
+    int generation;                     //  the poll that last saw it
+} storage_t;
+
+//  A neighbour seen by LLDP or CDP, for the topology
+typedef struct {
+    const char *proto;                  //  "lldp", "cdp"
+    int64_t local;                      //  lldpRemLocalPortNum, or CDP's ifIndex
+    char chassis [64];
+    char port [64];
+    char port_descr [96];
+    char name [96];
+    char address [48];
+    char platform [64];
+} neighbour_t;
 
 typedef struct {
     oid last [C_COLUMNS][MAX_WALK_OID];
@@ -221,6 +271,9 @@ struct _device_t {
     netsnmp_variable_list *values [MAX_SCALARS];    //  this poll's scalar values
     walk_t *walk;
     zhashx_t *ifs;                      //  "index" -> iface_t
+    zhashx_t *storage;                  //  "index" -> storage_t
+    zhashx_t *neighbours;               //  "l.port.index" or "c.ifindex.index" -> neighbour_t
+    zhashx_t *lldp_ports;               //  "port number" -> its name (lldpLocPortTable)
     int generation;
     bool need_full;
     uint32_t uptime;                    //  sysUpTime of the last poll (ticks)
@@ -244,10 +297,30 @@ struct _poller_t {
 };
 
 static void
-s_iface_free (iface_t **iface_p)
+s_row_free (void **row_p)
 {
-    free (*iface_p);
-    *iface_p = NULL;
+    free (*row_p);
+    *row_p = NULL;
+}
+
+//  The device's tables: interfaces, storage, neighbours, LLDP port names
+static void
+s_tables_new (device_t *self)
+{
+    zhashx_t **tables [] = { &self->ifs, &self->storage, &self->neighbours, &self->lldp_ports };
+    for (size_t i = 0; i < sizeof tables / sizeof tables [0]; i++) {
+        *tables [i] = zhashx_new ();
+        zhashx_set_destructor (*tables [i], (zhashx_destructor_fn *) s_row_free);
+    }
+}
+
+static void
+s_tables_destroy (device_t *self)
+{
+    zhashx_destroy (&self->ifs);
+    zhashx_destroy (&self->storage);
+    zhashx_destroy (&self->neighbours);
+    zhashx_destroy (&self->lldp_ports);
 }
 
 static int64_t
@@ -291,60 +364,66 @@ static const struct {
 
 static int s_response (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic);
 
+void
+snmp_close_session (void *sessp)
+{
+    //  USM keeps one user per engine and name for the whole process, made
+    //  from the first session that used it: forget it, so that a corrected
+    //  passphrase in a new session is taken
+    netsnmp_session *session = snmp_sess_session (sessp);
+    if (session && session->version == SNMP_VERSION_3 && session->securityEngineIDLen
+    &&  session->securityName) {
+        struct usmUser *user = usm_get_user (session->securityEngineID, session->securityEngineIDLen,
+                                             session->securityName);
+        if (user) {
+            usm_remove_user (user);
+            usm_free_user (user);
+        }
+    }
+    snmp_sess_close (sessp);        //  closes the socket: out of any epoll set too
+}
+
 static void
 s_close (device_t *self)
 {
     if (self->sessp) {
-        //  USM keeps one user per engine and name for the whole process,
-        //  made from the first session that used it: forget it, so that a
-        //  corrected passphrase in a new session is taken
-        netsnmp_session *session = snmp_sess_session (self->sessp);
-        if (session && session->version == SNMP_VERSION_3 && session->securityEngineIDLen
-        &&  session->securityName) {
-            struct usmUser *user = usm_get_user (session->securityEngineID, session->securityEngineIDLen,
-                                                 session->securityName);
-            if (user) {
-                usm_remove_user (user);
-                usm_free_user (user);
-            }
-        }
-        snmp_sess_close (self->sessp);     //  closes the socket: out of the epoll set too
+        snmp_close_session (self->sessp);
         self->sessp = NULL;
         self->fd = -1;
     }
 }
 
-//  Opens the device's session from its credential; 0, or -1 with error set
-static int
-s_open (device_t *self)
+void *
+snmp_open_session (json_t *cred, const char *peername, int timeout_ms, int retries,
+                   snmp_session_cb *callback, void *magic, char *error, size_t size)
 {
-    const char *version = json_string_value (json_object_get (self->cred, "version"));
+    const char *version = json_string_value (json_object_get (cred, "version"));
     netsnmp_session session;
     snmp_sess_init (&session);
-    session.peername = self->peername;
-    session.timeout = self->poller->timeout_ms * 1000L;
-    session.retries = self->poller->retries;
-    json_t *timeout = json_object_get (self->cred, "timeout_ms");
-    json_t *retries = json_object_get (self->cred, "retries");
+    session.peername = (char *) peername;
+    session.timeout = timeout_ms * 1000L;
+    session.retries = retries;
+    json_t *timeout = json_object_get (cred, "timeout_ms");
+    json_t *tries = json_object_get (cred, "retries");
     if (json_is_integer (timeout) && json_integer_value (timeout) > 0)
         session.timeout = (long) json_integer_value (timeout) * 1000L;
-    if (json_is_integer (retries) && json_integer_value (retries) >= 0)
-        session.retries = (int) json_integer_value (retries);
-    session.callback = s_response;
-    session.callback_magic = self;
+    if (json_is_integer (tries) && json_integer_value (tries) >= 0)
+        session.retries = (int) json_integer_value (tries);
+    session.callback = callback;
+    session.callback_magic = magic;
     session.flags |= SNMP_FLAGS_DONT_PROBE;     //  engine discovery inside the first request
     int rc = 0;
     if (version && (streq (version, "1") || streq (version, "2c"))) {
-        const char *community = json_string_value (json_object_get (self->cred, "community"));
+        const char *community = json_string_value (json_object_get (cred, "community"));
         session.version = streq (version, "1")? SNMP_VERSION_1: SNMP_VERSION_2c;
         session.community = (u_char *) (community? community: "");
         session.community_len = strlen ((const char *) session.community);
     }
     else
     if (version && streq (version, "3")) {
-        const char *user = json_string_value (json_object_get (self->cred, "user"));
-        json_t *auth = json_object_get (self->cred, "auth");
-        json_t *priv = json_object_get (self->cred, "priv");
+        const char *user = json_string_value (json_object_get (cred, "user"));
+        json_t *auth = json_object_get (cred, "auth");
+        json_t *priv = json_object_get (cred, "priv");
         session.version = SNMP_VERSION_3;
         session.securityName = (char *) (user? user: "");
         session.securityNameLen = strlen (session.securityName);
@@ -379,20 +458,29 @@ s_open (device_t *self)
     }
     else
         rc = -1;
-    if (rc == 0)
-        self->sessp = snmp_sess_open (&session);
+    void *sessp = rc == 0? snmp_sess_open (&session): NULL;
     sodium_memzero (session.securityAuthKey, sizeof session.securityAuthKey);
     sodium_memzero (session.securityPrivKey, sizeof session.securityPrivKey);
-    if (rc) {
-        snprintf (self->error, sizeof self->error, "the credential is not usable (version, protocols)");
+    if (rc)
+        snprintf (error, size, "the credential is not usable (version, protocols)");
+    else
+    if (!sessp)
+        snprintf (error, size, "cannot open a session to %s", peername);
+    return sessp;
+}
+
+//  Opens the device's session from its credential; 0, or -1 with error set
+static int
+s_open (device_t *self)
+{
+    self->sessp = snmp_open_session (self->cred, self->peername, self->poller->timeout_ms,
+                                     self->poller->retries, s_response, self, self->error,
+                                     sizeof self->error);
+    if (!self->sessp)
         return -1;
-    }
-    if (!self->sessp) {
-        snprintf (self->error, sizeof self->error, "cannot open a session to %s", self->peername);
-        return -1;
-    }
-    self->version = session.version;
-    self->timeout_ms = session.timeout / 1000;
+    netsnmp_session *session = snmp_sess_session (self->sessp);
+    self->version = session->version;
+    self->timeout_ms = session->timeout / 1000;
     netsnmp_transport *transport = snmp_sess_transport (self->sessp);
     self->fd = transport? transport->sock: -1;
     struct epoll_event event = { .events = EPOLLIN, .data.ptr = self };
@@ -508,11 +596,135 @@ s_text (char *out, size_t size, const netsnmp_variable_list *vb)
     free (clean);
 }
 
+//  An identifier that may be binary (a MAC as chassis ID): text if it is
+//  printable, else hex bytes joined by colons
+static void
+s_id_text (char *out, size_t size, const netsnmp_variable_list *vb)
+{
+    bool printable = vb->val_len > 0;
+    for (size_t i = 0; i < vb->val_len && printable; i++)
+        printable = vb->val.string [i] >= 0x20 && vb->val.string [i] < 0x7f;
+    if (printable || vb->val_len == 0) {
+        s_text (out, size, vb);
+        return;
+    }
+    size_t used = 0;
+    *out = 0;
+    for (size_t i = 0; i < vb->val_len && used + 4 < size; i++)
+        used += (size_t) snprintf (out + used, size - used, "%s%02x", i? ":": "", vb->val.string [i]);
+}
+
+//  An IPv4 or IPv6 address from its bytes; false if it is neither
+static bool
+s_address_text (char *out, size_t size, const u_char *bytes, size_t length)
+{
+    if (length == 4)
+        return inet_ntop (AF_INET, bytes, out, (socklen_t) size) != NULL;
+    if (length == 16)
+        return inet_ntop (AF_INET6, bytes, out, (socklen_t) size) != NULL;
+    return false;
+}
+
+static void
+s_storage_cell (device_t *self, column_id_t column, int64_t index, const netsnmp_variable_list *vb)
+{
+    char key [24];
+    snprintf (key, sizeof key, "%lld", (long long) index);
+    storage_t *row = (storage_t *) zhashx_lookup (self->storage, key);
+    if (!row) {
+        if (zhashx_size (self->storage) >= MAX_STORAGE)
+            return;
+        row = (storage_t *) zmalloc (sizeof (storage_t));
+        row->index = index;
+        zhashx_insert (self->storage, key, row);
+        if (!self->walk->full)
+            self->need_full = true;
+    }
+    row->generation = self->generation;
+    static const oid types [] = { 1,3,6,1,2,1,25,2,1 };
+    switch (column) {
+        case C_ST_TYPE:
+            if (vb->val_len / sizeof (oid) == 10
+            &&  snmp_oidtree_compare (vb->val.objid, 10, types, 9) == 0)
+                row->type = (int) vb->val.objid [9];
+            break;
+        case C_ST_DESCR: s_text (row->descr, sizeof row->descr, vb); break;
+        case C_ST_UNITS: row->units = *vb->val.integer; break;
+        case C_ST_SIZE:  row->size = (uint32_t) *vb->val.integer; break;
+        case C_ST_USED:  row->used = (uint32_t) *vb->val.integer; break;
+        default: break;
+    }
+}
+
+static neighbour_t *
+s_neighbour (device_t *self, const char *proto, int64_t local, int64_t index)
+{
+    char key [48];
+    snprintf (key, sizeof key, "%c.%lld.%lld", *proto, (long long) local, (long long) index);
+    neighbour_t *row = (neighbour_t *) zhashx_lookup (self->neighbours, key);
+    if (!row && zhashx_size (self->neighbours) < MAX_NEIGHBOURS) {
+        row = (neighbour_t *) zmalloc (sizeof (neighbour_t));
+        row->proto = proto;
+        row->local = local;
+        zhashx_insert (self->neighbours, key, row);
+    }
+    return row;
+}
+
+//  A cell of the LLDP or CDP tables; index: the arcs after the column
+static void
+s_neighbour_cell (device_t *self, column_id_t column, const oid *index, size_t arcs,
+                  const netsnmp_variable_list *vb)
+{
+    if (column == C_LLDP_LOC_PORT || column == C_LLDP_LOC_DESC) {
+        char key [24], name [96];
+        snprintf (key, sizeof key, "%lu", (unsigned long) index [0]);
+        s_id_text (name, sizeof name, vb);
+        //  the port ID names the port, unless it is empty or binary
+        char *known = (char *) zhashx_lookup (self->lldp_ports, key);
+        if (*name && (column == C_LLDP_LOC_PORT || !known || strchr (known, ':'))
+        &&  zhashx_size (self->lldp_ports) < MAX_NEIGHBOURS)
+            zhashx_update (self->lldp_ports, key, strdup (name));
+        return;
+    }
+    bool cdp = column >= C_CDP_ADDR;
+    neighbour_t *row = s_neighbour (self, cdp? "cdp": "lldp", (int64_t) index [cdp? 0: 1],
+                                    (int64_t) index [cdp? 1: 2]);
+    if (!row)
+        return;
+    switch (column) {
+        case C_LLDP_CHASSIS: s_id_text (row->chassis, sizeof row->chassis, vb); break;
+        case C_LLDP_PORT:    s_id_text (row->port, sizeof row->port, vb); break;
+        case C_LLDP_PORT_DESC: s_text (row->port_descr, sizeof row->port_descr, vb); break;
+        case C_LLDP_SYS_NAME: s_text (row->name, sizeof row->name, vb); break;
+        case C_LLDP_MAN_ADDR: {
+            //  the address is in the index: subtype (1 IPv4, 2 IPv6), length, bytes
+            u_char bytes [16];
+            size_t length = arcs > 4? index [4]: 0;
+            if ((length == 4 || length == 16) && arcs == 5 + length && !*row->address) {
+                for (size_t i = 0; i < length; i++)
+                    bytes [i] = (u_char) index [5 + i];
+                s_address_text (row->address, sizeof row->address, bytes, length);
+            }
+            break;
+        }
+        case C_CDP_ADDR:
+            s_address_text (row->address, sizeof row->address, vb->val.string, vb->val_len);
+            break;
+        case C_CDP_DEVICE:   s_text (row->name, sizeof row->name, vb); break;
+        case C_CDP_PORT:     s_text (row->port, sizeof row->port, vb); break;
+        case C_CDP_PLATFORM: s_text (row->platform, sizeof row->platform, vb); break;
+        default: break;
+    }
+}
+
 //  One cell of a column
 static void
-s_cell (device_t *self, column_id_t column, int64_t index, const netsnmp_variable_list *vb)
+s_cell (device_t *self, column_id_t column, const netsnmp_variable_list *vb)
 {
     walk_t *walk = self->walk;
+    const oid *index = vb->name + s_columns [column].length;
+    size_t arcs = vb->name_length - s_columns [column].length;
     if (column == C_CPU) {
         if (*vb->val.integer >= 0 && *vb->val.integer <= 100) {
             walk->cpu_sum += (double) *vb->val.integer;
@@ -520,7 +732,15 @@ s_cell (device_t *self, column_id_t column, int64_t index, const netsnmp_variabl
         }
         return;
     }
-    iface_t *iface = s_iface (self, index);
+    if (column >= C_ST_TYPE && column <= C_ST_USED) {
+        s_storage_cell (self, column, (int64_t) index [0], vb);
+        return;
+    }
+    if (column >= C_LLDP_LOC_PORT) {
+        s_neighbour_cell (self, column, index, arcs, vb);
+        return;
+    }
+    iface_t *iface = s_iface (self, (int64_t) index [0]);
     iface->generation = self->generation;
     iface->seen |= 1u << column;
     switch (column) {
@@ -588,8 +808,10 @@ s_walk_response (device_t *self, netsnmp_pdu *pdu)
         if (!walk->active [column] || ended [column])
             continue;
         size_t base = s_columns [column].length;
+        int arcs = s_columns [column].index;
         if (vb->type == SNMP_ENDOFMIBVIEW || vb->type == SNMP_NOSUCHOBJECT
-        ||  vb->type == SNMP_NOSUCHINSTANCE || vb->name_length != base + 1
+        ||  vb->type == SNMP_NOSUCHINSTANCE || vb->name_length <= base
+        ||  (arcs && vb->name_length != base + (size_t) arcs)
         ||  snmp_oidtree_compare (vb->name, vb->name_length, s_columns [column].base, base) != 0) {
             ended [column] = true;      //  past the column: it is done
             continue;
@@ -608,14 +830,15 @@ s_walk_response (device_t *self, netsnmp_pdu *pdu)
             s_complain (self, "a table with more than %d rows: cut", MAX_ROWS);
             continue;
         }
-        if (vb->type != s_columns [column].type || (vb->type != ASN_OCTET_STR && !vb->val.integer)
+        if (vb->type != s_columns [column].type
+        ||  (vb->type != ASN_OCTET_STR && vb->type != ASN_OBJECT_ID && !vb->val.integer)
         ||  (vb->type == ASN_COUNTER64 && vb->val_len < sizeof (struct counter64))) {
             self->poller->stats.bad_values++;
             s_complain (self, "column %d: a value of type 0x%02x, not 0x%02x", column, vb->type,
                         s_columns [column].type);
             continue;
         }
-        s_cell (self, (column_id_t) column, (int64_t) vb->name [base], vb);
+        s_cell (self, (column_id_t) column, vb);
         taken++;
     }
     for (int c = 0; c < C_COLUMNS; c++)
@@ -879,6 +1102,22 @@ s_metrics (device_t *self)
     if (self->walk && self->walk->cpu_count)
         json_object_set_new (metrics, "cpu.load",
                              json_real (self->walk->cpu_sum / self->walk->cpu_count));
+    //  HOST-RESOURCES storage: disks, and memory where UCD has none
+    for (storage_t *row = (storage_t *) zhashx_first (self->storage); row;
+         row = (storage_t *) zhashx_next (self->storage)) {
+        if (row->generation != self->generation || row->size <= 0 || row->used < 0
+        ||  row->used > row->size)
+            continue;
+        double used = (double) row->used / (double) row->size * 100;
+        if (row->type == 2 && !json_object_get (metrics, "mem.used"))
+            json_object_set_new (metrics, "mem.used", json_real (used));
+        else
+        if ((row->type == 4 || row->type == 9 || row->type == 10) && *row->descr) {
+            char name [128];
+            snprintf (name, sizeof name, "disk.%s.used", row->descr);
+            json_object_set_new (metrics, name, json_real (used));
+        }
+    }
     for (int i = 0; i < self->ncustom; i++) {
         netsnmp_variable_list *vb = self->values [S_STANDARD + i];
         double value;
@@ -895,6 +1134,40 @@ s_metrics (device_t *self)
         }
     }
     return metrics;
+}
+
+//  The name of a local port: LLDP's own, or the interface of that index
+static const char *
+s_local_port (device_t *self, const neighbour_t *row, char *buffer, size_t size)
+{
+    char key [24];
+    snprintf (key, sizeof key, "%lld", (long long) row->local);
+    const char *name = streq (row->proto, "lldp")? (const char *) zhashx_lookup (self->lldp_ports, key): NULL;
+    iface_t *iface = name? NULL: (iface_t *) zhashx_lookup (self->ifs, key);
+    if (iface && (*iface->name || *iface->descr))
+        name = *iface->name? iface->name: iface->descr;
+    if (!name) {
+        snprintf (buffer, size, "port %lld", (long long) row->local);
+        name = buffer;
+    }
+    return name;
+}
+
+static json_t *
+s_neighbours_json (device_t *self)
+{
+    json_t *list = json_array ();
+    for (neighbour_t *row = (neighbour_t *) zhashx_first (self->neighbours); row;
+         row = (neighbour_t *) zhashx_next (self->neighbours)) {
+        if (!*row->name && !*row->chassis && !*row->address)
+            continue;           //  a stray column: nothing to know it by
+        char buffer [32];
+        json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+            "proto", row->proto, "local_port", s_local_port (self, row, buffer, sizeof buffer),
+            "chassis", row->chassis, "port", row->port, "port_descr", row->port_descr,
+            "name", row->name, "address", row->address, "platform", row->platform));
+    }
+    return list;
 }
 
 static void
@@ -951,6 +1224,18 @@ s_finish (device_t *self, const char *status)
             s_complain (self, "counters went back or wrapped too fast: no rate this poll");
         json_object_set_new (report, "interfaces", list);
         json_object_set_new (report, "full", json_boolean (self->walk->full));
+        if (self->walk->full) {
+            json_object_set_new (report, "neighbours", s_neighbours_json (self));
+            //  storage rows the full walk did not see are gone
+            zlistx_t *old = zlistx_new ();
+            for (storage_t *row = (storage_t *) zhashx_first (self->storage); row;
+                 row = (storage_t *) zhashx_next (self->storage))
+                if (row->generation != self->generation)
+                    zlistx_add_end (old, (void *) zhashx_cursor (self->storage));
+            for (const char *key = (const char *) zlistx_first (old); key; key = (const char *) zlistx_next (old))
+                zhashx_delete (self->storage, key);
+            zlistx_destroy (&old);
+        }
     }
     poller->stats.polls++;
     if (ok)
@@ -1010,7 +1295,9 @@ s_walk_new (bool full)
 {
     walk_t *walk = (walk_t *) zmalloc (sizeof (walk_t));
     walk->full = full;
-    for (int c = full? 0: C_FIRST_DYNAMIC; c < C_COLUMNS; c++) {
+    for (int c = 0; c < C_COLUMNS; c++) {
+        if (!full && (s_columns [c].flags & STATIC))
+            continue;
         memcpy (walk->last [c], s_columns [c].base, s_columns [c].length * sizeof (oid));
         walk->length [c] = s_columns [c].length;
         walk->active [c] = true;
@@ -1038,6 +1325,11 @@ s_advance (device_t *self)
         self->phase = PHASE_WALK;
         self->walk = s_walk_new (self->need_full || self->generation % FULL_EVERY == 1);
         self->need_full = false;
+        if (self->walk->full) {
+            //  neighbours come and go: a full walk reads them afresh
+            zhashx_purge (self->neighbours);
+            zhashx_purge (self->lldp_ports);
+        }
         rc = s_send_walk (self);
     }
     else {
@@ -1068,7 +1360,7 @@ s_device_destroy (device_t **self_p)
     s_close (self);
     s_clear_values (self);
     free (self->walk);
-    zhashx_destroy (&self->ifs);
+    s_tables_destroy (self);
     vd_json_wipe (self->cred);
     free (self->key);
     free (self);
@@ -1159,8 +1451,7 @@ s_device_new (poller_t *poller, json_t *check, json_t *creds, const char *key)
         self->interval_ms = 1000;
     self->cred = json_deep_copy (secret);
     self->fd = -1;
-    self->ifs = zhashx_new ();
-    zhashx_set_destructor (self->ifs, (zhashx_destructor_fn *) s_iface_free);
+    s_tables_new (self);
     self->need_full = true;
     //  spread the first polls over the interval (at most 10 s)
     int64_t spread = self->interval_ms < 10000? self->interval_ms: 10000;
@@ -1370,8 +1661,7 @@ poller_fuzz (const uint8_t *data, size_t size)
     if (snmp_pdu_parse (pdu, copy, &length) == 0) {
         device_t device = { .poller = poller, .fd = -1, .interval_ms = 1000, .timeout_ms = 1000,
                             .version = SNMP_VERSION_2c };
-        device.ifs = zhashx_new ();
-        zhashx_set_destructor (device.ifs, (zhashx_destructor_fn *) s_iface_free);
+        s_tables_new (&device);
         snprintf (device.status, sizeof device.status, "ok");
         snprintf (device.address, sizeof device.address, "fuzz");
         device.complained = vd_mono_ms ();
@@ -1397,7 +1687,7 @@ poller_fuzz (const uint8_t *data, size_t size)
         device.generation = 0;
         s_finish (&device, "ok");
         vd_heap_clear (poller->heap);
-        zhashx_destroy (&device.ifs);
+        s_tables_destroy (&device);
     }
     snmp_free_pdu (pdu);
     free (copy);
@@ -1460,14 +1750,12 @@ snmp_actor (zsock_t *pipe, void *args)
         vd_actor_failed (pipe);
         return;
     }
-    char *path = probe_path (self.probe, "checks.json");
-    char *saved = vd_file_read (path, NULL);
+    char *saved = probe_saved_config (self.probe);
     if (saved) {
         s_load (&self, saved);
         sodium_memzero (saved, strlen (saved));
     }
     free (saved);
-    free (path);
     zsock_signal (pipe, 0);
     while (true) {
         zmq_pollitem_t items [] = {

@@ -14,6 +14,19 @@ void snmp_lib_init (void);
 void snmp_lib_lock (void);
 void snmp_lib_unlock (void);
 
+//  A session of net-snmp's single-session API from a credential (version,
+//  community, user, auth, priv, timeout_ms, retries), to peername
+//  ("udp:ADDRESS:PORT"); engine discovery happens inside the first
+//  request. NULL, with the reason in error, if it cannot be opened. Call
+//  with the lock held; snmp_close_session closes it.
+struct snmp_session;
+struct snmp_pdu;
+typedef int (snmp_session_cb) (int op, struct snmp_session *session, int reqid,
+                               struct snmp_pdu *pdu, void *magic);
+void *snmp_open_session (json_t *cred, const char *peername, int timeout_ms, int retries,
+                         snmp_session_cb *callback, void *magic, char *error, size_t size);
+void snmp_close_session (void *sessp);
+
 typedef struct _poller_t poller_t;
 
 //  Called with each finished poll's report (the callee takes it):

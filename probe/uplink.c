@@ -51,9 +51,8 @@ typedef struct {
     zcert_t *cert;              //  this probe's own keypair
     zsock_t *dealer;            //  NULL while idle
     zsock_t *samples;           //  PULL from icmp
-    zsock_t *checks;            //  PUSH to icmp
-    zsock_t *snmp_checks;       //  PUSH to snmp
-    zsock_t *events;            //  PULL from listen and snmp
+    zsock_t *config_out [PROBE_CONFIG_READERS];    //  PUSH to the actors that take CONFIG
+    zsock_t *events;            //  PULL from listen, snmp, service, discover
     vd_spool_t *spool;
     uplink_state_t state;
     int64_t deadline;           //  hello: give up at
@@ -294,8 +293,8 @@ s_config (uplink_t *self, vd_wire_t *wire)
     //  kept on disk: the probe keeps measuring when meshd is away
     if (vd_file_write_atomic (path, text, strlen (text), 0600))
         zsys_error ("uplink: %s: cannot save the checks", path);
-    zstr_send (self->checks, text);
-    zstr_send (self->snmp_checks, text);
+    for (int i = 0; i < PROBE_CONFIG_READERS; i++)
+        zstr_send (self->config_out [i], text);
     sodium_memzero (text, strlen (text));
     free (path);
     free (text);
@@ -450,21 +449,23 @@ s_setup (uplink_t *self)
     self->spool = vd_spool_new (path, vd_config_int (self->probe->config, "spool/max_mb") * 1024 * 1024);
     free (path);
     self->samples = zsock_new (ZMQ_PULL);
-    self->checks = zsock_new (ZMQ_PUSH);
-    self->snmp_checks = zsock_new (ZMQ_PUSH);
     self->events = zsock_new (ZMQ_PULL);
-    if (!self->cert || !self->spool || !self->samples || !self->checks || !self->snmp_checks
-    ||  !self->events)
+    if (!self->cert || !self->spool || !self->samples || !self->events)
         return -1;
+    //  never wait for an actor: during a reload it is gone, and it reads
+    //  checks.json when it starts again
+    for (int i = 0; i < PROBE_CONFIG_READERS; i++) {
+        self->config_out [i] = zsock_new (ZMQ_PUSH);
+        if (!self->config_out [i])
+            return -1;
+        zsock_set_sndtimeo (self->config_out [i], 0);
+        zsock_set_linger (self->config_out [i], 0);
+        if (zsock_connect (self->config_out [i], "%s", probe_config_endpoints [i]))
+            return -1;
+    }
     zsock_set_rcvhwm (self->samples, 100000);
     zsock_set_rcvhwm (self->events, 10000);
-    //  never wait for the icmp actor: during a reload it is gone, and it
-    //  reads checks.json when it starts again
-    zsock_set_sndtimeo (self->checks, 0);
-    zsock_set_sndtimeo (self->snmp_checks, 0);
-    zsock_set_linger (self->snmp_checks, 0);
-    if (zsock_bind (self->samples, PROBE_SAMPLES) || zsock_connect (self->checks, PROBE_CHECKS)
-    ||  zsock_connect (self->snmp_checks, PROBE_SNMP_CHECKS)
+    if (zsock_bind (self->samples, PROBE_SAMPLES)
     ||  zsock_bind (self->events, PROBE_EVENTS))
         return -1;
     self->batch = malloc (BATCH_MAX_SAMPLES * VD_SAMPLE_SIZE);
@@ -543,8 +544,8 @@ uplink_actor (zsock_t *pipe, void *args)
     if (self.events)
         zsock_unbind (self.events, PROBE_EVENTS);
     zsock_destroy (&self.samples);
-    zsock_destroy (&self.checks);
-    zsock_destroy (&self.snmp_checks);
+    for (int i = 0; i < PROBE_CONFIG_READERS; i++)
+        zsock_destroy (&self.config_out [i]);
     zsock_destroy (&self.events);
     free (self.event_batch.buffer);
     free (self.poll_batch.buffer);

@@ -355,6 +355,51 @@ check("device.show has the SNMP facts and interfaces (none yet)",
       shown["snmp"]["cred"] == "lab-v2" and shown["snmp"]["status"] is None and shown["interfaces"] == [], shown)
 check("interface.list of a device never polled is empty", olga.call("interface.list", device="sw7") == [])
 check("a credential in use is not removed", error_of(admin, "cred.remove", name="lab-v2") == "conflict")
+# service checks: their arguments, made names and refusals
+tcp = olga.call("check.add", device="sw7", kind="tcp", port=22)
+check("a tcp check is named tcp-PORT, runs every minute with a 5 s timeout",
+      tcp["params"] == {"port": 22, "name": "tcp-22", "timeout_ms": 5000} and tcp["interval_ms"] == 60000, tcp)
+dns = olga.call("check.add", device="sw7", kind="dns", query="example.org", type="mx", expect="mail")
+check("a dns check: query, type, port, expect", dns["params"]["name"] == "dns-example.org"
+      and dns["params"]["type"] == "MX" and dns["params"]["port"] == 53, dns)
+web = olga.call("check.add", device="sw7", kind="http", url="https://127.0.0.1:8443/", expect="204",
+                insecure=True, interval="30s", timeout="2s")
+check("an http check: url, status, insecure", web["params"]["name"] == "https"
+      and web["params"]["expect"] == 204 and web["params"]["insecure"] is True and web["interval_ms"] == 30000, web)
+for kind, bad, what in [("tcp", {}, "a tcp check without a port"), ("tcp", dict(port=0), "port 0"),
+                        ("dns", {}, "a dns check without a query"), ("dns", dict(query="x", type="BOGUS"), "a bad type"),
+                        ("dns", dict(query="x", server="not-an-ip"), "a bad server"),
+                        ("http", dict(url="ftp://x/"), "a non-http URL"), ("http", dict(url="http://x/", expect="abc"), "a bad status"),
+                        ("http", dict(url="http://x/", timeout="2m"), "a timeout over the interval"),
+                        ("ping", dict(port=1), "an unknown kind")]:
+    check("check.add refuses %s" % what, error_of(olga, "check.add", device="sw7", kind=kind, **bad) == "invalid")
+again = error_of(olga, "check.add", device="sw7", kind="tcp", port=22)
+check("a service check's name is unique too", again == "conflict", again)
+for name in ("tcp-22", "dns-example.org", "https"):
+    olga.call("check.remove", device="sw7", name=name)
+
+# discoveries: validation, and nothing stored when refused
+for bad, what in [(dict(targets=["10.0.0.0/8"]), "more than a /16"), (dict(targets=["300.1.1.0/24"]), "a bad network"),
+                  (dict(targets=[]), "no network"), (dict(targets=["10.0.0.0/24"], every="5s"), "a short period"),
+                  (dict(targets=["10.0.0.0/24"], exclude=["x"]), "a bad exclusion")]:
+    check("discovery.add refuses %s" % what, error_of(olga, "discovery.add", site="hq", **bad) == "invalid")
+check("discovery.add refuses an unknown credential",
+      error_of(olga, "discovery.add", site="hq", targets=["10.0.0.0/24"], cred=["nope"]) == "not_found")
+check("a viewer starts no discovery",
+      error_of(vic, "discovery.add", site="hq", targets=["10.0.0.0/24"]) == "forbidden")
+admin.call("probe.enroll", site="hq", name="p9", endpoint=os.environ["MESH"], expires="1h")
+found = olga.call("discovery.add", site="hq", targets=["10.9.0.0/30", "10.9.1.1"], cred=["lab-v2"],
+                  exclude=["10.9.0.2/32"], every="1h", no_ping=True)
+check("discovery.add counts the addresses", found["addresses"] == 5 and found["ping"] is False
+      and found["every_ms"] == 3600000, found)
+listed = olga.call("discovery.list")
+check("discovery.list has it, running", [d["id"] for d in listed] == [found["id"]] and listed[0]["state"] == "running", listed)
+check("discovery.show of an unknown id is not_found", error_of(olga, "discovery.show", id=999) == "not_found")
+check("discovery.run asks a run", olga.call("discovery.run", id=found["id"])["id"] == found["id"])
+check("a credential in a discovery's ladder may still be listed", olga.call("discovery.show", id=found["id"])["creds"] == ["lab-v2"])
+olga.call("discovery.remove", id=found["id"])
+check("discovery.remove", olga.call("discovery.list") == [])
+check("topology.list of a network without LLDP is empty", olga.call("topology.list", site="hq") == [])
 olga.call("check.remove", device="sw7", name="load1")
 check("check.remove of an unknown name is not_found",
       error_of(olga, "check.remove", device="sw7", name="load1") == "not_found")
