@@ -54,6 +54,25 @@ main (void)
     CHECK (vd_address_valid ("127.0.0.2") && vd_address_valid ("::1"));
     CHECK (!vd_address_valid ("127.0.0.256") && !vd_address_valid ("core1"));
 
+    //  networks: parsed, host bits cleared, sized, enumerated, matched
+    vd_cidr_t cidr;
+    uint8_t host [16], inside [4] = { 198, 18, 0, 77 }, outside [4] = { 198, 18, 1, 1 };
+    CHECK (vd_cidr_parse ("198.18.0.9/24", &cidr) == 0 && cidr.family == AF_INET && cidr.prefix == 24
+           && cidr.address [3] == 0 && vd_cidr_size (&cidr) == 256);
+    vd_cidr_host (&cidr, 254, host);
+    CHECK (host [0] == 198 && host [2] == 0 && host [3] == 254);
+    CHECK (vd_cidr_contains (&cidr, AF_INET, inside) && !vd_cidr_contains (&cidr, AF_INET, outside));
+    CHECK (vd_cidr_parse ("10.1.2.3", &cidr) == 0 && cidr.prefix == 32 && vd_cidr_size (&cidr) == 1);
+    CHECK (vd_cidr_parse ("2001:db8::1/120", &cidr) == 0 && cidr.family == AF_INET6
+           && vd_cidr_size (&cidr) == 256 && cidr.address [15] == 0);
+    CHECK (vd_cidr_parse ("2001:db8::/112", &cidr) == 0 && vd_cidr_size (&cidr) == 65536);
+    vd_cidr_host (&cidr, 0x1ff, host);
+    CHECK (host [0] == 0x20 && host [14] == 1 && host [15] == 0xff);
+    CHECK (vd_cidr_parse ("::/0", &cidr) == 0 && vd_cidr_size (&cidr) == UINT64_MAX);
+    CHECK (vd_cidr_parse ("198.18.0.0/33", &cidr) == -1 && vd_cidr_parse ("198.18.0.0/", &cidr) == -1
+           && vd_cidr_parse ("core1/24", &cidr) == -1 && vd_cidr_parse ("/24", &cidr) == -1
+           && vd_cidr_parse ("1.2.3.4/2x", &cidr) == -1);
+
     char *dir = test_dir ("util");
     char *path = zsys_sprintf ("%s/a/b/c", dir);
     CHECK (vd_mkdir_p (path, 0700) == 0 && zsys_file_exists (path));
