@@ -291,6 +291,20 @@ api_tell_device_probe (api_t *api, int64_t device_id)
         api_tell_mesh (api, "CONFIG", probe_id);
 }
 
+int64_t
+api_pick_probe (api_t *api, api_call_t *call, int64_t site_id)
+{
+    const char *name = api_str (call, "probe");
+    if (name) {
+        int64_t id = api_find (api, call, "probe", name);
+        return id? id: -1;
+    }
+    char sql [160];
+    snprintf (sql, sizeof sql, "SELECT id FROM probe WHERE site_id = %lld AND state != 'revoked' "
+                               "ORDER BY state = 'active' DESC, id LIMIT 1", (long long) site_id);
+    return vd_db_int (api->db, sql, 0);
+}
+
 void
 api_tell_mesh (api_t *api, const char *command, int64_t probe_id)
 {

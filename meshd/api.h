@@ -54,6 +54,9 @@ int64_t api_time (api_call_t *call, const char *name, int64_t def, bool *ok);
 void api_audit (api_t *api, api_call_t *call, json_t *detail);
 //  Tells the mesh actor something (CONFIG, REVOKE) about a probe.
 void api_tell_mesh (api_t *api, const char *command, int64_t probe_id);
+//  The probe named by the call's "probe" argument (-1 after api_fail), or
+//  the site's first active probe (0 if it has none).
+int64_t api_pick_probe (api_t *api, api_call_t *call, int64_t site_id);
 //  The probe that measures a device (0: none yet).
 int64_t api_device_probe (api_t *api, int64_t device_id);
 //  Sends that probe its new CONFIG, if the device has one.
@@ -136,6 +139,9 @@ json_t *op_discovery_show (api_t *api, api_call_t *call);
 json_t *op_discovery_run (api_t *api, api_call_t *call);
 json_t *op_discovery_remove (api_t *api, api_call_t *call);
 json_t *op_topology_list (api_t *api, api_call_t *call);
+//  The links of a site or of a device (either end), as topology.list has
+//  them; NULL after api_fail.
+json_t *op_links (api_t *api, api_call_t *call, const char *site, const char *device);
 json_t *op_rule_add (api_t *api, api_call_t *call);
 json_t *op_rule_list (api_t *api, api_call_t *call);
 json_t *op_rule_set (api_t *api, api_call_t *call);

@@ -56,6 +56,18 @@ s_text (json_t *host, const char *name)
     return text && *text? text: NULL;
 }
 
+static void
+s_device_name (sqlite3 *db, int64_t device_id, char *name, size_t size)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (db, "SELECT name FROM device WHERE id = ?");
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, device_id);
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+            snprintf (name, size, "%s", sqlite3_column_text (stmt, 0));
+        sqlite3_finalize (stmt);
+    }
+}
+
 //  One host: 0 and what was done in *action, or -1 on a database error
 static int
 s_host (sqlite3 *db, int64_t site_id, int64_t probe_id, int64_t interval_ms, json_t *host,
@@ -78,14 +90,7 @@ s_host (sqlite3 *db, int64_t site_id, int64_t probe_id, int64_t interval_ms, jso
                            "is", site_id, engine);
         if (device_id) {
             *action = "alias";
-            snprintf (name, name_size, "%s", "");
-            sqlite3_stmt *stmt = vd_db_prepare (db, "SELECT name FROM device WHERE id = ?");
-            if (stmt) {
-                sqlite3_bind_int64 (stmt, 1, device_id);
-                if (sqlite3_step (stmt) == SQLITE_ROW)
-                    snprintf (name, name_size, "%s", sqlite3_column_text (stmt, 0));
-                sqlite3_finalize (stmt);
-            }
+            s_device_name (db, device_id, name, name_size);
             return 0;
         }
     }
@@ -117,15 +122,8 @@ s_host (sqlite3 *db, int64_t site_id, int64_t probe_id, int64_t interval_ms, jso
                         engine, s_text (host, "sys_name"), s_text (host, "sys_descr"), object_id,
                         vendor, model, device_id);
     }
-    if (rc == 0 && !*name) {
-        sqlite3_stmt *stmt = vd_db_prepare (db, "SELECT name FROM device WHERE id = ?");
-        if (stmt) {
-            sqlite3_bind_int64 (stmt, 1, device_id);
-            if (sqlite3_step (stmt) == SQLITE_ROW)
-                snprintf (name, name_size, "%s", sqlite3_column_text (stmt, 0));
-            sqlite3_finalize (stmt);
-        }
-    }
+    if (rc == 0 && !*name)
+        s_device_name (db, device_id, name, name_size);
     if (rc == 0 && streq (*action, "added")) {
         char *data = NULL;
         json_t *event = json_pack ("{s:s, s:s, s:s}", "device", name, "address", address, "by", "discovery");

@@ -6,22 +6,6 @@
 #define ICMP_DEFAULT_INTERVAL   10000
 #define ICMP_MIN_INTERVAL       100
 
-//  The probe to measure a device: the one named, or the first active probe
-//  of the site (0 if there is none yet: the device waits for one)
-static int64_t
-s_pick_probe (api_t *api, api_call_t *call, int64_t site_id)
-{
-    const char *name = api_str (call, "probe");
-    if (name) {
-        int64_t id = api_find (api, call, "probe", name);
-        return id? id: -1;
-    }
-    char sql [160];
-    snprintf (sql, sizeof sql, "SELECT id FROM probe WHERE site_id = %lld AND state != 'revoked' "
-                               "ORDER BY state = 'active' DESC, id LIMIT 1", (long long) site_id);
-    return vd_db_int (api_db (api), sql, 0);
-}
-
 json_t *
 op_device_add (api_t *api, api_call_t *call)
 {
@@ -38,7 +22,7 @@ op_device_add (api_t *api, api_call_t *call)
     int64_t site_id = api_find (api, call, "site", site);
     if (!site_id)
         return NULL;
-    int64_t probe_id = s_pick_probe (api, call, site_id);
+    int64_t probe_id = api_pick_probe (api, call, site_id);
     if (probe_id < 0)
         return NULL;
 
@@ -275,13 +259,12 @@ op_device_show (api_t *api, api_call_t *call)
     }
     json_object_set_new (device, "interfaces", interfaces);
     //  its links, both the ones it reports and the ones reported towards it
-    json_t *args = json_pack ("{s:s}", "device", name);
-    api_call_t links_call = *call;
-    links_call.args = args;
-    json_t *links = op_topology_list (api, &links_call);
-    json_decref (args);
-    json_decref (links_call.error);
-    json_object_set_new (device, "neighbours", links? links: json_array ());
+    json_t *links = op_links (api, call, NULL, name);
+    if (!links) {
+        json_decref (device);
+        return NULL;
+    }
+    json_object_set_new (device, "neighbours", links);
     return device;
 }
 

@@ -40,7 +40,6 @@ op_discovery_add (api_t *api, api_call_t *call)
 {
     sqlite3 *db = api_db (api);
     const char *site = api_str (call, "site");
-    const char *probe = api_str (call, "probe");
     int64_t site_id = api_find (api, call, "site", site);
     if (!site_id)
         return NULL;
@@ -71,20 +70,11 @@ op_discovery_add (api_t *api, api_call_t *call)
             return api_fail (call, "not_found", "no snmp credential '%s' (see cred list)",
                              json_string_value (item));
     }
-    int64_t probe_id;
-    if (probe) {
-        probe_id = api_find (api, call, "probe", probe);
-        if (!probe_id)
-            return NULL;
-    }
-    else {
-        char sql [160];
-        snprintf (sql, sizeof sql, "SELECT id FROM probe WHERE site_id = %lld AND state != 'revoked' "
-                                   "ORDER BY state = 'active' DESC, id LIMIT 1", (long long) site_id);
-        probe_id = vd_db_int (db, sql, 0);
-        if (!probe_id)
-            return api_fail (call, "invalid", "site %s has no probe to sweep from", site);
-    }
+    int64_t probe_id = api_pick_probe (api, call, site_id);
+    if (probe_id < 0)
+        return NULL;
+    if (!probe_id)
+        return api_fail (call, "invalid", "site %s has no probe to sweep from", site);
     json_t *empty = json_array ();
     json_t *exclude = json_object_get (call->args, "exclude");
     char *targets_text = json_dumps (json_object_get (call->args, "targets"), JSON_COMPACT);
@@ -245,8 +235,12 @@ op_discovery_remove (api_t *api, api_call_t *call)
 json_t *
 op_topology_list (api_t *api, api_call_t *call)
 {
-    const char *site = api_str (call, "site");
-    const char *device = api_str (call, "device");
+    return op_links (api, call, api_str (call, "site"), api_str (call, "device"));
+}
+
+json_t *
+op_links (api_t *api, api_call_t *call, const char *site, const char *device)
+{
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT d.id, d.name, s.name, l.proto, l.local_port, l.remote_name, l.remote_chassis, "
         "  l.remote_port, l.remote_port_descr, l.remote_address, l.remote_platform, l.updated_us, "
