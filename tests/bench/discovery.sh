@@ -5,19 +5,8 @@
 # (198.18.0.0/24 on a veth pair); nothing else is addressed. RUNS (3).
 set -u
 if [ -z "${VD_IN_NETNS:-}" ]; then
-    NS_P=vbp$$ NS_S=vbs$$
-    ip netns add "$NS_P" && ip netns add "$NS_S" || { echo "discovery bench: needs root and ip netns"; exit 1; }
-    ip -n "$NS_P" link add vp type veth peer name vs netns "$NS_S"
-    ip -n "$NS_P" link set lo up; ip -n "$NS_S" link set lo up
-    ip -n "$NS_P" addr add 198.18.0.254/24 dev vp; ip -n "$NS_P" link set vp up
-    for i in $(seq 1 50); do ip -n "$NS_S" addr add "198.18.0.$((i * 5))/24" dev vs; done
-    ip -n "$NS_S" link set vs up
-    ip netns exec "$NS_P" env VD_IN_NETNS=1 NS_S="$NS_S" bash "$0"
-    rc=$?
-    ip netns pids "$NS_S" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns pids "$NS_P" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns del "$NS_S"; ip netns del "$NS_P"
-    exit $rc
+    . "$(dirname "$0")/../integration/site.sh"
+    site_netns "$0" $(for i in $(seq 1 50); do echo 198.18.0.$((i * 5)); done)
 fi
 . "$(dirname "$0")/../integration/lib.sh"
 RUNS=${RUNS:-3}

@@ -6,23 +6,8 @@
 # Only addresses inside these namespaces are touched.
 set -u
 if [ -z "${VD_IN_NETNS:-}" ]; then
-    NS_P=vdp$$ NS_S=vds$$
-    if ! ip netns add "$NS_P" || ! ip netns add "$NS_S"; then
-        echo "FAIL - network namespaces can be made (needs root and ip netns)"
-        echo "$(basename "$0"): 0 passed, 1 failed"
-        exit 1
-    fi
-    ip -n "$NS_P" link add vp type veth peer name vs netns "$NS_S"
-    ip -n "$NS_P" link set lo up; ip -n "$NS_S" link set lo up
-    ip -n "$NS_P" addr add 198.18.0.254/24 dev vp; ip -n "$NS_P" link set vp up
-    for i in 1 2 3 4 5 6 7; do ip -n "$NS_S" addr add "198.18.0.$i/24" dev vs; done
-    ip -n "$NS_S" link set vs up
-    ip netns exec "$NS_P" env VD_IN_NETNS=1 NS_S="$NS_S" bash "$0"
-    rc=$?
-    ip netns pids "$NS_S" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns pids "$NS_P" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns del "$NS_S"; ip netns del "$NS_P"
-    exit $rc
+    . "$(dirname "$0")/site.sh"
+    site_netns "$0" 198.18.0.1 198.18.0.2 198.18.0.3 198.18.0.4 198.18.0.5 198.18.0.6 198.18.0.7
 fi
 . "$(dirname "$0")/lib.sh"
 
