@@ -3,6 +3,7 @@
     as CSV. Exit codes: 0 ok, 1 failed, 2 usage, 3 not authorised,
     4 meshd unreachable.                                                    */
 #include "console.h"
+#include <unistd.h>
 #include <errno.h>
 
 static void
@@ -364,6 +365,10 @@ cli_main (int argc, char *argv [])
         }
         else
             zlist_append (positional, (void *) arg);
+    }
+    if (nwords == 0 && !help && isatty (STDIN_FILENO) && isatty (STDOUT_FILENO)) {
+        code = tui_main (NULL);
+        goto done;
     }
     if (help || nwords == 0) {
         s_usage (help? stdout: stderr, nwords? words [0]: NULL);

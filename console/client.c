@@ -20,7 +20,27 @@ struct _client_t {
     char *key_path;
     zsock_t *dealer;
     int64_t next_id;
+    int timeout_ms;             //  for a reply
+    bool quiet;                 //  errors kept for client_error, not printed
+    char error [256];
 };
+
+//  An error: printed on stderr, or kept for client_error when quiet
+static void
+s_say (client_t *self, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (self->error, sizeof self->error, format, args);
+    va_end (args);
+    if (!self->quiet)
+        fprintf (stderr, "vedette: %s\n", self->error);
+}
+
+void client_set_quiet (client_t *self, bool quiet) { self->quiet = quiet; }
+void client_set_timeout (client_t *self, int ms) { self->timeout_ms = ms; }
+const char *client_error (client_t *self) { return self->error; }
+const char *client_token (client_t *self) { return self->token; }
 
 static char *
 s_session_path (bool make_dir)
@@ -39,6 +59,7 @@ client_t *
 client_new (const char *endpoint)
 {
     client_t *self = (client_t *) zmalloc (sizeof (client_t));
+    self->timeout_ms = CLIENT_TIMEOUT_MS;
     char *path = s_session_path (false);
     json_t *session = json_load_file (path, 0, NULL);
     free (path);
@@ -91,15 +112,15 @@ s_curve (client_t *self, zsock_t *sock)
 {
     if (!self->key) {
         if (self->key_path)
-            fprintf (stderr, "vedette: %s: not a readable client key\n", self->key_path);
+            s_say (self, "%s: not a readable client key", self->key_path);
         else
-            fprintf (stderr, "vedette: tcp endpoints need a client key: --key FILE or VEDETTE_KEY "
-                             "(made by vedette apikey add)\n");
+            s_say (self, "tcp endpoints need a client key: --key FILE or VEDETTE_KEY "
+                             "(made by vedette apikey add)");
         return -1;
     }
     const char *server = zcert_meta (self->key, "server-key");
     if (!server || strlen (server) != 40) {
-        fprintf (stderr, "vedette: %s: no server-key in the client key\n", self->key_path);
+        s_say (self, "%s: no server-key in the client key", self->key_path);
         return -1;
     }
     zcert_apply (self->key, zsock_resolve (sock));
@@ -117,7 +138,7 @@ client_subscribe (client_t *self, const char *endpoint)
         return NULL;
     }
     if (zsock_connect (sub, "%s", endpoint)) {
-        fprintf (stderr, "vedette: %s: not a valid endpoint\n", endpoint);
+        s_say (self, "%s: not a valid endpoint", endpoint);
         zsock_destroy (&sub);
     }
     return sub;
@@ -134,7 +155,7 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
 {
     *code = EXIT_OK;
     if (strncmp (self->endpoint, "ipc://", 6) == 0 && !zsys_file_exists (self->endpoint + 6)) {
-        fprintf (stderr, "vedette: meshd is not running at %s (set VEDETTE_ENDPOINT)\n", self->endpoint);
+        s_say (self, "meshd is not running at %s (set VEDETTE_ENDPOINT)", self->endpoint);
         json_decref (args);
         *code = EXIT_UNREACHABLE;
         return NULL;
@@ -150,7 +171,7 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
             return NULL;
         }
         if (zsock_connect (self->dealer, "%s", self->endpoint)) {
-            fprintf (stderr, "vedette: %s: not a valid endpoint\n", self->endpoint);
+            s_say (self, "%s: not a valid endpoint", self->endpoint);
             json_decref (args);
             *code = EXIT_USAGE;
             return NULL;
@@ -167,12 +188,13 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
     sodium_memzero (text, strlen (text));
     free (text);
     zpoller_t *poller = zpoller_new (self->dealer, NULL);
-    bool ready = rc == 0 && zpoller_wait (poller, CLIENT_TIMEOUT_MS) != NULL;
+    bool ready = rc == 0 && zpoller_wait (poller, self->timeout_ms) != NULL;
     zpoller_destroy (&poller);
     if (!ready) {
-        fprintf (stderr, "vedette: no answer from meshd at %s within %d s\n", self->endpoint,
-                 CLIENT_TIMEOUT_MS / 1000);
+        s_say (self, "no answer from meshd at %s within %d s", self->endpoint,
+                 self->timeout_ms / 1000);
         *code = EXIT_UNREACHABLE;
+        zsock_destroy (&self->dealer);     //  a late reply is not taken for the next one
         return NULL;
     }
     char *answer = zstr_recv (self->dealer);
@@ -180,7 +202,7 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
     json_t *reply = answer? json_loads (answer, 0, &error): NULL;
     free (answer);
     if (!json_is_object (reply)) {
-        fprintf (stderr, "vedette: meshd sent something that is not a reply\n");
+        s_say (self, "meshd sent something that is not a reply");
         json_decref (reply);
         *code = EXIT_FAILED;
         return NULL;
@@ -194,7 +216,7 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
     json_t *fault = json_object_get (reply, "error");
     const char *fault_code = json_string_value (json_object_get (fault, "code"));
     const char *message = json_string_value (json_object_get (fault, "message"));
-    fprintf (stderr, "vedette: %s: %s\n", op, message? message: "failed");
+    s_say (self, "%s: %s", op, message? message: "failed");
     if (fault_code && (streq (fault_code, "unauthorized") || streq (fault_code, "forbidden")))
         *code = EXIT_DENIED;
     else

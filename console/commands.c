@@ -1025,7 +1025,17 @@ s_alarm_show (const command_t *command, json_t *args, bool json, bool csv)
     return code;
 }
 
+//  The full-screen console (tui.c)
+static int
+s_console (const command_t *command, json_t *args, bool json, bool csv)
+{
+    (void) command; (void) args; (void) json; (void) csv;
+    return tui_main (NULL);
+}
+
 const command_t commands [] = {
+    { "console", NULL, NULL, NULL, NULL, s_no_options, NULL, s_console,
+      "the full-screen console (also: vedette with no command, on a terminal)" },
     { "login", NULL, "login", "USER", "user", s_login_options, NULL, s_login,
       "log in to meshd and keep the session token (24 h)" },
     { "logout", NULL, "logout", NULL, NULL, s_no_options, NULL, s_logout,

@@ -1,4 +1,4 @@
-/*  vedette: the CLI (and, later, the full-screen console). One table
+/*  vedette: the CLI and the full-screen console (tui.c, views.c). One table
     (commands.c) declares every command: its words, arguments, options,
     help, and the API operation it calls; usage, --help, the man page test
     and shell completion come from it.                                      */
@@ -33,6 +33,14 @@ const char *client_endpoint (client_t *self);
 //  A SUB socket connected to an events endpoint (CURVE with the client key
 //  on tcp); NULL with a message on failure.
 zsock_t *client_subscribe (client_t *self, const char *endpoint);
+//  Quiet: errors are kept for client_error instead of printed (the console).
+void client_set_quiet (client_t *self, bool quiet);
+//  How long client_call waits for a reply (default 10 s).
+void client_set_timeout (client_t *self, int ms);
+//  The last error, "" if none.
+const char *client_error (client_t *self);
+//  The session token in use, or NULL.
+const char *client_token (client_t *self);
 //  The events endpoint of the client key, or NULL.
 const char *client_events_endpoint (client_t *self);
 
@@ -50,6 +58,8 @@ typedef struct {
     column_kind_t kind;         //  how the value is shown
 } column_t;
 
+//  A cell's text as table_print shows it (caller frees).
+char *table_cell (json_t *object, const column_t *column);
 //  Prints a list of objects as an aligned table that fits the terminal
 //  (colour on a tty only), or as CSV.
 void table_print (json_t *list, const column_t *columns, bool csv);
@@ -95,5 +105,9 @@ json_t *cli_value (const char *name, const char *text, option_kind_t kind);
 int cli_run_generic (const command_t *command, json_t *args, bool json, bool csv);
 //  Prints a bash completion script made from the command table.
 void cli_completion_bash (FILE *out);
+
+//  -- the full-screen console ----------------------------------------------------
+//  Runs the console until the user quits; returns the exit code.
+int tui_main (const char *endpoint);
 
 #endif

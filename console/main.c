@@ -1,4 +1,4 @@
-/*  vedette: the CLI; with no command, later, the full-screen console.  */
+/*  vedette: the CLI; with no command on a terminal, the full-screen console.  */
 #include "console.h"
 
 int

@@ -22,8 +22,8 @@ table_age (int64_t us, char *buf, size_t size)
     return buf;
 }
 
-static char *
-s_cell (json_t *object, const column_t *column)
+char *
+table_cell (json_t *object, const column_t *column)
 {
     json_t *value = json_object_get (object, column->key);
     char buf [128];
@@ -168,7 +168,7 @@ table_print (json_t *list, const column_t *columns, bool csv)
     }
     for (size_t r = 0; r < nrows; r++)
         for (int c = 0; c < ncols; c++) {
-            char *cell = s_cell (json_array_get (list, r), &columns [c]);
+            char *cell = table_cell (json_array_get (list, r), &columns [c]);
             cells [(r + 1) * (size_t) ncols + (size_t) c] = cell;
             if (s_width (cell) > widths [c])
                 widths [c] = s_width (cell);

@@ -712,6 +712,10 @@ op_server_status (api_t *api, api_call_t *call)
     char *ipc = meshd_events_endpoint (api->meshd);
     char *tcp = meshd_dialable (vd_config_str (api->meshd->config, "events/tcp"));
     json_object_set_new (result, "events", json_pack ("{s:s, s:s}", "ipc", ipc, "tcp", tcp));
+    vd_config_t *config = api->meshd->config;
+    json_object_set_new (result, "console", json_pack ("{s:s, s:s, s:s}",
+        "banner", vd_config_str (config, "console/banner"), "theme", vd_config_str (config, "console/theme"),
+        "colours", vd_config_str (config, "console/colours")));
     free (ipc);
     free (tcp);
     static const char *tables [] = { "site", "sites", "probe", "probes", "device", "devices",

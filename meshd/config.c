@@ -47,6 +47,13 @@ const vd_config_key_t meshd_config_keys [] = {
       "sender address of email notifications (default: vedette@HOSTNAME)" },
     { "enroll/lifetime", VD_CFG_DURATION, "24h",
       "how long an enrollment token stays valid" },
+    { "console/banner", VD_CFG_STRING, "vedette",
+      "the name at the left of the console's tab bar (an operator's brand)" },
+    { "console/theme", VD_CFG_STRING, "dark",
+      "the console's theme: dark, light or mono (VEDETTE_THEME overrides it)" },
+    { "console/colours", VD_CFG_STRING, "",
+      "the console's colour scheme: ROLE=COLOUR pairs, roles ok, warn, bad, dim, accent, title, header; "
+      "colours black, red, green, yellow, blue, magenta, cyan, white or a number 0-255" },
     { "server/pidfile", VD_CFG_STRING, "",
       "pid file (default: DIR/meshd.pid)" },
     { NULL }
