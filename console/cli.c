@@ -348,6 +348,19 @@ cli_main (int argc, char *argv [])
         }
         else
         if (!command && nwords < 2) {
+            //  a noun of two words: "user key add"
+            static char two [64];
+            if (nwords == 1 && words [0] != two) {
+                char trial [64];
+                snprintf (trial, sizeof trial, "%.31s %.31s", words [0], arg);
+                bool two_known;
+                s_find (trial, NULL, &two_known);
+                if (two_known) {
+                    snprintf (two, sizeof two, "%s", trial);
+                    words [0] = two;
+                    continue;
+                }
+            }
             words [nwords++] = arg;
             bool noun_known;
             command = s_find (words [0], nwords > 1? words [1]: NULL, &noun_known);

@@ -303,6 +303,10 @@ static const column_t s_site_columns [] = {
     { "name", "SITE", COL_TEXT }, { "probes", "PROBES", COL_INT },
     { "devices", "DEVICES", COL_INT }, { "created_us", "CREATED", COL_AGE }, { NULL }
 };
+static const column_t s_user_key_columns [] = {
+    { "user", "USER", COL_TEXT }, { "type", "TYPE", COL_TEXT }, { "fingerprint", "FINGERPRINT", COL_TEXT },
+    { "comment", "COMMENT", COL_TEXT }, { "created_us", "ADDED", COL_AGE }, { NULL }
+};
 static const column_t s_probe_columns [] = {
     { "name", "PROBE", COL_TEXT }, { "site", "SITE", COL_TEXT }, { "state", "STATE", COL_STATUS },
     { "link", "LINK", COL_STATUS }, { "last_seen_us", "LAST SEEN", COL_AGE },
@@ -1098,6 +1102,12 @@ const command_t commands [] = {
       "change a user's role, sites or password (your own password: anyone)" },
     { "user", "remove", "user.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a user with their sessions and API keys" },
+    { "user key", "add", "user.key.add", "USER KEY", "user key", s_no_options, NULL, NULL,
+      "register an SSH public key (an authorized_keys line) for the console over SSH" },
+    { "user key", "list", "user.key.list", "[USER]", "user?", s_no_options, s_user_key_columns, NULL,
+      "list SSH public keys by fingerprint (admins: all; others: their own)" },
+    { "user key", "remove", "user.key.remove", "USER FINGERPRINT", "user fingerprint", s_no_options, NULL, NULL,
+      "remove an SSH public key" },
     { "apikey", "add", "apikey.add", "NAME", "name", s_apikey_add_options, NULL, s_apikey_add,
       "make a client key for the CURVE tcp API; printed once" },
     { "apikey", "list", "apikey.list", NULL, NULL, s_no_options, s_apikey_columns, NULL,

@@ -1,6 +1,9 @@
 /*  meshd/config.c: every key of meshd.cfg, declared once. vedette.conf(5)
     and vedette-meshd(8) document these; tests check the pages against it.  */
 #include "meshd.h"
+#ifndef BINDIR
+#   define BINDIR "/usr/local/bin"
+#endif
 
 const vd_config_key_t meshd_config_keys [] = {
     { "mesh/endpoint", VD_CFG_ENDPOINT, "tcp://*:7440",
@@ -47,6 +50,20 @@ const vd_config_key_t meshd_config_keys [] = {
       "sender address of email notifications (default: vedette@HOSTNAME)" },
     { "enroll/lifetime", VD_CFG_DURATION, "24h",
       "how long an enrollment token stays valid" },
+    { "ssh/endpoint", VD_CFG_STRING, "*:2222",
+      "where the SSH server of the console listens: [ADDRESS:]PORT; empty to disable" },
+    { "ssh/console", VD_CFG_STRING, BINDIR "/vedette",
+      "the console program each SSH session runs" },
+    { "ssh/grace", VD_CFG_DURATION, "30s",
+      "time to log in over SSH before the connection is closed" },
+    { "ssh/max_auth", VD_CFG_INT, "6",
+      "failed login attempts on one SSH connection before it is closed" },
+    { "ssh/max_startups", VD_CFG_INT, "10",
+      "SSH connections from one address not yet logged in at once (100 from all); more are closed at once" },
+    { "ssh/penalty_failures", VD_CFG_INT, "10",
+      "failed SSH logins from one address after which it is refused for a while" },
+    { "ssh/penalty", VD_CFG_DURATION, "30s",
+      "how long such an address is refused; doubles while failures go on, at most 1h" },
     { "console/banner", VD_CFG_STRING, "vedette",
       "the name at the left of the console's tab bar (an operator's brand)" },
     { "console/theme", VD_CFG_STRING, "dark",

@@ -3,8 +3,10 @@
     DIR/meshd.cert, meshd.cert_secret   meshd's CURVE keypair (zcert)
     DIR/master.key                      secretbox key for stored credentials
     DIR/meshd.db                        the database, migrated
-    DIR/meshd.cfg                       configuration, every key commented   */
+    DIR/meshd.cfg                       configuration, every key commented
+    DIR/ssh_host_ed25519_key            the SSH server's host key (ssh.c)    */
 #include "meshd.h"
+#include <libssh/libssh.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <errno.h>
@@ -71,6 +73,12 @@ meshd_init (const char *dir, const char *password, bool force)
     snprintf (path, sizeof path, "%s/meshd.cert_secret", dir);
     chmod (path, 0600);
     zcert_destroy (&cert);
+
+    //  the SSH host key of the console's server
+    if (meshd_ssh_make_host_key (dir)) {
+        fprintf (stderr, "vedette-meshd: %s: cannot write the SSH host key\n", dir);
+        return -1;
+    }
 
     //  master key: seals credentials at rest (secretbox)
     unsigned char key [crypto_secretbox_KEYBYTES];
@@ -164,4 +172,27 @@ meshd_dialable (const char *bind)
         return zsys_sprintf ("tcp://%s%s", name, colon? colon: "");
     }
     return strdup (bind);
+}
+
+char *
+meshd_ssh_host_key (const char *dir)
+{
+    return zsys_sprintf ("%s/ssh_host_ed25519_key", dir);
+}
+
+int
+meshd_ssh_make_host_key (const char *dir)
+{
+    char *path = meshd_ssh_host_key (dir);
+    int rc = 0;
+    if (!zsys_file_exists (path)) {
+        ssh_key key = NULL;
+        rc = ssh_pki_generate (SSH_KEYTYPE_ED25519, 0, &key) == SSH_OK
+          && ssh_pki_export_privkey_file (key, NULL, NULL, NULL, path) == SSH_OK? 0: -1;
+        if (rc == 0)
+            chmod (path, 0600);
+        ssh_key_free (key);
+    }
+    free (path);
+    return rc;
 }

@@ -142,7 +142,7 @@ main (int argc, char *argv [])
     meshd_t meshd = { .dir = dir };
     int rc = 1, pid_fd = -1;
     zactor_t *auth = NULL, *events = NULL, *store = NULL, *mesh = NULL, *api = NULL;
-    zactor_t *rules = NULL, *notify = NULL;
+    zactor_t *rules = NULL, *notify = NULL, *ssh = NULL;
     char *pid_path = NULL;
     char *default_config = zsys_sprintf ("%s/meshd.cfg", dir);
     char *error = NULL;
@@ -207,6 +207,12 @@ main (int argc, char *argv [])
         goto done;
     if (s_start_front (&meshd, &mesh, &api))
         goto done;
+    //  the console over SSH, unless ssh/endpoint is empty
+    if (*vd_config_str (meshd.config, "ssh/endpoint")) {
+        ssh = zactor_new (ssh_actor, &meshd);
+        if (vd_actor_status (ssh) != 0)
+            goto done;
+    }
     zsys_notice ("meshd: vedette-meshd %s running on %s", VD_VERSION, dir);
     rc = 0;
     while (!vd_stop) {
@@ -235,6 +241,7 @@ main (int argc, char *argv [])
     }
     zsys_notice ("meshd: stopping");
 done:
+    zactor_destroy (&ssh);
     zactor_destroy (&api);
     zactor_destroy (&mesh);
     zactor_destroy (&rules);

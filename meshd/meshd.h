@@ -50,6 +50,17 @@ void api_actor (zsock_t *pipe, void *args);
 void events_actor (zsock_t *pipe, void *args);
 void rules_actor (zsock_t *pipe, void *args);
 void notify_actor (zsock_t *pipe, void *args);
+void ssh_actor (zsock_t *pipe, void *args);
+
+//  A session for user_id (what login makes): the token, 64 hex digits and
+//  a NUL, into token. 0, or -1.
+int meshd_session_create (sqlite3 *db, int64_t user_id, int64_t lifetime_ms, const char *origin, char *token);
+//  Ends the session of a token.
+void meshd_session_remove (sqlite3 *db, const char *token);
+//  The SSH host key's path (caller frees); makes the key if there is none
+//  (0, or -1).
+char *meshd_ssh_host_key (const char *dir);
+int meshd_ssh_make_host_key (const char *dir);
 
 //  Records an event (data: a JSON object's text) in the caller's database
 //  connection; the writer then sends "NEW" to MESHD_EVENTS_IN so the events

@@ -3,6 +3,51 @@
     once and stored only as its BLAKE2b hash.                                */
 #include "api.h"
 
+int
+meshd_session_create (sqlite3 *db, int64_t user_id, int64_t lifetime_ms, const char *origin, char *token)
+{
+    unsigned char raw [32], hash [32];
+    randombytes_buf (raw, sizeof raw);
+    sodium_bin2hex (token, 65, raw, sizeof raw);
+    crypto_generichash (hash, sizeof hash, (const unsigned char *) token, 64, NULL, 0);
+    sodium_memzero (raw, sizeof raw);
+    int64_t now = vd_now_us ();
+    sqlite3_stmt *stmt = vd_db_prepare (db, "INSERT INTO session (token_hash, user_id, created_us, expires_us, origin) "
+                                            "VALUES (?, ?, ?, ?, ?)");
+    int rc = SQLITE_ERROR;
+    if (stmt) {
+        sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, user_id);
+        sqlite3_bind_int64 (stmt, 3, now);
+        sqlite3_bind_int64 (stmt, 4, now + lifetime_ms * 1000);
+        sqlite3_bind_text (stmt, 5, origin, -1, SQLITE_STATIC);
+        rc = sqlite3_step (stmt);
+    }
+    sqlite3_finalize (stmt);
+    //  expired sessions are of no use to anyone
+    char sql [96];
+    snprintf (sql, sizeof sql, "DELETE FROM session WHERE expires_us < %lld", (long long) now);
+    vd_db_exec (db, sql);
+    if (rc != SQLITE_DONE) {
+        sodium_memzero (token, 65);
+        return -1;
+    }
+    return 0;
+}
+
+void
+meshd_session_remove (sqlite3 *db, const char *token)
+{
+    unsigned char hash [32];
+    crypto_generichash (hash, sizeof hash, (const unsigned char *) token, strlen (token), NULL, 0);
+    sqlite3_stmt *stmt = vd_db_prepare (db, "DELETE FROM session WHERE token_hash = ?");
+    if (stmt) {
+        sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
+        sqlite3_step (stmt);
+    }
+    sqlite3_finalize (stmt);
+}
+
 json_t *
 op_login (api_t *api, api_call_t *call)
 {
@@ -29,34 +74,10 @@ op_login (api_t *api, api_call_t *call)
         api_audit (api, call, json_pack ("{s:s, s:s}", "user", user, "result", "refused"));
         return api_fail (call, "unauthorized", "wrong user or password");
     }
-    unsigned char raw [32], hash [32];
     char token [65];
-    randombytes_buf (raw, sizeof raw);
-    sodium_bin2hex (token, sizeof token, raw, sizeof raw);
-    crypto_generichash (hash, sizeof hash, (const unsigned char *) token, 64, NULL, 0);
-    sodium_memzero (raw, sizeof raw);
-    int64_t now = vd_now_us ();
-    int64_t expires = now + api_session_lifetime (api) * 1000;
-    stmt = vd_db_prepare (db, "INSERT INTO session (token_hash, user_id, created_us, expires_us, origin) "
-                              "VALUES (?, ?, ?, ?, ?)");
-    int rc = SQLITE_ERROR;
-    if (stmt) {
-        sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
-        sqlite3_bind_int64 (stmt, 2, user_id);
-        sqlite3_bind_int64 (stmt, 3, now);
-        sqlite3_bind_int64 (stmt, 4, expires);
-        sqlite3_bind_text (stmt, 5, call->origin, -1, SQLITE_STATIC);
-        rc = sqlite3_step (stmt);
-    }
-    sqlite3_finalize (stmt);
-    //  expired sessions are of no use to anyone
-    char sql [96];
-    snprintf (sql, sizeof sql, "DELETE FROM session WHERE expires_us < %lld", (long long) now);
-    vd_db_exec (db, sql);
-    if (rc != SQLITE_DONE) {
-        sodium_memzero (token, sizeof token);
+    int64_t expires = vd_now_us () + api_session_lifetime (api) * 1000;
+    if (meshd_session_create (db, user_id, api_session_lifetime (api), call->origin, token))
         return api_fail_db (api, call, "login");
-    }
     snprintf (call->user, sizeof call->user, "%s", user);
     api_audit (api, call, json_pack ("{s:s, s:s}", "user", user, "result", "ok"));
     json_t *result = json_pack ("{s:s, s:s, s:s, s:I}", "token", token, "user", user,

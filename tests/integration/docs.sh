@@ -11,11 +11,10 @@ for page in "$SRC"/man/*.[0-9]; do
 done
 section () { sed -n "/^\.Sh $2/,/^\.Sh /p" "$SRC/man/$1"; }
 export -f section
-while read -r noun verb options; do
-    [ "${verb#--}" != "$verb" ] && { options="$verb $options"; verb=""; }
-    words="$noun${verb:+ $verb}"
+while read -r line; do
+    words=${line%% --*}                 #  the command's words, before its options
+    options=""; [ "$words" != "$line" ] && options=${line#"$words" }
     pattern="Ic $words( |\$)"
-    [ -n "$verb" ] && pattern="Ic $noun $verb"
     check "vedette(1) documents '$words'" grep -Eq "^\.(It|It Xo)? ?$pattern|^\.Ic $words" "$SRC/man/vedette.1"
     for option in $options; do
         check "vedette(1) documents $words $option" bash -c "section vedette.1 COMMANDS | grep -qe 'Fl -${option#--}'"

@@ -58,6 +58,7 @@ start_meshd () {
         printf 'api\n    tcp = "%s"\n    session_lifetime = "%s"\nevents\n    tcp = "%s"\n' \
                "${API_TCP:-}" "${SESSION_LIFETIME:-24h}" "${EVENTS_TCP:-}"
         printf 'store\n    compact_interval = "%s"\n' "${COMPACT:-500ms}"
+        printf 'ssh\n    endpoint = "%s"\n    console = "%s"\n' "${SSH_ENDPOINT:-}" "$BUILD/vedette"
         for line in "$@"; do printf '%s\n' "$line"; done
     } > "$dir/meshd.cfg"
     run_meshd "$dir"
