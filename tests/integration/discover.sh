@@ -53,7 +53,7 @@ V site add empty >/dev/null
 add_probe p1 hq
 check "probe connects" wait_for 20 probe_link_is p1 connected
 V cred add snmp lab-v2 --community public --timeout 300ms --retries 0 >/dev/null
-V cred add snmp lab-v3 --v3-user mon --auth sha:authpass123 --priv aes:privpass123 --timeout 300ms --retries 0 >/dev/null
+V cred add snmp lab-v3 --v3-user mon --auth sha:authpass123 --priv aes:privpass123 --timeout 1s --retries 0 >/dev/null
 
 # -- bad input changes nothing ------------------------------------------------
 check "a network too big is refused" bash -c "V discover 10.0.0.0/8 --site hq 2>&1 | grep -q 'at most 65536'"
