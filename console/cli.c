@@ -166,38 +166,71 @@ cli_value (const char *name, const char *text, option_kind_t kind)
     return json_string (text);
 }
 
+//  Completion: a noun of two words ("user key") is "user_key" in the script
+static void
+s_noun_word (FILE *out, const char *noun)
+{
+    for (const char *p = noun; *p; p++)
+        fputc (*p == ' '? '_': *p, out);
+}
+
+//  The nouns the first word completes to: the first word of each, once
+static void
+s_first_words (FILE *out)
+{
+    char last [64] = "";
+    for (const command_t *c = commands; c->noun; c++) {
+        char first [64];
+        snprintf (first, sizeof first, "%.*s", (int) strcspn (c->noun, " "), c->noun);
+        if (!streq (first, last))
+            fprintf (out, "%s%s", *last? " ": "", first);
+        snprintf (last, sizeof last, "%s", first);
+    }
+}
+
 void
 cli_completion_bash (FILE *out)
 {
     fprintf (out, "# bash completion for vedette, made by `vedette completion bash`\n"
                   "_vedette ()\n{\n"
-                  "    local cur=${COMP_WORDS[COMP_CWORD]} noun= verb= i\n"
+                  "    local cur=${COMP_WORDS[COMP_CWORD]} noun= verb= i compound=\" ");
+    for (const command_t *c = commands; c->noun; c++)
+        if (strchr (c->noun, ' ') && (c == commands || !streq (c->noun, c [-1].noun))) {
+            s_noun_word (out, c->noun);
+            fprintf (out, " ");
+        }
+    fprintf (out, "\"\n"
                   "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
                   "        case ${COMP_WORDS[i]} in\n"
                   "            --endpoint|--key) ((i++)) ;;\n"
                   "            -*) ;;\n"
                   "            *) if [ -z \"$noun\" ]; then noun=${COMP_WORDS[i]}; "
+                  "elif [ -z \"$verb\" ] && [[ $compound == *\" ${noun}_${COMP_WORDS[i]} \"* ]]; then "
+                  "noun=${noun}_${COMP_WORDS[i]}; "
                   "elif [ -z \"$verb\" ]; then verb=${COMP_WORDS[i]}; fi ;;\n"
                   "        esac\n"
                   "    done\n"
                   "    local words\n"
                   "    case \"$noun\" in\n"
                   "        '') words=\"");
-    const char *last = "";
-    for (const command_t *c = commands; c->noun; c++)
-        if (!streq (c->noun, last)) {
-            fprintf (out, "%s%s", *last? " ": "", c->noun);
-            last = c->noun;
-        }
+    s_first_words (out);
     fprintf (out, " help completion --json --csv --endpoint --key --help --version\" ;;\n");
-    last = "";
+    const char *last = "";
     for (const command_t *c = commands; c->noun; c++) {
         if (streq (c->noun, last) || !c->verb)
             continue;
         last = c->noun;
-        fprintf (out, "        %s) if [ -z \"$verb\" ]; then words=\"", c->noun);
+        fprintf (out, "        ");
+        s_noun_word (out, c->noun);
+        fprintf (out, ") if [ -z \"$verb\" ]; then words=\"");
         for (const command_t *v = c; v->noun && streq (v->noun, c->noun); v++)
             fprintf (out, "%s%s", v == c? "": " ", v->verb);
+        //  "user" also completes to the second word of "user key"
+        size_t length = strlen (c->noun);
+        for (const command_t *v = commands; v->noun; v++)
+            if (strncmp (v->noun, c->noun, length) == 0 && v->noun [length] == ' '
+            &&  (v == commands || !streq (v->noun, v [-1].noun)))
+                fprintf (out, " %s", v->noun + length + 1);
         fprintf (out, "\"; else case \"$verb\" in\n");
         for (const command_t *v = c; v->noun && streq (v->noun, c->noun); v++) {
             fprintf (out, "            %s) words=\"--help", v->verb);
@@ -210,18 +243,15 @@ cli_completion_bash (FILE *out)
     for (const command_t *c = commands; c->noun; c++) {
         if (c->verb)
             continue;
-        fprintf (out, "        %s) words=\"--help", c->noun);
+        fprintf (out, "        ");
+        s_noun_word (out, c->noun);
+        fprintf (out, ") words=\"--help");
         for (const option_t *option = c->options; option->name; option++)
             fprintf (out, " --%s", option->name);
         fprintf (out, "\" ;;\n");
     }
     fprintf (out, "        help) words=\"");
-    last = "";
-    for (const command_t *c = commands; c->noun; c++)
-        if (!streq (c->noun, last)) {
-            fprintf (out, "%s%s", *last? " ": "", c->noun);
-            last = c->noun;
-        }
+    s_first_words (out);
     fprintf (out, "\" ;;\n"
                   "        completion) words=bash ;;\n"
                   "    esac\n"

@@ -789,6 +789,31 @@ s_spark_destroy (void **item)
     *item = NULL;
 }
 
+static int
+s_compare_us (const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+    return x < y? -1: x > y;
+}
+
+//  With VEDETTE_CONSOLE_STATS=FILE: how long frames took to draw (benchmarks)
+static void
+s_frame_stats (tui_t *tui)
+{
+    const char *path = getenv ("VEDETTE_CONSOLE_STATS");
+    if (!path || !*path || tui->nframes == 0)
+        return;
+    qsort (tui->frame_us, (size_t) tui->nframes, sizeof (int64_t), s_compare_us);
+    FILE *file = fopen (path, "w");
+    if (file) {
+        fprintf (file, "frames %d median_us %lld p99_us %lld max_us %lld\n", tui->nframes,
+                 (long long) tui->frame_us [tui->nframes / 2],
+                 (long long) tui->frame_us [tui->nframes * 99 / 100],
+                 (long long) tui->frame_us [tui->nframes - 1]);
+        fclose (file);
+    }
+}
+
 static void
 s_destroy (tui_t **tui_p)
 {
@@ -885,7 +910,10 @@ tui_main (const char *endpoint)
             tui->want_status = true;
         }
         if (tui->redraw || now - drawn_ms >= 1000) {
+            int64_t started = zclock_usecs ();
             s_draw_frame (tui);
+            if (tui->nframes < FRAMES_KEPT)
+                tui->frame_us [tui->nframes++] = zclock_usecs () - started;
             tui->redraw = false;
             drawn_ms = now;
         }
@@ -902,6 +930,7 @@ tui_main (const char *endpoint)
             s_read_events (tui);
     }
     endwin ();
+    s_frame_stats (tui);
     s_destroy (&tui);
     return EXIT_OK;
 }

@@ -115,6 +115,9 @@ struct _tui_t {
     char scheme [256];          //  the operator's colours (console/colours)
     bool quit;
     bool redraw;
+#define FRAMES_KEPT 10000
+    int64_t frame_us [FRAMES_KEPT];   //  draw times, for VEDETTE_CONSOLE_STATS
+    int nframes;
 };
 
 extern const view_t tui_views [VIEW_COUNT];

@@ -71,6 +71,7 @@ check "bash completion completes nouns" bash -c "[ \"\$(complete_words 'vedette 
 check "bash completion completes verbs" bash -c "[ \"\$(complete_words 'vedette apikey ' 2)\" = 'add list remove' ]"
 check "bash completion completes options" \
     bash -c "complete_words 'vedette user add bob --' 4 | grep -qw -- --password-stdin"
+check "a noun of two words completes" bash -c "[ \"\$(complete_words 'vedette user key ' 3)\" = 'add list remove' ]"
 check "every noun of the table is completed" \
     bash -c "[ \"\$(complete_words 'vedette ' 1 | wc -w)\" -ge \$(V --list-commands | cut -d' ' -f1 | sort -u | wc -l) ]"
 check "vedette help NOUN lists its commands" bash -c "V help user | grep -q 'user set'"

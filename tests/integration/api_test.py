@@ -7,7 +7,9 @@ Environment: VEDETTE_ENDPOINT (ipc, logged in as admin), API_TCP and
 EVENTS_TCP (tcp endpoints), SRC, BUILD, MESH (the mesh endpoint)."""
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -466,6 +468,24 @@ check("an unregistered client key gets no answer", not answered(stranger))
 olga.call("apikey.remove", name="olga-ci")
 check("a removed key is refused at the next connection", not answered(olga_key))
 tcp.close()
+
+# -- SSH public keys for the console over SSH ------------------------------------
+keydir = tempfile.mkdtemp()
+subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "olga@laptop", "-f", keydir + "/k"], check=True)
+pub = open(keydir + "/k.pub").read().strip()
+added = olga.call("user.key.add", key=pub)
+check("user.key.add: one's own key, with its SHA256 fingerprint",
+      added["user"] == "olga" and added["fingerprint"].startswith("SHA256:") and added["comment"] == "olga@laptop", added)
+check("user.key.add: a key twice is a conflict", error_of(olga, "user.key.add", key=pub) == "conflict")
+check("user.key.add: garbage is invalid", error_of(olga, "user.key.add", key="ssh-ed25519 AAAAxx") == "invalid")
+check("user.key.add: not for others unless admin", error_of(vic, "user.key.add", key=pub, user="olga") == "forbidden")
+check("user.key.list: one's own; an admin sees all",
+      [k["fingerprint"] for k in olga.call("user.key.list")] == [added["fingerprint"]]
+      and vic.call("user.key.list") == [] and len(admin.call("user.key.list", user="olga")) == 1)
+admin.call("user.key.remove", user="olga", fingerprint=added["fingerprint"])
+check("user.key.remove: gone", olga.call("user.key.list") == []
+      and error_of(olga, "user.key.remove", fingerprint=added["fingerprint"]) == "not_found")
+shutil.rmtree(keydir)
 
 # -- events --------------------------------------------------------------------
 admin_key = admin.call("apikey.add", name="admin-events")
