@@ -65,6 +65,7 @@ print("Console over SSH (loopback, 80x24, 10,000 devices): first full frame %.0f
 PYEOF
 # frame times, locally at 200x60
 SOCK=vb$$
+tmux -L "$SOCK" new-session -d -s keep "sleep 600"      # the server lives between runs
 medians=""
 for run in $(seq "$RUNS"); do
     tmux -L "$SOCK" new-session -d -s c -x 200 -y 60 "env LANG=C.UTF-8 VEDETTE_CONSOLE_STATS='$T/frames$run' '$BUILD/vedette'"
