@@ -185,8 +185,7 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
     char *text = json_dumps (request, JSON_COMPACT);
     json_decref (request);
     int rc = zstr_send (self->dealer, text);
-    sodium_memzero (text, strlen (text));
-    free (text);
+    vd_secret_free (&text);
     zpoller_t *poller = zpoller_new (self->dealer, NULL);
     bool ready = rc == 0 && zpoller_wait (poller, self->timeout_ms) != NULL;
     zpoller_destroy (&poller);
@@ -237,8 +236,7 @@ client_save_session (client_t *self, const char *user, const char *token, int64_
     char *text = json_dumps (session, JSON_INDENT (2));
     json_decref (session);
     int rc = vd_file_write_atomic (path, text, strlen (text), 0600);
-    sodium_memzero (text, strlen (text));
-    free (text);
+    vd_secret_free (&text);
     if (rc)
         fprintf (stderr, "vedette: %s: cannot save the session\n", path);
     free (path);

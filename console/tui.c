@@ -310,13 +310,14 @@ s_want_all (tui_t *tui)
     tui->want_device = tui->view == VIEW_DEVICE;
 }
 
-//  whoami, then the events socket; true when meshd answers
+//  whoami, server.status, the events socket; true when meshd answers, else
+//  *code says why. The colours are set by the caller: the screen may not
+//  be there yet.
 static bool
-s_connect (tui_t *tui)
+s_connect (tui_t *tui, int *code)
 {
-    int code;
     client_set_quiet (tui->client, true);
-    json_t *me = client_call (tui->client, "whoami", NULL, &code);
+    json_t *me = client_call (tui->client, "whoami", NULL, code);
     if (!me) {
         tui->retry_ms = vd_mono_ms () + RETRY_MS;
         return false;
@@ -327,7 +328,7 @@ s_connect (tui_t *tui)
     json_decref (tui->sites);
     tui->sites = json_incref (json_object_get (me, "sites"));
     json_decref (me);
-    json_t *status = client_call (tui->client, "server.status", NULL, &code);
+    json_t *status = client_call (tui->client, "server.status", NULL, code);
     if (!status) {
         tui->retry_ms = vd_mono_ms () + RETRY_MS;
         return false;
@@ -351,7 +352,6 @@ s_connect (tui_t *tui)
     }
     const char *scheme = json_string_value (json_object_get (console, "colours"));
     snprintf (tui->scheme, sizeof tui->scheme, "%s", scheme? scheme: "");
-    tui_apply_theme (tui);
     json_decref (tui->status);
     tui->status = status;
     tui->connected = true;
@@ -467,7 +467,7 @@ s_next_view (tui_t *tui, int step)
 
 //  -- lists ------------------------------------------------------------------
 
-static tui_t *s_sorting;
+static list_t *s_sort_list;
 static json_t *s_sort_data;
 static int (*s_sort_compare) (json_t *a, json_t *b, int sort);
 
@@ -475,7 +475,7 @@ static int
 s_compare_rows (const void *a, const void *b)
 {
     size_t i = *(const size_t *) a, j = *(const size_t *) b;
-    list_t *list = &s_sorting->list [s_sorting->view];
+    list_t *list = s_sort_list;
     int rc = s_sort_compare (json_array_get (s_sort_data, i), json_array_get (s_sort_data, j), list->sort);
     if (rc == 0)
         rc = i < j? -1: i > j;
@@ -510,13 +510,10 @@ tui_rows (tui_t *tui, view_id_t view, json_t *data, char *(*text) (json_t *row),
             list->rows [list->nrows++] = index;
     }
     if (compare) {
-        s_sorting = tui;
+        s_sort_list = list;
         s_sort_data = data;
         s_sort_compare = compare;
-        view_id_t was = tui->view;
-        tui->view = view;
         qsort (list->rows, list->nrows, sizeof (size_t), s_compare_rows);
-        tui->view = was;
     }
     if (list->selected >= (int) list->nrows)
         list->selected = list->nrows? (int) list->nrows - 1: 0;
@@ -534,11 +531,10 @@ tui_move (tui_t *tui, list_t *list, int delta)
     tui->redraw = true;
 }
 
-//  "site=hq down|core": fields and a regular expression for the view's list
-static void
-s_set_filter (tui_t *tui, const char *text)
+void
+tui_set_filter (tui_t *tui, view_id_t view, const char *text)
 {
-    list_t *list = &tui->list [tui->view];
+    list_t *list = &tui->list [view];
     if (list->has_regex)
         regfree (&list->regex);
     list->has_regex = false;
@@ -638,7 +634,7 @@ s_prompt_key (tui_t *tui, int key)
         char line [sizeof tui->line];
         snprintf (line, sizeof line, "%s", tui->line);
         if (prompt == PROMPT_FILTER)
-            s_set_filter (tui, line);
+            tui_set_filter (tui, tui->view, line);
         else
         if (prompt == PROMPT_COMMAND)
             views_command (tui, line);
@@ -864,17 +860,15 @@ tui_main (const char *endpoint)
     tui->place.view = VIEW_OVERVIEW;
     tui->list [VIEW_ALARMS].sort = 1;      //  by severity
     //  the first look: a wrong token is said before the screen is taken
-    client_set_quiet (tui->client, true);
-    int code;
-    json_t *me = client_call (tui->client, "whoami", NULL, &code);
-    if (!me && code != EXIT_UNREACHABLE) {
+    int code = EXIT_OK;
+    bool connected = s_connect (tui, &code);
+    if (!connected && code != EXIT_UNREACHABLE) {
         fprintf (stderr, "vedette: %s\n", client_error (tui->client));
         if (code == EXIT_DENIED)
             fprintf (stderr, "vedette: log in first: vedette login USER\n");
         s_destroy (&tui);
         return code;
     }
-    json_decref (me);
 
     initscr ();
     raw ();
@@ -885,14 +879,15 @@ tui_main (const char *endpoint)
     set_escdelay (25);
     tui_apply_theme (tui);
     tui->redraw = true;
-    if (!s_connect (tui))
+    if (!connected)
         tui_say (tui, true, "meshd is unreachable at %s: reconnecting…", client_endpoint (tui->client));
     tui->rate_since_ms = vd_mono_ms ();
     int64_t drawn_ms = 0;
     while (!tui->quit) {
         int64_t now = vd_mono_ms ();
         if (!tui->connected && now >= tui->retry_ms) {
-            if (s_connect (tui)) {
+            if (s_connect (tui, &code)) {
+                tui_apply_theme (tui);
                 tui_say (tui, false, "connected to meshd at %s again", client_endpoint (tui->client));
                 tui->last_seq = 0;
             }

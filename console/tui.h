@@ -91,6 +91,7 @@ struct _tui_t {
     int chart_metric, chart_span, interface;
     zhashx_t *sparks;           //  device name -> spark_t
     int64_t samples_seen, samples_rate, rate_since_ms;
+    int64_t chart_fetched_ms;   //  the detail's chart, grown by samples
     int64_t paused_new;
     bool paused;
 
@@ -137,6 +138,9 @@ void tui_apply_theme (tui_t *tui);
 attr_t tui_status_attr (tui_t *tui, const char *status);
 //  A line across the screen with a title: "─ Interfaces (4) ─────"
 void tui_rule (tui_t *tui, int y, const char *title);
+//  Filters a view's list: an extended regular expression, "!" in front
+//  inverts it, "" shows all; a bad one is said and shows all
+void tui_set_filter (tui_t *tui, view_id_t view, const char *text);
 //  The list of a view made again if needed: filter, fields, sort
 void tui_rows (tui_t *tui, view_id_t view, json_t *data, char *(*text) (json_t *row),
                int (*compare) (json_t *a, json_t *b, int sort));

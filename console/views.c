@@ -402,14 +402,11 @@ s_open_device (tui_t *tui)
 static void
 s_sort_next (tui_t *tui)
 {
-    const vcol_t *cols = tui->view == VIEW_DEVICES? s_device_cols: NULL;
+    //  the devices view's key
     list_t *list = s_list (tui);
     int n = 0;
-    if (cols)
-        while (cols [n].header)
-            n++;
-    else
-        n = 6;
+    while (s_device_cols [n].header)
+        n++;
     list->sort = (list->sort + 1) % n;
     list->dirty = true;
     tui_say (tui, false, "sorted by column %d%s", list->sort + 1, list->descending? ", descending": "");
@@ -1193,9 +1190,8 @@ views_event (tui_t *tui, const char *topic, json_t *event)
         tui->list [VIEW_DEVICES].dirty = true;
         if (tui->view == VIEW_DEVICE && streq (device, tui->place.device)) {
             //  the chart grows: fetched again at most every ten seconds
-            static int64_t last_ms;
-            if (vd_mono_ms () - last_ms > 10000) {
-                last_ms = vd_mono_ms ();
+            if (vd_mono_ms () - tui->chart_fetched_ms > 10000) {
+                tui->chart_fetched_ms = vd_mono_ms ();
                 tui->chart_for [0] = 0;
                 tui->want_device = true;
             }
@@ -1273,15 +1269,7 @@ s_filter_words (tui_t *tui, view_id_t view, char *rest)
             snprintf (pattern + strlen (pattern), sizeof pattern - strlen (pattern), "%s%s",
                       *pattern? "|": "", word);
     }
-    if (list->has_regex)
-        regfree (&list->regex);
-    list->has_regex = false;
-    list->invert = false;
-    snprintf (list->filter, sizeof list->filter, "%s", pattern);
-    if (*pattern)
-        list->has_regex = regcomp (&list->regex, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0;
-    list->dirty = true;
-    list->selected = list->top = 0;
+    tui_set_filter (tui, view, pattern);
 }
 
 void

@@ -53,8 +53,10 @@ void notify_actor (zsock_t *pipe, void *args);
 void ssh_actor (zsock_t *pipe, void *args);
 
 //  A session for user_id (what login makes): the token, 64 hex digits and
-//  a NUL, into token. 0, or -1.
-int meshd_session_create (sqlite3 *db, int64_t user_id, int64_t lifetime_ms, const char *origin, char *token);
+//  a NUL, into token, and when it expires into *expires_us (if not NULL).
+//  0, or -1.
+int meshd_session_create (sqlite3 *db, int64_t user_id, int64_t lifetime_ms, const char *origin, char *token,
+                          int64_t *expires_us);
 //  Ends the session of a token.
 void meshd_session_remove (sqlite3 *db, const char *token);
 //  The SSH host key's path (caller frees); makes the key if there is none

@@ -71,8 +71,7 @@ op_probe_enroll (api_t *api, api_call_t *call)
     json_t *result = json_pack ("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t) id,
         "name", name, "site", site, "token", text, "endpoint", token.endpoint,
         "expires_us", (json_int_t) token.expires_us);
-    sodium_memzero (text, strlen (text));
-    free (text);
+    vd_secret_free (&text);
     return result;
 }
 

@@ -4,14 +4,17 @@
 #include "api.h"
 
 int
-meshd_session_create (sqlite3 *db, int64_t user_id, int64_t lifetime_ms, const char *origin, char *token)
+meshd_session_create (sqlite3 *db, int64_t user_id, int64_t lifetime_ms, const char *origin, char *token,
+                      int64_t *expires_us)
 {
     unsigned char raw [32], hash [32];
     randombytes_buf (raw, sizeof raw);
     sodium_bin2hex (token, 65, raw, sizeof raw);
     crypto_generichash (hash, sizeof hash, (const unsigned char *) token, 64, NULL, 0);
     sodium_memzero (raw, sizeof raw);
-    int64_t now = vd_now_us ();
+    int64_t now = vd_now_us (), expires = now + lifetime_ms * 1000;
+    if (expires_us)
+        *expires_us = expires;
     sqlite3_stmt *stmt = vd_db_prepare (db, "INSERT INTO session (token_hash, user_id, created_us, expires_us, origin) "
                                             "VALUES (?, ?, ?, ?, ?)");
     int rc = SQLITE_ERROR;
@@ -19,7 +22,7 @@ meshd_session_create (sqlite3 *db, int64_t user_id, int64_t lifetime_ms, const c
         sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
         sqlite3_bind_int64 (stmt, 2, user_id);
         sqlite3_bind_int64 (stmt, 3, now);
-        sqlite3_bind_int64 (stmt, 4, now + lifetime_ms * 1000);
+        sqlite3_bind_int64 (stmt, 4, expires);
         sqlite3_bind_text (stmt, 5, origin, -1, SQLITE_STATIC);
         rc = sqlite3_step (stmt);
     }
@@ -75,8 +78,8 @@ op_login (api_t *api, api_call_t *call)
         return api_fail (call, "unauthorized", "wrong user or password");
     }
     char token [65];
-    int64_t expires = vd_now_us () + api_session_lifetime (api) * 1000;
-    if (meshd_session_create (db, user_id, api_session_lifetime (api), call->origin, token))
+    int64_t expires;
+    if (meshd_session_create (db, user_id, api_session_lifetime (api), call->origin, token, &expires))
         return api_fail_db (api, call, "login");
     snprintf (call->user, sizeof call->user, "%s", user);
     api_audit (api, call, json_pack ("{s:s, s:s}", "user", user, "result", "ok"));

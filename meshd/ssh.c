@@ -452,18 +452,22 @@ s_connection (void *args)
     if (shared->stop || conn->closed)
         goto done;
     //  the console, bound to the user by a session of its own
-    if (meshd_session_create (conn->db, conn->user_id, shared->lifetime_ms, "ssh", token)
+    if (meshd_session_create (conn->db, conn->user_id, shared->lifetime_ms, "ssh", token, NULL)
     ||  s_console (conn, token))
         goto done;
     ssh_event_add_fd (event, conn->pty, POLLIN, s_pty_readable, conn);
-    while (!shared->stop && !conn->closed && ssh_is_connected (session)) {
+    int status = 0;
+    while (!shared->stop && !conn->closed && ssh_is_connected (session) && conn->child > 0) {
         if (ssh_event_dopoll (event, 200) == SSH_ERROR)
             break;
-        if (waitpid (conn->child, NULL, WNOHANG) == conn->child)
-            conn->child = 0;    //  (a rare race: its status is lost, 0 is sent)
+        if (waitpid (conn->child, &status, WNOHANG) == conn->child) {
+            struct pollfd last = { conn->pty, POLLIN, 0 };  //  what it wrote last
+            if (poll (&last, 1, 0) > 0)
+                s_pty_readable (conn->pty, last.revents, conn);
+            conn->child = 0;
+        }
     }
     //  the console ended (its terminal hung up): its exit status to the client
-    int status = 0;
     for (int i = 0; i < 20 && conn->child > 0; i++) {
         if (waitpid (conn->child, &status, WNOHANG) == conn->child)
             conn->child = 0;

@@ -622,11 +622,9 @@ discover_actor (zsock_t *pipe, void *args)
         }
         if (items [1].revents & ZMQ_POLLIN) {
             char *text = zstr_recv (jobs);
-            if (text) {
+            if (text)
                 s_configure (&self, text);
-                sodium_memzero (text, strlen (text));
-            }
-            zstr_free (&text);
+            vd_secret_free (&text);        //  it holds credentials
             continue;
         }
         if (self.phase == PHASE_SNMP) {

@@ -605,11 +605,9 @@ icmp_actor (zsock_t *pipe, void *args)
         }
         if (items [1].revents & ZMQ_POLLIN) {
             char *text = zstr_recv (checks);
-            if (text) {
+            if (text)
                 s_load_checks (engine, text);
-                sodium_memzero (text, strlen (text));   //  it holds SNMP credentials too
-            }
-            zstr_free (&text);
+            vd_secret_free (&text);        //  it holds credentials
         }
         icmp_work (engine);
     }

@@ -680,11 +680,9 @@ service_actor (zsock_t *pipe, void *args)
         }
         if (items [1].revents & ZMQ_POLLIN) {
             char *text = zstr_recv (checks);
-            if (text) {
+            if (text)
                 s_configure (&self, text);
-                sodium_memzero (text, strlen (text));
-            }
-            zstr_free (&text);
+            vd_secret_free (&text);        //  it holds credentials
             continue;           //  the sockets polled may be gone
         }
         for (int i = first_own; i < first_curl; i++)

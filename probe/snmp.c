@@ -1775,11 +1775,9 @@ snmp_actor (zsock_t *pipe, void *args)
         }
         if (items [1].revents & ZMQ_POLLIN) {
             char *text = zstr_recv (checks);
-            if (text) {
+            if (text)
                 s_load (&self, text);
-                sodium_memzero (text, strlen (text));
-            }
-            zstr_free (&text);
+            vd_secret_free (&text);        //  it holds credentials
         }
         poller_work (self.poller);
     }

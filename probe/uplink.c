@@ -295,9 +295,8 @@ s_config (uplink_t *self, vd_wire_t *wire)
         zsys_error ("uplink: %s: cannot save the checks", path);
     for (int i = 0; i < PROBE_CONFIG_READERS; i++)
         zstr_send (self->config_out [i], text);
-    sodium_memzero (text, strlen (text));
     free (path);
-    free (text);
+    vd_secret_free (&text);
 }
 
 static void
