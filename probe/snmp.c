@@ -43,6 +43,7 @@
 
 static pthread_mutex_t s_lib_mutex = PTHREAD_MUTEX_INITIALIZER;
 static bool s_lib_ready;
+static zlistx_t *s_v3_sessions;         //  open v3 sessions of every actor (under the lock)
 
 static int
 s_lib_log (int majorid, int minorid, void *serverarg, void *clientarg)
@@ -364,15 +365,34 @@ static const struct {
 
 static int s_response (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic);
 
+//  True if another open v3 session (the poller's, discovery's) uses the
+//  same USM user: engine ID and name
+static bool
+s_usm_user_shared (netsnmp_session *session)
+{
+    for (void *other = zlistx_first (s_v3_sessions); other; other = zlistx_next (s_v3_sessions)) {
+        netsnmp_session *peer = snmp_sess_session (other);
+        if (peer && peer->securityEngineIDLen == session->securityEngineIDLen
+        &&  memcmp (peer->securityEngineID, session->securityEngineID, session->securityEngineIDLen) == 0
+        &&  peer->securityName && streq (peer->securityName, session->securityName))
+            return true;
+    }
+    return false;
+}
+
 void
 snmp_close_session (void *sessp)
 {
     //  USM keeps one user per engine and name for the whole process, made
-    //  from the first session that used it: forget it, so that a corrected
-    //  passphrase in a new session is taken
+    //  from the first session that used it: forget it when the last session
+    //  using it closes, so that a corrected passphrase in a new session is
+    //  taken (and a session still open keeps its user)
+    void *handle = s_v3_sessions? zlistx_find (s_v3_sessions, sessp): NULL;
+    if (handle)
+        zlistx_delete (s_v3_sessions, handle);
     netsnmp_session *session = snmp_sess_session (sessp);
     if (session && session->version == SNMP_VERSION_3 && session->securityEngineIDLen
-    &&  session->securityName) {
+    &&  session->securityName && !s_usm_user_shared (session)) {
         struct usmUser *user = usm_get_user (session->securityEngineID, session->securityEngineIDLen,
                                              session->securityName);
         if (user) {
@@ -459,6 +479,11 @@ snmp_open_session (json_t *cred, const char *peername, int timeout_ms, int retri
     else
         rc = -1;
     void *sessp = rc == 0? snmp_sess_open (&session): NULL;
+    if (sessp && session.version == SNMP_VERSION_3) {
+        if (!s_v3_sessions)
+            s_v3_sessions = zlistx_new ();
+        zlistx_add_end (s_v3_sessions, sessp);
+    }
     sodium_memzero (session.securityAuthKey, sizeof session.securityAuthKey);
     sodium_memzero (session.securityPrivKey, sizeof session.securityPrivKey);
     if (rc)

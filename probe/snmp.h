@@ -18,7 +18,8 @@ void snmp_lib_unlock (void);
 //  community, user, auth, priv, timeout_ms, retries), to peername
 //  ("udp:ADDRESS:PORT"); engine discovery happens inside the first
 //  request. NULL, with the reason in error, if it cannot be opened. Call
-//  with the lock held; snmp_close_session closes it.
+//  with the lock held; snmp_close_session closes it (and forgets its USM
+//  user once no other open session, of any actor, uses it).
 struct snmp_session;
 struct snmp_pdu;
 typedef int (snmp_session_cb) (int op, struct snmp_session *session, int reqid,

@@ -100,6 +100,7 @@ field () { V device list --json | $PY -c "import json,sys; d=[x for x in json.lo
 snmp_is () { [ "$(field "$1" snmp)" = "$2" ]; }
 check "sw1 is polled with the credential that answered" wait_for 30 snmp_is sw1 ok
 check "r3 is polled over v3" wait_for 30 snmp_is r3 ok
+snmp_is r3 ok || V device show r3 --json | $PY -c "import json,sys; print('# r3 snmp:', json.load(sys.stdin).get('snmp'))"
 links () { V topology --json | $PY -c "
 import json,sys
 for l in json.load(sys.stdin): print(l['device'], l['local_port'], l['remote'], l['remote_port'], l['proto'], l['seen_from'])"; }
