@@ -546,3 +546,32 @@ vd_json_wipe (json_t *value)
     s_json_zero (value);
     json_decref (value);
 }
+
+int
+vd_clock_add (vd_clock_t *self, int64_t t1, int64_t t2, int64_t t3, int64_t t4)
+{
+    int64_t delay = (t4 - t1) - (t3 - t2);
+    //  more than a minute to cross and back is no measurement of anything
+    if (t4 < t1 || t3 < t2 || delay < 0 || delay > 60 * 1000000LL)
+        return -1;
+    self->offset [self->next] = ((t1 - t2) + (t4 - t3)) / 2;
+    self->delay [self->next] = delay;
+    self->next = (self->next + 1) % VD_CLOCK_SAMPLES;
+    if (self->count < VD_CLOCK_SAMPLES)
+        self->count++;
+    return 0;
+}
+
+bool
+vd_clock_best (const vd_clock_t *self, int64_t *offset, int64_t *delay)
+{
+    int best = -1;
+    for (int i = 0; i < self->count; i++)
+        if (best < 0 || self->delay [i] < self->delay [best])
+            best = i;
+    if (best < 0)
+        return false;
+    *offset = self->offset [best];
+    *delay = self->delay [best];
+    return true;
+}

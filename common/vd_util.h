@@ -10,6 +10,21 @@
 int64_t vd_now_us (void);
 //  Monotonic clock in milliseconds.
 int64_t vd_mono_ms (void);
+//  A peer's clock against ours, measured as NTP does (RFC 5905): t1 we
+//  send, t2 the peer receives, t3 the peer replies, t4 we receive, each on
+//  its sender's wall clock in microseconds. The last VD_CLOCK_SAMPLES
+//  exchanges are kept; the one with the shortest round trip is the best.
+#define VD_CLOCK_SAMPLES 8
+typedef struct {
+    int64_t offset [VD_CLOCK_SAMPLES];  //  our clock minus the peer's
+    int64_t delay [VD_CLOCK_SAMPLES];   //  round trip, the peer's time taken out
+    int count, next;
+} vd_clock_t;
+//  Adds one exchange. 0, or -1 if it makes no sense (a clock stepped, the
+//  peer took longer than the whole round trip) and was left out.
+int vd_clock_add (vd_clock_t *self, int64_t t1, int64_t t2, int64_t t3, int64_t t4);
+//  The offset and round trip of the best exchange kept; false if none.
+bool vd_clock_best (const vd_clock_t *self, int64_t *offset, int64_t *delay);
 //  Parses a duration ("250ms", "10s", "5m", "2h", "7d", bare number = seconds)
 //  into milliseconds. Returns 0, or -1 if the text is not a duration.
 int vd_duration_parse (const char *text, int64_t *ms);

@@ -150,7 +150,7 @@ static const option_t s_rule_add_options [] = {
     { "clear-event", "TOPIC", "an event of this topic from the same source clears it", OPT_TEXT },
     { "clear-after", "DURATION", "an event alarm clears by itself after DURATION without events", OPT_TEXT },
     { "state", "STATE", "an alarm while a device is down, unreachable or unknown, "
-      "or a probe is lost", OPT_TEXT },
+      "or a probe is lost or its clock skewed", OPT_TEXT },
     { "site", "SITE", "only this site", OPT_TEXT },
     { "device", "DEVICE", "only this device", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
@@ -310,6 +310,7 @@ static const column_t s_user_key_columns [] = {
 static const column_t s_probe_columns [] = {
     { "name", "PROBE", COL_TEXT }, { "site", "SITE", COL_TEXT }, { "state", "STATE", COL_STATUS },
     { "link", "LINK", COL_STATUS }, { "last_seen_us", "LAST SEEN", COL_AGE },
+    { "rtt_us", "RTT", COL_MICROS }, { "clock_offset_us", "CLOCK", COL_OFFSET },
     { "backlog", "BACKLOG", COL_INT }, { "devices", "DEVICES", COL_INT },
     { "version", "VERSION", COL_TEXT }, { NULL }
 };

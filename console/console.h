@@ -49,7 +49,9 @@ typedef enum {
     COL_TEXT, COL_INT, COL_MS, COL_PERCENT, COL_AGE, COL_STATUS, COL_TIME,
     COL_BPS,                    //  bits per second, SI: 940M
     COL_RATE,                   //  per second, two decimals
-    COL_SPAN                    //  seconds as a span: 12d3h
+    COL_SPAN,                   //  seconds as a span: 12d3h
+    COL_MICROS,                 //  microseconds as 0.231ms, 1.20s
+    COL_OFFSET                  //  signed microseconds: +0.231ms, -5.00s
 } column_kind_t;
 
 typedef struct {
@@ -63,6 +65,9 @@ char *table_cell (json_t *object, const column_t *column);
 //  Prints a list of objects as an aligned table that fits the terminal
 //  (colour on a tty only), or as CSV.
 void table_print (json_t *list, const column_t *columns, bool csv);
+//  Formats a span in µs as "0.231ms", "12.4ms", "1.20s"; with sign, "+" or
+//  "-" first.
+char *table_micros (int64_t us, bool sign, char *buf, size_t size);
 //  Formats a time in µs since the epoch as "12s ago" / ISO 8601.
 char *table_age (int64_t us, char *buf, size_t size);
 

@@ -23,6 +23,20 @@ table_age (int64_t us, char *buf, size_t size)
 }
 
 char *
+table_micros (int64_t us, bool sign, char *buf, size_t size)
+{
+    const char *prefix = !sign? "": us < 0? "-": "+";
+    double magnitude = us < 0? -(double) us: (double) us;
+    if (magnitude >= 1e6)
+        snprintf (buf, size, "%s%.*fs", prefix, magnitude >= 1e8? 0: magnitude >= 1e7? 1: 2,
+                  magnitude / 1e6);
+    else
+        snprintf (buf, size, "%s%.*fms", prefix, magnitude >= 1e5? 0: magnitude >= 1e4? 1: 3,
+                  magnitude / 1e3);
+    return buf;
+}
+
+char *
 table_cell (json_t *object, const column_t *column)
 {
     json_t *value = json_object_get (object, column->key);
@@ -67,6 +81,10 @@ table_cell (json_t *object, const column_t *column)
                           (long long) (seconds % 60));
             break;
         }
+        case COL_MICROS:
+        case COL_OFFSET:
+            table_micros (json_integer_value (value), column->kind == COL_OFFSET, buf, sizeof buf);
+            break;
         case COL_AGE:
             table_age (json_integer_value (value), buf, sizeof buf);
             break;

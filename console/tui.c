@@ -598,6 +598,8 @@ static void s_key_alarms (tui_t *tui) { tui_go (tui, VIEW_ALARMS, NULL); }
 static void s_key_probes (tui_t *tui) { tui_go (tui, VIEW_PROBES, NULL); }
 static void s_key_events (tui_t *tui) { tui_go (tui, VIEW_EVENTS, NULL); }
 
+static void s_mouse (tui_t *tui);
+
 //  Keys every view takes (help lists them after the view's own)
 const binding_t tui_global_keys [] = {
     { '\t', 0, "Tab", "next view", s_key_tab, false },
@@ -613,8 +615,10 @@ const binding_t tui_global_keys [] = {
     { '/', 0, "/", "filter: a regular expression, ! in front inverts it, empty clears it",
       s_key_filter, false },
     { ':', 0, ":", "command line (Tab completes): devices site=hq, alarms critical, device NAME, "
-                   "ack COMMENT, unack, theme light, quit", s_key_command, false },
+                   "ack COMMENT, unack, theme light, mouse off, quit", s_key_command, false },
     { '?', 0, "?", "this help", s_key_help, false },
+    { KEY_MOUSE, 0, "mouse", "click a tab or a row, a column's title sorts, double click opens, "
+                             "the wheel scrolls; :mouse off to select text", s_mouse, false },
     { 12, 0, "Ctrl-L", "redraw the screen", s_key_redraw, false },
     { 3, 0, "Ctrl-C", "quit", s_key_quit, false },
     { 0 }
@@ -682,6 +686,58 @@ s_prompt_key (tui_t *tui, int key)
     }
 }
 
+static void s_key (tui_t *tui, int key);
+
+void
+tui_set_mouse (tui_t *tui, bool on)
+{
+    tui->mouse = on;
+    mousemask (on? BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED: 0, NULL);
+}
+
+//  What a click hits, from where the last frame put things: a tab; a list's
+//  column header (sorts by it, again: the other way); a row (selects it,
+//  a double click opens it as Enter does). The wheel moves as arrows do.
+static void
+s_mouse (tui_t *tui)
+{
+    MEVENT event;
+    if (getmouse (&event) != OK)
+        return;
+    if (event.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        for (int i = 0; i < 3; i++)
+            s_key (tui, event.bstate & BUTTON4_PRESSED? KEY_UP: KEY_DOWN);
+        return;
+    }
+    if (!(event.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+        return;
+    layout_t *layout = &tui->layout;
+    if (event.y == 0) {
+        for (int v = 0; v < VIEW_COUNT; v++)
+            if (event.x >= layout->tab_x [v] && event.x < layout->tab_end [v] && v != (int) tui->view)
+                tui_go (tui, (view_id_t) v, v == VIEW_DEVICE? tui->place.device: NULL);
+        return;
+    }
+    list_t *list = layout->list;
+    if (!list)
+        return;
+    if (event.y == layout->header_y) {
+        for (int c = 0; c < COLS_MAX; c++)
+            if (event.x >= layout->col_x [c] && event.x < layout->col_end [c]) {
+                list->descending = list->sort == c? !list->descending: false;
+                list->sort = c;
+                list->dirty = true;
+            }
+        return;
+    }
+    int row = list->top + event.y - layout->first_y;
+    if (event.y >= layout->first_y && event.y < layout->first_y + layout->rows && row < (int) list->nrows) {
+        list->selected = row;
+        if (event.bstate & BUTTON1_DOUBLE_CLICKED)
+            s_key (tui, '\n');
+    }
+}
+
 //  The view's key, then the global one; a write key refused to readers
 static void
 s_key (tui_t *tui, int key)
@@ -714,6 +770,7 @@ static void
 s_draw_frame (tui_t *tui)
 {
     erase ();
+    memset (&tui->layout, 0, sizeof tui->layout);
     //  the tab bar: banner, views, who, clock
     attron (tui->attr [C_TITLE]);
     mvhline (0, 0, ' ', COLS);
@@ -725,7 +782,9 @@ s_draw_frame (tui_t *tui)
         char tab [64];
         snprintf (tab, sizeof tab, " %s ", tui_views [v].title);
         attr_t attr = v == (int) tui->view? (tui->attr [C_TITLE] | A_REVERSE): tui->attr [C_TITLE];
+        tui->layout.tab_x [v] = x;
         x += tui_put (0, x, COLS - x, tab, attr);
+        tui->layout.tab_end [v] = x;
     }
     char right [128];
     time_t now = time (NULL);
@@ -877,6 +936,8 @@ tui_main (const char *endpoint)
     keypad (stdscr, TRUE);
     nodelay (stdscr, TRUE);
     set_escdelay (25);
+    const char *mouse = getenv ("VEDETTE_MOUSE");
+    tui_set_mouse (tui, !mouse || !streq (mouse, "off"));
     tui_apply_theme (tui);
     tui->redraw = true;
     if (!connected)

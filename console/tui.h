@@ -57,6 +57,15 @@ typedef struct {
     bool dirty;                 //  rows to be made again
 } list_t;
 
+//  Where the last frame put what a click may hit
+#define COLS_MAX    24
+typedef struct {
+    int tab_x [VIEW_COUNT], tab_end [VIEW_COUNT];   //  the tab bar; end 0: not shown
+    list_t *list;               //  the list shown, or NULL
+    int header_y, first_y, rows;                    //  its header, first row, rows shown
+    int col_x [COLS_MAX], col_end [COLS_MAX];       //  its columns; end 0: not shown
+} layout_t;
+
 typedef enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_FILTER, PROMPT_ACK, PROMPT_UNACK } prompt_t;
 
 #define HISTORY_MAX 32
@@ -116,6 +125,8 @@ struct _tui_t {
     char scheme [256];          //  the operator's colours (console/colours)
     bool quit;
     bool redraw;
+    bool mouse;                 //  clicks and the wheel taken (:mouse off gives them back)
+    layout_t layout;
 #define FRAMES_KEPT 10000
     int64_t frame_us [FRAMES_KEPT];   //  draw times, for VEDETTE_CONSOLE_STATS
     int nframes;
@@ -152,6 +163,8 @@ spark_t *tui_spark (tui_t *tui, const char *device);
 char *tui_count (int64_t n, char *buf, size_t size);
 //  Rows of the screen between the tab bar and the status lines
 int tui_body_height (void);
+//  Takes the mouse (clicks, double clicks, the wheel) or gives it back
+void tui_set_mouse (tui_t *tui, bool on);
 
 //  -- views.c: for tui.c ---------------------------------------------------------
 //  Applies one event to what the views hold; true if the screen changed

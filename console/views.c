@@ -137,11 +137,26 @@ s_draw_list (tui_t *tui, json_t *data, const vcol_t *cols, const char *what,
              bool (*cell) (tui_t *tui, json_t *row, int c, int y, int x, int width))
 {
     list_t *list = s_list (tui);
-    int widths [24];
+    int widths [COLS_MAX];
     s_widths (cols, widths, 0);
     s_headers (tui, cols, widths, 0, 1);
     int height = tui_body_height () - 1;
     s_scroll_into_view (list, height);
+    //  for the mouse: the header sorts, a row selects
+    layout_t *layout = &tui->layout;
+    layout->list = list;
+    layout->header_y = 1;
+    layout->first_y = 2;
+    layout->rows = height;
+    for (int c = 0, at = 0; c < COLS_MAX; c++) {
+        bool shown = cols [c].header && widths [c] >= 0;
+        layout->col_x [c] = at;
+        layout->col_end [c] = shown? at + widths [c] + 1: 0;
+        if (shown)
+            at += widths [c] + 1;
+        if (!cols [c].header)
+            break;
+    }
     for (int r = 0; r < height && list->top + r < (int) list->nrows; r++) {
         json_t *row = json_array_get (data, list->rows [list->top + r]);
         int y = 2 + r;
@@ -160,8 +175,9 @@ s_draw_list (tui_t *tui, json_t *data, const vcol_t *cols, const char *what,
                 s_cell (row, &cols [c], text, sizeof text);
                 attr_t attr = cols [c].kind == COL_STATUS? tui_status_attr (tui, s_str (row, cols [c].key))
                                                          : A_NORMAL;
-                if (cols [c].kind == COL_INT || cols [c].kind == COL_MS || cols [c].kind == COL_PERCENT
-                ||  cols [c].kind == COL_RATE || cols [c].kind == COL_BPS) {
+                column_kind_t kind = cols [c].kind;
+                if (kind == COL_INT || kind == COL_MS || kind == COL_PERCENT || kind == COL_RATE
+                ||  kind == COL_BPS || kind == COL_MICROS || kind == COL_OFFSET) {
                     int w = (int) strlen (text);        //  numbers to the right
                     tui_put (y, x + (w < widths [c]? widths [c] - w: 0), widths [c], text,
                              selected? tui->attr [C_SELECT]: attr);
@@ -267,16 +283,22 @@ s_draw_overview (tui_t *tui)
     tui_put (y, x, COLS - x, text, tui->attr [C_DIM]);
     //  probes
     y += 2;
-    int64_t online = 0, backlog = 0;
+    int64_t online = 0, backlog = 0, skewed = 0;
     json_array_foreach (tui->probes, index, row) {
         if (streq (s_str (row, "link"), "connected"))
             online++;
+        if (streq (s_str (row, "clock"), "skewed"))
+            skewed++;
         backlog += json_integer_value (json_object_get (row, "backlog"));
     }
     tui_put (y, 2, 14, "Probes", tui->attr [C_HEADER]);
-    snprintf (text, sizeof text, "%lld of %zu connected   backlog %s samples", (long long) online,
-              json_array_size (tui->probes), tui_count (backlog, b, sizeof b));
-    tui_put (y, 16, COLS - 18, text, online < (int64_t) json_array_size (tui->probes)? tui->attr [C_WARN]: A_NORMAL);
+    int length = snprintf (text, sizeof text, "%lld of %zu connected   backlog %s messages", (long long) online,
+                         json_array_size (tui->probes), tui_count (backlog, b, sizeof b));
+    if (skewed)
+        snprintf (text + length, sizeof text - length, "   %lld clock%s skewed", (long long) skewed,
+                  skewed == 1? "": "s");
+    tui_put (y, 16, COLS - 18, text, online < (int64_t) json_array_size (tui->probes) || skewed
+                                     ? tui->attr [C_WARN]: A_NORMAL);
     //  ingest
     y += 2;
     tui_put (y, 2, 14, "Live", tui->attr [C_HEADER]);
@@ -859,9 +881,11 @@ s_draw_alarms (tui_t *tui)
     tui_rows (tui, VIEW_ALARMS, tui->alarms, s_alarm_text, s_alarm_compare);
     s_draw_list (tui, tui->alarms, s_alarm_cols, "alarms", s_alarm_cell);
     if (json_object_size (tui->marks)) {
+        //  just before the footer, where a short message leaves it seen
         char text [64];
-        snprintf (text, sizeof text, "%zu marked", json_object_size (tui->marks));
-        tui_put (LINES - 2, 0, 20, text, tui->attr [C_ACCENT]);
+        int width = snprintf (text, sizeof text, "%zu marked ", json_object_size (tui->marks));
+        int x = COLS > 40? COLS - 40 - width: 0;
+        tui_put (LINES - 2, x > 0? x: 0, width, text, tui->attr [C_ACCENT]);
     }
 }
 
@@ -967,13 +991,15 @@ static const binding_t s_alarms_keys [] = {
 
 static const vcol_t s_probe_cols [] = {
     { "name", "PROBE", COL_TEXT, 0, 0 },
-    { "site", "SITE", COL_TEXT, 12, 0 },
-    { "link", "LINK", COL_STATUS, 12, 0 },
-    { "state", "STATE", COL_STATUS, 9, 0 },
-    { "last_seen_us", "LAST SEEN", COL_AGE, 12, 0 },
-    { "backlog", "BACKLOG", COL_INT, 9, 0 },
-    { "devices", "DEVICES", COL_INT, 8, 0 },
-    { "version", "VERSION", COL_TEXT, 10, 90 },
+    { "site", "SITE", COL_TEXT, 10, 0 },
+    { "link", "LINK", COL_STATUS, 9, 0 },
+    { "state", "STATE", COL_STATUS, 9, 100 },
+    { "last_seen_us", "LAST SEEN", COL_AGE, 10, 0 },
+    { "rtt_us", "RTT", COL_MICROS, 8, 0 },
+    { "clock_offset_us", "CLOCK", COL_OFFSET, 8, 0 },
+    { "backlog", "BACKLOG", COL_INT, 7, 0 },
+    { "devices", "DEVICES", COL_INT, 7, 0 },
+    { "version", "VERSION", COL_TEXT, 10, 110 },
     { NULL }
 };
 
@@ -985,11 +1011,24 @@ s_probe_compare (json_t *a, json_t *b, int sort)
                              json_object_get (b, s_probe_cols [sort].key));
 }
 
+//  A skewed clock's offset in the warning colour
+static bool
+s_probe_cell (tui_t *tui, json_t *row, int c, int y, int x, int width)
+{
+    if (!streq (s_probe_cols [c].header, "CLOCK") || !streq (s_str (row, "clock"), "skewed"))
+        return false;
+    char text [32];
+    table_micros (json_integer_value (json_object_get (row, "clock_offset_us")), true, text, sizeof text);
+    int w = (int) strlen (text);
+    tui_put (y, x + (w < width? width - w: 0), width, text, tui->attr [C_WARN] | A_BOLD);
+    return true;
+}
+
 static void
 s_draw_probes (tui_t *tui)
 {
     tui_rows (tui, VIEW_PROBES, tui->probes, s_probe_text, s_probe_compare);
-    s_draw_list (tui, tui->probes, s_probe_cols, "probes", NULL);
+    s_draw_list (tui, tui->probes, s_probe_cols, "probes", s_probe_cell);
 }
 
 static void
@@ -1105,7 +1144,8 @@ s_draw_help (tui_t *tui)
     view_id_t from = tui->nback? tui->back [tui->nback - 1].view: VIEW_OVERVIEW;
     int line = 1;
     char title [96];
-    snprintf (title, sizeof title, "Keys of %s", tui_views [from].title);
+    snprintf (title, sizeof title, "Keys of %s%s", tui_views [from].title,
+              tui->writer? "": " (a viewer: keys that change things are not shown)");
     tui_rule (tui, 1, title);
     line++;
     s_help_table (tui, tui_views [from].keys, &line);
@@ -1114,12 +1154,6 @@ s_draw_help (tui_t *tui)
         tui_rule (tui, 1 + line - tui->scroll, "Keys of every view");
     line++;
     s_help_table (tui, tui_global_keys, &line);
-    if (!tui->writer) {
-        line++;
-        int y = 1 + line - tui->scroll;
-        if (y >= 2 && y < LINES - 2)
-            tui_put (y, 4, COLS - 5, "You are a viewer: keys that change things are not shown.", tui->attr [C_DIM]);
-    }
 }
 
 static const binding_t s_help_keys [] = {
@@ -1246,7 +1280,7 @@ views_event (tui_t *tui, const char *topic, json_t *event)
 
 static const char *s_commands [] = {
     "overview", "devices", "device", "alarms", "probes", "events", "help", "ack", "unack",
-    "theme", "quit", NULL
+    "theme", "mouse", "quit", NULL
 };
 
 //  "devices site=hq core": fields and a regular expression on the view's list
@@ -1356,6 +1390,15 @@ views_command (tui_t *tui, const char *text)
         clearok (curscr, TRUE);
     }
     else
+    if (streq (word, "mouse")) {
+        if (!streq (rest, "on") && !streq (rest, "off")) {
+            tui_say (tui, true, "mouse: on or off (the mouse is %s)", tui->mouse? "on": "off");
+            return;
+        }
+        tui_set_mouse (tui, streq (rest, "on"));
+        tui_say (tui, false, "mouse %s%s", rest, tui->mouse? "": ": the terminal selects text again");
+    }
+    else
         tui_say (tui, true, "no command '%s' (Tab completes, ? lists the keys)", word);
 }
 
@@ -1397,6 +1440,11 @@ views_complete (tui_t *tui)
         json_array_append_new (candidates, json_string ("dark"));
         json_array_append_new (candidates, json_string ("light"));
         json_array_append_new (candidates, json_string ("mono"));
+    }
+    else
+    if (strncmp (line, "mouse ", 6) == 0) {
+        json_array_append_new (candidates, json_string ("on"));
+        json_array_append_new (candidates, json_string ("off"));
     }
     if (strncmp (prefix, "site=", 5) == 0 || (strncmp (line, "devices ", 8) == 0 && !strchr (prefix, '='))) {
         //  sites, from the devices known

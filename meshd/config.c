@@ -16,6 +16,8 @@ const vd_config_key_t meshd_config_keys [] = {
       "silence after which a probe is late" },
     { "mesh/lost", VD_CFG_DURATION, "10s",
       "silence after which a probe is lost" },
+    { "mesh/max_clock_offset", VD_CFG_DURATION, "1s",
+      "how far a probe's clock may be from meshd's before it is skewed (event probe.clock)" },
     { "mesh/credit", VD_CFG_INT, "32",
       "unacknowledged DATA messages a probe may have in flight" },
     { "api/endpoint", VD_CFG_ENDPOINT, "",

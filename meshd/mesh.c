@@ -5,8 +5,13 @@
     Per probe, a link state machine with deadlines:
         connected --(silence > mesh/late)--> late --(> mesh/lost)--> lost
         late, lost --(any valid message)--> connected
-    DATA goes to the store actor; the store's ACK comes back on MESHD_MESH_CTL
-    once committed and is forwarded to the probe. Credit (mesh/credit) caps
+    HELLO and PING carry the probe's clock (sent_us); WELCOME and PONG give
+    it back with ours at receipt and at reply. The probe works out its
+    offset and round trip from the four and reports them in its next PING;
+    beyond mesh/max_clock_offset its clock is "skewed", else "ok" (a change
+    is the event probe.clock).
+    DATA goes to the store actor; the store's ACK comes back on the control
+    socket (connected to MESHD_STORE_OUT) once committed and is forwarded to the probe. Credit (mesh/credit) caps
     what a probe may have in flight unacknowledged.                         */
 #include "meshd.h"
 #include "cred.h"
@@ -22,6 +27,9 @@ typedef struct {
     int64_t reported;           //  monotonic ms of the last LINK to store
     int64_t backlog;            //  messages in its spool, from PING
     char *listen;               //  its listeners' counters (JSON), from PING
+    int64_t clock_offset;       //  us, its clock minus ours, from PING
+    int64_t rtt;                //  us, round trip of that measurement
+    const char *clock;          //  "ok", "skewed", or "" until measured
     char version [32];
     char name [64];
     bool enrolling;             //  connected with its enrollment token's key
@@ -38,6 +46,8 @@ typedef struct {
     zhashx_t *peers;            //  "id" -> peer_t
     zhashx_t *revoked;          //  "id" -> revoked this run
     int64_t heartbeat, late, lost;
+    int64_t max_offset;         //  us: mesh/max_clock_offset
+    int64_t received;           //  wall clock us: the message being handled arrived
     int credit;
     uint64_t bad;               //  malformed messages
     uint64_t refused;           //  messages refused (revoked, wrong state)
@@ -99,6 +109,9 @@ s_report (mesh_t *self, peer_t *peer)
     zmsg_addmem (msg, &peer->backlog, 8);
     zmsg_addstr (msg, peer->version);
     zmsg_addstr (msg, peer->listen? peer->listen: "");
+    zmsg_addstr (msg, peer->clock);
+    zmsg_addmem (msg, &peer->clock_offset, 8);
+    zmsg_addmem (msg, &peer->rtt, 8);
     zmsg_send (&msg, self->store);
     peer->reported = vd_mono_ms ();
 }
@@ -233,6 +246,52 @@ s_send_config (mesh_t *self, peer_t *peer)
     peer->config_due = false;
 }
 
+//  Adds the clock's timestamps for the probe to a WELCOME or PONG
+static json_t *
+s_clock_reply (mesh_t *self, vd_wire_t *wire, json_t *reply)
+{
+    int64_t sent = vd_wire_int (wire, "sent_us", -1);
+    if (sent > 0) {
+        json_object_set_new (reply, "sent_us", json_integer (sent));
+        json_object_set_new (reply, "received_us", json_integer (self->received));
+        json_object_set_new (reply, "replied_us", json_integer (vd_now_us ()));
+    }
+    return reply;
+}
+
+//  A PING's measurement of the probe's clock; a change of verdict is
+//  reported at once
+static void
+s_clock (mesh_t *self, peer_t *peer, vd_wire_t *wire)
+{
+    json_t *offset = json_object_get (wire->header, "clock_offset_us");
+    json_t *rtt = json_object_get (wire->header, "rtt_us");
+    if (!offset && !rtt)
+        return;                 //  not measured yet
+    //  ten years either way, a minute's round trip: beyond is nonsense
+    if (!json_is_integer (offset) || !json_is_integer (rtt)
+    ||  llabs ((long long) json_integer_value (offset)) > 315360000000000LL
+    ||  json_integer_value (rtt) < 0 || json_integer_value (rtt) > 60000000) {
+        self->bad++;
+        s_complain (self, "probe %lld: bad clock_offset_us or rtt_us in PING", (long long) peer->id);
+        return;
+    }
+    peer->clock_offset = json_integer_value (offset);
+    peer->rtt = json_integer_value (rtt);
+    const char *clock = llabs ((long long) peer->clock_offset) > self->max_offset? "skewed": "ok";
+    if (!streq (clock, peer->clock)) {
+        if (streq (clock, "skewed"))
+            zsys_warning ("mesh: probe %s's clock is %+.3f s from ours", peer->name,
+                          peer->clock_offset / 1e6);
+        else
+        if (*peer->clock)
+            zsys_notice ("mesh: probe %s's clock is back in step (%+.3f s)", peer->name,
+                         peer->clock_offset / 1e6);
+        peer->clock = clock;
+        s_report (self, peer);
+    }
+}
+
 static void
 s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
 {
@@ -255,9 +314,9 @@ s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
     char sql [96];
     snprintf (sql, sizeof sql, "SELECT last_seq FROM probe WHERE id = %lld", (long long) peer->id);
     int64_t last_seq = vd_db_int (self->db, sql, 0);
-    s_send (self, peer, "WELCOME", json_pack ("{s:I, s:i, s:I, s:I}",
+    s_send (self, peer, "WELCOME", s_clock_reply (self, wire, json_pack ("{s:I, s:i, s:I, s:I}",
         "last_seq", (json_int_t) last_seq, "credit", self->credit,
-        "heartbeat_ms", (json_int_t) self->heartbeat, "lost_ms", (json_int_t) self->lost));
+        "heartbeat_ms", (json_int_t) self->heartbeat, "lost_ms", (json_int_t) self->lost)));
     s_send_config (self, peer);
     zsys_info ("mesh: probe %s (%lld) connected, version %s, backlog %lld",
                peer->name, (long long) peer->id, peer->version, (long long) peer->backlog);
@@ -269,6 +328,7 @@ s_router (mesh_t *self)
     zmsg_t *msg = zmsg_recv (self->router);
     if (!msg)
         return;
+    self->received = vd_now_us ();
     zframe_t *routing = zmsg_pop (msg);
     zframe_t *first = zmsg_first (msg);
     const char *user_id = first? zframe_meta (first, "User-Id"): NULL;
@@ -304,6 +364,7 @@ s_router (mesh_t *self)
         peer = (peer_t *) zmalloc (sizeof (peer_t));
         peer->id = id;
         peer->link = LINK_LOST;
+        peer->clock = "";
         zhashx_insert (self->peers, key, peer);
     }
     zframe_destroy (&peer->routing);
@@ -362,7 +423,8 @@ s_router (mesh_t *self)
         }
         else
             free (text);
-        s_send (self, peer, "PONG", NULL);
+        s_clock (self, peer, wire);
+        s_send (self, peer, "PONG", s_clock_reply (self, wire, json_object ()));
     }
     else {
         self->refused++;
@@ -479,7 +541,8 @@ s_setup (mesh_t *self)
         zsys_error ("mesh: cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
         return -1;
     }
-    if (zsock_bind (self->ctl, MESHD_MESH_CTL) || zsock_connect (self->store, MESHD_STORE_IN))
+    if (zsock_bind (self->ctl, MESHD_MESH_CTL) || zsock_connect (self->ctl, MESHD_STORE_OUT)
+    ||  zsock_connect (self->store, MESHD_STORE_IN))
         return -1;
     zsys_info ("mesh: listening on %s", endpoint);
     return 0;
@@ -495,6 +558,7 @@ mesh_actor (zsock_t *pipe, void *args)
     zhashx_set_destructor (self.revoked, (zhashx_destructor_fn *) zstr_free);
     self.heartbeat = vd_config_int (self.meshd->config, "mesh/heartbeat");
     self.late = vd_config_int (self.meshd->config, "mesh/late");
+    self.max_offset = vd_config_int (self.meshd->config, "mesh/max_clock_offset") * 1000;
     self.lost = vd_config_int (self.meshd->config, "mesh/lost");
     self.credit = (int) vd_config_int (self.meshd->config, "mesh/credit");
     bool ok = s_setup (&self) == 0;

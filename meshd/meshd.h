@@ -17,7 +17,11 @@
 #include "vedette.h"
 
 #define MESHD_STORE_IN      "inproc://meshd-store"     //  PULL in store
-#define MESHD_MESH_CTL      "inproc://meshd-mesh"      //  PULL in mesh
+#define MESHD_MESH_CTL      "inproc://meshd-mesh"      //  PULL in mesh, from api
+//  The store binds what it says to the mesh (ACK, ROTATED) and the mesh
+//  connects: an inproc connection does not come back when the side that
+//  bound is gone, and the mesh is the one restarted on SIGHUP
+#define MESHD_STORE_OUT     "inproc://meshd-store-out" //  PUSH in store
 #define MESHD_EVENTS_IN     "inproc://meshd-events"    //  PULL in events: "NEW"
 #define MESHD_RULES_IN      "inproc://meshd-rules"     //  PULL in rules: "NEW", "RELOAD"
 #define MESHD_NOTIFY_IN     "inproc://meshd-notify"    //  PULL in notify: "NEW"

@@ -8,7 +8,7 @@
 #include <time.h>
 
 static const char *s_severities [] = { "critical", "major", "minor", "warning", "info", NULL };
-static const char *s_device_states [] = { "down", "unreachable", "unknown", "up", "lost", NULL };
+static const char *s_device_states [] = { "down", "unreachable", "unknown", "up", "lost", "skewed", NULL };
 
 static bool
 s_in (const char *word, const char **list)
@@ -89,8 +89,8 @@ op_rule_add (api_t *api, api_call_t *call)
     if (syslog)
         match = syslog;
     if (state && !s_in (state, s_device_states))
-        return api_fail (call, "invalid", "state must be down, unreachable, unknown, up "
-                                          "or lost (probes)");
+        return api_fail (call, "invalid", "state must be down, unreachable, unknown, up, "
+                                          "lost or skewed (probes)");
     if (match) {
         regex_t regex;
         if (regcomp (&regex, match, REG_EXTENDED | REG_NOSUB))

@@ -81,7 +81,8 @@ op_probe_list (api_t *api, api_call_t *call)
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT p.id, p.name, s.name, p.state, p.link, p.last_seen_us, p.backlog, "
         "  coalesce (p.version, ''), p.last_seq, p.public_key, "
-        "  (SELECT count(*) FROM device d WHERE d.probe_id = p.id), p.listen "
+        "  (SELECT count(*) FROM device d WHERE d.probe_id = p.id), p.listen, "
+        "  p.clock, p.clock_offset_us, p.rtt_us "
         "FROM probe p JOIN site s ON s.id = p.site_id "
         "WHERE in_scope (s.id) AND (?1 IS NULL OR s.name = ?1) ORDER BY p.name");
     if (!stmt)
@@ -108,6 +109,9 @@ op_probe_list (api_t *api, api_call_t *call)
         json_t *listen = sqlite3_column_type (stmt, 11) == SQLITE_NULL? NULL
                        : json_loads ((const char *) sqlite3_column_text (stmt, 11), 0, NULL);
         json_object_set_new (probe, "listen", listen? listen: json_null ());
+        json_object_set_new (probe, "clock", api_column_text (stmt, 12));
+        json_object_set_new (probe, "clock_offset_us", api_column_int (stmt, 13));
+        json_object_set_new (probe, "rtt_us", api_column_int (stmt, 14));
         json_array_append_new (list, probe);
     }
     sqlite3_finalize (stmt);

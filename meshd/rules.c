@@ -12,7 +12,8 @@
     1. samples move metric rules (rule.c) and the devices' reachability
        (icmp.loss at 100% for rules/down_after rounds: down);
     2. events: probe.link (a lost probe's devices become unknown, and the
-       probe-lost rule raises one alarm), traps, syslog and other events
+       probe-lost rule raises one alarm), probe.clock (the probe-clock rule
+       on a skewed clock), traps, syslog and other events
        against event rules;
     3. device states are worked out with dependencies: a device that is down
        under a parent that is down is unreachable, and its alarms are
@@ -75,6 +76,8 @@ typedef struct {
     char *name;
     int64_t site_id;
     bool lost;
+    bool skewed;                //  its clock is off (probe.clock)
+    int64_t offset;             //  us, when it was last measured
     bool revoked;               //  on purpose: no alarm
 } rprobe_t;
 
@@ -250,7 +253,8 @@ s_load (rules_t *self)
     }
     sqlite3_finalize (stmt);
 
-    stmt = vd_db_prepare (self->db, "SELECT id, name, site_id, link, state FROM probe");
+    stmt = vd_db_prepare (self->db,
+        "SELECT id, name, site_id, link, state, clock IS 'skewed', clock_offset_us FROM probe");
     if (!stmt)
         return -1;
     while (sqlite3_step (stmt) == SQLITE_ROW) {
@@ -260,6 +264,8 @@ s_load (rules_t *self)
         probe->site_id = sqlite3_column_int64 (stmt, 2);
         probe->revoked = streq ((const char *) sqlite3_column_text (stmt, 4), "revoked");
         probe->lost = streq ((const char *) sqlite3_column_text (stmt, 3), "lost") && !probe->revoked;
+        probe->skewed = sqlite3_column_int (stmt, 5) && !probe->revoked;
+        probe->offset = sqlite3_column_int64 (stmt, 6);
         char key [24];
         snprintf (key, sizeof key, "%lld", (long long) probe->id);
         zhashx_update (self->probes, key, probe);
@@ -464,6 +470,19 @@ s_probe_fetch (rules_t *self, const char *name)
     return probe;
 }
 
+//  What an alarm on a state says, raised (now) or cleared
+static char *
+s_state_message (const char *state, bool now, const char *object, rprobe_t *probe)
+{
+    if (probe && streq (state, "skewed"))
+        return now? zsys_sprintf ("probe %s's clock is %+.1f s from meshd's", probe->name,
+                                  probe->offset / 1e6)
+                  : zsys_sprintf ("probe %s's clock is back in step", probe->name);
+    if (probe)
+        return zsys_sprintf ("probe %s is %s", probe->name, now? "lost": "back");
+    return zsys_sprintf ("%s is %s", object, now? state: "no longer down");
+}
+
 static void
 s_state_changes (rules_t *self, const char *state, bool now, int64_t site_id, int64_t device_id,
                  const char *object, rdev_t *device, rprobe_t *probe)
@@ -477,25 +496,37 @@ s_state_changes (rules_t *self, const char *state, bool now, int64_t site_id, in
         change_t *change = s_change (self, now? RULE_RAISE: RULE_CLEAR, i, object, vd_now_us ());
         change->device = device;
         change->probe = probe;
-        char message [200];
-        if (probe)
-            snprintf (message, sizeof message, "probe %s is %s", probe->name,
-                      now? "lost": "back");
-        else
-            snprintf (message, sizeof message, "%s is %s", object, now? state: "no longer down");
-        change->message = strdup (message);
+        change->message = s_state_message (state, now, object, probe);
     }
+}
+
+//  The probe a probe.* event is about, and its field (link, clock), or NULL
+static rprobe_t *
+s_event_probe (rules_t *self, json_t *data, const char *field, const char **value)
+{
+    const char *name = json_string_value (json_object_get (data, "probe"));
+    *value = json_string_value (json_object_get (data, field));
+    rprobe_t *probe = name? s_probe_named (self, name): NULL;
+    if (!probe && name)
+        probe = s_probe_fetch (self, name);
+    return *value? probe: NULL;
+}
+
+//  A probe's state rules (lost, skewed) follow it into or out of state
+static void
+s_probe_state (rules_t *self, rprobe_t *probe, const char *state, bool now)
+{
+    char object [100];
+    snprintf (object, sizeof object, "probe:%s", probe->name);
+    s_state_changes (self, state, now, probe->site_id, 0, object, NULL, probe);
 }
 
 static void
 s_probe_link (rules_t *self, json_t *data)
 {
-    const char *name = json_string_value (json_object_get (data, "probe"));
-    const char *link = json_string_value (json_object_get (data, "link"));
-    rprobe_t *probe = name? s_probe_named (self, name): NULL;
-    if (!probe && name)
-        probe = s_probe_fetch (self, name);
-    if (!probe || !link)
+    const char *link;
+    rprobe_t *probe = s_event_probe (self, data, "link", &link);
+    if (!probe)
         return;
     char sql [96];
     snprintf (sql, sizeof sql, "SELECT state = 'revoked' FROM probe WHERE id = %lld",
@@ -505,9 +536,7 @@ s_probe_link (rules_t *self, json_t *data)
     if (lost == probe->lost)
         return;
     probe->lost = lost;
-    char object [100];
-    snprintf (object, sizeof object, "probe:%s", probe->name);
-    s_state_changes (self, "lost", lost, probe->site_id, 0, object, NULL, probe);
+    s_probe_state (self, probe, "lost", lost);
     //  its devices: unknown, not down, while nobody measures them
     for (rdev_t *device = (rdev_t *) zhashx_first (self->devices); device;
          device = (rdev_t *) zhashx_next (self->devices))
@@ -516,6 +545,21 @@ s_probe_link (rules_t *self, json_t *data)
             device->bad = 0;
         }
     self->states_dirty = true;
+}
+
+static void
+s_probe_clock (rules_t *self, json_t *data)
+{
+    const char *clock;
+    rprobe_t *probe = s_event_probe (self, data, "clock", &clock);
+    if (!probe)
+        return;
+    probe->offset = json_integer_value (json_object_get (data, "offset_us"));
+    bool skewed = streq (clock, "skewed") && !probe->revoked;
+    if (skewed == probe->skewed)
+        return;
+    probe->skewed = skewed;
+    s_probe_state (self, probe, "skewed", skewed);
 }
 
 //  The text an event rule's regular expression is matched against
@@ -533,6 +577,10 @@ s_event (rules_t *self, const char *topic, int64_t site_id, json_t *data, int64_
 {
     if (streq (topic, "probe.link")) {
         s_probe_link (self, data);
+        return;
+    }
+    if (streq (topic, "probe.clock")) {
+        s_probe_clock (self, data);
         return;
     }
     if (streq (topic, "device.added") || streq (topic, "device.removed")
@@ -918,16 +966,18 @@ s_sync_states (rules_t *self)
         rule_t *rule = &self->rules [i];
         if (rule->kind != RULE_STATE || !rule->state)
             continue;
-        if (streq (rule->state, "lost")) {
+        bool lost = streq (rule->state, "lost");
+        if (lost || streq (rule->state, "skewed")) {
             for (rprobe_t *probe = (rprobe_t *) zhashx_first (self->probes); probe;
                  probe = (rprobe_t *) zhashx_next (self->probes)) {
                 char object [100];
                 snprintf (object, sizeof object, "probe:%s", probe->name);
-                if (probe->lost && (!rule->site_id || rule->site_id == probe->site_id)
+                if ((lost? probe->lost: probe->skewed)
+                &&  (!rule->site_id || rule->site_id == probe->site_id)
                 &&  !s_open_alarm (self, rule->id, object)) {
                     change_t *change = s_change (self, RULE_RAISE, i, object, vd_now_us ());
                     change->probe = probe;
-                    change->message = zsys_sprintf ("probe %s is lost", probe->name);
+                    change->message = s_state_message (rule->state, true, object, probe);
                 }
             }
             continue;

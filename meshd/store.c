@@ -43,6 +43,7 @@ typedef struct {
     sqlite3_stmt *select_seq;
     sqlite3_stmt *update_link;
     sqlite3_stmt *link_event;
+    sqlite3_stmt *clock_event;
     sqlite3_stmt *rotate;
     sqlite3_stmt *rotate_event;
     sqlite3_stmt *event_probe;      //  a probe's site and name
@@ -101,6 +102,16 @@ s_step (store_t *self, sqlite3_stmt *stmt)
         return -1;
     }
     return 0;
+}
+
+//  Steps an INSERT of an event that may insert nothing; 0 or -1
+static int
+s_record_event (store_t *self, sqlite3_stmt *stmt)
+{
+    int rc = s_step (self, stmt);
+    if (rc == 0 && sqlite3_changes (self->db))
+        self->new_events = true;
+    return rc;
 }
 
 //  The probe's events: each checked (a probe may only send the topics of
@@ -255,15 +266,20 @@ s_link (store_t *self, zmsg_t *msg)
     zframe_t *backlog = zmsg_pop (msg);
     char *version = zmsg_popstr (msg);
     char *listen = zmsg_popstr (msg);
+    char *clock = zmsg_popstr (msg);
+    zframe_t *offset = zmsg_pop (msg);
+    zframe_t *rtt = zmsg_pop (msg);
     int rc = 0;
-    if (link && backlog) {
-        //  a change of link state is an event (probe.link), recorded first
+    if (link && backlog && rtt) {
+        //  a change of link state is an event (probe.link), and so is a
+        //  change of the clock's verdict (probe.clock), recorded first
         sqlite3_bind_int64 (self->link_event, 1, vd_now_us ());
         sqlite3_bind_text (self->link_event, 2, link, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (self->link_event, 3, vd_frame_i64 (id_frame));
-        rc = s_step (self, self->link_event);
-        if (rc == 0 && sqlite3_changes (self->db))
-            self->new_events = true;
+        sqlite3_bind_int64 (self->clock_event, 1, vd_now_us ());
+        sqlite3_bind_text (self->clock_event, 2, clock, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (self->clock_event, 3, vd_frame_i64 (offset));
+        sqlite3_bind_int64 (self->clock_event, 4, vd_frame_i64 (id_frame));
         sqlite3_bind_text (self->update_link, 1, link, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (self->update_link, 2, vd_frame_i64 (seen));
         sqlite3_bind_int64 (self->update_link, 3, vd_frame_i64 (backlog));
@@ -272,8 +288,19 @@ s_link (store_t *self, zmsg_t *msg)
         sqlite3_bind_int64 (self->update_link, 5, vd_frame_i64 (id_frame));
         if (listen && *listen)
             sqlite3_bind_text (self->update_link, 6, listen, -1, SQLITE_STATIC);
+        if (*clock) {
+            sqlite3_bind_text (self->update_link, 7, clock, -1, SQLITE_STATIC);
+            sqlite3_bind_int64 (self->update_link, 8, vd_frame_i64 (offset));
+            sqlite3_bind_int64 (self->update_link, 9, vd_frame_i64 (rtt));
+        }
+        rc = s_record_event (self, self->link_event);
+        if (rc == 0 && *clock)
+            rc = s_record_event (self, self->clock_event);
         if (rc == 0)
             rc = s_step (self, self->update_link);
+        //  what a failure left unstepped takes nothing to the next time
+        sqlite3_clear_bindings (self->clock_event);
+        sqlite3_clear_bindings (self->update_link);
     }
     zframe_destroy (&id_frame);
     zframe_destroy (&seen);
@@ -281,6 +308,9 @@ s_link (store_t *self, zmsg_t *msg)
     free (link);
     free (version);
     free (listen);
+    free (clock);
+    zframe_destroy (&offset);
+    zframe_destroy (&rtt);
     return rc;
 }
 
@@ -392,13 +422,15 @@ s_ingest (store_t *self)
         zmsg_addmem (ack, &probe->probe_id, 8);
         zmsg_addmem (ack, &probe->last_seq, 8);
         zmsg_addstr (ack, probe->resync? "1": "0");
-        zmsg_send (&ack, self->mesh);
+        if (zmsg_send (&ack, self->mesh))
+            zmsg_destroy (&ack);        //  no mesh now: the probe resends
         probe->touched = false;
         probe->resync = false;
     }
     zmsg_t *reply;
     while ((reply = (zmsg_t *) zlistx_detach (self->replies, NULL)))
-        zmsg_send (&reply, self->mesh);
+        if (zmsg_send (&reply, self->mesh))
+            zmsg_destroy (&reply);
     if (self->new_events)
         zstr_send (self->events, "NEW");
     self->new_events = false;
@@ -431,6 +463,7 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->select_seq);
     sqlite3_finalize (self->update_link);
     sqlite3_finalize (self->link_event);
+    sqlite3_finalize (self->clock_event);
     sqlite3_finalize (self->rotate);
     sqlite3_finalize (self->rotate_event);
     sqlite3_finalize (self->event_probe);
@@ -463,10 +496,16 @@ store_actor (zsock_t *pipe, void *args)
     self.rules = zsock_new (ZMQ_PUSH);
     if (self.rules)
         zsock_set_sndtimeo (self.rules, 0);     //  a poke may be dropped: rules ticks too
+    if (self.mesh) {
+        //  while the mesh restarts nobody takes ACKs: they are dropped, the
+        //  probes reconnect and resend, and what was stored is not stored twice
+        zsock_set_sndtimeo (self.mesh, 0);
+        zsock_set_sndhwm (self.mesh, 100000);
+    }
     if (self.in)
         zsock_set_rcvhwm (self.in, 100000);
     if (!self.db || !self.in || !self.mesh || !self.events || !self.rules
-    ||  zsock_bind (self.in, MESHD_STORE_IN) || zsock_connect (self.mesh, MESHD_MESH_CTL)
+    ||  zsock_bind (self.in, MESHD_STORE_IN) || zsock_bind (self.mesh, MESHD_STORE_OUT)
     ||  zsock_connect (self.events, MESHD_EVENTS_IN) || zsock_connect (self.rules, MESHD_RULES_IN))
         goto fail;
     self.insert_batch = vd_db_prepare (self.db,
@@ -475,7 +514,9 @@ store_actor (zsock_t *pipe, void *args)
     self.select_seq = vd_db_prepare (self.db, "SELECT last_seq FROM probe WHERE id = ?");
     self.update_link = vd_db_prepare (self.db,
         "UPDATE probe SET link = ?1, last_seen_us = ?2, backlog = ?3, "
-        "version = coalesce (?4, version), listen = coalesce (?6, listen) WHERE id = ?5");
+        "version = coalesce (?4, version), listen = coalesce (?6, listen), "
+        "clock = coalesce (?7, clock), clock_offset_us = coalesce (?8, clock_offset_us), "
+        "rtt_us = coalesce (?9, rtt_us) WHERE id = ?5");
     self.rotate = vd_db_prepare (self.db,
         "UPDATE probe SET public_key = ?, state = 'active', token_expires_us = NULL "
         "WHERE id = ? AND state = 'enrolling'");
@@ -483,6 +524,11 @@ store_actor (zsock_t *pipe, void *args)
         "INSERT INTO event (ts_us, topic, site_id, data) "
         "SELECT ?1, 'probe.link', site_id, json_object ('probe', name, 'link', ?2, 'previous', link) "
         "FROM probe WHERE id = ?3 AND link != ?2");
+    self.clock_event = vd_db_prepare (self.db,
+        "INSERT INTO event (ts_us, topic, site_id, data) "
+        "SELECT ?1, 'probe.clock', site_id, json_object ('probe', name, 'clock', ?2, "
+        "  'offset_us', ?3, 'previous', clock) "
+        "FROM probe WHERE id = ?4 AND clock IS NOT ?2");
     self.rotate_event = vd_db_prepare (self.db,
         "INSERT INTO event (ts_us, topic, site_id, data) "
         "SELECT ?1, 'probe.joined', site_id, json_object ('probe', name) FROM probe WHERE id = ?2");
@@ -493,7 +539,7 @@ store_actor (zsock_t *pipe, void *args)
         "INSERT INTO event (ts_us, topic, site_id, data) VALUES (?, ?, ?, ?)");
     self.polls = poll_store_new (self.db);
     if (!self.polls || !self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
-    ||  !self.rotate || !self.link_event || !self.rotate_event || !self.event_probe || !self.event_device
+    ||  !self.rotate || !self.link_event || !self.clock_event || !self.rotate_event || !self.event_probe || !self.event_device
     ||  !self.insert_event)
         goto fail;
     self.tail_dirty = vd_db_int (self.db, "SELECT count(*) FROM sample_batch", 0) > 0;

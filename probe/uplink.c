@@ -15,7 +15,12 @@
         hello  --(no answer in 5 s)-->   idle   (backoff doubles, up to 4 s)
         ready  --(silent for lost_ms)--> idle
     In ready: never more than `credit` DATA messages unacknowledged; if an
-    acknowledgement is due for 10 s, go back and resend from the last one.  */
+    acknowledgement is due for 10 s, go back and resend from the last one.
+
+    The clock: HELLO and each PING carry this probe's time (sent_us); WELCOME
+    and PONG bring it back with meshd's times of receipt and reply, four
+    timestamps from which the offset of this probe's clock is worked out as
+    NTP does. The next PING reports the best of the last few to meshd.      */
 #include "probe.h"
 
 #define BATCH_MAX_SAMPLES   2048
@@ -61,6 +66,8 @@ typedef struct {
     int64_t heard;              //  last message from meshd
     int64_t next_ping;
     int64_t heartbeat;          //  from WELCOME
+    int64_t ping_sent;          //  wall clock us of the last HELLO or PING
+    vd_clock_t clock;           //  this probe's clock against meshd's
     int64_t lost;               //  from WELCOME
     int credit;                 //  from WELCOME
     uint64_t sent;              //  highest sequence number sent
@@ -108,9 +115,11 @@ s_connect (uplink_t *self)
         s_disconnect (self, BACKOFF_MAX_MS);
         return;
     }
-    json_t *hello = json_pack ("{s:s, s:s, s:I, s:I}", "name", self->name,
+    memset (&self->clock, 0, sizeof self->clock);
+    self->ping_sent = vd_now_us ();
+    json_t *hello = json_pack ("{s:s, s:s, s:I, s:I, s:I}", "name", self->name,
         "version", VD_VERSION, "backlog", (json_int_t) vd_spool_count (self->spool),
-        "protocol", (json_int_t) VD_WIRE_PROTOCOL);
+        "protocol", (json_int_t) VD_WIRE_PROTOCOL, "sent_us", (json_int_t) self->ping_sent);
     vd_wire_send (zsock_resolve (self->dealer), NULL, "HELLO", hello, NULL, 0);
     json_decref (hello);
     self->state = UPLINK_HELLO;
@@ -227,6 +236,19 @@ s_event (uplink_t *self)
     zstr_free (&text);
 }
 
+//  WELCOME and PONG: meshd's times for our last HELLO or PING, if they
+//  answer that one
+static void
+s_clock (uplink_t *self, vd_wire_t *wire)
+{
+    int64_t now = vd_now_us ();
+    int64_t sent = vd_wire_int (wire, "sent_us", -1);
+    int64_t received = vd_wire_int (wire, "received_us", -1);
+    int64_t replied = vd_wire_int (wire, "replied_us", -1);
+    if (sent > 0 && sent == self->ping_sent && received > 0 && replied > 0)
+        vd_clock_add (&self->clock, sent, received, replied, now);
+}
+
 static void
 s_welcome (uplink_t *self, vd_wire_t *wire)
 {
@@ -260,6 +282,7 @@ s_welcome (uplink_t *self, vd_wire_t *wire)
     zsys_notice ("uplink: connected to %s; %" PRId64 " messages to send", self->endpoint,
                  vd_spool_count (self->spool));
     self->complained = false;
+    s_clock (self, wire);
     s_pump (self);
 }
 
@@ -321,6 +344,9 @@ s_receive (uplink_t *self)
     if (streq (command, "ACK"))
         s_ack (self, wire);
     else
+    if (streq (command, "PONG"))
+        s_clock (self, wire);
+    else
     if (streq (command, "CONFIG"))
         s_config (self, wire);
     else
@@ -372,6 +398,13 @@ s_timers (uplink_t *self)
                                       "events_dropped", (json_int_t) self->event_batch.dropped);
             if (self->listen)
                 json_object_set (ping, "listen", self->listen);
+            int64_t offset, delay;
+            if (vd_clock_best (&self->clock, &offset, &delay)) {
+                json_object_set_new (ping, "clock_offset_us", json_integer (offset));
+                json_object_set_new (ping, "rtt_us", json_integer (delay));
+            }
+            self->ping_sent = vd_now_us ();
+            json_object_set_new (ping, "sent_us", json_integer (self->ping_sent));
             vd_wire_send (zsock_resolve (self->dealer), NULL, "PING", ping, NULL, 0);
             json_decref (ping);
             self->next_ping = now + self->heartbeat;

@@ -63,14 +63,56 @@ check "audit records device.add by admin" [ "$(sqlite3 "$M/meshd.db" "SELECT cou
 V device remove core2 >/dev/null
 check "device remove" bash -c "! V device list --json | grep -q core2"
 
-# SIGHUP: meshd reloads and the probes come back by themselves
+# SIGHUP: meshd reloads and the probes come back by themselves; what they
+# measure is stored and acknowledged as before (the store outlives the mesh)
+before=$(series_count core1 icmp.rtt | cut -d' ' -f1)
+acked () { sqlite3 "$T/p1/spool.db" "SELECT value FROM spool_state WHERE name = 'acked'"; }
+acked_before=$(acked)
 kill -HUP "$MESHD_PID"
 check "meshd reloads on SIGHUP" wait_for 10 grep -q "configuration reloaded" "$M/meshd.log"
 check "probes reconnect after reload" wait_for 15 bash -c "[ \$(V probe list --json | grep -c '\"connected\"') = 2 ]"
+stored_since_reload () { [ "$(series_count core1 icmp.rtt | cut -d' ' -f1)" -ge $((before + 10)) ]; }
+check "samples are stored after the reload" wait_for 20 stored_since_reload
+acked_since_reload () { [ "$(acked)" -ge $((acked_before + 3)) ]; }
+check "and acknowledged: p1's spool lets go of them" wait_for 20 acked_since_reload
 echo 'mesh
     colour = red' > "$M/bad.cfg"
 "$BUILD/vedette-meshd" -f -d "$M" -c "$M/bad.cfg" 2>"$T/err"; rc=$?
 check "config error: exit 1 with the key named" [ $rc = 1 ] && grep -q "unknown key 'mesh/colour'" "$T/err"
+
+# The clock of each probe against meshd's: p1's is in step; p3, alone in its
+# site, runs 5 s ahead under libfaketime (the wall clock only, as when a
+# host has no NTP), then comes back in step
+clock_within () {
+    local offset
+    offset=$(probe_field "$1" clock_offset_us) && [ "$offset" != None ] &&
+        [ "$offset" -ge "$2" ] && [ "$offset" -le "$3" ]
+}
+clock_alarms () {
+    V alarm list --json "$@" | $PY -c "import json,sys; print(sum(1 for a in json.load(sys.stdin) if a['rule']=='probe-clock' and a['object']=='probe:p3'))"
+}
+clock_is () { [ "$(probe_field "$1" clock)" = "$2" ]; }
+clock_raised () { [ "$(clock_alarms --active)" = 1 ]; }
+clock_cleared () { [ "$(clock_alarms --active)" = 0 ] && [ "$(clock_alarms)" = 1 ]; }
+check "p1's clock offset is measured, within 50 ms of meshd's" wait_for 15 clock_within p1 -50000 50000
+check "p1's clock is ok, its round trip under 1 s" eval 'clock_is p1 ok && [ "$(probe_field p1 rtt_us)" -lt 1000000 ]'
+V site add lab >/dev/null
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+PROBE_WRAP="env LD_PRELOAD=$FAKETIME_LIB FAKETIME=+5 FAKETIME_DONT_FAKE_MONOTONIC=1 ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+    add_probe p3 lab
+check "p3's clock is measured 5 s ahead (within 0.2 s)" wait_for 20 clock_within p3 4800000 5200000
+check "p3's clock is skewed" clock_is p3 skewed
+check "probe list shows its offset" bash -c "V probe list | grep -E '^p3 ' | grep -qE '\+(4\.[89]|5\.[01])[0-9]s'"
+check "meshd logged it" wait_for 5 grep -qE "probe p3's clock is \+(4\.[89]|5\.[01])" "$M/meshd.log"
+check "event probe.clock recorded it" bash -c "V event list --topic probe.clock --json | grep -q '\"skewed\"'"
+check "the probe-clock rule raised one warning on probe:p3" wait_for 10 clock_raised
+kill -TERM "$PROBE_PID_p3"
+wait_for 10 bash -c "! kill -0 $PROBE_PID_p3"
+run_probe p3
+check "p3 back in step: its clock is ok" wait_for 20 clock_is p3 ok
+check "p3's offset within 50 ms now" clock_within p3 -50000 50000
+check "the warning cleared" wait_for 10 clock_cleared
+check "meshd logged the clock back in step" grep -q "probe p3's clock is back in step" "$M/meshd.log"
 
 # SIGTERM: both daemons stop cleanly, pid files gone
 kill -TERM "$PROBE_PID_p1"

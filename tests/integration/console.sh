@@ -81,7 +81,40 @@ keys a ']'
 check "] forward again" wait_for 5 shows a "127.0.0.9  site hq"
 keys a '?'
 check "help lists the view's keys from its table" wait_for 5 shows a "chart span: 1h, 24h, 7d"
+check "help says what the mouse does" shows a "click a tab or a row"
 keys a q
+
+# -- the mouse: X10 reports (ESC [ M button x y), as the terminal sends them ------
+x10 () { $PY -c 'import sys; a = sys.argv [1:]; sys.stdout.write ("".join ("\x1b[M%c%c%c" % (32 + int (a [i]), 33 + int (a [i + 1]), 33 + int (a [i + 2])) for i in range (0, len (a), 3)))' "$@"; }
+click () { tm send-keys -t "$1" -l "$(x10 0 "$2" "$3" 3 "$2" "$3")"; }
+double () { tm send-keys -t "$1" -l "$(x10 0 "$2" "$3" 3 "$2" "$3" 0 "$2" "$3" 3 "$2" "$3")"; }
+wheel_down () { tm send-keys -t "$1" -l "$(x10 65 "$2" "$3")"; }
+# the column where TEXT starts on screen line Y (0 at the top)
+column_of () { screen "$1" | sed -n "$(($2 + 1))p" | $PY -c "import sys; print (sys.stdin.read ().index (sys.argv [1]))" "$3"; }
+click a $(($(column_of a 0 " Probes ") + 2)) 0
+check "mouse: a click on a tab opens its view" wait_for 5 shows a "CLOCK"
+probe_row () { screen a | grep -qE "^p1 +hq +connected .* [0-9.]+ms +[+-][0-9.]+ms +0 +6"; }
+check "probes view: p1's round trip, clock offset, backlog, devices" wait_for 10 probe_row
+click a $(($(column_of a 0 " Devices ") + 2)) 0
+check "another tab: the devices" wait_for 5 shows a "of 6 devices"
+click a $(($(column_of a 1 "DEVICE") + 1)) 1
+check "a click on a column's title sorts by it" wait_for 5 shows a "DEVICE▲"
+first_row () { screen a | sed -n 3p | grep -q "$1"; }
+check "... core1 first" wait_for 5 first_row core1
+click a $(($(column_of a 1 "DEVICE") + 1)) 1
+check "a second click: the other way, edge1 first" wait_for 5 first_row edge1
+wheel_down a 10 5
+keys a Enter
+check "the wheel moves the selection three rows: core3 opens" wait_for 5 shows a "127.0.0.3  site hq"
+keys a q
+double a 10 3
+check "a double click on a row opens it: core5" wait_for 5 shows a "127.0.0.5  site hq"
+keys a q : 'mouse off' Enter
+check ":mouse off gives the mouse back" wait_for 5 shows a "mouse off: the terminal selects text again"
+click a $(($(column_of a 0 " Probes ") + 2)) 0
+keys a '?'
+check "... a click on a tab does nothing then" wait_for 5 shows a "Keys of Devices"
+keys a q : 'mouse on' Enter
 
 # -- bulk ack, with a comment ---------------------------------------------------
 keys a 3
@@ -137,7 +170,7 @@ check "space is refused to a viewer" wait_for 5 shows v "not allowed to a viewer
 keys v : 'ack sneaky' Enter
 check ":ack is refused to a viewer" wait_for 5 shows v "ack: not allowed to a viewer"
 keys v '?'
-check "the viewer's help has no ack" bash -c "$(declare -f screen tm); SOCK=$SOCK; screen v | grep -q 'keys that change things are not shown' && ! screen v | grep -q 'ack the marked'"
+check "the viewer's help has no ack" bash -c "$(declare -f screen tm); SOCK=$SOCK; screen v | grep -q 'keys that change things are not' && ! screen v | grep -q 'ack the marked'"
 check "nothing was unacked or acked by the viewer" bash -c "! V audit list --user vic --json | grep -q 'alarm\.'"
 keys v C-c
 check "the viewer's console ends" wait_for 5 test -s "$T/v.rc"

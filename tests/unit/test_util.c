@@ -73,6 +73,25 @@ main (void)
            && vd_cidr_parse ("core1/24", &cidr) == -1 && vd_cidr_parse ("/24", &cidr) == -1
            && vd_cidr_parse ("1.2.3.4/2x", &cidr) == -1);
 
+    //  clock offset: the peer 5 s behind us, 10 ms each way, 1 ms to answer
+    vd_clock_t clock;
+    memset (&clock, 0, sizeof clock);
+    int64_t offset, delay;
+    CHECK (!vd_clock_best (&clock, &offset, &delay));
+    CHECK (vd_clock_add (&clock, 100000000, 95010000, 95011000, 100021000) == 0);
+    CHECK (vd_clock_best (&clock, &offset, &delay) && offset == 5000000 && delay == 20000);
+    //  a slow return (queued behind data) skews one exchange; the shortest wins
+    CHECK (vd_clock_add (&clock, 200000000, 195010000, 195011000, 200521000) == 0);
+    CHECK (vd_clock_best (&clock, &offset, &delay) && offset == 5000000 && delay == 20000);
+    //  nonsense: our clock stepped back, the peer answered before it received
+    CHECK (vd_clock_add (&clock, 300000000, 295010000, 295011000, 299000000) == -1);
+    CHECK (vd_clock_add (&clock, 300000000, 295010000, 295009000, 300021000) == -1);
+    CHECK (vd_clock_add (&clock, 300000000, 295010000, 295011000, 300000500) == -1);
+    //  old exchanges age out, even the best: eight slower ones since
+    for (int i = 0; i < VD_CLOCK_SAMPLES; i++)
+        CHECK (vd_clock_add (&clock, 400000000 + i, 400007000 + i, 400008000 + i, 400031000 + i) == 0);
+    CHECK (vd_clock_best (&clock, &offset, &delay) && offset == 8000 && delay == 30000);
+
     char *dir = test_dir ("util");
     char *path = zsys_sprintf ("%s/a/b/c", dir);
     CHECK (vd_mkdir_p (path, 0700) == 0 && zsys_file_exists (path));
