@@ -5,8 +5,8 @@
     Per probe, a link state machine with deadlines:
         connected --(silence > mesh/late)--> late --(> mesh/lost)--> lost
         late, lost --(any valid message)--> connected
-    HELLO and PING carry the probe's clock (sent_us); WELCOME and PONG give
-    it back with ours at receipt and at reply. The probe works out its
+    PING carries the probe's clock (sent_us); PONG gives it back with ours
+    at receipt and at reply. The probe works out its
     offset and round trip from the four and reports them in its next PING;
     beyond mesh/max_clock_offset its clock is "skewed", else "ok" (a change
     is the event probe.clock).
@@ -246,7 +246,7 @@ s_send_config (mesh_t *self, peer_t *peer)
     peer->config_due = false;
 }
 
-//  Adds the clock's timestamps for the probe to a WELCOME or PONG
+//  The clock's timestamps for the probe, in a PONG
 static json_t *
 s_clock_reply (mesh_t *self, vd_wire_t *wire, json_t *reply)
 {
@@ -314,9 +314,9 @@ s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
     char sql [96];
     snprintf (sql, sizeof sql, "SELECT last_seq FROM probe WHERE id = %lld", (long long) peer->id);
     int64_t last_seq = vd_db_int (self->db, sql, 0);
-    s_send (self, peer, "WELCOME", s_clock_reply (self, wire, json_pack ("{s:I, s:i, s:I, s:I}",
+    s_send (self, peer, "WELCOME", json_pack ("{s:I, s:i, s:I, s:I}",
         "last_seq", (json_int_t) last_seq, "credit", self->credit,
-        "heartbeat_ms", (json_int_t) self->heartbeat, "lost_ms", (json_int_t) self->lost)));
+        "heartbeat_ms", (json_int_t) self->heartbeat, "lost_ms", (json_int_t) self->lost));
     s_send_config (self, peer);
     zsys_info ("mesh: probe %s (%lld) connected, version %s, backlog %lld",
                peer->name, (long long) peer->id, peer->version, (long long) peer->backlog);

@@ -17,10 +17,12 @@
     In ready: never more than `credit` DATA messages unacknowledged; if an
     acknowledgement is due for 10 s, go back and resend from the last one.
 
-    The clock: HELLO and each PING carry this probe's time (sent_us); WELCOME
-    and PONG bring it back with meshd's times of receipt and reply, four
-    timestamps from which the offset of this probe's clock is worked out as
-    NTP does. The next PING reports the best of the last few to meshd.      */
+    The clock: each PING carries this probe's time (sent_us); PONG brings it
+    back with meshd's times of receipt and reply, four timestamps from which
+    the offset of this probe's clock is worked out as NTP does. The next
+    PING reports the best of the last few to meshd. The first PING goes
+    right after WELCOME (HELLO's round trip holds the CURVE handshake, all
+    of it on the way out, and would bend the offset).                       */
 #include "probe.h"
 
 #define BATCH_MAX_SAMPLES   2048
@@ -66,7 +68,7 @@ typedef struct {
     int64_t heard;              //  last message from meshd
     int64_t next_ping;
     int64_t heartbeat;          //  from WELCOME
-    int64_t ping_sent;          //  wall clock us of the last HELLO or PING
+    int64_t ping_sent;          //  wall clock us of the last PING
     vd_clock_t clock;           //  this probe's clock against meshd's
     int64_t lost;               //  from WELCOME
     int credit;                 //  from WELCOME
@@ -116,10 +118,9 @@ s_connect (uplink_t *self)
         return;
     }
     memset (&self->clock, 0, sizeof self->clock);
-    self->ping_sent = vd_now_us ();
-    json_t *hello = json_pack ("{s:s, s:s, s:I, s:I, s:I}", "name", self->name,
+    json_t *hello = json_pack ("{s:s, s:s, s:I, s:I}", "name", self->name,
         "version", VD_VERSION, "backlog", (json_int_t) vd_spool_count (self->spool),
-        "protocol", (json_int_t) VD_WIRE_PROTOCOL, "sent_us", (json_int_t) self->ping_sent);
+        "protocol", (json_int_t) VD_WIRE_PROTOCOL);
     vd_wire_send (zsock_resolve (self->dealer), NULL, "HELLO", hello, NULL, 0);
     json_decref (hello);
     self->state = UPLINK_HELLO;
@@ -236,8 +237,7 @@ s_event (uplink_t *self)
     zstr_free (&text);
 }
 
-//  WELCOME and PONG: meshd's times for our last HELLO or PING, if they
-//  answer that one
+//  PONG: meshd's times for our last PING, if it answers that one
 static void
 s_clock (uplink_t *self, vd_wire_t *wire)
 {
@@ -278,11 +278,10 @@ s_welcome (uplink_t *self, vd_wire_t *wire)
     self->rewound_at = self->sent;
     self->state = UPLINK_READY;
     self->backoff = BACKOFF_MIN_MS;
-    self->next_ping = vd_mono_ms () + self->heartbeat;
+    self->next_ping = vd_mono_ms ();        //  at once: the clock's first look
     zsys_notice ("uplink: connected to %s; %" PRId64 " messages to send", self->endpoint,
                  vd_spool_count (self->spool));
     self->complained = false;
-    s_clock (self, wire);
     s_pump (self);
 }
 
