@@ -10,6 +10,8 @@
 int64_t vd_now_us (void);
 //  Monotonic clock in milliseconds.
 int64_t vd_mono_ms (void);
+//  Monotonic clock in nanoseconds.
+int64_t vd_mono_ns (void);
 //  A peer's clock against ours, measured as NTP does (RFC 5905): t1 we
 //  send, t2 the peer receives, t3 the peer replies, t4 we receive, each on
 //  its sender's wall clock in microseconds. The last VD_CLOCK_SAMPLES

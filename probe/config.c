@@ -43,6 +43,22 @@ const char *probe_config_endpoints [PROBE_CONFIG_READERS] = {
     PROBE_CHECKS, PROBE_SNMP_CHECKS, PROBE_SERVICE_CHECKS, PROBE_DISCOVER_JOBS
 };
 
+int
+probe_actor_inputs (zmq_pollitem_t *items, zsock_t *pipe, zsock_t *checks, char **text)
+{
+    *text = NULL;
+    if (items [0].revents & ZMQ_POLLIN) {
+        bool term;
+        char *command = vd_actor_command (pipe, &term);
+        free (command);
+        if (term)
+            return -1;
+    }
+    if (items [1].revents & ZMQ_POLLIN)
+        *text = zstr_recv (checks);
+    return *text? 1: 0;
+}
+
 char *
 probe_saved_config (probe_t *probe)
 {

@@ -613,18 +613,13 @@ discover_actor (zsock_t *pipe, void *args)
         int rc = zmq_poll (items, count, timeout);
         if (rc < 0 && zmq_errno () != EINTR)
             break;
-        if (items [0].revents & ZMQ_POLLIN) {
-            bool term;
-            char *command = vd_actor_command (pipe, &term);
-            free (command);
-            if (term)
-                break;
-        }
-        if (items [1].revents & ZMQ_POLLIN) {
-            char *text = zstr_recv (jobs);
-            if (text)
-                s_configure (&self, text);
-            vd_secret_free (&text);        //  it holds credentials
+        char *text;
+        int input = probe_actor_inputs (items, pipe, jobs, &text);
+        if (input < 0)
+            break;
+        if (input > 0) {
+            s_configure (&self, text);
+            vd_secret_free (&text);
             continue;
         }
         if (self.phase == PHASE_SNMP) {

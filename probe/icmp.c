@@ -74,14 +74,6 @@ struct _icmp_t {
     uint64_t sent, received, errors;
 };
 
-static int64_t
-s_now_ns (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 //  -- heap of targets by due time ------------------------------------------
 
 static void
@@ -340,7 +332,7 @@ s_send (icmp_t *self, int slot)
     byte packet [8 + ICMP_PAYLOAD];
     bool v4 = target->addr.ss_family == AF_INET;
     uint32_t echo = (uint32_t) target->sent;
-    int64_t now = s_now_ns ();
+    int64_t now = vd_mono_ns ();
     packet [0] = v4? ICMP_ECHO: ICMP6_ECHO_REQUEST;
     packet [1] = 0;
     packet [2] = packet [3] = 0;
@@ -498,7 +490,7 @@ s_drain (icmp_t *self, int fd, bool v4)
         ssize_t size = recv (fd, buffer, sizeof buffer, 0);
         if (size < 0)
             break;
-        s_reply (self, buffer, (size_t) size, v4, raw, s_now_ns ());
+        s_reply (self, buffer, (size_t) size, v4, raw, vd_mono_ns ());
     }
 }
 

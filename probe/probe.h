@@ -55,6 +55,11 @@ void discover_actor (zsock_t *pipe, void *args);
 //  Reads checks.json (the last CONFIG) at an actor's start; NULL if none.
 //  The caller wipes and frees it: it holds credentials.
 char *probe_saved_config (probe_t *probe);
+//  The first two of a probe actor's poll items, its pipe and its checks
+//  socket, after zmq_poll: -1 on $TERM; 1 with *text the new CONFIG (it
+//  holds credentials: the caller loads it, then wipes it with
+//  vd_secret_free); 0 otherwise.
+int probe_actor_inputs (zmq_pollitem_t *items, zsock_t *pipe, zsock_t *checks, char **text);
 
 //  The ICMP engine, used by the icmp actor and by `vedette-probe ping`.
 typedef struct _icmp_t icmp_t;

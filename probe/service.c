@@ -63,14 +63,6 @@ typedef struct {
     uint64_t runs, failures;
 } service_t;
 
-static int64_t
-s_now_ns (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void
 s_svc_destroy (svc_t **self_p)
 {
@@ -93,7 +85,7 @@ s_svc_destroy (svc_t **self_p)
 static void
 s_report (service_t *self, svc_t *svc, const char *error, json_t *detail)
 {
-    double time_ms = (double) (s_now_ns () - svc->started_ns) / 1e6;
+    double time_ms = (double) (vd_mono_ns () - svc->started_ns) / 1e6;
     json_t *report = json_pack ("{s:I, s:s, s:I, s:s}", "check", (json_int_t) svc->id,
                                 "kind", "service", "ts_us", (json_int_t) vd_now_us (),
                                 "status", error? "failed": "ok");
@@ -586,7 +578,7 @@ s_work (service_t *self)
             s_report (self, svc, "timeout", NULL);
         if (!svc->busy && now >= svc->due) {
             svc->busy = true;
-            svc->started_ns = s_now_ns ();
+            svc->started_ns = vd_mono_ns ();
             svc->deadline = now + svc->timeout_ms;
             if (svc->kind == SVC_TCP)
                 s_tcp_start (self, svc);
@@ -671,18 +663,13 @@ service_actor (zsock_t *pipe, void *args)
         int rc = zmq_poll (items, count, s_timeout (&self));
         if (rc < 0 && zmq_errno () != EINTR)
             break;
-        if (items [0].revents & ZMQ_POLLIN) {
-            bool term;
-            char *command = vd_actor_command (pipe, &term);
-            free (command);
-            if (term)
-                break;
-        }
-        if (items [1].revents & ZMQ_POLLIN) {
-            char *text = zstr_recv (checks);
-            if (text)
-                s_configure (&self, text);
-            vd_secret_free (&text);        //  it holds credentials
+        char *text;
+        int input = probe_actor_inputs (items, pipe, checks, &text);
+        if (input < 0)
+            break;
+        if (input > 0) {
+            s_configure (&self, text);
+            vd_secret_free (&text);
             continue;           //  the sockets polled may be gone
         }
         for (int i = first_own; i < first_curl; i++)

@@ -324,14 +324,6 @@ s_tables_destroy (device_t *self)
     zhashx_destroy (&self->lldp_ports);
 }
 
-static int64_t
-s_now_ns (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 //  Logs a device's trouble at most once every five minutes
 static void
 s_complain (device_t *self, const char *format, ...)
@@ -533,7 +525,7 @@ static int
 s_send (device_t *self, netsnmp_pdu *pdu)
 {
     self->poller->stats.requests++;
-    self->sent_ns = s_now_ns ();
+    self->sent_ns = vd_mono_ns ();
     self->reqid = snmp_sess_async_send (self->sessp, pdu, s_response, self);
     if (self->reqid == 0) {
         snmp_free_pdu (pdu);
@@ -823,7 +815,7 @@ s_walk_response (device_t *self, netsnmp_pdu *pdu)
 {
     walk_t *walk = self->walk;
     if (!walk->read_ns)
-        walk->read_ns = s_now_ns ();
+        walk->read_ns = vd_mono_ns ();
     int position = 0, taken = 0;
     bool ended [C_COLUMNS] = { false };
     for (netsnmp_variable_list *vb = pdu->variables; vb; vb = vb->next_variable, position++) {
@@ -970,7 +962,7 @@ s_response (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void 
         return 1;
     }
     if (self->phase == PHASE_SCALARS && self->rtt_ms < 0)
-        self->rtt_ms = (double) (s_now_ns () - self->sent_ns) / 1e6;
+        self->rtt_ms = (double) (vd_mono_ns () - self->sent_ns) / 1e6;
     if (pdu->errstat == SNMP_ERR_NOSUCHNAME && self->version == SNMP_VERSION_1) {
         //  v1: a GET with one unknown object fails whole; a GETNEXT past
         //  the end of the MIB ends the walk
@@ -1791,18 +1783,13 @@ snmp_actor (zsock_t *pipe, void *args)
         int rc = zmq_poll (items, 3, poller_timeout (self.poller));
         if (rc < 0 && zmq_errno () != EINTR)
             break;
-        if (items [0].revents & ZMQ_POLLIN) {
-            bool term;
-            char *command = vd_actor_command (pipe, &term);
-            free (command);
-            if (term)
-                break;
-        }
-        if (items [1].revents & ZMQ_POLLIN) {
-            char *text = zstr_recv (checks);
-            if (text)
-                s_load (&self, text);
-            vd_secret_free (&text);        //  it holds credentials
+        char *text;
+        int input = probe_actor_inputs (items, pipe, checks, &text);
+        if (input < 0)
+            break;
+        if (input > 0) {
+            s_load (&self, text);
+            vd_secret_free (&text);
         }
         poller_work (self.poller);
     }
