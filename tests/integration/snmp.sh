@@ -109,7 +109,7 @@ check "interface rates are series (if.lo.in_bps)" wait_for 10 has_series sw1 if.
 check "the custom OID is a series (snmp.load1)" wait_for 10 has_series sw1 snmp.load1
 check "UCD load and memory are series" wait_for 10 bash -c "has_series sw1 load.1 && has_series sw1 mem.used"
 
-# exact rates from the scripted agent: 1,000,000 octets a poll, each way
+# exact rates from the scripted agent: 1,000,000 octets a second, each way
 epochs () { cat "$T/$1.epoch" 2>/dev/null || echo 0; }
 epochs_reach () { [ "$(epochs "$1")" -ge "$2" ]; }
 check "the scripted agent is polled every second" wait_for 30 epochs_reach rates 9

@@ -1,16 +1,19 @@
 #!/usr/bin/python3
 """A scripted SNMPv2c agent for what Debian's snmpd cannot be made to do:
-counters that move by known amounts (exact rates, a 32-bit wrap, a reset,
+counters that move at a known rate (exact rates, a 32-bit wrap, a reset,
 a reboot) and broken agents (garbage, wrong types, walks that go backwards,
 tables that never end, silence). Real snmpd serves everything else.
 
 usage: snmp_agent.py PORT MODE [STATEFILE]   (on 127.0.0.3, or $AGENT_ADDRESS)
 modes: rates, garbage, wrongtypes, backwards, endless, silent
 Every poll starts with a GET of sysUpTime.0: that is one epoch. The number
-of epochs served is written to STATEFILE."""
+of epochs served is written to STATEFILE. Octet counters move with time,
+as a real interface's do (RATE octets a second, read when the epoch starts),
+so a poll that comes late under load still sees the same rate."""
 import os
 import socket
 import sys
+import time
 
 port, mode = int(sys.argv[1]), sys.argv[2]
 address = os.environ.get("AGENT_ADDRESS", "127.0.0.3")
@@ -77,10 +80,11 @@ def parse_oid(body):
 SYS = (1, 3, 6, 1, 2, 1, 1)
 IF = (1, 3, 6, 1, 2, 1, 2, 2, 1)
 IFX = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1)
-STEP = 1000000                     # octets per poll, in and out
+RATE = 1000000                     # octets a second, in and out
 
-def mib(epoch):
-    """The agent's objects at an epoch: {oid: (tag, value)}"""
+def mib(epoch, seconds):
+    """The agent's objects at an epoch, `seconds` after the first one:
+    {oid: (tag, value)}"""
     m = {}
     uptime = 100000 + epoch * 500 if epoch < 5 else 100 + epoch
     m[SYS + (1, 0)] = (0x04, b"scripted agent " + mode.encode())
@@ -88,7 +92,8 @@ def mib(epoch):
     m[SYS + (3, 0)] = (0x43, uptime)
     m[SYS + (5, 0)] = (0x04, b"agent-" + mode.encode())
     # 1: a 64-bit interface; 2: 32-bit only, wrapping; 3: reset at epoch 3
-    base32 = 2 ** 32 - 2 * STEP
+    octets = int(seconds * RATE)
+    base32 = 2 ** 32 - 2 * RATE
     for index, name in ((1, b"xe-0/0/1"), (2, b"ge-0/0/2"), (3, b"ge-0/0/3")):
         m[IF + (2, index)] = (0x04, name)
         m[IF + (3, index)] = (0x02, 6)
@@ -101,11 +106,11 @@ def mib(epoch):
         for column in (13, 14, 19, 20):
             m[IF + (column, index)] = (0x41, epoch * index)
         if index == 2:
-            value = (base32 + epoch * STEP) % 2 ** 32
+            value = (base32 + octets) % 2 ** 32
             m[IF + (10, index)] = (0x41, value)
             m[IF + (16, index)] = (0x41, value)
         else:
-            value = epoch * STEP if not (index == 3 and epoch == 3) else 0
+            value = octets if not (index == 3 and epoch == 3) else 0
             m[IF + (10, index)] = (0x41, value % 2 ** 32)
             m[IF + (16, index)] = (0x41, value % 2 ** 32)
             m[IFX + (6, index)] = (0x46, value)
@@ -146,6 +151,7 @@ def successor(m, keys, oid):
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sock.bind((address, port))
 epoch = 0
+started = read = None
 while True:
     data, peer = sock.recvfrom(65535)
     if mode == "silent":
@@ -164,11 +170,13 @@ while True:
         continue
     if pdu_tag == 0xA0 and SYS + (3, 0) in asked:
         epoch += 1
+        read = time.monotonic()
+        started = started if started is not None else read
         if state:
             with open(state + ".tmp", "w") as out:
                 out.write("%d\n" % epoch)
             os.replace(state + ".tmp", state)
-    m = mib(epoch)
+    m = mib(epoch, (read or 0) - (started or 0))
     keys = sorted(m)
     answers = []
     if pdu_tag == 0xA0:
