@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -374,6 +375,75 @@ vd_address_valid (const char *text)
 {
     unsigned char buf [sizeof (struct in6_addr)];
     return inet_pton (AF_INET, text, buf) == 1 || inet_pton (AF_INET6, text, buf) == 1;
+}
+
+int
+vd_sockaddr_parse (const char *text, bool passive, int type,
+                   struct sockaddr_storage *addr, socklen_t *length)
+{
+    char host [256];
+    const char *colon = strrchr (text, ':');
+    if (!colon || colon == text || (size_t) (colon - text) >= sizeof host || !colon [1]
+    ||  strspn (colon + 1, "0123456789") != strlen (colon + 1) || atoi (colon + 1) > 65535)
+        return -1;
+    snprintf (host, sizeof host, "%.*s", (int) (colon - text), text);
+    if (host [0] == '[' && host [strlen (host) - 1] == ']') {
+        memmove (host, host + 1, strlen (host));
+        host [strlen (host) - 1] = 0;
+    }
+    bool any = streq (host, "*");
+    if (any && !passive)
+        return -1;
+    struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV,
+                              .ai_family = AF_UNSPEC, .ai_socktype = type };
+    struct addrinfo *info = NULL;
+    if (getaddrinfo (any? "::": host, colon + 1, &hints, &info) || !info)
+        return -1;
+    memcpy (addr, info->ai_addr, info->ai_addrlen);
+    *length = info->ai_addrlen;
+    freeaddrinfo (info);
+    return 0;
+}
+
+int
+vd_socket_bind (const char *text, int type, int rcvbuf)
+{
+    struct sockaddr_storage addr;
+    socklen_t length;
+    if (vd_sockaddr_parse (text, true, type, &addr, &length))
+        return -1;
+    int fd = socket (addr.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int on = 1, off = 0;
+    if (fd >= 0) {
+        setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        if (addr.ss_family == AF_INET6 && strncmp (text, "*:", 2) == 0)
+            setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+        if (rcvbuf > 0 && setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf))
+            setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        if (bind (fd, (struct sockaddr *) &addr, length) || (type == SOCK_STREAM && listen (fd, 64))) {
+            close (fd);
+            fd = -1;
+        }
+    }
+    return fd;
+}
+
+void
+vd_sockaddr_text (const struct sockaddr *sa, char *out)
+{
+    strcpy (out, "?");
+    if (!sa)
+        return;
+    if (sa->sa_family == AF_INET)
+        inet_ntop (AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, out, INET6_ADDRSTRLEN);
+    else
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *in6 = &((const struct sockaddr_in6 *) sa)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED (in6))
+            inet_ntop (AF_INET, &in6->s6_addr [12], out, INET6_ADDRSTRLEN);
+        else
+            inet_ntop (AF_INET6, in6, out, INET6_ADDRSTRLEN);
+    }
 }
 
 int

@@ -63,6 +63,18 @@ char *vd_utf8_clean (const char *data, size_t size, size_t max, bool *truncated)
 void vd_json_wipe (json_t *value);
 //  True if the string is a well-formed IPv4 or IPv6 address.
 bool vd_address_valid (const char *text);
+//  Parses a numeric "HOST:PORT" ("127.0.0.1:7443", "[::1]:7443"; with
+//  passive, "*:PORT" is every address) into a socket address. 0, or -1.
+int vd_sockaddr_parse (const char *text, bool passive, int type,
+                       struct sockaddr_storage *addr, socklen_t *length);
+//  A socket (SOCK_DGRAM or SOCK_STREAM, non-blocking) bound to "HOST:PORT"
+//  as vd_sockaddr_parse reads it ("*:PORT" takes IPv4 and IPv6), with a
+//  receive buffer of rcvbuf bytes if > 0; streams listen. -1 on failure.
+int vd_socket_bind (const char *text, int type, int rcvbuf);
+//  The address of a socket address as text (an IPv4 sender on a dual-stack
+//  socket is its IPv4 address); "?" if neither family. out holds
+//  INET6_ADDRSTRLEN bytes.
+void vd_sockaddr_text (const struct sockaddr *sa, char *out);
 
 //  A network in CIDR notation: 198.51.100.0/24, 2001:db8::/120, or one
 //  address (/32, /128).

@@ -31,6 +31,11 @@ static const option_t s_site_filter [] = {
     { "site", "SITE", "only this site", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
+static const option_t s_mesh_options [] = {
+    { "site", "SITE", "only paths from or to this site's probes", OPT_TEXT },
+    { "probe", "PROBE", "only paths from or to this probe", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
 static const option_t s_device_list_options [] = {
     { "site", "SITE", "only this site", OPT_TEXT },
     { "status", "STATUS", "only devices in this status: up, down, unreachable, unknown", OPT_TEXT },
@@ -86,6 +91,7 @@ static const option_t s_event_follow_options [] = {
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_series_options [] = {
+    { "probe", NULL, "NAME is a probe: one of its own series (peer.PROBE.rtt, .loss, .jitter)", OPT_TEXT },
     { "since", "TIME", "from (ISO 8601 or relative such as 10m, -1h; default 1h)", OPT_TEXT },
     { "until", "TIME", "to (default: now)", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
@@ -314,6 +320,13 @@ static const column_t s_probe_columns [] = {
     { "backlog", "BACKLOG", COL_INT }, { "devices", "DEVICES", COL_INT },
     { "version", "VERSION", COL_TEXT }, { NULL }
 };
+static const column_t s_mesh_columns [] = {
+    { "from", "FROM", COL_TEXT }, { "to", "TO", COL_TEXT }, { "state", "STATE", COL_STATUS },
+    { "rtt_ms", "RTT(ms)", COL_MS }, { "rtt_min_ms", "MIN", COL_MS }, { "rtt_max_ms", "MAX", COL_MS },
+    { "loss_pct", "LOSS", COL_PERCENT }, { "jitter_ms", "JITTER(ms)", COL_MS },
+    { "sent", "SENT", COL_INT }, { "from_site", "FROM SITE", COL_TEXT }, { "to_site", "TO SITE", COL_TEXT },
+    { "updated_us", "MEASURED", COL_AGE }, { NULL }
+};
 static const column_t s_device_columns [] = {
     { "name", "DEVICE", COL_TEXT }, { "address", "ADDRESS", COL_TEXT },
     { "status", "STATUS", COL_STATUS }, { "rtt", "RTT(ms)", COL_MS },
@@ -494,6 +507,11 @@ s_enroll (const command_t *command, json_t *args, bool json, bool csv)
 static int
 s_series_show (const command_t *command, json_t *args, bool json, bool csv)
 {
+    //  --probe: the name given is a probe's
+    if (json_is_true (json_object_get (args, "probe"))) {
+        json_object_set (args, "probe", json_object_get (args, "device"));
+        json_object_del (args, "device");
+    }
     int code;
     json_t *result = s_call (command, args, &code);
     if (result && json)
@@ -501,9 +519,10 @@ s_series_show (const command_t *command, json_t *args, bool json, bool csv)
     else
     if (result) {
         json_t *points = json_object_get (result, "points");
+        json_t *owner = json_object_get (result, "device");
         if (!csv)
             printf ("# %s %s (%s), %zu samples\n",
-                    json_string_value (json_object_get (result, "device")),
+                    json_string_value (owner? owner: json_object_get (result, "probe")),
                     json_string_value (json_object_get (result, "metric")),
                     json_string_value (json_object_get (result, "unit")), json_array_size (points));
         table_print (points, s_point_columns, csv);
@@ -1059,6 +1078,8 @@ const command_t commands [] = {
       "make a one-time join token for a new probe" },
     { "probe", "list", "probe.list", NULL, NULL, s_site_filter, s_probe_columns, NULL,
       "list probes: state, link, last seen, backlog, version" },
+    { "probe", "mesh", "probe.mesh", NULL, NULL, s_mesh_options, s_mesh_columns, NULL,
+      "the paths between probes, as each measured them last: round trip, loss, jitter" },
     { "probe", "revoke", "probe.revoke", "NAME", "name", s_no_options, NULL, NULL,
       "revoke a probe: its key is refused and its session closed" },
     { "device", "add", "device.add", "ADDRESS", "address", s_device_add_options, NULL, NULL,
@@ -1093,8 +1114,8 @@ const command_t commands [] = {
       "remove a device's named check" },
     { "series", "list", "series.list", "DEVICE", "device", s_no_options, s_series_columns, NULL,
       "list a device's series with their last values" },
-    { "series", "show", "series.show", "DEVICE METRIC", "device metric", s_series_options, NULL, s_series_show,
-      "show the samples of a series (icmp.rtt, icmp.loss, icmp.jitter)" },
+    { "series", "show", "series.show", "NAME METRIC", "device metric", s_series_options, NULL, s_series_show,
+      "show the samples of a device's series (icmp.rtt, icmp.loss, icmp.jitter) or, with --probe, a probe's" },
     { "user", "add", "user.add", "NAME", "name", s_user_add_options, NULL, s_user,
       "add a user with a role and optional site scopes" },
     { "user", "list", "user.list", NULL, NULL, s_no_options, s_user_columns, NULL,

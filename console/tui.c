@@ -94,7 +94,7 @@ tui_status_attr (tui_t *tui, const char *status)
     static const char *bad [] = { "down", "failed", "critical", "major", "lost", "error", "revoked",
                                   "flapping", NULL };
     static const char *warn [] = { "unreachable", "minor", "warning", "late", "acked", "running",
-                                   "pending", "suppressed", NULL };
+                                   "pending", "suppressed", "loss", NULL };
     if (!status)
         return tui->attr [C_DIM];
     for (int i = 0; ok [i]; i++)
@@ -260,6 +260,7 @@ s_fetch_wanted (tui_t *tui)
     if (tui->want_probes) {
         tui->want_probes = false;
         s_fetch (tui, &tui->probes, "probe.list", NULL, VIEW_PROBES);
+        s_fetch (tui, &tui->paths, "probe.mesh", NULL, VIEW_PROBES);
     }
     if (tui->want_status) {
         tui->want_status = false;
@@ -886,6 +887,7 @@ s_destroy (tui_t **tui_p)
     json_decref (tui->devices);
     json_decref (tui->alarms);
     json_decref (tui->probes);
+    json_decref (tui->paths);
     json_decref (tui->status);
     json_decref (tui->device);
     json_decref (tui->device_alarms);
@@ -915,6 +917,7 @@ tui_main (const char *endpoint)
     tui->devices = json_array ();
     tui->alarms = json_array ();
     tui->probes = json_array ();
+    tui->paths = json_array ();
     snprintf (tui->banner, sizeof tui->banner, "vedette");
     tui->place.view = VIEW_OVERVIEW;
     tui->list [VIEW_ALARMS].sort = 1;      //  by severity

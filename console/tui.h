@@ -91,6 +91,7 @@ struct _tui_t {
     json_t *sites;              //  the user's site scopes ([] = all)
 
     json_t *devices, *alarms, *probes, *events, *status;
+    json_t *paths;              //  probe.mesh: the paths between probes
     bool want_devices, want_alarms, want_probes, want_status, want_device, want_events;
     int64_t fetched_ms;         //  last refetch made for events
     json_t *device;             //  the device detail's device.show

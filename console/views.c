@@ -134,13 +134,14 @@ s_compare_values (json_t *a, json_t *b)
 //  cell: draws a column that has no key (returns false to use the key).
 static void
 s_draw_list (tui_t *tui, json_t *data, const vcol_t *cols, const char *what,
-             bool (*cell) (tui_t *tui, json_t *row, int c, int y, int x, int width))
+             bool (*cell) (tui_t *tui, json_t *row, int c, int y, int x, int width), int height)
 {
     list_t *list = s_list (tui);
     int widths [COLS_MAX];
     s_widths (cols, widths, 0);
     s_headers (tui, cols, widths, 0, 1);
-    int height = tui_body_height () - 1;
+    if (height <= 0 || height > tui_body_height () - 1)
+        height = tui_body_height () - 1;
     s_scroll_into_view (list, height);
     //  for the mouse: the header sorts, a row selects
     layout_t *layout = &tui->layout;
@@ -403,7 +404,7 @@ static void
 s_draw_devices (tui_t *tui)
 {
     tui_rows (tui, VIEW_DEVICES, tui->devices, s_device_text, s_device_compare);
-    s_draw_list (tui, tui->devices, s_device_cols, "devices", s_device_cell);
+    s_draw_list (tui, tui->devices, s_device_cols, "devices", s_device_cell, 0);
 }
 
 static void s_down (tui_t *tui) { tui_move (tui, s_list (tui), 1); }
@@ -879,7 +880,7 @@ static void
 s_draw_alarms (tui_t *tui)
 {
     tui_rows (tui, VIEW_ALARMS, tui->alarms, s_alarm_text, s_alarm_compare);
-    s_draw_list (tui, tui->alarms, s_alarm_cols, "alarms", s_alarm_cell);
+    s_draw_list (tui, tui->alarms, s_alarm_cols, "alarms", s_alarm_cell, 0);
     if (json_object_size (tui->marks)) {
         //  just before the footer, where a short message leaves it seen
         char text [64];
@@ -1024,11 +1025,98 @@ s_probe_cell (tui_t *tui, json_t *row, int c, int y, int x, int width)
     return true;
 }
 
+//  The mesh of probes under their list: a matrix of the paths between
+//  them, each row the probe that measured, each column the one it
+//  reached; a cell is the round trip in ms, with the loss if any, in the
+//  colour of the path's state. Returns the rows it needs (0: no paths).
+#define MESH_LABEL  10
+#define MESH_CELL   10
+static int
+s_mesh_names (tui_t *tui, const char **names, int most)
+{
+    int count = 0;
+    size_t index;
+    json_t *path;
+    json_array_foreach (tui->paths, index, path)
+        for (int end = 0; end < 2; end++) {
+            const char *name = s_str (path, end? "to": "from");
+            int at = 0;
+            while (at < count && strcmp (names [at], name) < 0)
+                at++;
+            if ((at < count && streq (names [at], name)) || at >= most)
+                continue;
+            memmove (names + at + 1, names + at, (size_t) (count - at) * sizeof *names);
+            names [at] = name;
+            count += count < most;
+        }
+    return count;
+}
+
+static void
+s_draw_mesh (tui_t *tui, int y, const char **names, int count)
+{
+    tui_put (y++, 0, COLS, "MESH  round trip (ms) and loss from each probe (row) to each other (column)",
+             tui->attr [C_HEADER]);
+    tui_put (y, 0, MESH_LABEL, "FROM \\ TO", tui->attr [C_DIM]);
+    for (int c = 0; c < count; c++)
+        tui_put (y, MESH_LABEL + c * MESH_CELL, MESH_CELL - 1, names [c], tui->attr [C_HEADER]);
+    for (int r = 0; r < count; r++) {
+        y++;
+        tui_put (y, 0, MESH_LABEL - 1, names [r], A_BOLD);
+        for (int c = 0; c < count; c++) {
+            char text [32] = "";
+            attr_t attr = tui->attr [C_DIM];
+            if (r == c)
+                snprintf (text, sizeof text, "-");
+            else {
+                size_t index;
+                json_t *path, *found = NULL;
+                json_array_foreach (tui->paths, index, path)
+                    if (streq (s_str (path, "from"), names [r]) && streq (s_str (path, "to"), names [c]))
+                        found = path;
+                json_t *rtt = json_object_get (found, "rtt_ms");
+                double loss = json_number_value (json_object_get (found, "loss_pct"));
+                if (!found)
+                    snprintf (text, sizeof text, "?");
+                else
+                if (!json_is_number (rtt))
+                    snprintf (text, sizeof text, "%s", loss >= 100? "down": "-");
+                else
+                if (loss > 0)
+                    snprintf (text, sizeof text, "%.*f %.0f%%", json_number_value (rtt) < 10? 1: 0,
+                              json_number_value (rtt), loss < 1? 1: loss);
+                else
+                    snprintf (text, sizeof text, "%.*f", json_number_value (rtt) < 10? 2: 1,
+                              json_number_value (rtt));
+                if (found)
+                    attr = tui_status_attr (tui, s_str (found, "state"));
+            }
+            int w = (int) strlen (text);
+            int x = MESH_LABEL + c * MESH_CELL;
+            tui_put (y, x + (w < MESH_CELL - 1? MESH_CELL - 1 - w: 0), MESH_CELL - 1, text, attr);
+        }
+    }
+}
+
 static void
 s_draw_probes (tui_t *tui)
 {
     tui_rows (tui, VIEW_PROBES, tui->probes, s_probe_text, s_probe_compare);
-    s_draw_list (tui, tui->probes, s_probe_cols, "probes", s_probe_cell);
+    const char *names [64];
+    int fit = (COLS - MESH_LABEL) / MESH_CELL;
+    int count = s_mesh_names (tui, names, fit < 64? fit: 64);
+    //  the list keeps at least its rows or 5, the matrix takes the rest
+    int body = tui_body_height () - 1;
+    int rows = (int) tui->list [VIEW_PROBES].nrows;
+    int list_rows = rows < 5? 5: rows;
+    if (count > 1 && count + 3 > body - list_rows)
+        count = body - list_rows - 3;
+    if (count < 2) {
+        s_draw_list (tui, tui->probes, s_probe_cols, "probes", s_probe_cell, 0);
+        return;
+    }
+    s_draw_list (tui, tui->probes, s_probe_cols, "probes", s_probe_cell, body - count - 3);
+    s_draw_mesh (tui, 2 + body - count - 2, names, count);
 }
 
 static void
@@ -1096,7 +1184,7 @@ static void
 s_draw_events (tui_t *tui)
 {
     tui_rows (tui, VIEW_EVENTS, tui->events, s_event_text, s_event_compare);
-    s_draw_list (tui, tui->events, s_event_cols, "events", s_event_cell);
+    s_draw_list (tui, tui->events, s_event_cols, "events", s_event_cell, 0);
     if (tui->paused) {
         char text [64];
         snprintf (text, sizeof text, "paused, %lld new (p resumes)", (long long) tui->paused_new);

@@ -32,6 +32,8 @@ const api_op_t api_ops [] = {
       "makes a one-time join token for a new probe" },
     { "probe.list",     "viewer",   "site:n", op_probe_list,
       "lists probes: state, link, last seen, backlog, version" },
+    { "probe.mesh",     "viewer",   "site:n probe:n", op_probe_mesh,
+      "the paths between probes as each measured them last: round trip, loss, jitter" },
     { "probe.revoke",   "admin",    "name:n!", op_probe_revoke,
       "revokes a probe's key and closes its session" },
     { "device.add",     "operator", "address:s! name:n! site:n! probe:n interval:d snmp:n snmp_interval:d snmp_port:i",
@@ -69,8 +71,8 @@ const api_op_t api_ops [] = {
       "links between devices from LLDP and CDP, each listed once" },
     { "series.list",    "viewer",   "device:n!", op_series_list,
       "lists a device's series with their last values" },
-    { "series.show",    "viewer",   "device:n! metric:s! since:t until:t", op_series_show,
-      "samples of a series between two times" },
+    { "series.show",    "viewer",   "device:n probe:n metric:s! since:t until:t", op_series_show,
+      "samples of a series, a device's or a probe's own (peer.NAME.rtt), between two times" },
     { "user.add",       "admin",    "name:n! role:n! password:p! sites:S", op_user_add,
       "adds a user with a role and optional site scopes" },
     { "user.list",      "admin",    "", op_user_list,
@@ -384,6 +386,13 @@ api_column_int (sqlite3_stmt *stmt, int column)
 {
     return sqlite3_column_type (stmt, column) == SQLITE_NULL
          ? json_null (): json_integer (sqlite3_column_int64 (stmt, column));
+}
+
+json_t *
+api_column_real (sqlite3_stmt *stmt, int column)
+{
+    return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? json_null (): json_real (sqlite3_column_double (stmt, column));
 }
 
 bool

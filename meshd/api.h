@@ -94,6 +94,7 @@ json_t *api_series_of (api_t *api, api_call_t *call, int64_t device_id, const ch
 json_t *api_column_text (sqlite3_stmt *stmt, int column);
 //  A nullable integer column as JSON.
 json_t *api_column_int (sqlite3_stmt *stmt, int column);
+json_t *api_column_real (sqlite3_stmt *stmt, int column);
 //  Maps a failed write to an error: conflict for a constraint, else internal.
 json_t *api_fail_db (api_t *api, api_call_t *call, const char *what);
 
@@ -112,6 +113,7 @@ json_t *op_site_add (api_t *api, api_call_t *call);
 json_t *op_site_list (api_t *api, api_call_t *call);
 json_t *op_probe_enroll (api_t *api, api_call_t *call);
 json_t *op_probe_list (api_t *api, api_call_t *call);
+json_t *op_probe_mesh (api_t *api, api_call_t *call);
 json_t *op_probe_revoke (api_t *api, api_call_t *call);
 json_t *op_device_add (api_t *api, api_call_t *call);
 json_t *op_device_list (api_t *api, api_call_t *call);

@@ -32,6 +32,8 @@ typedef struct {
     const char *clock;          //  "ok", "skewed", or "" until measured
     char version [32];
     char name [64];
+    char peer_address [256];    //  where other probes reach its peer socket ("": none)
+    bool hello_seen;            //  peer_address is this run's
     bool enrolling;             //  connected with its enrollment token's key
     bool config_due;            //  its checks changed: push them at the next sweep
 } peer_t;
@@ -112,6 +114,7 @@ s_report (mesh_t *self, peer_t *peer)
     zmsg_addstr (msg, peer->clock);
     zmsg_addmem (msg, &peer->clock_offset, 8);
     zmsg_addmem (msg, &peer->rtt, 8);
+    zmsg_addstr (msg, peer->hello_seen? peer->peer_address: "?");
     zmsg_send (&msg, self->store);
     peer->reported = vd_mono_ms ();
 }
@@ -184,9 +187,45 @@ s_discoveries (mesh_t *self, int64_t probe_id, json_t *creds)
     return list;
 }
 
+//  The other probes, whose paths this one measures: name, public key, and
+//  the address their peer socket takes requests at (this run's HELLO, else
+//  the last one on record; null: measured only by them)
+static json_t *
+s_peers (mesh_t *self, int64_t probe_id)
+{
+    json_t *list = json_array ();
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "SELECT id, name, public_key, peer_address FROM probe "
+        "WHERE state = 'active' AND public_key IS NOT NULL AND id != ? ORDER BY name");
+    if (!stmt)
+        return list;
+    sqlite3_bind_int64 (stmt, 1, probe_id);
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        peer_t *other = s_peer (self, sqlite3_column_int64 (stmt, 0));
+        const char *address = other && other->hello_seen? other->peer_address
+                            : (const char *) sqlite3_column_text (stmt, 3);
+        json_array_append_new (list, json_pack ("{s:s, s:s, s:o}",
+            "name", sqlite3_column_text (stmt, 1), "key", sqlite3_column_text (stmt, 2),
+            "address", address && *address? json_string (address): json_null ()));
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
+//  Every connected probe but one gets its CONFIG again at the next sweep:
+//  the set of peers changed
+static void
+s_peers_changed (mesh_t *self, int64_t except)
+{
+    for (peer_t *peer = (peer_t *) zhashx_first (self->peers); peer;
+         peer = (peer_t *) zhashx_next (self->peers))
+        if (peer->id != except && !peer->enrolling)
+            peer->config_due = true;
+}
+
 //  The checks this probe runs, with the series each result goes to, its
-//  discoveries, and the credentials they use, opened: they travel only
-//  inside CURVE
+//  discoveries, the credentials they use, opened (they travel only inside
+//  CURVE), and the other probes to measure the paths to
 static json_t *
 s_config (mesh_t *self, int64_t probe_id)
 {
@@ -232,8 +271,9 @@ s_config (mesh_t *self, int64_t probe_id)
     }
     sqlite3_finalize (stmt);
     sqlite3_finalize (series);
-    return json_pack ("{s:o, s:o, s:o}", "checks", checks, "creds", creds,
-                      "discoveries", discoveries? discoveries: json_array ());
+    return json_pack ("{s:o, s:o, s:o, s:o}", "checks", checks, "creds", creds,
+                      "discoveries", discoveries? discoveries: json_array (),
+                      "peers", s_peers (self, probe_id));
 }
 
 //  Sends a probe its checks; the opened credentials are wiped after
@@ -298,12 +338,34 @@ s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
     const char *version = vd_wire_str (wire, "version");
     snprintf (peer->version, sizeof peer->version, "%s", version? version: "");
     //  the name on record, never the one the message claims
-    sqlite3_stmt *stmt = vd_db_prepare (self->db, "SELECT name FROM probe WHERE id = ?");
+    char known [256] = "";
+    sqlite3_stmt *stmt = vd_db_prepare (self->db, "SELECT name, peer_address FROM probe WHERE id = ?");
     if (stmt) {
         sqlite3_bind_int64 (stmt, 1, peer->id);
-        if (sqlite3_step (stmt) == SQLITE_ROW)
+        if (sqlite3_step (stmt) == SQLITE_ROW) {
             snprintf (peer->name, sizeof peer->name, "%s", sqlite3_column_text (stmt, 0));
+            if (sqlite3_column_text (stmt, 1))
+                snprintf (known, sizeof known, "%s", sqlite3_column_text (stmt, 1));
+        }
         sqlite3_finalize (stmt);
+    }
+    if (peer->hello_seen)
+        snprintf (known, sizeof known, "%s", peer->peer_address);
+    //  where the other probes reach its peer socket: a numeric HOST:PORT
+    const char *address = vd_wire_str (wire, "peer");
+    struct sockaddr_storage addr;
+    socklen_t length;
+    if (address && (strlen (address) >= sizeof peer->peer_address
+    ||  vd_sockaddr_parse (address, false, SOCK_DGRAM, &addr, &length))) {
+        self->bad++;
+        s_complain (self, "probe %s: peer address is not HOST:PORT", peer->name);
+        address = NULL;
+    }
+    if (!peer->enrolling) {
+        snprintf (peer->peer_address, sizeof peer->peer_address, "%s", address? address: "");
+        peer->hello_seen = true;
+        if (!streq (known, peer->peer_address))
+            s_peers_changed (self, peer->id);
     }
     peer->backlog = vd_wire_int (wire, "backlog", 0);
     s_report (self, peer);
@@ -462,6 +524,7 @@ s_control (mesh_t *self)
         if (ok && streq (ok, "1")) {
             s_send (self, peer, "ROTATED", NULL);
             zsys_notice ("mesh: probe %lld replaced its enrollment key with its own", (long long) id);
+            s_peers_changed (self, id);     //  a new key the others must know
         }
         else
             s_error (self, peer->routing, "rotate_failed", "the key could not be replaced");
@@ -477,6 +540,7 @@ s_control (mesh_t *self)
             zhashx_delete (self->peers, key);
         }
         zsys_notice ("mesh: probe %lld revoked; its session is closed", (long long) id);
+        s_peers_changed (self, id);
     }
     else
     if (streq (command, "CONFIG")) {

@@ -82,7 +82,7 @@ op_probe_list (api_t *api, api_call_t *call)
         "SELECT p.id, p.name, s.name, p.state, p.link, p.last_seen_us, p.backlog, "
         "  coalesce (p.version, ''), p.last_seq, p.public_key, "
         "  (SELECT count(*) FROM device d WHERE d.probe_id = p.id), p.listen, "
-        "  p.clock, p.clock_offset_us, p.rtt_us "
+        "  p.clock, p.clock_offset_us, p.rtt_us, p.peer_address "
         "FROM probe p JOIN site s ON s.id = p.site_id "
         "WHERE in_scope (s.id) AND (?1 IS NULL OR s.name = ?1) ORDER BY p.name");
     if (!stmt)
@@ -112,7 +112,51 @@ op_probe_list (api_t *api, api_call_t *call)
         json_object_set_new (probe, "clock", api_column_text (stmt, 12));
         json_object_set_new (probe, "clock_offset_us", api_column_int (stmt, 13));
         json_object_set_new (probe, "rtt_us", api_column_int (stmt, 14));
+        json_object_set_new (probe, "peer_address", api_column_text (stmt, 15));
         json_array_append_new (list, probe);
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
+json_t *
+op_probe_mesh (api_t *api, api_call_t *call)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT f.name, t.name, fs.name, ts.name, f.link, x.sent, x.received, x.loss_pct, "
+        "  x.rtt_ms, x.rtt_min_ms, x.rtt_max_ms, x.jitter_ms, x.updated_us "
+        "FROM probe_path x JOIN probe f ON f.id = x.from_id JOIN probe t ON t.id = x.to_id "
+        "JOIN site fs ON fs.id = f.site_id JOIN site ts ON ts.id = t.site_id "
+        "WHERE in_scope (fs.id) AND f.state = 'active' AND t.state = 'active' "
+        "  AND (?1 IS NULL OR fs.name = ?1 OR ts.name = ?1) "
+        "  AND (?2 IS NULL OR f.name = ?2 OR t.name = ?2) "
+        "ORDER BY f.name, t.name");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    const char *site = api_str (call, "site");
+    const char *probe = api_str (call, "probe");
+    if (site)
+        sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
+    if (probe)
+        sqlite3_bind_text (stmt, 2, probe, -1, SQLITE_STATIC);
+    json_t *list = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        //  what the measuring probe said last is stale once it is not connected
+        double loss = sqlite3_column_double (stmt, 7);
+        const char *state = !streq ((const char *) sqlite3_column_text (stmt, 4), "connected")? "stale"
+                          : loss >= 100? "down": loss > 0? "loss": "ok";
+        json_t *path = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:f, s:I}",
+            "from", sqlite3_column_text (stmt, 0), "to", sqlite3_column_text (stmt, 1),
+            "from_site", sqlite3_column_text (stmt, 2), "to_site", sqlite3_column_text (stmt, 3),
+            "state", state,
+            "sent", (json_int_t) sqlite3_column_int64 (stmt, 5),
+            "received", (json_int_t) sqlite3_column_int64 (stmt, 6),
+            "loss_pct", loss, "updated_us", (json_int_t) sqlite3_column_int64 (stmt, 12));
+        json_object_set_new (path, "rtt_ms", api_column_real (stmt, 8));
+        json_object_set_new (path, "rtt_min_ms", api_column_real (stmt, 9));
+        json_object_set_new (path, "rtt_max_ms", api_column_real (stmt, 10));
+        json_object_set_new (path, "jitter_ms", api_column_real (stmt, 11));
+        json_array_append_new (list, path);
     }
     sqlite3_finalize (stmt);
     return list;

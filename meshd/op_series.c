@@ -7,19 +7,24 @@ json_t *
 op_series_show (api_t *api, api_call_t *call)
 {
     const char *device = api_str (call, "device");
+    const char *probe = api_str (call, "probe");
     const char *metric = api_str (call, "metric");
+    if (!device == !probe)
+        return api_fail (call, "invalid", "give a device or a probe");
     bool ok;
     int64_t now = vd_now_us ();
     int64_t since = api_time (call, "since", now - 3600LL * 1000000, &ok);
     int64_t until = ok? api_time (call, "until", now, &ok): 0;
     if (!ok)
         return NULL;
-    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT s.id, s.unit FROM series s JOIN device d ON d.id = s.device_id "
-        "WHERE d.name = ? AND s.metric = ? AND in_scope (d.site_id)");
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api), device
+        ? "SELECT s.id, s.unit FROM series s JOIN device d ON d.id = s.device_id "
+          "WHERE d.name = ? AND s.metric = ? AND in_scope (d.site_id)"
+        : "SELECT s.id, s.unit FROM series s JOIN probe p ON p.id = s.probe_id "
+          "WHERE s.device_id IS NULL AND p.name = ? AND s.metric = ? AND in_scope (p.site_id)");
     if (!stmt)
         return api_fail (call, "internal", "database error");
-    sqlite3_bind_text (stmt, 1, device, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 1, device? device: probe, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 2, metric, -1, SQLITE_STATIC);
     int64_t series_id = 0;
     char unit [16] = "";
@@ -29,7 +34,8 @@ op_series_show (api_t *api, api_call_t *call)
     }
     sqlite3_finalize (stmt);
     if (!series_id)
-        return api_fail (call, "not_found", "no series '%s' on device '%s'", metric, device);
+        return api_fail (call, "not_found", "no series '%s' on %s '%s'", metric,
+                         device? "device": "probe", device? device: probe);
     series_point_t *points = NULL;
     int count = series_read (api_db (api), series_id, since, until, &points);
     if (count < 0)
@@ -44,10 +50,12 @@ op_series_show (api_t *api, api_call_t *call)
         json_array_append_new (list, point);
     }
     free (points);
-    return json_pack ("{s:s, s:s, s:I, s:s, s:I, s:I, s:b, s:o}", "device", device,
+    json_t *result = json_pack ("{s:s, s:I, s:s, s:I, s:I, s:b, s:o}",
         "metric", metric, "series_id", (json_int_t) series_id, "unit", unit,
         "since_us", (json_int_t) since, "until_us", (json_int_t) until,
         "truncated", first > 0, "points", list);
+    json_object_set_new (result, device? "device": "probe", json_string (device? device: probe));
+    return result;
 }
 
 json_t *

@@ -1,16 +1,20 @@
 /*  meshd/poll.c: reports from the probes, into the database. Runs inside
     the store actor's transaction (store.c, POLLS messages). A report is an
-    SNMP poll, a service check's result (kind "service") or a discovery's
-    (kind "discovery", discover.c).
+    SNMP poll, a service check's result (kind "service"), a discovery's
+    (kind "discovery", discover.c) or the paths a probe measured to the
+    other probes (kind "peer", probe/peer.c).
 
     An SNMP poll (probe/snmp.h) updates its device's system facts and SNMP
     status, replaces the device's interfaces (and, after a full walk, its
     LLDP and CDP links), and becomes samples: each metric and each
     interface's rates go to a series named after them (snmp.rtt, cpu.load,
     if.NAME.in_bps...), made on first sight. A service check's result sets
-    the check's status and becomes check.NAME.up, .time and .cert_days. A
-    report for a check that is not one of this probe's devices' is refused
-    and counted, as is anything malformed.                                 */
+    the check's status and becomes check.NAME.up, .time and .cert_days.
+    The paths a probe measured are kept (the latest of each, probe_path)
+    and become the probe's own series (no device): peer.NAME.rtt, .loss
+    and .jitter. A report for a check that is not one of this probe's
+    devices', or of a path to a key that is no active probe's, is refused
+    and counted, as is anything malformed.                              */
 #include "meshd.h"
 #include "poll.h"
 
@@ -25,6 +29,9 @@ struct _poll_store_t {
     sqlite3_stmt *iface;
     sqlite3_stmt *series_find;
     sqlite3_stmt *series_add;
+    sqlite3_stmt *probe_series_find;    //  a probe's own series (no device)
+    sqlite3_stmt *probe_key;            //  an active probe by its public key
+    sqlite3_stmt *path;
     zhashx_t *series;               //  "device/metric" -> series id (int64_t *)
     byte *samples;
     size_t size, limit;
@@ -79,10 +86,17 @@ poll_store_new (sqlite3 *db)
     self->series_find = vd_db_prepare (db, "SELECT id FROM series WHERE device_id = ? AND metric = ?");
     self->series_add = vd_db_prepare (db,
         "INSERT INTO series (device_id, check_id, probe_id, metric, unit) VALUES (?, ?, ?, ?, ?)");
+    self->probe_series_find = vd_db_prepare (db,
+        "SELECT id FROM series WHERE device_id IS NULL AND probe_id = ? AND metric = ?");
+    self->probe_key = vd_db_prepare (db,
+        "SELECT id, name FROM probe WHERE public_key = ? AND state = 'active'");
+    self->path = vd_db_prepare (db,
+        "INSERT OR REPLACE INTO probe_path (from_id, to_id, sent, received, loss_pct, rtt_ms, "
+        "  rtt_min_ms, rtt_max_ms, jitter_ms, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     self->series = zhashx_new ();
     zhashx_set_destructor (self->series, (zhashx_destructor_fn *) s_free_id);
     if (!self->check || !self->service || !self->service_set || !self->link || !self->device_ok || !self->device_failed || !self->iface
-    ||  !self->series_find || !self->series_add)
+    ||  !self->series_find || !self->series_add || !self->probe_series_find || !self->probe_key || !self->path)
         poll_store_destroy (&self);
     return self;
 }
@@ -102,6 +116,9 @@ poll_store_destroy (poll_store_t **self_p)
     sqlite3_finalize (self->iface);
     sqlite3_finalize (self->series_find);
     sqlite3_finalize (self->series_add);
+    sqlite3_finalize (self->probe_series_find);
+    sqlite3_finalize (self->probe_key);
+    sqlite3_finalize (self->path);
     zhashx_destroy (&self->series);
     free (self->samples);
     free (self);
@@ -142,25 +159,32 @@ s_done (poll_store_t *self, sqlite3_stmt *stmt)
     return 0;
 }
 
-//  The series of a device's metric, made if new; 0 on error
+//  The series of a device's metric (device_id 0: of the probe itself),
+//  made if new; 0 on error
 static int64_t
 s_series (poll_store_t *self, int64_t device_id, int64_t check_id, int64_t probe_id,
           const char *metric, const char *unit)
 {
     char key [256];
-    snprintf (key, sizeof key, "%lld/%s", (long long) device_id, metric);
+    if (device_id)
+        snprintf (key, sizeof key, "%lld/%s", (long long) device_id, metric);
+    else
+        snprintf (key, sizeof key, "probe %lld/%s", (long long) probe_id, metric);
     int64_t *cached = (int64_t *) zhashx_lookup (self->series, key);
     if (cached)
         return *cached;
     int64_t id = 0;
-    sqlite3_bind_int64 (self->series_find, 1, device_id);
-    sqlite3_bind_text (self->series_find, 2, metric, -1, SQLITE_STATIC);
-    if (sqlite3_step (self->series_find) == SQLITE_ROW)
-        id = sqlite3_column_int64 (self->series_find, 0);
-    sqlite3_reset (self->series_find);
+    sqlite3_stmt *find = device_id? self->series_find: self->probe_series_find;
+    sqlite3_bind_int64 (find, 1, device_id? device_id: probe_id);
+    sqlite3_bind_text (find, 2, metric, -1, SQLITE_STATIC);
+    if (sqlite3_step (find) == SQLITE_ROW)
+        id = sqlite3_column_int64 (find, 0);
+    sqlite3_reset (find);
     if (!id) {
-        sqlite3_bind_int64 (self->series_add, 1, device_id);
-        sqlite3_bind_int64 (self->series_add, 2, check_id);
+        if (device_id) {
+            sqlite3_bind_int64 (self->series_add, 1, device_id);
+            sqlite3_bind_int64 (self->series_add, 2, check_id);
+        }
         sqlite3_bind_int64 (self->series_add, 3, probe_id);
         sqlite3_bind_text (self->series_add, 4, metric, -1, SQLITE_STATIC);
         sqlite3_bind_text (self->series_add, 5, unit, -1, SQLITE_STATIC);
@@ -350,6 +374,81 @@ s_service (poll_store_t *self, int64_t probe_id, int64_t check_id, json_t *repor
     return 0;
 }
 
+//  A number of a report that, if there, is finite and at least 0
+static bool
+s_measure (json_t *object, const char *name, double *value)
+{
+    json_t *number = json_object_get (object, name);
+    *value = json_number_value (number);
+    return !number || (json_is_number (number) && isfinite (*value) && *value >= 0);
+}
+
+//  The paths a probe measured to the other probes: the latest of each,
+//  and samples of its series peer.NAME.rtt, .loss, .jitter. The probe
+//  at the other end is the one with the key, never the name the report
+//  gives it.
+static int
+s_paths (poll_store_t *self, int64_t probe_id, json_t *report, int64_t ts)
+{
+    json_t *paths = json_object_get (report, "paths");
+    if (!json_is_array (paths)) {
+        self->bad++;
+        return 0;
+    }
+    size_t index;
+    json_t *path;
+    json_array_foreach (paths, index, path) {
+        const char *key = json_string_value (json_object_get (path, "key"));
+        json_int_t sent = json_integer_value (json_object_get (path, "sent"));
+        json_int_t received = json_integer_value (json_object_get (path, "received"));
+        double loss, rtt, rtt_min, rtt_max, jitter;
+        int64_t to_id = 0;
+        char name [64] = "";
+        if (key) {
+            sqlite3_bind_text (self->probe_key, 1, key, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step (self->probe_key) == SQLITE_ROW) {
+                to_id = sqlite3_column_int64 (self->probe_key, 0);
+                s_clean_name (name, sizeof name, (const char *) sqlite3_column_text (self->probe_key, 1));
+            }
+            sqlite3_reset (self->probe_key);
+        }
+        if (!to_id || to_id == probe_id || sent <= 0 || sent > 1000000 || received < 0 || received > sent
+        ||  !json_is_number (json_object_get (path, "loss_pct")) || !s_measure (path, "loss_pct", &loss)
+        ||  loss > 100 || !s_measure (path, "rtt_ms", &rtt) || !s_measure (path, "rtt_min_ms", &rtt_min)
+        ||  !s_measure (path, "rtt_max_ms", &rtt_max) || !s_measure (path, "jitter_ms", &jitter)) {
+            self->bad++;        //  not a probe's, ours, or nonsense
+            continue;
+        }
+        bool has_rtt = json_is_number (json_object_get (path, "rtt_ms"));
+        bool has_jitter = json_is_number (json_object_get (path, "jitter_ms"));
+        sqlite3_bind_int64 (self->path, 1, probe_id);
+        sqlite3_bind_int64 (self->path, 2, to_id);
+        sqlite3_bind_int64 (self->path, 3, sent);
+        sqlite3_bind_int64 (self->path, 4, received);
+        sqlite3_bind_double (self->path, 5, loss);
+        s_bind_number (self->path, 6, path, "rtt_ms");
+        s_bind_number (self->path, 7, path, "rtt_min_ms");
+        s_bind_number (self->path, 8, path, "rtt_max_ms");
+        s_bind_number (self->path, 9, path, "jitter_ms");
+        sqlite3_bind_int64 (self->path, 10, ts);
+        if (s_done (self, self->path))
+            return -1;
+        char metric [96];
+        snprintf (metric, sizeof metric, "peer.%s.rtt", name);
+        if (s_sample (self, s_series (self, 0, 0, probe_id, metric, "ms"), ts, has_rtt? rtt: 0,
+                      has_rtt? 0: VD_SAMPLE_LOST))
+            return -1;
+        snprintf (metric, sizeof metric, "peer.%s.loss", name);
+        if (s_sample (self, s_series (self, 0, 0, probe_id, metric, "%"), ts, loss, 0))
+            return -1;
+        snprintf (metric, sizeof metric, "peer.%s.jitter", name);
+        if (s_sample (self, s_series (self, 0, 0, probe_id, metric, "ms"), ts, has_jitter? jitter: 0,
+                      has_jitter? 0: VD_SAMPLE_LOST))
+            return -1;
+    }
+    return 0;
+}
+
 static const char *
 s_unit (const char *metric)
 {
@@ -366,15 +465,17 @@ s_report (poll_store_t *self, int64_t probe_id, json_t *report, int64_t now)
     const char *kind = json_string_value (json_object_get (report, "kind"));
     if (kind && streq (kind, "discovery"))
         return discover_ingest (self->db, probe_id, report, &self->changed, &self->bad);
+    int64_t ts = json_integer_value (json_object_get (report, "ts_us"));
+    if (ts <= 0 || ts > now + 86400 * 1000000LL)
+        ts = now;
+    if (kind && streq (kind, "peer"))
+        return s_paths (self, probe_id, report, ts);
     json_t *check = json_object_get (report, "check");
     const char *status = json_string_value (json_object_get (report, "status"));
-    int64_t ts = json_integer_value (json_object_get (report, "ts_us"));
     if (!json_is_integer (check) || !status) {
         self->bad++;
         return 0;
     }
-    if (ts <= 0 || ts > now + 86400 * 1000000LL)
-        ts = now;
     int64_t check_id = json_integer_value (check);
     if (kind && streq (kind, "service"))
         return s_service (self, probe_id, check_id, report, ts);

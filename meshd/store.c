@@ -6,7 +6,8 @@
                                          (syslog, traps) from the probe
         POLLS  probe_id seq payload      a sequenced JSON array of SNMP poll
                                          reports (poll.c): facts and samples
-        LINK   probe_id link last_seen backlog version listen
+        LINK   probe_id link last_seen backlog version listen clock offset
+               rtt peer_address ("?": unchanged, "": none)
         ROTATE probe_id public_key       an enrolling probe's own key
     Group commit: every message waiting is taken into one transaction (up to
     store/batch), then COMMIT (synchronous=FULL: on disk when it returns),
@@ -269,6 +270,7 @@ s_link (store_t *self, zmsg_t *msg)
     char *clock = zmsg_popstr (msg);
     zframe_t *offset = zmsg_pop (msg);
     zframe_t *rtt = zmsg_pop (msg);
+    char *peer_address = zmsg_popstr (msg);
     int rc = 0;
     if (link && backlog && rtt) {
         //  a change of link state is an event (probe.link), and so is a
@@ -293,6 +295,8 @@ s_link (store_t *self, zmsg_t *msg)
             sqlite3_bind_int64 (self->update_link, 8, vd_frame_i64 (offset));
             sqlite3_bind_int64 (self->update_link, 9, vd_frame_i64 (rtt));
         }
+        if (peer_address && !streq (peer_address, "?"))
+            sqlite3_bind_text (self->update_link, 10, peer_address, -1, SQLITE_STATIC);
         rc = s_record_event (self, self->link_event);
         if (rc == 0 && *clock)
             rc = s_record_event (self, self->clock_event);
@@ -308,6 +312,7 @@ s_link (store_t *self, zmsg_t *msg)
     free (link);
     free (version);
     free (listen);
+    free (peer_address);
     free (clock);
     zframe_destroy (&offset);
     zframe_destroy (&rtt);
@@ -516,7 +521,8 @@ store_actor (zsock_t *pipe, void *args)
         "UPDATE probe SET link = ?1, last_seen_us = ?2, backlog = ?3, "
         "version = coalesce (?4, version), listen = coalesce (?6, listen), "
         "clock = coalesce (?7, clock), clock_offset_us = coalesce (?8, clock_offset_us), "
-        "rtt_us = coalesce (?9, rtt_us) WHERE id = ?5");
+        "rtt_us = coalesce (?9, rtt_us), "
+        "peer_address = CASE WHEN ?10 IS NULL THEN peer_address ELSE nullif (?10, '') END WHERE id = ?5");
     self.rotate = vd_db_prepare (self.db,
         "UPDATE probe SET public_key = ?, state = 'active', token_expires_us = NULL "
         "WHERE id = ? AND state = 'enrolling'");

@@ -28,6 +28,16 @@ const vd_config_key_t probe_config_keys [] = {
       "kernel receive buffer of the syslog UDP socket (a larger one rides out bursts)" },
     { "listen/tcp_clients", VD_CFG_INT, "256",
       "syslog TCP connections open at once; more are refused and counted" },
+    { "peer/listen", VD_CFG_STRING, "",
+      "where this probe measures paths to the other probes (UDP HOST:PORT, *:PORT for every address); empty for off" },
+    { "peer/address", VD_CFG_STRING, "",
+      "HOST:PORT the other probes send to (default: peer/listen unless it is *:PORT; none: this probe asks but is not asked)" },
+    { "peer/interval", VD_CFG_DURATION, "1s",
+      "time between two requests to the same peer (at least 100ms)" },
+    { "peer/timeout", VD_CFG_DURATION, "2s",
+      "a reply later than this is loss" },
+    { "peer/report", VD_CFG_DURATION, "10s",
+      "how often each path's round trip, loss and jitter go to meshd" },
     { "server/pidfile", VD_CFG_STRING, "",
       "pid file (default: DIR/probe.pid)" },
     { NULL }
@@ -40,8 +50,20 @@ probe_path (probe_t *probe, const char *name)
 }
 
 const char *probe_config_endpoints [PROBE_CONFIG_READERS] = {
-    PROBE_CHECKS, PROBE_SNMP_CHECKS, PROBE_SERVICE_CHECKS, PROBE_DISCOVER_JOBS
+    PROBE_CHECKS, PROBE_SNMP_CHECKS, PROBE_SERVICE_CHECKS, PROBE_DISCOVER_JOBS, PROBE_PEER_CONFIG
 };
+
+const char *
+probe_peer_address (probe_t *probe)
+{
+    const char *address = vd_config_str (probe->config, "peer/address");
+    if (address && *address)
+        return address;
+    const char *listen = vd_config_str (probe->config, "peer/listen");
+    if (listen && *listen && strncmp (listen, "*:", 2))
+        return listen;
+    return NULL;
+}
 
 int
 probe_actor_inputs (zmq_pollitem_t *items, zsock_t *pipe, zsock_t *checks, char **text)
@@ -57,6 +79,16 @@ probe_actor_inputs (zmq_pollitem_t *items, zsock_t *pipe, zsock_t *checks, char 
     if (items [1].revents & ZMQ_POLLIN)
         *text = zstr_recv (checks);
     return *text? 1: 0;
+}
+
+void
+probe_report (zsock_t *out, json_t *report)
+{
+    char *text = json_dumps (report, JSON_COMPACT);
+    json_decref (report);
+    if (text)
+        zstr_sendx (out, "POLL", text, NULL);
+    free (text);
 }
 
 char *

@@ -119,11 +119,7 @@ s_send_part (discover_t *self, json_t *hosts, int part, bool last)
         json_object_set_new (report, "seconds",
                              json_real ((double) (vd_mono_ms () - self->started) / 1000.0));
     }
-    char *text = json_dumps (report, JSON_COMPACT);
-    json_decref (report);
-    if (text)
-        zstr_sendx (self->out, "POLL", text, NULL);
-    free (text);
+    probe_report (self->out, report);
 }
 
 //  Stops the run under way (reported, or its discovery is gone)

@@ -79,25 +79,6 @@ typedef struct {
     struct sockaddr_storage *addrs;
 } listen_t;
 
-static void
-s_address (const struct sockaddr *sa, char *out)
-{
-    strcpy (out, "?");
-    if (!sa)
-        return;
-    if (sa->sa_family == AF_INET)
-        inet_ntop (AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, out, INET6_ADDRSTRLEN);
-    else
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *in6 = &((const struct sockaddr_in6 *) sa)->sin6_addr;
-        //  an IPv4 sender on a dual-stack socket is the IPv4 address
-        if (IN6_IS_ADDR_V4MAPPED (in6))
-            inet_ntop (AF_INET, &in6->s6_addr [12], out, INET6_ADDRSTRLEN);
-        else
-            inet_ntop (AF_INET6, in6, out, INET6_ADDRSTRLEN);
-    }
-}
-
 //  Hands the uplink a message of a kind ("EVENT", "STATS"); takes json;
 //  false if its queue is full
 static bool
@@ -252,7 +233,7 @@ s_udp_read (listen_t *self)
             return;
         for (int i = 0; i < count; i++) {
             char address [INET6_ADDRSTRLEN];
-            s_address ((struct sockaddr *) &self->addrs [i], address);
+            vd_sockaddr_text ((struct sockaddr *) &self->addrs [i], address);
             s_syslog (self, address, (char *) self->iovecs [i].iov_base, self->msgs [i].msg_len,
                       (self->msgs [i].msg_hdr.msg_flags & MSG_TRUNC) != 0, "udp");
         }
@@ -297,7 +278,7 @@ s_accept (listen_t *self)
     conn->fd = fd;
     conn->buf = (char *) malloc (LISTEN_BUFFER);
     conn->last = vd_mono_ms ();
-    s_address ((struct sockaddr *) &from, conn->address);
+    vd_sockaddr_text ((struct sockaddr *) &from, conn->address);
     self->conns [self->nconns++] = conn;
 }
 
@@ -405,7 +386,7 @@ s_trap_admit (void *arg, const struct sockaddr *from)
 {
     listen_t *self = (listen_t *) arg;
     char address [INET6_ADDRSTRLEN];
-    s_address (from, address);
+    vd_sockaddr_text (from, address);
     return s_admit (self, PROTO_TRAP, address);
 }
 
@@ -414,44 +395,8 @@ s_trap_emit (void *arg, const struct sockaddr *from, json_t *data)
 {
     listen_t *self = (listen_t *) arg;
     char address [INET6_ADDRSTRLEN];
-    s_address (from, address);
+    vd_sockaddr_text (from, address);
     s_pass (self, PROTO_TRAP, "trap", address, data);
-}
-
-//  A socket on "HOST:PORT" ("*:514", "127.0.0.1:10514", "[::1]:10514")
-static int
-s_socket (const char *endpoint, int type, int rcvbuf)
-{
-    char host [256];
-    const char *colon = strrchr (endpoint, ':');
-    if (!colon || colon == endpoint || (size_t) (colon - endpoint) >= sizeof host || !colon [1])
-        return -1;
-    snprintf (host, sizeof host, "%.*s", (int) (colon - endpoint), endpoint);
-    if (host [0] == '[' && host [strlen (host) - 1] == ']') {
-        memmove (host, host + 1, strlen (host));
-        host [strlen (host) - 1] = 0;
-    }
-    struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV,
-                              .ai_family = AF_UNSPEC, .ai_socktype = type };
-    struct addrinfo *info = NULL;
-    bool any = streq (host, "*");
-    if (getaddrinfo (any? "::": host, colon + 1, &hints, &info) || !info)
-        return -1;
-    int fd = socket (info->ai_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int on = 1, off = 0;
-    if (fd >= 0) {
-        setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-        if (any)
-            setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-        if (rcvbuf > 0 && setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf))
-            setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-        if (bind (fd, info->ai_addr, info->ai_addrlen) || (type == SOCK_STREAM && listen (fd, 64))) {
-            close (fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo (info);
-    return fd;
 }
 
 static void
@@ -467,7 +412,7 @@ s_setup (listen_t *self)
     int rcvbuf = (int) vd_config_int (config, "listen/rcvbuf");
     const char *endpoint = vd_config_str (config, "listen/syslog_udp");
     if (*endpoint) {
-        self->udp = s_socket (endpoint, SOCK_DGRAM, rcvbuf);
+        self->udp = vd_socket_bind (endpoint, SOCK_DGRAM, rcvbuf);
         if (self->udp < 0)
             zsys_error ("listen: cannot receive syslog on udp %s: %s", endpoint, strerror (errno));
         else
@@ -475,7 +420,7 @@ s_setup (listen_t *self)
     }
     endpoint = vd_config_str (config, "listen/syslog_tcp");
     if (*endpoint) {
-        self->tcp = s_socket (endpoint, SOCK_STREAM, 0);
+        self->tcp = vd_socket_bind (endpoint, SOCK_STREAM, 0);
         if (self->tcp < 0)
             zsys_error ("listen: cannot receive syslog on tcp %s: %s", endpoint, strerror (errno));
         else

@@ -8,6 +8,7 @@
     service TCP connect, DNS query and HTTP(S) checks (libcurl), TLS
             certificate days left
     discover  sweeps of networks: ICMP, then SNMP with a credential ladder
+    peer    paths to the other probes (UDP): round trip, loss, jitter
 
     State directory (-d DIR):
         probe.json            meshd's endpoint and key, this probe's name, site
@@ -27,8 +28,9 @@
 #define PROBE_SNMP_CHECKS "inproc://probe-snmp-checks"  //  PULL in snmp
 #define PROBE_SERVICE_CHECKS "inproc://probe-service-checks"    //  PULL in service
 #define PROBE_DISCOVER_JOBS "inproc://probe-discover-jobs"      //  PULL in discover
+#define PROBE_PEER_CONFIG "inproc://probe-peer-config"          //  PULL in peer
 //  Where the uplink pushes each CONFIG (and checks.json is read at start)
-#define PROBE_CONFIG_READERS 4
+#define PROBE_CONFIG_READERS 5
 extern const char *probe_config_endpoints [PROBE_CONFIG_READERS];
 
 //  What every actor gets at start; owned by main.
@@ -52,6 +54,13 @@ void listen_actor (zsock_t *pipe, void *args);
 void snmp_actor (zsock_t *pipe, void *args);
 void service_actor (zsock_t *pipe, void *args);
 void discover_actor (zsock_t *pipe, void *args);
+void peer_actor (zsock_t *pipe, void *args);
+//  The address other probes reach this one's peer socket at (peer/address,
+//  else peer/listen unless that is "*:PORT"); NULL if none.
+const char *probe_peer_address (probe_t *probe);
+//  Sends a report (an SNMP poll's, a service check's, a discovery's, the
+//  paths to the peers) to the uplink, as "POLL"; takes the report.
+void probe_report (zsock_t *out, json_t *report);
 //  Reads checks.json (the last CONFIG) at an actor's start; NULL if none.
 //  The caller wipes and frees it: it holds credentials.
 char *probe_saved_config (probe_t *probe);

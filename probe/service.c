@@ -94,11 +94,7 @@ s_report (service_t *self, svc_t *svc, const char *error, json_t *detail)
     else
         json_object_set_new (report, "time_ms", json_real (time_ms));
     json_object_set_new (report, "detail", detail? detail: json_object ());
-    char *text = json_dumps (report, JSON_COMPACT);
-    json_decref (report);
-    if (text)
-        zstr_sendx (self->out, "POLL", text, NULL);
-    free (text);
+    probe_report (self->out, report);
     self->runs++;
     self->failures += error != NULL;
     if (svc->fd >= 0) {

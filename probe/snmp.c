@@ -1723,11 +1723,7 @@ static void
 s_emit (void *arg, json_t *report)
 {
     snmp_actor_t *self = (snmp_actor_t *) arg;
-    char *text = json_dumps (report, JSON_COMPACT);
-    json_decref (report);
-    if (text)
-        zstr_sendx (self->out, "POLL", text, NULL);
-    free (text);
+    probe_report (self->out, report);
 }
 
 static void

@@ -121,6 +121,9 @@ s_connect (uplink_t *self)
     json_t *hello = json_pack ("{s:s, s:s, s:I, s:I}", "name", self->name,
         "version", VD_VERSION, "backlog", (json_int_t) vd_spool_count (self->spool),
         "protocol", (json_int_t) VD_WIRE_PROTOCOL);
+    const char *peer = probe_peer_address (self->probe);
+    if (peer)
+        json_object_set_new (hello, "peer", json_string (peer));
     vd_wire_send (zsock_resolve (self->dealer), NULL, "HELLO", hello, NULL, 0);
     json_decref (hello);
     self->state = UPLINK_HELLO;

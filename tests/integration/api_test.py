@@ -235,6 +235,13 @@ admin.call("series.show", device="core1", metric="icmp.rtt", since="-1h")
 admin.call("check.list", device="core1")
 admin.call("probe.enroll", site="hq", name="p1", endpoint=os.environ["MESH"], expires="1h")
 admin.call("probe.list")
+check("probe.mesh: no paths while no probe measures any", admin.call("probe.mesh") == [])
+check("probe.mesh filters by site and probe", admin.call("probe.mesh", site="hq", probe="p1") == [])
+check("series.show wants a device or a probe, not both",
+      error_of(admin, "series.show", device="core1", probe="p1", metric="icmp.rtt") == "invalid"
+      and error_of(admin, "series.show", metric="icmp.rtt") == "invalid")
+check("series.show of a probe's series it does not have is not_found",
+      error_of(admin, "series.show", probe="p1", metric="peer.p2.rtt") == "not_found")
 admin.call("probe.revoke", name="p1")
 admin.call("audit.list", since="-1h")
 
