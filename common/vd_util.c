@@ -653,3 +653,23 @@ vd_clock_best (const vd_clock_t *self, int64_t *offset, int64_t *delay)
     *delay = self->delay [best];
     return true;
 }
+
+const char *vd_severities [] = { "critical", "major", "minor", "warning", "info", NULL };
+
+int
+vd_severity_rank (const char *severity)
+{
+    for (int i = 0; severity && vd_severities [i]; i++)
+        if (streq (severity, vd_severities [i]))
+            return 5 - i;
+    return 0;
+}
+
+bool
+vd_word_in (const char *word, const char **list)
+{
+    for (int i = 0; word && list [i]; i++)
+        if (streq (word, list [i]))
+            return true;
+    return false;
+}

@@ -104,6 +104,15 @@ void vd_signals_init (void);
 //  Creates and locks a pid file holding our pid. Returns its descriptor
 //  (keep it open while running), -2 if another process holds it, -1 on error.
 int vd_pidfile_lock (const char *path);
+
+//  Alarm severities, worst first: critical, major, minor, warning, info
+//  (NULL-terminated); the one list of them in meshd and the console.
+extern const char *vd_severities [];
+//  A severity's rank: critical 5, major 4, minor 3, warning 2, info 1; 0 if
+//  the word is no severity.
+int vd_severity_rank (const char *severity);
+//  True if word is one of the NULL-terminated list.
+bool vd_word_in (const char *word, const char **list);
 //  Asks an actor whether its setup went well ("STATUS" -> 0 or -1).
 int vd_actor_status (zactor_t *actor);
 //  Binds, waiting up to 5 s for an address still held by a socket just

@@ -9,7 +9,8 @@ static const char *s_commands [] = {
     "CONFIG",       //  meshd -> probe: devices and checks to run
     "DATA",         //  probe -> meshd: a sequenced batch of samples
     "EVENTS",       //  probe -> meshd: a sequenced JSON array of events
-    "POLLS",        //  probe -> meshd: a sequenced JSON array of SNMP poll reports
+    "REPORTS",      //  probe -> meshd: a sequenced JSON array of reports (SNMP
+                    //  polls, service checks, discoveries, paths between probes)
     "ACK",          //  meshd -> probe: committed up to this sequence
     "PING",         //  probe -> meshd: heartbeat with backlog
     "PONG",         //  meshd -> probe: heartbeat reply
@@ -101,6 +102,9 @@ vd_wire_decode (zmsg_t **msg_p, const char **error)
     self = (vd_wire_t *) zmalloc (sizeof (vd_wire_t));
     memcpy (self->command, zframe_data (command), command_size);
     self->command [command_size] = 0;
+    //  REPORTS was called POLLS at first: older probes and spools say so
+    if (streq (self->command, "POLLS"))
+        strcpy (self->command, "REPORTS");
     if (strlen (self->command) != command_size || !vd_wire_command_known (self->command)) {
         *error = "unknown command";
         goto fail;

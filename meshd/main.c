@@ -1,7 +1,7 @@
 /*  vedette-meshd: the coordinator. main() only: options, config, actors in
     order (auth before any CURVE socket binds), wait, tear down in reverse. */
 #include "meshd.h"
-#include "api.h"
+#include "api/api.h"
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -89,35 +89,9 @@ char *meshd_dialable (const char *bind);
 //  Resolves the API ipc endpoint (default DIR/api.sock).
 char *meshd_api_endpoint (meshd_t *meshd);
 
-//  A device's vendor and model from its sysObjectID (dotted), by
-//  data/sysobjectid.tsv; false (and NULLs) if unknown. Model may be NULL.
-bool meshd_ident (const char *object_id, const char **vendor, const char **model);
-
-//  Makes a device with its ICMP check and series (probe_id 0: none yet), in
-//  the caller's transaction. 0, or -1 (a database error: roll back).
-int meshd_device_create (sqlite3 *db, const char *name, const char *address, int64_t site_id,
-                         int64_t probe_id, int64_t interval_ms, int64_t *device_id);
-//  Gives a device that has none SNMP polling with a credential. 0, or -1.
-int meshd_device_snmp (sqlite3 *db, int64_t device_id, int64_t cred_id, int64_t interval_ms, int port);
-
-//  A discovery's report (meshd/discover.c), in the store's transaction:
-//  devices added or updated, the run done. *changed is set when the probe
-//  must be told; *bad counts what was refused. 0, or -1 (roll back).
-int discover_ingest (sqlite3 *db, int64_t probe_id, json_t *report, bool *changed, uint64_t *bad);
-
 //  Compaction: moves up to max_batches of the sample tail into chunks in the
 //  caller's transaction. Returns batches moved, or -1.
 int compact_run (sqlite3 *db, int max_batches, uint64_t *foreign);
 
-//  One series read: samples between since and until (µs), ascending.
-typedef struct {
-    int64_t ts_us;
-    double value;
-    uint32_t flags;
-} series_point_t;
-//  Reads a series from chunks and the uncompacted tail. Returns the number of
-//  points (*points is the caller's to free), or -1.
-int series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until,
-                 series_point_t **points);
 
 #endif

@@ -87,7 +87,7 @@ probe_report (zsock_t *out, json_t *report)
     char *text = json_dumps (report, JSON_COMPACT);
     json_decref (report);
     if (text)
-        zstr_sendx (out, "POLL", text, NULL);
+        zstr_sendx (out, "REPORT", text, NULL);
     free (text);
 }
 

@@ -3,7 +3,7 @@
     request to each other probe that meshd names in its CONFIG ("peers":
     name, public key, address), and answers theirs. Every peer/report the
     round trip (mean, min, max), loss and jitter of each path go to meshd
-    as a report ("POLL" on PROBE_EVENTS, kind "peer"); meshd keeps the
+    as a report ("REPORT" on PROBE_EVENTS, kind "peer"); meshd keeps the
     latest of each path (probe.mesh) and the series peer.NAME.rtt, .loss
     and .jitter of the probe that measured it.
 
@@ -62,7 +62,7 @@ typedef struct {
 
 typedef struct {
     probe_t *probe;
-    zsock_t *out;               //  PUSH to the uplink: "POLL" reports
+    zsock_t *out;               //  PUSH to the uplink: "REPORT" reports
     int fd;
     uint8_t public_key [32];
     uint8_t secret_key [32];

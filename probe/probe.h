@@ -24,7 +24,7 @@
 #define PROBE_SAMPLES   "inproc://probe-samples"    //  PULL in uplink
 #define PROBE_CHECKS    "inproc://probe-checks"     //  PULL in icmp
 #define PROBE_EVENTS    "inproc://probe-events"     //  PULL in uplink: "EVENT" json, "STATS" json,
-                                                    //  "POLL" json (an SNMP poll's report)
+                                                    //  "REPORT" json (an SNMP poll's report)
 #define PROBE_SNMP_CHECKS "inproc://probe-snmp-checks"  //  PULL in snmp
 #define PROBE_SERVICE_CHECKS "inproc://probe-service-checks"    //  PULL in service
 #define PROBE_DISCOVER_JOBS "inproc://probe-discover-jobs"      //  PULL in discover
@@ -59,7 +59,7 @@ void peer_actor (zsock_t *pipe, void *args);
 //  else peer/listen unless that is "*:PORT"); NULL if none.
 const char *probe_peer_address (probe_t *probe);
 //  Sends a report (an SNMP poll's, a service check's, a discovery's, the
-//  paths to the peers) to the uplink, as "POLL"; takes the report.
+//  paths to the peers) to the uplink, as "REPORT"; takes the report.
 void probe_report (zsock_t *out, json_t *report);
 //  Reads checks.json (the last CONFIG) at an actor's start; NULL if none.
 //  The caller wipes and frees it: it holds credentials.

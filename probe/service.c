@@ -7,8 +7,8 @@
                 with https the days left on the server's certificate
 
     Each check runs every interval, never twice at once, and is cut at its
-    timeout. Results go to the uplink as reports ("POLL" on PROBE_EVENTS,
-    spooled as POLLS): {check, kind: "service", ts_us, status ok|failed,
+    timeout. Results go to the uplink as reports ("REPORT" on PROBE_EVENTS,
+    spooled as REPORTS): {check, kind: "service", ts_us, status ok|failed,
     error, time_ms, detail {...}}; meshd makes check.NAME.up, .time and
     .cert_days of them.                                                  */
 #include "probe.h"

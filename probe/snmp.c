@@ -1715,7 +1715,7 @@ poller_fuzz (const uint8_t *data, size_t size)
 
 typedef struct {
     probe_t *probe;
-    zsock_t *out;               //  PUSH to the uplink: "POLL" report
+    zsock_t *out;               //  PUSH to the uplink: "REPORT" report
     poller_t *poller;
 } snmp_actor_t;
 

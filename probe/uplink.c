@@ -5,7 +5,7 @@
     appended to the spool (and so on disk) before it is sent, as a DATA
     message with the batch's sequence number. Events from the listen actor
     (syslog, traps) go the same way as EVENTS messages, a JSON array each,
-    in the same sequence, and so do the SNMP actor's poll reports, as POLLS
+    in the same sequence, and so do the SNMP actor's poll reports, as REPORTS
     messages. meshd acknowledges the highest
     sequence number it has committed; only then does the spool let go.
 
@@ -39,7 +39,7 @@ typedef enum { UPLINK_IDLE, UPLINK_HELLO, UPLINK_READY } uplink_state_t;
 
 //  JSON texts gathered into one array, spooled as one message
 typedef struct {
-    const char *command;        //  EVENTS, POLLS
+    const char *command;        //  EVENTS, REPORTS
     const char *what;           //  for the log
     char *buffer;               //  "[item,item" not yet in the spool
     size_t size;
@@ -79,7 +79,7 @@ typedef struct {
     size_t batch_size;
     int64_t batch_started;
     json_batch_t event_batch;   //  from the listen actor, spooled as EVENTS
-    json_batch_t poll_batch;    //  from the snmp actor, spooled as POLLS
+    json_batch_t report_batch;    //  from the snmp actor, spooled as REPORTS
     json_t *listen;             //  the listen actor's latest counters
     bool complained;            //  connection trouble logged, until it recovers
     uint64_t spooled;           //  samples taken into the spool
@@ -221,7 +221,7 @@ s_batch_add (uplink_t *self, json_batch_t *batch, const char *text)
 
 //  From the listen actor: "EVENT" and an event's JSON, to spool, or
 //  "STATS" and its counters, for the next PING; from the snmp actor:
-//  "POLL" and a poll's report, to spool
+//  "REPORT" and a poll's report, to spool
 static void
 s_event (uplink_t *self)
 {
@@ -235,7 +235,7 @@ s_event (uplink_t *self)
         self->listen = json_loads (text, 0, NULL);
     }
     else
-        s_batch_add (self, streq (kind, "POLL")? &self->poll_batch: &self->event_batch, text);
+        s_batch_add (self, streq (kind, "REPORT")? &self->report_batch: &self->event_batch, text);
     zstr_free (&kind);
     zstr_free (&text);
 }
@@ -370,8 +370,8 @@ s_timers (uplink_t *self)
         s_flush (self);
     if (self->event_batch.count && now - self->event_batch.started >= EVENTS_MAX_AGE_MS)
         s_flush_json (self, &self->event_batch);
-    if (self->poll_batch.count && now - self->poll_batch.started >= EVENTS_MAX_AGE_MS)
-        s_flush_json (self, &self->poll_batch);
+    if (self->report_batch.count && now - self->report_batch.started >= EVENTS_MAX_AGE_MS)
+        s_flush_json (self, &self->report_batch);
     if (self->state == UPLINK_IDLE && now >= self->next_attempt)
         s_connect (self);
     else
@@ -423,8 +423,8 @@ s_timeout (uplink_t *self)
         next = self->batch_started + BATCH_MAX_AGE_MS;
     if (self->event_batch.count && self->event_batch.started + EVENTS_MAX_AGE_MS < next)
         next = self->event_batch.started + EVENTS_MAX_AGE_MS;
-    if (self->poll_batch.count && self->poll_batch.started + EVENTS_MAX_AGE_MS < next)
-        next = self->poll_batch.started + EVENTS_MAX_AGE_MS;
+    if (self->report_batch.count && self->report_batch.started + EVENTS_MAX_AGE_MS < next)
+        next = self->report_batch.started + EVENTS_MAX_AGE_MS;
     if (self->state == UPLINK_IDLE && self->next_attempt < next)
         next = self->next_attempt;
     if (self->state == UPLINK_HELLO && self->deadline < next)
@@ -505,7 +505,7 @@ s_setup (uplink_t *self)
     self->batch = malloc (BATCH_MAX_SAMPLES * VD_SAMPLE_SIZE);
     self->event_batch = (json_batch_t) { .command = "EVENTS", .what = "events",
                                     .buffer = malloc (EVENTS_MAX_BYTES + 1) };
-    self->poll_batch = (json_batch_t) { .command = "POLLS", .what = "SNMP polls",
+    self->report_batch = (json_batch_t) { .command = "REPORTS", .what = "SNMP polls",
                                    .buffer = malloc (EVENTS_MAX_BYTES + 1) };
     self->backoff = BACKOFF_MIN_MS;
     self->next_attempt = vd_mono_ms ();
@@ -562,12 +562,12 @@ uplink_actor (zsock_t *pipe, void *args)
             s_event (&self);
         s_flush (&self);
         s_flush_json (&self, &self.event_batch);
-        s_flush_json (&self, &self.poll_batch);
+        s_flush_json (&self, &self.report_batch);
         zsys_notice ("uplink: stopped; this run spooled %" PRIu64 " samples, %" PRIu64 " events and %"
                      PRIu64 " SNMP polls, dropped %" PRIu64 " samples, %" PRIu64 " events and %" PRIu64
                      " SNMP polls, %" PRId64 " messages wait in the spool",
-                     self.spooled, self.event_batch.spooled, self.poll_batch.spooled, self.dropped,
-                     self.event_batch.dropped, self.poll_batch.dropped,
+                     self.spooled, self.event_batch.spooled, self.report_batch.spooled, self.dropped,
+                     self.event_batch.dropped, self.report_batch.dropped,
                      vd_spool_count (self.spool));
     }
     zsock_destroy (&self.dealer);
@@ -582,7 +582,7 @@ uplink_actor (zsock_t *pipe, void *args)
         zsock_destroy (&self.config_out [i]);
     zsock_destroy (&self.events);
     free (self.event_batch.buffer);
-    free (self.poll_batch.buffer);
+    free (self.report_batch.buffer);
     json_decref (self.listen);
     vd_spool_destroy (&self.spool);
     zcert_destroy (&self.cert);

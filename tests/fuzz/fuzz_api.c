@@ -1,6 +1,6 @@
 /*  libFuzzer target: the API request parser and dispatcher, on a real
     migrated database, with and without a valid session token.             */
-#include "../../meshd/api.h"
+#include "api/api.h"
 #include <unistd.h>
 
 static api_t *s_api;

@@ -38,14 +38,15 @@ while IFS=$'\t' read -r op role args help; do
             bash -c "sed -n '/^\.It Ic $op\$/,/^\.It /p' '$SRC/man/vedette-api.7' | grep -q 'Arguments:.*\b$name ('"
     done
 done < <("$BUILD/vedette-meshd" --list-ops)
-codes=$(sed -n '/s_error_codes \[\] = {/,/};/p' "$SRC/meshd/api.c" | grep -o '"[a-z_]*"' | tr -d '"')
+codes=$(sed -n '/s_error_codes \[\] = {/,/};/p' "$SRC/meshd/api/api.c" | grep -o '"[a-z_]*"' | tr -d '"')
 check "the error codes are found in api.c" [ -n "$codes" ]
 for code in $codes; do
     check "vedette-api(7) documents error code $code" \
         bash -c "section vedette-api.7 'ERROR CODES' | grep -q '^\.It Li $code\$'"
 done
-topics=$( (grep -ho "api_event (api, \"[a-z.]*\"\|'probe\.[a-z]*'" "$SRC"/meshd/*.c;
-          grep -ho --exclude=api.c '"alarm\.[a-z]*"\|"notification\.[a-z]*"\|"device\.state"' "$SRC"/meshd/*.c |
+topics=$( (grep -ho "api_event (api, \"[a-z.]*\"\|'probe\.[a-z]*'" "$SRC"/meshd/*/*.c;
+          grep -h '"alarm\.[a-z]*"\|"notification\.[a-z]*"\|"device\.state"' "$SRC"/meshd/*/*.c |
+              grep -v '^ *{ "' | grep -o '"alarm\.[a-z]*"\|"notification\.[a-z]*"\|"device\.state"' |
               grep -v '"alarm\.h"') |
         grep -o "[a-z]*\.[a-z]*" | sort -u)
 check "the event topics are found in the sources" [ -n "$topics" ]

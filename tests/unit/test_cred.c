@@ -1,7 +1,7 @@
 /*  meshd/cred.c: a sealed credential opens with its key only, and not at
     all once a byte of it changed.  */
 #include "testing.h"
-#include "../../meshd/cred.h"
+#include "cred/cred.h"
 #include <unistd.h>
 
 int

@@ -1,8 +1,8 @@
 /*  meshd/rule.c and meshd/maint.c: the threshold state machine with
     hysteresis, counts and durations; threshold units; maintenance clocks.  */
 #include "testing.h"
-#include "../../meshd/rule.h"
-#include "../../meshd/maint.h"
+#include "alarm/rule.h"
+#include "alarm/maint.h"
 
 static rule_t
 s_rule (double above, bool has_clear, double clear, int count, int64_t duration_us)
@@ -82,8 +82,8 @@ main (void)
     CHECK (rule_threshold_parse ("nan", "", &value) == -1);
     CHECK (rule_threshold_parse ("5x", "", &value) == -1);
 
-    CHECK (rule_severity_rank ("critical") == 5 && rule_severity_rank ("info") == 1);
-    CHECK (rule_severity_rank ("loud") == 0 && rule_severity_rank (NULL) == 0);
+    CHECK (vd_severity_rank ("critical") == 5 && vd_severity_rank ("info") == 1);
+    CHECK (vd_severity_rank ("loud") == 0 && vd_severity_rank (NULL) == 0);
 
     char text [200];
     rule = s_rule (50, false, 0, 3, 0);

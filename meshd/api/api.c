@@ -1,0 +1,770 @@
+/*  meshd/api/api.c: the api actor. JSON requests on a ROUTER, over ipc (local)
+    and over TCP with CURVE (ZAP domain vedette-api: registered client keys
+    only). The reply echoes every envelope frame received, so REQ and DEALER
+    clients both work. See vedette-api(7).
+
+    request  {"op": "device.list", "id": 7, "token": "...", "args": {...}}
+    reply    {"id": 7, "result": ...}
+             {"id": 7, "error": {"code": "not_found", "message": "..."}}
+
+    Writes of operator changes happen here on the actor's own connection
+    (short transactions, busy timeout); samples are the store's alone.      */
+#include "api/api.h"
+#include "cred/cred.h"
+#include <unistd.h>
+
+//  Each noun's operations, declared beside their handlers in op_NOUN.c
+//  (tmux keeps each command's entry beside its function); the order here is
+//  the order of vedette-meshd --list-ops and of vedette-api(7).
+extern const api_op_t op_session_ops [], op_server_ops [], op_site_ops [],
+                      op_probe_ops [], op_device_ops [], op_check_ops [],
+                      op_interface_ops [], op_discovery_ops [], op_topology_ops [],
+                      op_series_ops [], op_user_ops [], op_apikey_ops [],
+                      op_user_key_ops [], op_audit_ops [], op_event_ops [],
+                      op_rule_ops [], op_alarm_ops [], op_maintenance_ops [],
+                      op_cred_ops [], op_channel_ops [], op_route_ops [],
+                      op_notification_ops [];
+static const api_op_t *s_tables [] = {
+    op_session_ops, op_server_ops, op_site_ops, op_probe_ops,
+    op_device_ops, op_check_ops, op_interface_ops, op_discovery_ops,
+    op_topology_ops, op_series_ops, op_user_ops, op_apikey_ops,
+    op_user_key_ops, op_audit_ops, op_event_ops, op_rule_ops,
+    op_alarm_ops, op_maintenance_ops, op_cred_ops, op_channel_ops,
+    op_route_ops, op_notification_ops,
+    NULL
+};
+
+//  Error codes of replies (vedette-api(7)), counted by the api actor
+static const char *s_error_codes [] = {
+    "bad_request", "unsupported_version", "unknown_op", "unauthorized", "forbidden",
+    "not_found", "conflict", "invalid", "too_large", "internal", NULL
+};
+
+struct _api_t {
+    meshd_t *meshd;
+    sqlite3 *db;
+    zsock_t *mesh;              //  PUSH to the mesh actor
+    zsock_t *events;            //  PUSH to the events actor
+    int64_t session_lifetime;   //  ms
+    size_t max_request;
+    int64_t started_us;
+    uint64_t requests;
+    uint64_t failures;          //  requests answered with an error
+    uint64_t errors [sizeof s_error_codes / sizeof s_error_codes [0]];
+    bool new_events;            //  the request recorded events: poke the events actor
+    zsock_t *rules;             //  PUSH to the rules actor
+    zsock_t *notify;            //  PUSH to the notify actor
+    int pokes;                  //  API_RELOAD_RULES | API_NOTIFY, sent after the request
+    //  the sites of the caller being served (none: every site), for in_scope()
+    int64_t *scope;
+    size_t scope_size;
+    unsigned char *master_key;  //  seals credentials (guarded memory)
+};
+
+static int
+s_rank (const char *role)
+{
+    if (streq (role, "admin"))
+        return 3;
+    if (streq (role, "operator"))
+        return 2;
+    if (streq (role, "viewer"))
+        return 1;
+    return 0;
+}
+
+json_t *
+api_fail (api_call_t *call, const char *code, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    char *message = zsys_vprintf (format, args);
+    va_end (args);
+    json_decref (call->error);
+    call->error = json_pack ("{s:s, s:s}", "code", code, "message", message);
+    free (message);
+    return NULL;
+}
+
+json_t *
+api_fail_db (api_t *api, api_call_t *call, const char *what)
+{
+    int code = sqlite3_extended_errcode (api->db);
+    if ((code & 0xff) == SQLITE_CONSTRAINT)
+        return api_fail (call, "conflict", "%s: %s", what,
+                         code == SQLITE_CONSTRAINT_UNIQUE? "already exists": sqlite3_errmsg (api->db));
+    zsys_error ("api: %s: %s", what, sqlite3_errmsg (api->db));
+    return api_fail (call, "internal", "%s: database error", what);
+}
+
+sqlite3 *api_db (api_t *api) { return api->db; }
+meshd_t *api_meshd (api_t *api) { return api->meshd; }
+
+const char *
+api_str (api_call_t *call, const char *name)
+{
+    return json_string_value (json_object_get (call->args, name));
+}
+
+int64_t
+api_duration (api_call_t *call, const char *name, int64_t def)
+{
+    json_t *value = json_object_get (call->args, name);
+    int64_t ms = def;
+    if (!value || json_is_null (value))
+        return def;
+    if (json_is_integer (value) && json_integer_value (value) >= 0)
+        return json_integer_value (value);
+    if (json_is_string (value) && vd_duration_parse (json_string_value (value), &ms) == 0)
+        return ms;
+    api_fail (call, "invalid", "argument '%s' must be a duration such as 500ms, 10s, 5m", name);
+    return -1;
+}
+
+int64_t
+api_time (api_call_t *call, const char *name, int64_t def, bool *ok)
+{
+    json_t *value = json_object_get (call->args, name);
+    int64_t us = def;
+    *ok = true;
+    if (!value || json_is_null (value))
+        return def;
+    if (json_is_integer (value))
+        return json_integer_value (value);
+    if (json_is_string (value) && vd_time_parse (json_string_value (value), vd_now_us (), &us) == 0)
+        return us;
+    *ok = false;
+    api_fail (call, "invalid",
+              "argument '%s' must be a time: ISO 8601 (2026-11-21T10:00:00Z) or relative (-1h)", name);
+    return 0;
+}
+
+void
+api_audit (api_t *api, api_call_t *call, json_t *detail)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api->db,
+        "INSERT INTO audit (ts_us, user, origin, op, detail) VALUES (?, ?, ?, ?, ?)");
+    char *text = json_dumps (detail, JSON_COMPACT | JSON_SORT_KEYS);
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, vd_now_us ());
+        sqlite3_bind_text (stmt, 2, call->user, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 3, call->origin, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 4, call->op, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 5, text? text: "{}", -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) != SQLITE_DONE)
+            zsys_error ("api: audit: %s", sqlite3_errmsg (api->db));
+    }
+    sqlite3_finalize (stmt);
+    free (text);
+    json_decref (detail);
+}
+
+int64_t
+api_device_probe (api_t *api, int64_t device_id)
+{
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT coalesce (probe_id, 0) FROM device WHERE id = %lld",
+              (long long) device_id);
+    return vd_db_int (api->db, sql, 0);
+}
+
+void
+api_tell_device_probe (api_t *api, int64_t device_id)
+{
+    int64_t probe_id = api_device_probe (api, device_id);
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+}
+
+int64_t
+api_pick_probe (api_t *api, api_call_t *call, int64_t site_id)
+{
+    const char *name = api_str (call, "probe");
+    if (name) {
+        int64_t id = api_find (api, call, "probe", name);
+        return id? id: -1;
+    }
+    char sql [160];
+    snprintf (sql, sizeof sql, "SELECT id FROM probe WHERE site_id = %lld AND state != 'revoked' "
+                               "ORDER BY state = 'active' DESC, id LIMIT 1", (long long) site_id);
+    return vd_db_int (api->db, sql, 0);
+}
+
+void
+api_tell_mesh (api_t *api, const char *command, int64_t probe_id)
+{
+    if (!api->mesh)
+        return;
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, command);
+    zmsg_addmem (msg, &probe_id, 8);
+    zmsg_send (&msg, api->mesh);
+}
+
+int64_t
+api_limit (api_call_t *call)
+{
+    json_t *value = json_object_get (call->args, "limit");
+    if (!value)
+        return API_LIST_DEFAULT;
+    int64_t limit = json_integer_value (value);
+    if (limit < 1 || limit > API_LIST_MAX) {
+        api_fail (call, "invalid", "limit must be between 1 and %d", API_LIST_MAX);
+        return -1;
+    }
+    return limit;
+}
+
+int
+api_step (sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step (stmt);
+    sqlite3_finalize (stmt);
+    return rc == SQLITE_DONE? 0: -1;
+}
+
+void
+api_note_events (api_t *api)
+{
+    api->new_events = true;
+}
+
+void
+api_poke (api_t *api, int what)
+{
+    api->pokes |= what;
+}
+
+int64_t
+api_id (api_t *api, const char *table, const char *name)
+{
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT id FROM %s WHERE name = ?", table);
+    sqlite3_stmt *stmt = vd_db_prepare (api->db, sql);
+    int64_t id = 0;
+    if (stmt) {
+        sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+            id = sqlite3_column_int64 (stmt, 0);
+    }
+    sqlite3_finalize (stmt);
+    return id;
+}
+
+json_t *
+api_column_text (sqlite3_stmt *stmt, int column)
+{
+    return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? json_null (): json_string ((const char *) sqlite3_column_text (stmt, column));
+}
+
+json_t *
+api_column_int (sqlite3_stmt *stmt, int column)
+{
+    return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? json_null (): json_integer (sqlite3_column_int64 (stmt, column));
+}
+
+json_t *
+api_column_real (sqlite3_stmt *stmt, int column)
+{
+    return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? json_null (): json_real (sqlite3_column_double (stmt, column));
+}
+
+bool
+api_site_allowed (api_t *api, int64_t site_id)
+{
+    if (api->scope_size == 0)
+        return true;
+    for (size_t i = 0; i < api->scope_size; i++)
+        if (api->scope [i] == site_id)
+            return true;
+    return false;
+}
+
+int64_t
+api_find (api_t *api, api_call_t *call, const char *table, const char *name)
+{
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT id, %s FROM %s WHERE name = ?",
+              streq (table, "site")? "id": "site_id", table);
+    sqlite3_stmt *stmt = vd_db_prepare (api->db, sql);
+    int64_t id = 0;
+    if (stmt) {
+        sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW
+        &&  api_site_allowed (api, sqlite3_column_int64 (stmt, 1)))
+            id = sqlite3_column_int64 (stmt, 0);
+    }
+    sqlite3_finalize (stmt);
+    if (!id)
+        api_fail (call, "not_found", "no %s '%s'", table, name);
+    return id;
+}
+
+//  in_scope(site_id): SQL's view of api_site_allowed for the caller
+static void
+s_sql_in_scope (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+    api_t *api = (api_t *) sqlite3_user_data (context);
+    (void) argc;
+    sqlite3_result_int (context, sqlite3_value_type (argv [0]) == SQLITE_NULL
+                                 ? 1: api_site_allowed (api, sqlite3_value_int64 (argv [0])));
+}
+
+void
+api_event (api_t *api, const char *topic, int64_t site_id, json_t *data)
+{
+    char *text = json_dumps (data, JSON_COMPACT);
+    json_decref (data);
+    if (meshd_event (api->db, topic, site_id, text? text: "{}") == 0)
+        api->new_events = true;
+    free (text);
+}
+
+//  Loads the user's role and site scopes; 0, or -1 if there is no such user
+static int
+s_load_user (api_t *api, api_call_t *call, const char *name)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api->db, "SELECT id, role FROM user WHERE name = ?");
+    int rc = -1;
+    if (stmt) {
+        sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW) {
+            call->user_id = sqlite3_column_int64 (stmt, 0);
+            snprintf (call->user, sizeof call->user, "%s", name);
+            snprintf (call->role, sizeof call->role, "%s", sqlite3_column_text (stmt, 1));
+            rc = 0;
+        }
+    }
+    sqlite3_finalize (stmt);
+    if (rc)
+        return rc;
+    api->scope_size = 0;
+    stmt = vd_db_prepare (api->db, "SELECT site_id FROM user_site WHERE user_id = ?");
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, call->user_id);
+        while (sqlite3_step (stmt) == SQLITE_ROW) {
+            api->scope = (int64_t *) realloc (api->scope, (api->scope_size + 1) * sizeof (int64_t));
+            assert (api->scope);
+            api->scope [api->scope_size++] = sqlite3_column_int64 (stmt, 0);
+        }
+    }
+    sqlite3_finalize (stmt);
+    call->scoped = api->scope_size > 0;
+    return 0;
+}
+
+//  Finds the session of a token and loads its user. 0 if valid, else -1.
+static int
+s_session (api_t *api, api_call_t *call, const char *token)
+{
+    unsigned char hash [32];
+    crypto_generichash (hash, sizeof hash, (const unsigned char *) token, strlen (token), NULL, 0);
+    sqlite3_stmt *stmt = vd_db_prepare (api->db,
+        "SELECT u.name FROM session s JOIN user u ON u.id = s.user_id "
+        "WHERE s.token_hash = ? AND s.expires_us > ?");
+    char name [64] = "";
+    if (stmt) {
+        sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, vd_now_us ());
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+            snprintf (name, sizeof name, "%s", sqlite3_column_text (stmt, 0));
+    }
+    sqlite3_finalize (stmt);
+    if (!*name || s_load_user (api, call, name))
+        return -1;
+    memcpy (call->session, hash, sizeof hash);
+    return 0;
+}
+
+//  Checks a request's arguments against the operation's declaration
+static int
+s_check_args (api_call_t *call, const char *spec)
+{
+    char buffer [512];
+    assert (strlen (spec) < sizeof buffer);
+    snprintf (buffer, sizeof buffer, "%s", spec);
+    char *saveptr = NULL;
+    for (char *arg = strtok_r (buffer, " ", &saveptr); arg; arg = strtok_r (NULL, " ", &saveptr)) {
+        char *colon = strchr (arg, ':');
+        assert (colon);
+        *colon = 0;
+        char type = colon [1];
+        bool required = colon [2] == '!';
+        json_t *value = json_object_get (call->args, arg);
+        if (!value || json_is_null (value)) {
+            if (required) {
+                api_fail (call, "invalid", "missing argument '%s'", arg);
+                return -1;
+            }
+            continue;
+        }
+        const char *expected = NULL;
+        switch (type) {
+            case 's':
+            case 'p':
+                if (!json_is_string (value) || json_string_length (value) == 0
+                ||  json_string_length (value) > 1024)
+                    expected = "a string of 1 to 1024 bytes";
+                break;
+            case 'n':
+                if (!json_is_string (value) || !api_name_valid (json_string_value (value)))
+                    expected = "a name of 1 to 63 letters, digits, '-', '_' or '.'";
+                break;
+            case 'i':
+                if (!json_is_integer (value))
+                    expected = "an integer";
+                break;
+            case 'd':
+                if (!(json_is_integer (value) && json_integer_value (value) >= 0)
+                &&  !json_is_string (value))
+                    expected = "a duration such as 500ms, 10s, 15m, 2h, 7d (or integer ms)";
+                break;
+            case 't':
+                if (!json_is_integer (value) && !json_is_string (value))
+                    expected = "a time: ISO 8601 (2026-11-21T10:00:00Z), relative (-1h), or integer µs";
+                break;
+            case 'b':
+                if (!json_is_boolean (value))
+                    expected = "true or false";
+                break;
+            case 'L': {
+                size_t index;
+                json_t *item;
+                if (!json_is_array (value) || json_array_size (value) > 1000)
+                    expected = "a list of strings";
+                else
+                json_array_foreach (value, index, item)
+                    if (!json_is_string (item) || json_string_length (item) == 0
+                    ||  json_string_length (item) > 1024)
+                        expected = "a list of strings";
+                break;
+            }
+            case 'S': {
+                size_t index;
+                json_t *item;
+                if (!json_is_array (value) || json_array_size (value) > 1000)
+                    expected = "a list of names";
+                else
+                json_array_foreach (value, index, item)
+                    if (!json_is_string (item) || !api_name_valid (json_string_value (item)))
+                        expected = "a list of names";
+                break;
+            }
+            default:
+                assert (false);
+        }
+        if (expected) {
+            api_fail (call, "invalid", "argument '%s' must be %s", arg, expected);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static json_t *
+s_dispatch (api_t *api, api_call_t *call, json_t *request, const char *key)
+{
+    json_t *version = json_object_get (request, "v");
+    if (version && !(json_is_integer (version) && json_integer_value (version) >= 1
+                                               && json_integer_value (version) <= API_VERSION))
+        return api_fail (call, "unsupported_version", "this meshd speaks API version %d", API_VERSION);
+    const char *op = json_string_value (json_object_get (request, "op"));
+    if (!op)
+        return api_fail (call, "bad_request", "missing 'op' (a string such as \"device.list\")");
+    const api_op_t *entry = NULL;
+    for (int t = 0; s_tables [t] && !entry; t++)
+        for (const api_op_t *o = s_tables [t]; o->op && !entry; o++)
+            if (streq (o->op, op))
+                entry = o;
+    if (!entry)
+        return api_fail (call, "unknown_op", "unknown operation '%.64s'", op);
+    call->op = entry->op;
+    json_t *args = json_object_get (request, "args");
+    if (args && !json_is_object (args) && !json_is_null (args))
+        return api_fail (call, "bad_request", "'args' must be an object");
+    call->args = json_is_object (args)? json_incref (args): json_object ();
+
+    //  a client key on tcp: "user:NAME:KEY"; it stands for its user
+    char key_user [64] = "";
+    if (key) {
+        const char *name = key + 5;
+        const char *colon = strchr (name, ':');
+        snprintf (key_user, sizeof key_user, "%.*s", colon? (int) (colon - name): 0, name);
+        snprintf (call->origin, sizeof call->origin, "tcp:%s", colon? colon + 1: "?");
+    }
+    if (entry->role) {
+        const char *token = json_string_value (json_object_get (request, "token"));
+        if (token) {
+            if (s_session (api, call, token))
+                return api_fail (call, "unauthorized", "the session has expired or is not valid: log in again");
+            if (key && !streq (key_user, call->user))
+                return api_fail (call, "forbidden", "this client key belongs to another user");
+        }
+        else
+        if (!key || s_load_user (api, call, key_user))
+            return api_fail (call, "unauthorized", "no session: log in first (vedette login)");
+        if (s_rank (call->role) < s_rank (entry->role))
+            return api_fail (call, "forbidden", "%s needs the %s role; %s is %s",
+                             op, entry->role, call->user, call->role);
+    }
+    if (s_check_args (call, entry->args))
+        return NULL;
+    return entry->handler (api, call);
+}
+
+static void
+s_count_error (api_t *api, const char *code)
+{
+    api->failures++;
+    for (int i = 0; s_error_codes [i]; i++)
+        if (streq (s_error_codes [i], code))
+            api->errors [i]++;
+}
+
+char *
+api_request (api_t *api, const char *data, size_t size, const char *key)
+{
+    api_call_t call;
+    memset (&call, 0, sizeof call);
+    call.op = "";
+    snprintf (call.origin, sizeof call.origin, "ipc");
+    api->requests++;
+    api->scope_size = 0;
+    json_t *request = NULL;
+    json_t *result = NULL;
+    if (size > api->max_request)
+        api_fail (&call, "too_large", "request of %zu bytes; the limit is %zu", size, api->max_request);
+    else {
+        json_error_t error;
+        request = json_loadb (data, size, JSON_REJECT_DUPLICATES, &error);
+        if (!request)
+            api_fail (&call, "bad_request", "not JSON: %s at position %d", error.text, error.position);
+        else
+        if (!json_is_object (request))
+            api_fail (&call, "bad_request", "a request is a JSON object");
+        else
+            result = s_dispatch (api, &call, request, key);
+    }
+    json_t *id = request? json_object_get (request, "id"): NULL;
+    json_t *reply = json_pack ("{s:O}", "id", id? id: json_null ());
+    if (result)
+        json_object_set_new (reply, "result", result);
+    else {
+        if (!call.error)
+            api_fail (&call, "internal", "the operation returned nothing");
+        json_object_set (reply, "error", call.error);
+        s_count_error (api, json_string_value (json_object_get (call.error, "code")));
+    }
+    char *text = json_dumps (reply, JSON_COMPACT);
+    json_decref (reply);
+    json_decref (call.error);
+    //  secrets in the request (passwords, communities, passphrases) are
+    //  wiped before the memory is given back: every string argument is
+    const char *name;
+    json_t *value;
+    json_object_foreach (call.args, name, value)
+        if (json_is_string (value))
+            sodium_memzero ((char *) json_string_value (value), json_string_length (value));
+    json_decref (call.args);
+    json_decref (request);
+    api->scope_size = 0;
+    //  events are published once the request's writes are committed
+    if (api->new_events && api->events)
+        zstr_send (api->events, "NEW");
+    if ((api->new_events || api->pokes & API_RELOAD_RULES) && api->rules)
+        zstr_send (api->rules, api->pokes & API_RELOAD_RULES? "RELOAD": "NEW");
+    if (api->pokes & API_NOTIFY && api->notify)
+        zstr_send (api->notify, "NEW");
+    api->new_events = false;
+    api->pokes = 0;
+    return text;
+}
+
+void
+api_list_ops (FILE *out)
+{
+    for (int t = 0; s_tables [t]; t++)
+        for (const api_op_t *o = s_tables [t]; o->op; o++)
+            fprintf (out, "%s\t%s\t%s\t%s\n", o->op, o->role? o->role: "-", *o->args? o->args: "-", o->help);
+}
+
+api_t *
+api_new (meshd_t *meshd)
+{
+    api_t *self = (api_t *) zmalloc (sizeof (api_t));
+    self->meshd = meshd;
+    self->db = vd_db_open (meshd->db_path, false);
+    self->session_lifetime = vd_config_int (meshd->config, "api/session_lifetime");
+    self->max_request = (size_t) vd_config_int (meshd->config, "api/max_request");
+    self->started_us = vd_now_us ();
+    self->master_key = cred_key_load (meshd->dir);
+    if (!self->master_key)
+        vd_db_close (&self->db);
+    if (self->db
+    &&  sqlite3_create_function (self->db, "in_scope", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                 self, s_sql_in_scope, NULL, NULL) != SQLITE_OK)
+        vd_db_close (&self->db);
+    if (!self->db)
+        api_destroy (&self);
+    return self;
+}
+
+void
+api_destroy (api_t **self_p)
+{
+    if (self_p && *self_p) {
+        vd_db_close (&(*self_p)->db);
+        zsock_destroy (&(*self_p)->mesh);
+        zsock_destroy (&(*self_p)->events);
+        zsock_destroy (&(*self_p)->rules);
+        zsock_destroy (&(*self_p)->notify);
+        free ((*self_p)->scope);
+        cred_key_free (&(*self_p)->master_key);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+json_t *
+api_counters (api_t *api, int64_t *started_us)
+{
+    json_t *errors = json_object ();
+    for (int i = 0; s_error_codes [i]; i++)
+        json_object_set_new (errors, s_error_codes [i], json_integer ((json_int_t) api->errors [i]));
+    *started_us = api->started_us;
+    return json_pack ("{s:I, s:I, s:o}", "requests", (json_int_t) api->requests,
+                      "failed", (json_int_t) api->failures, "errors", errors);
+}
+
+bool
+api_full_admin (api_call_t *call)
+{
+    return streq (call->role, "admin") && !call->scoped;
+}
+
+bool
+api_unscoped (api_call_t *call)
+{
+    if (call->scoped)
+        api_fail (call, "forbidden", "%s needs an admin without site scopes", call->op);
+    return !call->scoped;
+}
+
+const unsigned char *
+api_master_key (api_t *api)
+{
+    return api->master_key;
+}
+
+int64_t
+api_session_lifetime (api_t *api)
+{
+    return api->session_lifetime;
+}
+
+static void
+s_serve (api_t *self, zsock_t *sock, bool tcp)
+{
+    zmsg_t *msg = zmsg_recv (sock);
+    if (!msg)
+        return;
+    zframe_t *body = zmsg_last (msg);
+    if (zmsg_size (msg) < 2 || !body) {
+        zmsg_destroy (&msg);
+        return;
+    }
+    const char *user_id = zframe_meta (body, "User-Id");
+    if (tcp && (!user_id || strncmp (user_id, "user:", 5))) {
+        zmsg_destroy (&msg);
+        return;                 //  cannot happen with ZAP in place; refuse anyway
+    }
+    char *reply = api_request (self, (const char *) zframe_data (body), zframe_size (body),
+                               tcp? user_id: NULL);
+    zmsg_remove (msg, body);
+    //  the request may hold a password
+    sodium_memzero (zframe_data (body), zframe_size (body));
+    zframe_destroy (&body);
+    zmsg_addstr (msg, reply);
+    free (reply);
+    zmsg_send (&msg, sock);
+}
+
+void
+api_actor (zsock_t *pipe, void *args)
+{
+    meshd_t *meshd = (meshd_t *) args;
+    api_t *self = api_new (meshd);
+    zsock_t *local = zsock_new (ZMQ_ROUTER);
+    zsock_t *tcp = NULL;
+    char *endpoint = meshd_api_endpoint (meshd);
+    const char *tcp_endpoint = vd_config_str (meshd->config, "api/tcp");
+    bool ok = self && local;
+    if (ok) {
+        self->mesh = zsock_new (ZMQ_PUSH);
+        zsock_connect (self->mesh, MESHD_MESH_CTL);
+        self->events = zsock_new (ZMQ_PUSH);
+        zsock_connect (self->events, MESHD_EVENTS_IN);
+        self->rules = zsock_new (ZMQ_PUSH);
+        zsock_set_sndtimeo (self->rules, 0);
+        zsock_connect (self->rules, MESHD_RULES_IN);
+        self->notify = zsock_new (ZMQ_PUSH);
+        zsock_set_sndtimeo (self->notify, 0);
+        zsock_connect (self->notify, MESHD_NOTIFY_IN);
+        zsock_set_maxmsgsize (local, (int64_t) self->max_request + 4096);
+        zsock_set_sndtimeo (local, 0);
+        if (strneq (endpoint, "") && strncmp (endpoint, "ipc://", 6) == 0)
+            unlink (endpoint + 6);      //  a stale socket of a crashed meshd
+        if (vd_bind (local, endpoint)) {
+            zsys_error ("api: cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
+            ok = false;
+        }
+    }
+    if (ok && *tcp_endpoint) {
+        tcp = zsock_new (ZMQ_ROUTER);
+        zsock_set_maxmsgsize (tcp, (int64_t) self->max_request + 4096);
+        zsock_set_sndtimeo (tcp, 0);
+        zsock_set_handshake_ivl (tcp, 5000);
+        meshd_curve_server (tcp, meshd, MESHD_ZAP_DOMAIN_API);
+        if (vd_bind (tcp, tcp_endpoint)) {
+            zsys_error ("api: cannot bind %s: %s", tcp_endpoint, zmq_strerror (zmq_errno ()));
+            ok = false;
+        }
+    }
+    zsock_signal (pipe, 0);
+    if (!ok)
+        vd_actor_failed (pipe);
+    if (ok) {
+        zsys_info ("api: listening on %s%s%s", endpoint, tcp? " and ": "", tcp? tcp_endpoint: "");
+        zpoller_t *poller = zpoller_new (pipe, local, tcp, NULL);
+        while (true) {
+            zsock_t *which = (zsock_t *) zpoller_wait (poller, -1);
+            if (which == local)
+                s_serve (self, local, false);
+            else
+            if (which && which == tcp)
+                s_serve (self, tcp, true);
+            else
+            if (which == pipe) {
+                bool term;
+                char *command = vd_actor_command (pipe, &term);
+                if (command && streq (command, "STATS"))
+                    zsock_send (pipe, "88", self->requests, self->failures);
+                free (command);
+                if (term)
+                    break;
+            }
+            else
+                break;
+        }
+        zpoller_destroy (&poller);
+    }
+    if (strncmp (endpoint, "ipc://", 6) == 0 && ok)
+        unlink (endpoint + 6);
+    free (endpoint);
+    zsock_destroy (&local);
+    zsock_destroy (&tcp);
+    api_destroy (&self);
+}

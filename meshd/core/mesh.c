@@ -1,0 +1,670 @@
+/*  meshd/core/mesh.c: the mesh actor. A ROUTER (CURVE server, ZAP domain
+    vedette-mesh) that probes dial. A probe's identity is the User-Id that
+    the ZAP handler gave its connection, never a field of a message.
+
+    Per probe, a link state machine with deadlines:
+        connected --(silence > mesh/late)--> late --(> mesh/lost)--> lost
+        late, lost --(any valid message)--> connected
+    PING carries the probe's clock (sent_us); PONG gives it back with ours
+    at receipt and at reply. The probe works out its
+    offset and round trip from the four and reports them in its next PING;
+    beyond mesh/max_clock_offset its clock is "skewed", else "ok" (a change
+    is the event probe.clock).
+    DATA goes to the store actor; the store's ACK comes back on the control
+    socket (connected to MESHD_STORE_OUT) once committed and is forwarded to the probe. Credit (mesh/credit) caps
+    what a probe may have in flight unacknowledged.                         */
+#include "meshd.h"
+#include "cred/cred.h"
+
+typedef enum { LINK_CONNECTED, LINK_LATE, LINK_LOST } link_state_t;
+static const char *s_link_names [] = { "connected", "late", "lost" };
+
+typedef struct {
+    int64_t id;
+    zframe_t *routing;          //  the connection we last heard it on
+    link_state_t link;
+    int64_t heard;              //  monotonic ms of the last valid message
+    int64_t reported;           //  monotonic ms of the last LINK to store
+    int64_t backlog;            //  messages in its spool, from PING
+    char *listen;               //  its listeners' counters (JSON), from PING
+    int64_t clock_offset;       //  us, its clock minus ours, from PING
+    int64_t rtt;                //  us, round trip of that measurement
+    const char *clock;          //  "ok", "skewed", or "" until measured
+    char version [32];
+    char name [64];
+    char peer_address [256];    //  where other probes reach its peer socket ("": none)
+    bool hello_seen;            //  peer_address is this run's
+    bool enrolling;             //  connected with its enrollment token's key
+    bool config_due;            //  its checks changed: push them at the next sweep
+} peer_t;
+
+typedef struct {
+    meshd_t *meshd;
+    zsock_t *router;            //  probes
+    zsock_t *ctl;               //  PULL: from store (ACK, ROTATED) and api
+    zsock_t *store;             //  PUSH: to store
+    sqlite3 *db;                //  read-only: WELCOME, CONFIG
+    unsigned char *key;         //  master key: opens the credentials CONFIG carries
+    zhashx_t *peers;            //  "id" -> peer_t
+    zhashx_t *revoked;          //  "id" -> revoked this run
+    int64_t heartbeat, late, lost;
+    int64_t max_offset;         //  us: mesh/max_clock_offset
+    int64_t received;           //  wall clock us: the message being handled arrived
+    int credit;
+    uint64_t bad;               //  malformed messages
+    uint64_t refused;           //  messages refused (revoked, wrong state)
+    int64_t complained;         //  monotonic ms of the last complaint logged
+} mesh_t;
+
+static void
+s_peer_destroy (peer_t **self_p)
+{
+    if (*self_p) {
+        zframe_destroy (&(*self_p)->routing);
+        free ((*self_p)->listen);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+static void
+s_send (mesh_t *self, peer_t *peer, const char *command, json_t *header)
+{
+    vd_wire_send (self->router, peer->routing, command, header, NULL, 0);
+    json_decref (header);
+}
+
+static void
+s_error (mesh_t *self, zframe_t *routing, const char *code, const char *reason)
+{
+    json_t *header = json_pack ("{s:s, s:s}", "code", code, "message", reason);
+    vd_wire_send (self->router, routing, "ERROR", header, NULL, 0);
+    json_decref (header);
+}
+
+//  Logs bad input at most once every 10 seconds; counters keep the rest
+static void
+s_complain (mesh_t *self, const char *format, ...)
+{
+    int64_t now = vd_mono_ms ();
+    if (now - self->complained < 10000)
+        return;
+    self->complained = now;
+    va_list args;
+    va_start (args, format);
+    char *text = zsys_vprintf (format, args);
+    va_end (args);
+    zsys_warning ("mesh: %s (bad messages so far: %" PRIu64 ", refused: %" PRIu64 ")",
+                  text, self->bad, self->refused);
+    free (text);
+}
+
+static void
+s_report (mesh_t *self, peer_t *peer)
+{
+    zmsg_t *msg = zmsg_new ();
+    int64_t seen = vd_now_us () - (vd_mono_ms () - peer->heard) * 1000;
+    zmsg_addstr (msg, "LINK");
+    zmsg_addmem (msg, &peer->id, 8);
+    zmsg_addstr (msg, s_link_names [peer->link]);
+    zmsg_addmem (msg, &seen, 8);
+    zmsg_addmem (msg, &peer->backlog, 8);
+    zmsg_addstr (msg, peer->version);
+    zmsg_addstr (msg, peer->listen? peer->listen: "");
+    zmsg_addstr (msg, peer->clock);
+    zmsg_addmem (msg, &peer->clock_offset, 8);
+    zmsg_addmem (msg, &peer->rtt, 8);
+    zmsg_addstr (msg, peer->hello_seen? peer->peer_address: "?");
+    zmsg_send (&msg, self->store);
+    peer->reported = vd_mono_ms ();
+}
+
+static peer_t *
+s_peer (mesh_t *self, int64_t id)
+{
+    char key [24];
+    snprintf (key, sizeof key, "%lld", (long long) id);
+    return (peer_t *) zhashx_lookup (self->peers, key);
+}
+
+//  Opens a credential into creds (name -> its secret), once
+static void
+s_open_cred (mesh_t *self, json_t *creds, const char *name, const void *sealed, size_t size)
+{
+    if (json_object_get (creds, name))
+        return;
+    char *text = self->key? cred_open (self->key, sealed, size): NULL;
+    json_t *secret = text? json_loads (text, 0, NULL): NULL;
+    cred_free (&text);
+    if (secret)
+        json_object_set_new (creds, name, secret);
+    else
+        zsys_error ("mesh: credential %s cannot be opened with this master key", name);
+}
+
+//  The probe's discoveries, with the credentials of their ladders
+static json_t *
+s_discoveries (mesh_t *self, int64_t probe_id, json_t *creds)
+{
+    json_t *list = json_array ();
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "SELECT id, targets, exclude, creds, ping, every_ms, requested, done, last_us "
+        "FROM discovery WHERE probe_id = ? ORDER BY id");
+    sqlite3_stmt *cred = vd_db_prepare (self->db,
+        "SELECT sealed FROM credential WHERE name = ? AND kind = 'snmp'");
+    if (stmt && cred) {
+        sqlite3_bind_int64 (stmt, 1, probe_id);
+        while (sqlite3_step (stmt) == SQLITE_ROW) {
+            json_t *names = json_loads ((const char *) sqlite3_column_text (stmt, 3), 0, NULL);
+            json_t *ladder = json_array ();
+            size_t index;
+            json_t *name;
+            json_array_foreach (names, index, name) {
+                //  a credential removed since is left out of the ladder
+                sqlite3_bind_text (cred, 1, json_string_value (name), -1, SQLITE_TRANSIENT);
+                if (sqlite3_step (cred) == SQLITE_ROW) {
+                    s_open_cred (self, creds, json_string_value (name), sqlite3_column_blob (cred, 0),
+                                 (size_t) sqlite3_column_bytes (cred, 0));
+                    if (json_object_get (creds, json_string_value (name)))
+                        json_array_append (ladder, name);
+                }
+                sqlite3_reset (cred);
+            }
+            json_decref (names);
+            json_array_append_new (list, json_pack ("{s:I, s:o, s:o, s:o, s:b, s:I, s:I, s:I, s:I}",
+                "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+                "targets", json_loads ((const char *) sqlite3_column_text (stmt, 1), 0, NULL),
+                "exclude", json_loads ((const char *) sqlite3_column_text (stmt, 2), 0, NULL),
+                "creds", ladder, "ping", sqlite3_column_int (stmt, 4),
+                "every_ms", (json_int_t) sqlite3_column_int64 (stmt, 5),
+                "requested", (json_int_t) sqlite3_column_int64 (stmt, 6),
+                "done", (json_int_t) sqlite3_column_int64 (stmt, 7),
+                "last_us", (json_int_t) sqlite3_column_int64 (stmt, 8)));
+        }
+    }
+    sqlite3_finalize (stmt);
+    sqlite3_finalize (cred);
+    return list;
+}
+
+//  The other probes, whose paths this one measures: name, public key, and
+//  the address their peer socket takes requests at (this run's HELLO, else
+//  the last one on record; null: measured only by them)
+static json_t *
+s_peers (mesh_t *self, int64_t probe_id)
+{
+    json_t *list = json_array ();
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "SELECT id, name, public_key, peer_address FROM probe "
+        "WHERE state = 'active' AND public_key IS NOT NULL AND id != ? ORDER BY name");
+    if (!stmt)
+        return list;
+    sqlite3_bind_int64 (stmt, 1, probe_id);
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        peer_t *other = s_peer (self, sqlite3_column_int64 (stmt, 0));
+        const char *address = other && other->hello_seen? other->peer_address
+                            : (const char *) sqlite3_column_text (stmt, 3);
+        json_array_append_new (list, json_pack ("{s:s, s:s, s:o}",
+            "name", sqlite3_column_text (stmt, 1), "key", sqlite3_column_text (stmt, 2),
+            "address", address && *address? json_string (address): json_null ()));
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
+//  Every connected probe but one gets its CONFIG again at the next sweep:
+//  the set of peers changed
+static void
+s_peers_changed (mesh_t *self, int64_t except)
+{
+    for (peer_t *peer = (peer_t *) zhashx_first (self->peers); peer;
+         peer = (peer_t *) zhashx_next (self->peers))
+        if (peer->id != except && !peer->enrolling)
+            peer->config_due = true;
+}
+
+//  The checks this probe runs, with the series each result goes to, its
+//  discoveries, the credentials they use, opened (they travel only inside
+//  CURVE), and the other probes to measure the paths to
+static json_t *
+s_config (mesh_t *self, int64_t probe_id)
+{
+    json_t *checks = json_array ();
+    json_t *creds = json_object ();
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "SELECT c.id, c.kind, c.interval_ms, c.params, d.address, d.name, cr.name, cr.sealed "
+        "FROM device_check c JOIN device d ON d.id = c.device_id "
+        "LEFT JOIN credential cr ON cr.id = d.snmp_cred_id AND c.kind = 'snmp' "
+        "WHERE d.probe_id = ? ORDER BY c.id");
+    sqlite3_stmt *series = vd_db_prepare (self->db,
+        "SELECT metric, id FROM series WHERE check_id = ?");
+    json_t *discoveries = NULL;
+    if (stmt && series) {
+        vd_db_exec (self->db, "BEGIN");
+        sqlite3_bind_int64 (stmt, 1, probe_id);
+        while (sqlite3_step (stmt) == SQLITE_ROW) {
+            json_t *params = json_loads ((const char *) sqlite3_column_text (stmt, 3), 0, NULL);
+            json_t *ids = json_object ();
+            sqlite3_bind_int64 (series, 1, sqlite3_column_int64 (stmt, 0));
+            while (sqlite3_step (series) == SQLITE_ROW)
+                json_object_set_new (ids, (const char *) sqlite3_column_text (series, 0),
+                                     json_integer (sqlite3_column_int64 (series, 1)));
+            sqlite3_reset (series);
+            json_t *check = json_pack ("{s:I, s:s, s:I, s:o, s:s, s:s, s:o}",
+                "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+                "kind", sqlite3_column_text (stmt, 1),
+                "interval_ms", (json_int_t) sqlite3_column_int64 (stmt, 2),
+                "params", params? params: json_object (),
+                "address", sqlite3_column_text (stmt, 4),
+                "device", sqlite3_column_text (stmt, 5),
+                "series", ids);
+            const char *cred = (const char *) sqlite3_column_text (stmt, 6);
+            if (cred) {
+                s_open_cred (self, creds, cred, sqlite3_column_blob (stmt, 7),
+                             (size_t) sqlite3_column_bytes (stmt, 7));
+                json_object_set_new (check, "cred", json_string (cred));
+            }
+            json_array_append_new (checks, check);
+        }
+        discoveries = s_discoveries (self, probe_id, creds);
+        vd_db_exec (self->db, "COMMIT");
+    }
+    sqlite3_finalize (stmt);
+    sqlite3_finalize (series);
+    return json_pack ("{s:o, s:o, s:o, s:o}", "checks", checks, "creds", creds,
+                      "discoveries", discoveries? discoveries: json_array (),
+                      "peers", s_peers (self, probe_id));
+}
+
+//  Sends a probe its checks; the opened credentials are wiped after
+static void
+s_send_config (mesh_t *self, peer_t *peer)
+{
+    json_t *config = s_config (self, peer->id);
+    vd_wire_send (self->router, peer->routing, "CONFIG", config, NULL, 0);
+    vd_json_wipe (config);
+    peer->config_due = false;
+}
+
+//  The clock's timestamps for the probe, in a PONG
+static json_t *
+s_clock_reply (mesh_t *self, vd_wire_t *wire, json_t *reply)
+{
+    int64_t sent = vd_wire_int (wire, "sent_us", -1);
+    if (sent > 0) {
+        json_object_set_new (reply, "sent_us", json_integer (sent));
+        json_object_set_new (reply, "received_us", json_integer (self->received));
+        json_object_set_new (reply, "replied_us", json_integer (vd_now_us ()));
+    }
+    return reply;
+}
+
+//  A PING's measurement of the probe's clock; a change of verdict is
+//  reported at once
+static void
+s_clock (mesh_t *self, peer_t *peer, vd_wire_t *wire)
+{
+    json_t *offset = json_object_get (wire->header, "clock_offset_us");
+    json_t *rtt = json_object_get (wire->header, "rtt_us");
+    if (!offset && !rtt)
+        return;                 //  not measured yet
+    //  ten years either way, a minute's round trip: beyond is nonsense
+    if (!json_is_integer (offset) || !json_is_integer (rtt)
+    ||  llabs ((long long) json_integer_value (offset)) > 315360000000000LL
+    ||  json_integer_value (rtt) < 0 || json_integer_value (rtt) > 60000000) {
+        self->bad++;
+        s_complain (self, "probe %lld: bad clock_offset_us or rtt_us in PING", (long long) peer->id);
+        return;
+    }
+    peer->clock_offset = json_integer_value (offset);
+    peer->rtt = json_integer_value (rtt);
+    const char *clock = llabs ((long long) peer->clock_offset) > self->max_offset? "skewed": "ok";
+    if (!streq (clock, peer->clock)) {
+        if (streq (clock, "skewed"))
+            zsys_warning ("mesh: probe %s's clock is %+.3f s from ours", peer->name,
+                          peer->clock_offset / 1e6);
+        else
+        if (*peer->clock)
+            zsys_notice ("mesh: probe %s's clock is back in step (%+.3f s)", peer->name,
+                         peer->clock_offset / 1e6);
+        peer->clock = clock;
+        s_report (self, peer);
+    }
+}
+
+static void
+s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
+{
+    const char *version = vd_wire_str (wire, "version");
+    snprintf (peer->version, sizeof peer->version, "%s", version? version: "");
+    //  the name on record, never the one the message claims
+    char known [256] = "";
+    sqlite3_stmt *stmt = vd_db_prepare (self->db, "SELECT name, peer_address FROM probe WHERE id = ?");
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, peer->id);
+        if (sqlite3_step (stmt) == SQLITE_ROW) {
+            snprintf (peer->name, sizeof peer->name, "%s", sqlite3_column_text (stmt, 0));
+            if (sqlite3_column_text (stmt, 1))
+                snprintf (known, sizeof known, "%s", sqlite3_column_text (stmt, 1));
+        }
+        sqlite3_finalize (stmt);
+    }
+    if (peer->hello_seen)
+        snprintf (known, sizeof known, "%s", peer->peer_address);
+    //  where the other probes reach its peer socket: a numeric HOST:PORT
+    const char *address = vd_wire_str (wire, "peer");
+    struct sockaddr_storage addr;
+    socklen_t length;
+    if (address && (strlen (address) >= sizeof peer->peer_address
+    ||  vd_sockaddr_parse (address, false, SOCK_DGRAM, &addr, &length))) {
+        self->bad++;
+        s_complain (self, "probe %s: peer address is not HOST:PORT", peer->name);
+        address = NULL;
+    }
+    if (!peer->enrolling) {
+        snprintf (peer->peer_address, sizeof peer->peer_address, "%s", address? address: "");
+        peer->hello_seen = true;
+        if (!streq (known, peer->peer_address))
+            s_peers_changed (self, peer->id);
+    }
+    peer->backlog = vd_wire_int (wire, "backlog", 0);
+    s_report (self, peer);
+    if (peer->enrolling) {
+        s_send (self, peer, "WELCOME", json_pack ("{s:b}", "enroll", 1));
+        return;
+    }
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT last_seq FROM probe WHERE id = %lld", (long long) peer->id);
+    int64_t last_seq = vd_db_int (self->db, sql, 0);
+    s_send (self, peer, "WELCOME", json_pack ("{s:I, s:i, s:I, s:I}",
+        "last_seq", (json_int_t) last_seq, "credit", self->credit,
+        "heartbeat_ms", (json_int_t) self->heartbeat, "lost_ms", (json_int_t) self->lost));
+    s_send_config (self, peer);
+    zsys_info ("mesh: probe %s (%lld) connected, version %s, backlog %lld",
+               peer->name, (long long) peer->id, peer->version, (long long) peer->backlog);
+}
+
+static void
+s_router (mesh_t *self)
+{
+    zmsg_t *msg = zmsg_recv (self->router);
+    if (!msg)
+        return;
+    self->received = vd_now_us ();
+    zframe_t *routing = zmsg_pop (msg);
+    zframe_t *first = zmsg_first (msg);
+    const char *user_id = first? zframe_meta (first, "User-Id"): NULL;
+    long long id = 0;
+    int used = 0;
+    if (!routing || !user_id || sscanf (user_id, "probe:%lld%n", &id, &used) != 1) {
+        self->refused++;
+        s_complain (self, "a message without a probe identity");
+        zframe_destroy (&routing);
+        zmsg_destroy (&msg);
+        return;
+    }
+    bool enrolling = streq (user_id + used, ":enroll");
+    char key [24];
+    snprintf (key, sizeof key, "%lld", id);
+    if (zhashx_lookup (self->revoked, key)) {
+        self->refused++;
+        zframe_destroy (&routing);
+        zmsg_destroy (&msg);
+        return;
+    }
+    const char *error;
+    vd_wire_t *wire = vd_wire_decode (&msg, &error);
+    if (!wire) {
+        self->bad++;
+        s_complain (self, "probe %lld: malformed message: %s", id, error);
+        s_error (self, routing, "bad_message", error);
+        zframe_destroy (&routing);
+        return;
+    }
+    peer_t *peer = s_peer (self, id);
+    if (!peer) {
+        peer = (peer_t *) zmalloc (sizeof (peer_t));
+        peer->id = id;
+        peer->link = LINK_LOST;
+        peer->clock = "";
+        zhashx_insert (self->peers, key, peer);
+    }
+    zframe_destroy (&peer->routing);
+    peer->routing = routing;
+    peer->enrolling = enrolling;
+    peer->heard = vd_mono_ms ();
+    if (peer->link != LINK_CONNECTED) {
+        if (peer->link == LINK_LATE || peer->reported)
+            zsys_notice ("mesh: probe %lld is back (was %s)", id, s_link_names [peer->link]);
+        peer->link = LINK_CONNECTED;
+        s_report (self, peer);
+    }
+    const char *command = wire->command;
+    if (streq (command, "HELLO"))
+        s_hello (self, peer, wire);
+    else
+    if (streq (command, "ROTATE") && enrolling) {
+        const char *public_key = vd_wire_str (wire, "public_key");
+        uint8_t raw [32];
+        if (!public_key || strlen (public_key) != 40 || !zmq_z85_decode (raw, public_key)) {
+            self->bad++;
+            s_error (self, peer->routing, "bad_key", "public_key must be 40 characters of Z85");
+        }
+        else {
+            zmsg_t *out = zmsg_new ();
+            zmsg_addstr (out, "ROTATE");
+            zmsg_addmem (out, &peer->id, 8);
+            zmsg_addstr (out, public_key);
+            zmsg_send (&out, self->store);
+        }
+    }
+    else
+    if ((streq (command, "DATA") || streq (command, "EVENTS") || streq (command, "REPORTS")) && !enrolling) {
+        int64_t seq = vd_wire_int (wire, "seq", -1);
+        if (seq <= 0) {
+            self->bad++;
+            s_error (self, peer->routing, "bad_seq", "DATA, EVENTS and REPORTS need a positive seq");
+        }
+        else {
+            zmsg_t *out = zmsg_new ();
+            zmsg_addstr (out, command);
+            zmsg_addmem (out, &peer->id, 8);
+            zmsg_addmem (out, &seq, 8);
+            zmsg_append (out, &wire->payload);
+            zmsg_send (&out, self->store);
+        }
+    }
+    else
+    if (streq (command, "PING")) {
+        peer->backlog = vd_wire_int (wire, "backlog", peer->backlog);
+        json_t *listen = json_object_get (wire->header, "listen");
+        char *text = json_is_object (listen)? json_dumps (listen, JSON_COMPACT): NULL;
+        if (text && strlen (text) <= 4096) {
+            free (peer->listen);
+            peer->listen = text;
+        }
+        else
+            free (text);
+        s_clock (self, peer, wire);
+        s_send (self, peer, "PONG", s_clock_reply (self, wire, json_object ()));
+    }
+    else {
+        self->refused++;
+        s_complain (self, "probe %lld: %s not expected%s", id, command,
+                    enrolling? " before the key rotation": "");
+        s_error (self, peer->routing, "unexpected", "command not expected now");
+    }
+    vd_wire_destroy (&wire);
+}
+
+static void
+s_control (mesh_t *self)
+{
+    zmsg_t *msg = zmsg_recv (self->ctl);
+    if (!msg)
+        return;
+    char *command = zmsg_popstr (msg);
+    zframe_t *id_frame = zmsg_pop (msg);
+    int64_t id = vd_frame_i64 (id_frame);
+    peer_t *peer = s_peer (self, id);
+    if (!command)
+        ;
+    else
+    if (streq (command, "ACK") && peer) {
+        zframe_t *seq = zmsg_pop (msg);
+        char *resync = zmsg_popstr (msg);
+        s_send (self, peer, "ACK", json_pack ("{s:I, s:b}", "seq",
+                (json_int_t) vd_frame_i64 (seq), "resync", resync && streq (resync, "1")));
+        zframe_destroy (&seq);
+        free (resync);
+    }
+    else
+    if (streq (command, "ROTATED") && peer) {
+        char *ok = zmsg_popstr (msg);
+        if (ok && streq (ok, "1")) {
+            s_send (self, peer, "ROTATED", NULL);
+            zsys_notice ("mesh: probe %lld replaced its enrollment key with its own", (long long) id);
+            s_peers_changed (self, id);     //  a new key the others must know
+        }
+        else
+            s_error (self, peer->routing, "rotate_failed", "the key could not be replaced");
+        free (ok);
+    }
+    else
+    if (streq (command, "REVOKE")) {
+        char key [24];
+        snprintf (key, sizeof key, "%lld", (long long) id);
+        zhashx_update (self->revoked, key, strdup (""));
+        if (peer) {
+            s_error (self, peer->routing, "revoked", "this probe was revoked");
+            zhashx_delete (self->peers, key);
+        }
+        zsys_notice ("mesh: probe %lld revoked; its session is closed", (long long) id);
+        s_peers_changed (self, id);
+    }
+    else
+    if (streq (command, "CONFIG")) {
+        //  a burst of changes (adding a thousand devices) makes one push
+        if (peer && !peer->enrolling)
+            peer->config_due = true;
+    }
+    free (command);
+    zframe_destroy (&id_frame);
+    zmsg_destroy (&msg);
+}
+
+//  Deadlines: late, lost; and a periodic LINK so last_seen stays fresh
+static void
+s_sweep (mesh_t *self)
+{
+    int64_t now = vd_mono_ms ();
+    for (peer_t *peer = (peer_t *) zhashx_first (self->peers); peer;
+         peer = (peer_t *) zhashx_next (self->peers)) {
+        if (peer->config_due && peer->link == LINK_CONNECTED)
+            s_send_config (self, peer);
+        int64_t silence = now - peer->heard;
+        link_state_t link = silence > self->lost? LINK_LOST
+                          : silence > self->late? LINK_LATE: LINK_CONNECTED;
+        if (link > peer->link) {
+            zsys_warning ("mesh: probe %s (%lld) is %s: silent for %lld ms", peer->name,
+                          (long long) peer->id, s_link_names [link], (long long) silence);
+            peer->link = link;
+            s_report (self, peer);
+        }
+        else
+        if (peer->link == LINK_CONNECTED && now - peer->reported > 5000)
+            s_report (self, peer);
+    }
+}
+
+static int
+s_setup (mesh_t *self)
+{
+    meshd_t *meshd = self->meshd;
+    self->router = zsock_new (ZMQ_ROUTER);
+    self->ctl = zsock_new (ZMQ_PULL);
+    self->store = zsock_new (ZMQ_PUSH);
+    self->db = vd_db_open (meshd->db_path, true);
+    self->key = cred_key_load (meshd->dir);
+    if (!self->router || !self->ctl || !self->store || !self->db || !self->key)
+        return -1;
+    zsock_set_maxmsgsize (self->router, VD_WIRE_MAX_MESSAGE);
+    zsock_set_rcvhwm (self->router, 10000);
+    zsock_set_sndhwm (self->router, 10000);
+    zsock_set_handshake_ivl (self->router, 5000);
+    zsock_set_heartbeat_ivl (self->router, 2000);
+    zsock_set_heartbeat_timeout (self->router, 6000);
+    zsock_set_heartbeat_ttl (self->router, 6000);
+    zsock_set_linger (self->router, 0);
+    zsock_set_sndtimeo (self->router, 0);
+    zsock_set_rcvhwm (self->ctl, 100000);
+    zsock_set_sndhwm (self->store, 100000);
+    meshd_curve_server (self->router, meshd, MESHD_ZAP_DOMAIN_MESH);
+    const char *endpoint = vd_config_str (meshd->config, "mesh/endpoint");
+    if (vd_bind (self->router, endpoint)) {
+        zsys_error ("mesh: cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
+        return -1;
+    }
+    if (zsock_bind (self->ctl, MESHD_MESH_CTL) || zsock_connect (self->ctl, MESHD_STORE_OUT)
+    ||  zsock_connect (self->store, MESHD_STORE_IN))
+        return -1;
+    zsys_info ("mesh: listening on %s", endpoint);
+    return 0;
+}
+
+void
+mesh_actor (zsock_t *pipe, void *args)
+{
+    mesh_t self = { .meshd = (meshd_t *) args };
+    self.peers = zhashx_new ();
+    zhashx_set_destructor (self.peers, (zhashx_destructor_fn *) s_peer_destroy);
+    self.revoked = zhashx_new ();
+    zhashx_set_destructor (self.revoked, (zhashx_destructor_fn *) zstr_free);
+    self.heartbeat = vd_config_int (self.meshd->config, "mesh/heartbeat");
+    self.late = vd_config_int (self.meshd->config, "mesh/late");
+    self.max_offset = vd_config_int (self.meshd->config, "mesh/max_clock_offset") * 1000;
+    self.lost = vd_config_int (self.meshd->config, "mesh/lost");
+    self.credit = (int) vd_config_int (self.meshd->config, "mesh/credit");
+    bool ok = s_setup (&self) == 0;
+    zsock_signal (pipe, 0);
+    if (!ok)
+        vd_actor_failed (pipe);
+    if (ok) {
+        zpoller_t *poller = zpoller_new (pipe, self.router, self.ctl, NULL);
+        int64_t next_sweep = vd_mono_ms () + 500;
+        while (true) {
+            int timeout = (int) (next_sweep - vd_mono_ms ());
+            zsock_t *which = (zsock_t *) zpoller_wait (poller, timeout < 0? 0: timeout);
+            if (which == pipe) {
+                bool term;
+                char *command = vd_actor_command (pipe, &term);
+                if (command && streq (command, "STATS"))
+                    zsock_send (pipe, "88", self.bad, self.refused);
+                free (command);
+                if (term)
+                    break;
+            }
+            else
+            if (which == self.router)
+                s_router (&self);
+            else
+            if (which == self.ctl)
+                s_control (&self);
+            else
+            if (zpoller_terminated (poller))
+                break;
+            if (vd_mono_ms () >= next_sweep) {
+                s_sweep (&self);
+                next_sweep = vd_mono_ms () + 500;
+            }
+        }
+        zpoller_destroy (&poller);
+    }
+    zsock_destroy (&self.router);
+    zsock_destroy (&self.ctl);
+    zsock_destroy (&self.store);
+    vd_db_close (&self.db);
+    cred_key_free (&self.key);
+    zhashx_destroy (&self.peers);
+    zhashx_destroy (&self.revoked);
+}

@@ -1,0 +1,390 @@
+/*  meshd/monitor/op_device.c: devices (device.*). A device added here gets
+    an ICMP check and its series (device.c), measured by a probe of its
+    site, to which meshd pushes the new config; with --snmp, its standard
+    SNMP check and credential.                                             */
+#include "api/api.h"
+#include "monitor/monitor.h"
+
+#define ICMP_DEFAULT_INTERVAL   10000
+#define ICMP_MIN_INTERVAL       100
+
+static int
+s_snmp_wanted (api_call_t *call)
+{
+    return api_str (call, "snmp") || json_object_get (call->args, "snmp_interval")
+        || json_object_get (call->args, "snmp_port") || json_is_true (json_object_get (call->args, "no_snmp"));
+}
+
+//  Applies the snmp, snmp_interval, snmp_port and no_snmp arguments of
+//  device.add or device.set to a device, inside the caller's transaction.
+//  Fills detail (for the audit) and returns 0, or -1 with the call failed.
+static int
+s_snmp_apply (api_t *api, api_call_t *call, int64_t device_id, json_t *detail)
+{
+    sqlite3 *db = api_db (api);
+    const char *cred = api_str (call, "snmp");
+    bool none = json_is_true (json_object_get (call->args, "no_snmp"));
+    json_t *port_arg = json_object_get (call->args, "snmp_port");
+    int64_t check_id = device_snmp_check (db, device_id);
+    if (cred && none) {
+        api_fail (call, "invalid", "snmp or no_snmp, not both");
+        return -1;
+    }
+    if (none) {
+        char sql [160];
+        snprintf (sql, sizeof sql, "DELETE FROM device_check WHERE device_id = %lld AND kind = 'snmp'",
+                  (long long) device_id);
+        if (vd_db_exec (db, sql)
+        ||  vd_db_run (db, "UPDATE device SET snmp_cred_id = NULL, snmp_status = NULL WHERE id = ?",
+                       "i", device_id)) {
+            api_fail_db (api, call, "device");
+            return -1;
+        }
+        json_object_set_new (detail, "snmp", json_null ());
+        return 0;
+    }
+    if (!cred && !check_id) {
+        api_fail (call, "invalid", "the device has no SNMP credential yet: give snmp too");
+        return -1;
+    }
+    int64_t interval = api_duration (call, "snmp_interval", SNMP_DEFAULT_INTERVAL);
+    if (interval < 0)
+        return -1;
+    if (interval < SNMP_MIN_INTERVAL) {
+        api_fail (call, "invalid", "snmp_interval must be at least %dms", SNMP_MIN_INTERVAL);
+        return -1;
+    }
+    int64_t port = port_arg? json_integer_value (port_arg): 161;
+    if (port < 1 || port > 65535) {
+        api_fail (call, "invalid", "snmp_port must be 1 to 65535");
+        return -1;
+    }
+    if (cred) {
+        char *sql = sqlite3_mprintf ("SELECT id FROM credential WHERE name = %Q AND kind = 'snmp'", cred);
+        int64_t cred_id = vd_db_int (db, sql, 0);
+        sqlite3_free (sql);
+        if (!cred_id) {
+            api_fail (call, "not_found", "no snmp credential '%s' (see cred list)", cred);
+            return -1;
+        }
+        if (vd_db_run (db, "UPDATE device SET snmp_cred_id = ? WHERE id = ?", "ii", cred_id, device_id)) {
+            api_fail_db (api, call, "device");
+            return -1;
+        }
+        json_object_set_new (detail, "snmp", json_string (cred));
+    }
+    char params [64];
+    snprintf (params, sizeof params, "{\"port\":%lld}", (long long) port);
+    int rc;
+    if (check_id) {
+        //  what is not given stays as it was
+        rc = vd_db_run (db, "UPDATE device_check SET interval_ms = coalesce (?, interval_ms), "
+                            "params = coalesce (?, params) WHERE id = ?",
+                        json_object_get (call->args, "snmp_interval")? "isi": "nsi",
+                        interval, port_arg? params: NULL, check_id);
+        //  custom OID checks are read in the same poll
+        if (rc == 0)
+            rc = vd_db_run (db, "UPDATE device_check SET interval_ms = (SELECT interval_ms FROM "
+                                "device_check WHERE id = ?) WHERE device_id = ? AND kind = 'snmp'",
+                            "ii", check_id, device_id);
+    }
+    else
+        rc = vd_db_run (db, "INSERT INTO device_check (device_id, kind, interval_ms, params, created_us) "
+                            "VALUES (?, 'snmp', ?, ?, ?)", "iisi", device_id, interval, params, vd_now_us ());
+    if (rc) {
+        api_fail_db (api, call, "device");
+        return -1;
+    }
+    if (json_object_get (call->args, "snmp_interval") || !check_id)
+        json_object_set_new (detail, "snmp_interval_ms", json_integer (interval));
+    if (port_arg)
+        json_object_set_new (detail, "snmp_port", json_integer (port));
+    return 0;
+}
+
+static json_t *
+op_device_add (api_t *api, api_call_t *call)
+{
+    const char *address = api_str (call, "address");
+    const char *name = api_str (call, "name");
+    const char *site = api_str (call, "site");
+    if (!vd_address_valid (address))
+        return api_fail (call, "invalid", "'%s' is not an IPv4 or IPv6 address", address);
+    int64_t interval = api_duration (call, "interval", ICMP_DEFAULT_INTERVAL);
+    if (interval < 0)
+        return NULL;
+    if (interval < ICMP_MIN_INTERVAL)
+        return api_fail (call, "invalid", "interval must be at least %dms", ICMP_MIN_INTERVAL);
+    int64_t site_id = api_find (api, call, "site", site);
+    if (!site_id)
+        return NULL;
+    int64_t probe_id = api_pick_probe (api, call, site_id);
+    if (probe_id < 0)
+        return NULL;
+
+    sqlite3 *db = api_db (api);
+    if (vd_db_exec (db, "BEGIN IMMEDIATE"))
+        return api_fail (call, "internal", "database busy");
+    int64_t device_id;
+    int rc = device_create (db, name, address, site_id, probe_id, interval, &device_id);
+    json_t *detail = json_pack ("{s:s, s:s, s:s, s:I}", "device", name, "address", address,
+                                "site", site, "interval_ms", (json_int_t) interval);
+    if (rc)
+        api_fail_db (api, call, "device");
+    else
+    if (s_snmp_wanted (call))
+        rc = s_snmp_apply (api, call, device_id, detail);
+    if (rc) {
+        json_decref (detail);
+        vd_db_exec (db, "ROLLBACK");
+        return NULL;
+    }
+    //  the device, its record and its event in one transaction
+    api_audit (api, call, json_incref (detail));
+    api_event (api, "device.added", site_id, json_pack ("{s:s, s:s, s:s}", "device", name,
+                                                        "address", address, "site", site));
+    if (vd_db_exec (db, "COMMIT")) {
+        vd_db_exec (db, "ROLLBACK");
+        json_decref (detail);
+        return api_fail (call, "internal", "database error");
+    }
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+    json_t *result = detail;
+    json_object_del (result, "device");
+    json_object_set_new (result, "id", json_integer (device_id));
+    json_object_set_new (result, "name", json_string (name));
+    if (!probe_id)
+        json_object_set_new (result, "warning",
+                             json_string ("no probe in this site yet: not measured until one joins"));
+    return result;
+}
+
+static json_t *
+op_device_list (api_t *api, api_call_t *call)
+{
+    const char *site = api_str (call, "site");
+    const char *only = api_str (call, "status");
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT d.id, d.name, d.address, s.name, p.name, c.interval_ms, "
+        "  rtt.last_value, rtt.last_flags, loss.last_value, loss.last_ts_us, jit.last_value, jit.last_flags, "
+        "  d.state, pd.name, "
+        "  (SELECT count (*) FROM alarm a WHERE a.device_id = d.id AND a.state != 'cleared'), "
+        "  d.sys_name, d.vendor, d.model, d.uptime_s, d.snmp_status, d.snmp_us "
+        "FROM device d JOIN site s ON s.id = d.site_id LEFT JOIN device pd ON pd.id = d.parent_id "
+        "LEFT JOIN probe p ON p.id = d.probe_id "
+        "LEFT JOIN device_check c ON c.device_id = d.id AND c.kind = 'icmp' "
+        "LEFT JOIN series rtt ON rtt.device_id = d.id AND rtt.metric = 'icmp.rtt' "
+        "LEFT JOIN series loss ON loss.device_id = d.id AND loss.metric = 'icmp.loss' "
+        "LEFT JOIN series jit ON jit.device_id = d.id AND jit.metric = 'icmp.jitter' "
+        "WHERE (?1 IS NULL OR s.name = ?1) AND in_scope (s.id) ORDER BY d.name");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    if (site)
+        sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
+    json_t *list = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        json_t *device = json_pack ("{s:I, s:s, s:s, s:s}",
+            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "name", sqlite3_column_text (stmt, 1),
+            "address", sqlite3_column_text (stmt, 2),
+            "site", sqlite3_column_text (stmt, 3));
+        json_object_set_new (device, "probe", sqlite3_column_type (stmt, 4) == SQLITE_NULL
+            ? json_null (): json_string ((const char *) sqlite3_column_text (stmt, 4)));
+        int64_t interval = sqlite3_column_int64 (stmt, 5);
+        json_object_set_new (device, "interval_ms", json_integer (interval));
+        //  the state the rules actor keeps: up, down, unreachable, unknown
+        const char *status = (const char *) sqlite3_column_text (stmt, 12);
+        if (sqlite3_column_type (stmt, 9) != SQLITE_NULL) {
+            json_object_set_new (device, "loss", json_real (sqlite3_column_double (stmt, 8)));
+            json_object_set_new (device, "last_us", json_integer (sqlite3_column_int64 (stmt, 9)));
+        }
+        json_object_set_new (device, "parent", api_column_text (stmt, 13));
+        json_object_set_new (device, "alarms", json_integer (sqlite3_column_int64 (stmt, 14)));
+        if (sqlite3_column_type (stmt, 6) != SQLITE_NULL
+        &&  !(sqlite3_column_int64 (stmt, 7) & VD_SAMPLE_LOST))
+            json_object_set_new (device, "rtt", json_real (sqlite3_column_double (stmt, 6)));
+        if (sqlite3_column_type (stmt, 10) != SQLITE_NULL
+        &&  !(sqlite3_column_int64 (stmt, 11) & VD_SAMPLE_LOST))
+            json_object_set_new (device, "jitter", json_real (sqlite3_column_double (stmt, 10)));
+        json_object_set_new (device, "status", json_string (status));
+        if (sqlite3_column_type (stmt, 19) != SQLITE_NULL) {
+            //  polled over SNMP: what its last poll saw
+            json_object_set_new (device, "sys_name", api_column_text (stmt, 15));
+            json_object_set_new (device, "vendor", api_column_text (stmt, 16));
+            json_object_set_new (device, "model", api_column_text (stmt, 17));
+            json_object_set_new (device, "uptime_s", api_column_int (stmt, 18));
+            json_object_set_new (device, "snmp", api_column_text (stmt, 19));
+        }
+        if (only && !streq (only, status))
+            json_decref (device);
+        else
+            json_array_append_new (list, device);
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
+static json_t *
+op_device_remove (api_t *api, api_call_t *call)
+{
+    const char *name = api_str (call, "name");
+    char sql [128];
+    int64_t id = api_find (api, call, "device", name);
+    if (!id)
+        return NULL;
+    int64_t probe_id = api_device_probe (api, id);
+    snprintf (sql, sizeof sql, "SELECT site_id FROM device WHERE id = %lld", (long long) id);
+    int64_t site_id = vd_db_int (api_db (api), sql, 0);
+    snprintf (sql, sizeof sql, "DELETE FROM device WHERE id = %lld", (long long) id);
+    if (vd_db_exec (api_db (api), sql))
+        return api_fail_db (api, call, "device");
+    if (probe_id)
+        api_tell_mesh (api, "CONFIG", probe_id);
+    api_audit (api, call, json_pack ("{s:s}", "device", name));
+    api_event (api, "device.removed", site_id, json_pack ("{s:s}", "device", name));
+    return json_pack ("{s:I, s:s}", "id", (json_int_t) id, "name", name);
+}
+
+static json_t *
+op_device_show (api_t *api, api_call_t *call)
+{
+    const char *name = api_str (call, "name");
+    int64_t id = api_find (api, call, "device", name);
+    if (!id)
+        return NULL;
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT d.id, d.name, d.address, s.name, p.name, p.link, d.created_us, d.state, "
+        "  d.state_us, pd.name, cr.name, d.snmp_status, d.snmp_error, d.snmp_us, d.sys_name, "
+        "  d.sys_descr, d.sys_object_id, d.sys_location, d.sys_contact, d.vendor, d.model, d.uptime_s "
+        "FROM device d JOIN site s ON s.id = d.site_id LEFT JOIN probe p ON p.id = d.probe_id "
+        "LEFT JOIN device pd ON pd.id = d.parent_id LEFT JOIN credential cr ON cr.id = d.snmp_cred_id "
+        "WHERE d.id = ?");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    sqlite3_bind_int64 (stmt, 1, id);
+    json_t *device = NULL;
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+        device = json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:o, s:o}",
+            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
+            "name", sqlite3_column_text (stmt, 1),
+            "address", sqlite3_column_text (stmt, 2),
+            "site", sqlite3_column_text (stmt, 3),
+            "probe", api_column_text (stmt, 4),
+            "probe_link", api_column_text (stmt, 5),
+            "created_us", (json_int_t) sqlite3_column_int64 (stmt, 6),
+            "status", sqlite3_column_text (stmt, 7),
+            "status_us", api_column_int (stmt, 8),
+            "parent", api_column_text (stmt, 9));
+    if (device && sqlite3_column_type (stmt, 10) != SQLITE_NULL) {
+        static const char *fields [] = { "cred", "status", "error", "polled_us", "sys_name",
+            "sys_descr", "sys_object_id", "sys_location", "sys_contact", "vendor", "model", "uptime_s" };
+        json_t *snmp = json_object ();
+        for (int i = 0; i < 12; i++)
+            json_object_set_new (snmp, fields [i], sqlite3_column_type (stmt, 10 + i) == SQLITE_INTEGER
+                ? api_column_int (stmt, 10 + i): api_column_text (stmt, 10 + i));
+        json_object_set_new (device, "snmp", snmp);
+    }
+    sqlite3_finalize (stmt);
+    if (!device)
+        return api_fail (call, "not_found", "no device '%s'", name);
+    json_t *checks = check_rows (api, call, id, NULL);
+    json_t *series = checks? series_of_device (api, call, id, name): NULL;
+    if (!series) {
+        json_decref (checks);
+        json_decref (device);
+        return NULL;
+    }
+    json_object_set_new (device, "checks", checks);
+    json_object_set_new (device, "series", series);
+    json_t *interfaces = interface_rows (api, call, id);
+    if (!interfaces) {
+        json_decref (device);
+        return NULL;
+    }
+    json_object_set_new (device, "interfaces", interfaces);
+    //  its links, both the ones it reports and the ones reported towards it
+    json_t *links = topology_links (api, call, NULL, name);
+    if (!links) {
+        json_decref (device);
+        return NULL;
+    }
+    json_object_set_new (device, "neighbours", links);
+    return device;
+}
+
+//  Changes a device: its parent (the device it is reached through: when the
+//  parent is down, the device is unreachable and its alarms are suppressed)
+//  and its SNMP polling (credential, interval, port)
+static json_t *
+op_device_set (api_t *api, api_call_t *call)
+{
+    const char *name = api_str (call, "name");
+    const char *parent = api_str (call, "parent");
+    bool no_parent = json_is_true (json_object_get (call->args, "no_parent"));
+    bool snmp = s_snmp_wanted (call);
+    if (!parent && !no_parent && !snmp)
+        return api_fail (call, "invalid", "nothing to change (parent, no_parent, snmp, snmp_interval, "
+                                          "snmp_port, no_snmp)");
+    if (parent && no_parent)
+        return api_fail (call, "invalid", "parent or no_parent, not both");
+    int64_t id = api_find (api, call, "device", name);
+    if (!id)
+        return NULL;
+    int64_t parent_id = parent? api_find (api, call, "device", parent): 0;
+    if (parent && !parent_id)
+        return NULL;
+    //  no loops: the parent must not be reached through this device
+    int64_t above = parent_id;
+    for (int depth = 0; above; depth++) {
+        if (above == id || depth > 64)
+            return api_fail (call, "conflict", "%s is already above %s: that would be a loop",
+                             name, parent);
+        char sql [96];
+        snprintf (sql, sizeof sql, "SELECT coalesce (parent_id, 0) FROM device WHERE id = %lld",
+                  (long long) above);
+        above = vd_db_int (api_db (api), sql, 0);
+    }
+    sqlite3 *db = api_db (api);
+    if (vd_db_exec (db, "BEGIN IMMEDIATE"))
+        return api_fail (call, "internal", "database busy");
+    json_t *detail = json_pack ("{s:s}", "device", name);
+    int rc = 0;
+    if (parent || no_parent) {
+        rc = vd_db_run (db, "UPDATE device SET parent_id = ? WHERE id = ?", parent_id? "ii": "ni",
+                        parent_id, id);
+        if (rc)
+            api_fail_db (api, call, "device");
+        json_object_set_new (detail, "parent", parent? json_string (parent): json_null ());
+    }
+    if (rc == 0 && snmp)
+        rc = s_snmp_apply (api, call, id, detail);
+    if (rc || vd_db_exec (db, "COMMIT")) {
+        vd_db_exec (db, "ROLLBACK");
+        json_decref (detail);
+        return call->error? NULL: api_fail (call, "internal", "database error");
+    }
+    api_audit (api, call, json_incref (detail));
+    if (parent || no_parent)
+        api_poke (api, API_RELOAD_RULES);
+    if (snmp)
+        api_tell_device_probe (api, id);
+    json_object_del (detail, "device");
+    json_object_set_new (detail, "id", json_integer (id));
+    json_object_set_new (detail, "name", json_string (name));
+    return detail;
+}
+
+const api_op_t op_device_ops [] = {
+    { "device.add",     "operator", "address:s! name:n! site:n! probe:n interval:d snmp:n snmp_interval:d snmp_port:i",
+      op_device_add, "adds a device with an ICMP check, and SNMP polling with a credential" },
+    { "device.list",    "viewer",   "site:n status:n", op_device_list,
+      "lists devices: status, last RTT, loss, jitter, probe" },
+    { "device.show",    "viewer",   "name:n!", op_device_show,
+      "one device with its checks and series" },
+    { "device.remove",  "operator", "name:n!", op_device_remove,
+      "removes a device and its checks" },
+    { "device.set",     "operator", "name:n! parent:n no_parent:b snmp:n no_snmp:b snmp_interval:d snmp_port:i",
+      op_device_set, "sets a device's parent (for correlation) and SNMP polling" },
+    { NULL }
+};

@@ -1,0 +1,648 @@
+/*  meshd/notify/notify.c: the notify actor. It delivers the notification outbox
+    (table notification), which alarm transitions fill in their own
+    transactions.
+
+    A notification that is due is first checked against the alarm as it is
+    now: cleared, acknowledged, suppressed under a parent that is down, or
+    outside the route's hours means skipped (with the reason); maintenance
+    means postponed to the end of the window. Otherwise it is marked
+    sending (committed), and delivered:
+        email    SMTP with libcurl, STARTTLS when the server offers it
+        webhook  a JSON POST with libcurl
+        exec     a command (no shell) with the alarm in its environment and
+                 as JSON on its standard input
+    All deliveries run at once (libcurl's multi interface, child processes),
+    each with its own deadline (notify/timeout), so a target that hangs or
+    refuses holds up nothing else. Every attempt is logged (table delivery);
+    a failure is retried with exponential backoff (notify/retry, doubling,
+    at most an hour) up to notify/attempts, then it is failed. A problem
+    notification of a route with a repeat interval queues the next one while
+    the alarm stays open and unacknowledged.
+
+    After a crash, what was sending is sent again: delivery is at least once
+    for the one in flight, and exactly once per transition otherwise.        */
+#include "alarm/alarm.h"
+#include "alarm/maint.h"
+#include "alarm/rule.h"
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOTIFY_BATCH        64
+#define NOTIFY_TICK_MS      500
+#define NOTIFY_MAX_INFLIGHT 256
+
+typedef struct {
+    int64_t id;                 //  notification
+    int64_t alarm_id;
+    int64_t route_id;
+    int attempts;               //  before this one
+    char kind [16];
+    char channel [64];
+    int64_t started_us;
+    int64_t deadline_ms;        //  monotonic
+    CURL *curl;
+    struct curl_slist *headers;
+    struct curl_slist *recipients;
+    char *payload;
+    size_t payload_size, payload_sent;
+    char error [CURL_ERROR_SIZE];
+    pid_t pid;                  //  exec
+} job_t;
+
+typedef struct {
+    meshd_t *meshd;
+    sqlite3 *db;
+    zsock_t *in;                //  PULL: "NEW"
+    zsock_t *events;            //  PUSH to events
+    CURLM *multi;
+    zlistx_t *jobs;             //  job_t in flight
+    int64_t timeout_ms;
+    int64_t retry_ms;
+    int max_attempts;
+    char *from;                 //  default sender address
+    bool new_events;
+    uint64_t sent, failed, skipped, attempts;
+} notify_t;
+
+static void
+s_job_destroy (job_t **self_p)
+{
+    if (*self_p) {
+        job_t *self = *self_p;
+        if (self->curl)
+            curl_easy_cleanup (self->curl);
+        curl_slist_free_all (self->headers);
+        curl_slist_free_all (self->recipients);
+        free (self->payload);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+static void
+s_record_event (notify_t *self, const char *topic, int64_t id, const char *channel,
+                const char *kind, int64_t alarm_id, const char *result)
+{
+    json_t *data = json_pack ("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t) id,
+                              "channel", channel, "kind", kind, "alarm", (json_int_t) alarm_id,
+                              "result", result);
+    char *text = json_dumps (data, JSON_COMPACT);
+    json_decref (data);
+    if (text && meshd_event (self->db, topic, 0, text) == 0)
+        self->new_events = true;
+    free (text);
+}
+
+static void
+s_skip (notify_t *self, int64_t id, const char *reason)
+{
+    vd_db_run (self->db, "UPDATE notification SET status = 'skipped', result = ?, done_us = ? "
+                  "WHERE id = ? AND status = 'pending'", "sii",
+            reason, vd_now_us (), id);
+    self->skipped++;
+}
+
+//  A route's hours ("08:00-18:00") and days ("mon,tue") allow now?
+static bool
+s_route_open (const char *hours, const char *days, int64_t now)
+{
+    time_t seconds = (time_t) (now / 1000000);
+    struct tm local;
+    localtime_r (&seconds, &local);
+    if (days && *days && !strstr (days, maint_days [local.tm_wday]))
+        return false;
+    if (hours && *hours) {
+        char from [8] = "", to [8] = "";
+        int start, end;
+        if (sscanf (hours, "%5[0-9:]-%5[0-9:]", from, to) != 2
+        ||  maint_clock_parse (from, &start) || maint_clock_parse (to, &end))
+            return true;        //  checked when the route was added
+        int minute = local.tm_hour * 60 + local.tm_min;
+        if (start < end? (minute < start || minute >= end): (minute < start && minute >= end))
+            return false;
+    }
+    return true;
+}
+
+static size_t
+s_read_payload (char *buffer, size_t size, size_t items, void *arg)
+{
+    job_t *job = (job_t *) arg;
+    size_t room = size * items;
+    size_t left = job->payload_size - job->payload_sent;
+    size_t n = left < room? left: room;
+    memcpy (buffer, job->payload + job->payload_sent, n);
+    job->payload_sent += n;
+    return n;
+}
+
+static size_t
+s_discard (char *buffer, size_t size, size_t items, void *arg)
+{
+    (void) buffer;
+    (void) arg;
+    return size * items;
+}
+
+//  The subject line: "[vedette] MAJOR core1/icmp.rtt: icmp.rtt 63 ms above 50 ms"
+static char *
+s_subject (const char *kind, json_t *alarm)
+{
+    const char *severity = json_string_value (json_object_get (alarm, "severity"));
+    char upper [16] = "";
+    for (int i = 0; severity && severity [i] && i < 15; i++)
+        upper [i] = (char) toupper ((unsigned char) severity [i]);
+    const char *what = streq (kind, "recovery")? "RECOVERED"
+                     : streq (kind, "flapping")? "FLAPPING"
+                     : streq (kind, "escalation")? "ESCALATED"
+                     : streq (kind, "repeat")? "REMINDER": upper;
+    return zsys_sprintf ("[vedette] %s%s%s %s: %s", what,
+        streq (what, upper)? "": " ", streq (what, upper)? "": upper,
+        json_string_value (json_object_get (alarm, "object")),
+        json_string_value (json_object_get (alarm, "message")));
+}
+
+static char *
+s_mail (notify_t *self, job_t *job, json_t *params, json_t *alarm)
+{
+    char *subject = s_subject (job->kind, alarm);
+    char date [64];
+    time_t now = time (NULL);
+    struct tm utc;
+    gmtime_r (&now, &utc);
+    strftime (date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &utc);
+    const char *from = json_string_value (json_object_get (params, "from"));
+    char first [64], last [64];
+    time_t first_s = (time_t) (json_integer_value (json_object_get (alarm, "first_us")) / 1000000);
+    time_t last_s = (time_t) (json_integer_value (json_object_get (alarm, "last_us")) / 1000000);
+    strftime (first, sizeof first, "%Y-%m-%d %H:%M:%S %Z", localtime_r (&first_s, &utc));
+    strftime (last, sizeof last, "%Y-%m-%d %H:%M:%S %Z", localtime_r (&last_s, &utc));
+    const char *to = json_string_value (json_object_get (params, "to"));
+    const char *device = json_string_value (json_object_get (alarm, "device"));
+    const char *site = json_string_value (json_object_get (alarm, "site"));
+    char *mail = zsys_sprintf (
+        "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
+        "Message-ID: <vedette.%lld.%lld@%s>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "%s\r\n\r\n"
+        "Alarm:     %lld (%s)\r\nRule:      %s\r\nSeverity:  %s\r\nObject:    %s\r\n"
+        "Device:    %s\r\nSite:      %s\r\nFirst:     %s\r\nLast:      %s\r\nCount:     %lld\r\n"
+        "\r\nvedette alarm show %lld\r\n",
+        date, from? from: self->from, to, subject,
+        (long long) job->id, (long long) job->attempts, "vedette",
+        json_string_value (json_object_get (alarm, "message")),
+        (long long) json_integer_value (json_object_get (alarm, "id")),
+        json_string_value (json_object_get (alarm, "state")),
+        json_string_value (json_object_get (alarm, "rule")),
+        json_string_value (json_object_get (alarm, "severity")),
+        json_string_value (json_object_get (alarm, "object")),
+        device? device: "-", site? site: "-", first, last,
+        (long long) json_integer_value (json_object_get (alarm, "count")),
+        (long long) json_integer_value (json_object_get (alarm, "id")));
+    free (subject);
+    return mail;
+}
+
+//  Starts a curl transfer (email, webhook); 0, or -1 with job->error set
+static int
+s_start_curl (notify_t *self, job_t *job, const char *kind, json_t *params, json_t *payload)
+{
+    json_t *alarm = json_object_get (payload, "alarm");
+    job->curl = curl_easy_init ();
+    if (!job->curl) {
+        snprintf (job->error, sizeof job->error, "cannot make a transfer");
+        return -1;
+    }
+    CURL *curl = job->curl;
+    curl_easy_setopt (curl, CURLOPT_PRIVATE, job);
+    curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, job->error);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->timeout_ms);
+    curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->timeout_ms);
+    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, streq (kind, "email")? "smtp,smtps": "http,https");
+    if (streq (kind, "email")) {
+        const char *from = json_string_value (json_object_get (params, "from"));
+        char *sender = zsys_sprintf ("<%s>", from? from: self->from);
+        job->payload = s_mail (self, job, params, alarm);
+        job->payload_size = strlen (job->payload);
+        const char *to = json_string_value (json_object_get (params, "to"));
+        char *list = strdup (to);
+        for (char *save = NULL, *one = strtok_r (list, ", ", &save); one;
+             one = strtok_r (NULL, ", ", &save)) {
+            char *address = zsys_sprintf ("<%s>", one);
+            job->recipients = curl_slist_append (job->recipients, address);
+            free (address);
+        }
+        free (list);
+        curl_easy_setopt (curl, CURLOPT_URL, json_string_value (json_object_get (params, "smtp")));
+        curl_easy_setopt (curl, CURLOPT_MAIL_FROM, sender);
+        curl_easy_setopt (curl, CURLOPT_MAIL_RCPT, job->recipients);
+        curl_easy_setopt (curl, CURLOPT_USE_SSL, (long) CURLUSESSL_TRY);
+        curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt (curl, CURLOPT_READFUNCTION, s_read_payload);
+        curl_easy_setopt (curl, CURLOPT_READDATA, job);
+        curl_easy_setopt (curl, CURLOPT_INFILESIZE, (long) job->payload_size);
+        free (sender);
+    }
+    else {
+        job->payload = json_dumps (payload, JSON_COMPACT);
+        job->payload_size = strlen (job->payload);
+        job->headers = curl_slist_append (job->headers, "Content-Type: application/json");
+        job->headers = curl_slist_append (job->headers, "User-Agent: vedette-meshd/" VD_VERSION);
+        curl_easy_setopt (curl, CURLOPT_URL, json_string_value (json_object_get (params, "url")));
+        curl_easy_setopt (curl, CURLOPT_HTTPHEADER, job->headers);
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, job->payload);
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) job->payload_size);
+        curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_discard);
+    }
+    if (curl_multi_add_handle (self->multi, curl) != CURLM_OK) {
+        snprintf (job->error, sizeof job->error, "cannot start the transfer");
+        return -1;
+    }
+    return 0;
+}
+
+//  Starts the command of an exec channel; 0, or -1 with job->error set
+static int
+s_start_exec (job_t *job, json_t *params, json_t *payload)
+{
+    json_t *alarm = json_object_get (payload, "alarm");
+    const char *command = json_string_value (json_object_get (params, "command"));
+    char *line = strdup (command);
+    char *argv [32];
+    int argc = 0;
+    for (char *save = NULL, *word = strtok_r (line, " \t", &save); word && argc < 31;
+         word = strtok_r (NULL, " \t", &save))
+        argv [argc++] = word;
+    argv [argc] = NULL;
+    //  the environment is made before fork: nothing allocates in the child
+    char *env [24];
+    int envc = 0;
+    env [envc++] = strdup ("PATH=/usr/local/bin:/usr/bin:/bin");
+    env [envc++] = zsys_sprintf ("VEDETTE_KIND=%s", job->kind);
+    env [envc++] = zsys_sprintf ("VEDETTE_NOTIFICATION=%lld", (long long) job->id);
+    env [envc++] = zsys_sprintf ("VEDETTE_CHANNEL=%s", job->channel);
+    static const char *fields [] = { "rule", "severity", "object", "device", "address", "site",
+                                     "probe", "state", "message", NULL };
+    for (int i = 0; fields [i]; i++) {
+        const char *value = json_string_value (json_object_get (alarm, fields [i]));
+        char name [32];
+        snprintf (name, sizeof name, "%s", fields [i]);
+        for (char *c = name; *c; c++)
+            *c = (char) toupper ((unsigned char) *c);
+        env [envc++] = zsys_sprintf ("VEDETTE_%s=%s", name, value? value: "");
+    }
+    env [envc++] = zsys_sprintf ("VEDETTE_ALARM=%lld",
+                                 (long long) json_integer_value (json_object_get (alarm, "id")));
+    env [envc] = NULL;
+    job->payload = json_dumps (payload, JSON_COMPACT);
+    int in [2];
+    int rc = -1;
+    if (argc == 0)
+        snprintf (job->error, sizeof job->error, "empty command");
+    else
+    if (pipe2 (in, O_CLOEXEC))
+        snprintf (job->error, sizeof job->error, "pipe: %s", strerror (errno));
+    else {
+        job->pid = fork ();
+        if (job->pid == 0) {
+            dup2 (in [0], 0);
+            int null = open ("/dev/null", O_RDWR);
+            dup2 (null, 1);
+            dup2 (null, 2);
+            //  nothing of meshd's: no socket, no lock, no database
+            close_range (3, ~0U, 0);
+            setpgid (0, 0);
+            execve (argv [0], argv, env);
+            _exit (127);
+        }
+        close (in [0]);
+        if (job->pid < 0)
+            snprintf (job->error, sizeof job->error, "fork: %s", strerror (errno));
+        else {
+            //  the alarm fits a pipe's buffer; a command that does not read it loses nothing
+            fcntl (in [1], F_SETFL, O_NONBLOCK);
+            ssize_t written = write (in [1], job->payload, strlen (job->payload));
+            (void) written;
+            rc = 0;
+        }
+        close (in [1]);
+    }
+    for (int i = 0; i < envc; i++)
+        free (env [i]);
+    free (line);
+    return rc;
+}
+
+//  An attempt is over: log it, then sent, retry later, or failed
+static void
+s_finish (notify_t *self, job_t *job, bool ok, const char *result)
+{
+    int64_t now = vd_now_us ();
+    self->attempts++;
+    vd_db_run (self->db, "INSERT INTO delivery (notification_id, ts_us, duration_us, ok, result) "
+                  "VALUES (?, ?, ?, ?, ?)", "iiiis",
+            job->id, job->started_us, now - job->started_us, (int64_t) ok, result);
+    int attempts = job->attempts + 1;
+    if (ok) {
+        self->sent++;
+        vd_db_run (self->db, "UPDATE notification SET status = 'sent', attempts = ?, result = ?, "
+                      "done_us = ? WHERE id = ?", "isii", (int64_t) attempts, result, now, job->id);
+        if (streq (job->kind, "problem") || streq (job->kind, "repeat"))
+            vd_db_run (self->db,
+                "INSERT INTO notification (alarm_id, route_id, channel_id, channel, kind, due_us, created_us) "
+                "SELECT n.alarm_id, n.route_id, n.channel_id, n.channel, 'repeat', ?2 + r.repeat_ms * 1000, ?2 "
+                "FROM notification n JOIN route r ON r.id = n.route_id "
+                "JOIN alarm a ON a.id = n.alarm_id "
+                "WHERE n.id = ?1 AND r.repeat_ms IS NOT NULL AND a.state = 'active'", "ii",
+                job->id, now);
+        s_record_event (self, "notification.sent", job->id, job->channel, job->kind,
+                        job->alarm_id, result);
+    }
+    else
+    if (attempts >= self->max_attempts) {
+        self->failed++;
+        vd_db_run (self->db, "UPDATE notification SET status = 'failed', attempts = ?, result = ?, "
+                      "done_us = ? WHERE id = ?", "isii", (int64_t) attempts, result, now, job->id);
+        s_record_event (self, "notification.failed", job->id, job->channel, job->kind,
+                        job->alarm_id, result);
+        zsys_warning ("notify: %s notification %lld to %s failed after %d attempts: %s",
+                      job->kind, (long long) job->id, job->channel, attempts, result);
+    }
+    else {
+        int64_t backoff = self->retry_ms << (attempts - 1 < 16? attempts - 1: 16);
+        if (backoff > 3600000)
+            backoff = 3600000;
+        vd_db_run (self->db, "UPDATE notification SET status = 'pending', attempts = ?, result = ?, "
+                      "due_us = ? WHERE id = ?", "isii",
+                (int64_t) attempts, result, now + backoff * 1000, job->id);
+    }
+}
+
+//  Checks and starts one due notification
+static void
+s_start (notify_t *self, sqlite3_stmt *row)
+{
+    int64_t id = sqlite3_column_int64 (row, 0);
+    const char *kind = (const char *) sqlite3_column_text (row, 1);
+    const char *state = (const char *) sqlite3_column_text (row, 4);
+    bool reminder = !streq (kind, "recovery");
+    int64_t now = vd_now_us ();
+    if (sqlite3_column_type (row, 5) == SQLITE_NULL) {
+        s_skip (self, id, "the channel was removed");
+        return;
+    }
+    if (reminder && streq (state, "cleared")) {
+        s_skip (self, id, "alarm cleared before it was due");
+        return;
+    }
+    if (reminder && streq (state, "acked")) {
+        s_skip (self, id, "alarm acknowledged");
+        return;
+    }
+    if (reminder && sqlite3_column_type (row, 8) != SQLITE_NULL) {
+        char reason [120];
+        snprintf (reason, sizeof reason, "suppressed: %s is down", sqlite3_column_text (row, 8));
+        s_skip (self, id, reason);
+        return;
+    }
+    if (reminder && sqlite3_column_int (row, 9) && !streq (kind, "flapping")) {
+        s_skip (self, id, "alarm is flapping");
+        return;
+    }
+    if (!s_route_open ((const char *) sqlite3_column_text (row, 11),
+                       (const char *) sqlite3_column_text (row, 12), now)) {
+        s_skip (self, id, "outside the route's hours");
+        return;
+    }
+    int64_t until;
+    if (maint_active (self->db, sqlite3_column_int64 (row, 13), sqlite3_column_int64 (row, 14),
+                      now, &until)) {
+        //  held back until the window closes, then checked again
+        vd_db_run (self->db, "UPDATE notification SET due_us = ?, result = 'held: maintenance' "
+                      "WHERE id = ?", "ii", until, id);
+        return;
+    }
+    json_t *params = json_loads ((const char *) sqlite3_column_text (row, 7), 0, NULL);
+    json_t *alarm = json_loads ((const char *) sqlite3_column_text (row, 10), 0, NULL);
+    job_t *job = (job_t *) zmalloc (sizeof (job_t));
+    job->id = id;
+    job->alarm_id = sqlite3_column_int64 (row, 15);
+    job->route_id = sqlite3_column_int64 (row, 16);
+    job->attempts = sqlite3_column_int (row, 2);
+    snprintf (job->kind, sizeof job->kind, "%s", kind);
+    snprintf (job->channel, sizeof job->channel, "%s", sqlite3_column_text (row, 3));
+    job->started_us = now;
+    job->deadline_ms = vd_mono_ms () + self->timeout_ms;
+    const char *channel_kind = (const char *) sqlite3_column_text (row, 6);
+    json_t *payload = json_pack ("{s:s, s:I, s:s, s:i, s:O}", "kind", kind,
+                                 "notification", (json_int_t) id, "channel", job->channel,
+                                 "attempt", job->attempts + 1, "alarm", alarm? alarm: json_null ());
+    vd_db_run (self->db, "UPDATE notification SET status = 'sending' WHERE id = ?", "i", id);
+    int rc = !params || !alarm? -1
+           : streq (channel_kind, "exec")? s_start_exec (job, params, payload)
+           : s_start_curl (self, job, channel_kind, params, payload);
+    if (rc) {
+        if (!*job->error)
+            snprintf (job->error, sizeof job->error, "bad channel parameters");
+        s_finish (self, job, false, job->error);
+        s_job_destroy (&job);
+    }
+    else
+        zlistx_add_end (self->jobs, job);
+    json_decref (payload);
+    json_decref (params);
+    json_decref (alarm);
+}
+
+//  Starts what is due, up to the in-flight limit
+static void
+s_dispatch (notify_t *self)
+{
+    if (zlistx_size (self->jobs) >= NOTIFY_MAX_INFLIGHT)
+        return;
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "SELECT n.id, n.kind, n.attempts, n.channel, a.state, c.id, c.kind, c.params, "
+        "  sup.name, a.flapping, " ALARM_JSON ", r.hours, r.days, "
+        "  coalesce (a.device_id, 0), coalesce (a.site_id, 0), a.id, n.route_id "
+        "FROM notification n JOIN alarm a ON a.id = n.alarm_id " ALARM_JOINS " "
+        "LEFT JOIN channel c ON c.id = n.channel_id LEFT JOIN route r ON r.id = n.route_id "
+        "WHERE n.status = 'pending' AND n.due_us <= ? ORDER BY n.due_us LIMIT ?");
+    if (!stmt)
+        return;
+    sqlite3_bind_int64 (stmt, 1, vd_now_us ());
+    sqlite3_bind_int (stmt, 2, NOTIFY_BATCH);
+    vd_db_exec (self->db, "BEGIN IMMEDIATE");
+    while (sqlite3_step (stmt) == SQLITE_ROW
+       &&  zlistx_size (self->jobs) < NOTIFY_MAX_INFLIGHT)
+        s_start (self, stmt);
+    sqlite3_finalize (stmt);
+    vd_db_exec (self->db, "COMMIT");
+}
+
+//  Collects transfers and commands that ended, and kills overdue commands
+static void
+s_collect (notify_t *self)
+{
+    int running;
+    curl_multi_perform (self->multi, &running);
+    CURLMsg *msg;
+    int left;
+    bool any = false;
+    while ((msg = curl_multi_info_read (self->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        job_t *job;
+        curl_easy_getinfo (msg->easy_handle, CURLINFO_PRIVATE, (char **) &job);
+        long status = 0;
+        curl_easy_getinfo (msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+        char result [CURL_ERROR_SIZE + 64];
+        bool ok = msg->data.result == CURLE_OK;
+        if (!ok)
+            snprintf (result, sizeof result, "%s", *job->error? job->error
+                      : curl_easy_strerror (msg->data.result));
+        else
+        if (job->headers && (status < 200 || status > 299)) {
+            ok = false;
+            snprintf (result, sizeof result, "HTTP %ld", status);
+        }
+        else
+            snprintf (result, sizeof result, job->headers? "HTTP %ld": "SMTP %ld", status);
+        curl_multi_remove_handle (self->multi, msg->easy_handle);
+        if (!any)
+            vd_db_exec (self->db, "BEGIN IMMEDIATE");
+        any = true;
+        s_finish (self, job, ok, result);
+        zlistx_delete (self->jobs, zlistx_find (self->jobs, job));      //  destroys it
+    }
+    for (job_t *job = (job_t *) zlistx_first (self->jobs); job; ) {
+        job_t *next = (job_t *) zlistx_next (self->jobs);
+        if (job->pid > 0) {
+            int status;
+            pid_t pid = waitpid (job->pid, &status, WNOHANG);
+            char result [64] = "";
+            bool ok = false;
+            if (pid == job->pid) {
+                ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
+                if (WIFEXITED (status))
+                    snprintf (result, sizeof result, "exit %d", WEXITSTATUS (status));
+                else
+                    snprintf (result, sizeof result, "killed by signal %d", WTERMSIG (status));
+            }
+            else
+            if (vd_mono_ms () > job->deadline_ms) {
+                kill (-job->pid, SIGKILL);
+                kill (job->pid, SIGKILL);
+                waitpid (job->pid, &status, 0);
+                snprintf (result, sizeof result, "timed out after %lldms",
+                          (long long) self->timeout_ms);
+            }
+            if (*result) {
+                if (!any)
+                    vd_db_exec (self->db, "BEGIN IMMEDIATE");
+                any = true;
+                s_finish (self, job, ok, result);
+                zlistx_delete (self->jobs, zlistx_find (self->jobs, job));
+            }
+        }
+        job = next;
+    }
+    if (any)
+        vd_db_exec (self->db, "COMMIT");
+}
+
+static void
+s_destroy (notify_t *self)
+{
+    job_t *job;
+    while (self->jobs && (job = (job_t *) zlistx_detach (self->jobs, NULL))) {
+        if (job->curl)
+            curl_multi_remove_handle (self->multi, job->curl);
+        if (job->pid > 0) {
+            kill (job->pid, SIGKILL);
+            waitpid (job->pid, NULL, 0);
+        }
+        s_job_destroy (&job);
+    }
+    zlistx_destroy (&self->jobs);
+    if (self->multi)
+        curl_multi_cleanup (self->multi);
+    vd_db_close (&self->db);
+    zsock_destroy (&self->in);
+    zsock_destroy (&self->events);
+    free (self->from);
+}
+
+void
+notify_actor (zsock_t *pipe, void *args)
+{
+    notify_t self = { .meshd = (meshd_t *) args };
+    self.timeout_ms = vd_config_int (self.meshd->config, "notify/timeout");
+    self.retry_ms = vd_config_int (self.meshd->config, "notify/retry");
+    self.max_attempts = (int) vd_config_int (self.meshd->config, "notify/attempts");
+    const char *from = vd_config_str (self.meshd->config, "notify/from");
+    char host [256] = "localhost";
+    gethostname (host, sizeof host - 1);
+    self.from = *from? strdup (from): zsys_sprintf ("vedette@%s", host);
+    self.jobs = zlistx_new ();
+    zlistx_set_destructor (self.jobs, (zlistx_destructor_fn *) s_job_destroy);
+    self.multi = curl_multi_init ();
+    self.db = vd_db_open (self.meshd->db_path, false);
+    self.in = zsock_new (ZMQ_PULL);
+    self.events = zsock_new (ZMQ_PUSH);
+    if (!self.db || !self.in || !self.events || !self.multi
+    ||  zsock_bind (self.in, MESHD_NOTIFY_IN) || zsock_connect (self.events, MESHD_EVENTS_IN))
+        goto fail;
+    zsock_set_sndtimeo (self.events, 0);
+    //  what was in flight when meshd stopped goes out again
+    vd_db_exec (self.db, "UPDATE notification SET status = 'pending' WHERE status = 'sending'");
+    zsock_signal (pipe, 0);
+
+    zpoller_t *poller = zpoller_new (pipe, self.in, NULL);
+    int64_t next_tick = 0;
+    while (true) {
+        int timeout = zlistx_size (self.jobs)? 10: (int) (next_tick - vd_mono_ms ());
+        zsock_t *which = (zsock_t *) zpoller_wait (poller, timeout < 0? 0: timeout);
+        if (which == pipe) {
+            bool term;
+            char *command = vd_actor_command (pipe, &term);
+            if (command && streq (command, "STATS"))
+                zsock_send (pipe, "8888", self.sent, self.failed, self.skipped, self.attempts);
+            free (command);
+            if (term)
+                break;
+            continue;
+        }
+        if (zpoller_terminated (poller))
+            break;
+        bool poked = false;
+        while (which == self.in && (zsock_events (self.in) & ZMQ_POLLIN)) {
+            free (zstr_recv (self.in));
+            poked = true;
+        }
+        if (zlistx_size (self.jobs))
+            s_collect (&self);
+        if (poked || vd_mono_ms () >= next_tick) {
+            s_dispatch (&self);
+            if (zlistx_size (self.jobs))
+                s_collect (&self);
+            next_tick = vd_mono_ms () + NOTIFY_TICK_MS;
+        }
+        if (self.new_events) {
+            zstr_send (self.events, "NEW");
+            self.new_events = false;
+        }
+    }
+    zpoller_destroy (&poller);
+    s_destroy (&self);
+    return;
+fail:
+    zsys_error ("notify: cannot start");
+    s_destroy (&self);
+    zsock_signal (pipe, 0);
+    vd_actor_failed (pipe);
+}

@@ -1,0 +1,681 @@
+/*  meshd/ssh/ssh.c: the ssh actor. An SSH server (libssh) that gives each user
+    the console and nothing else: `ssh -p 2222 alice@coordinator`.
+
+    The actor accepts connections; each one runs in a thread of its own,
+    which does the key exchange, authenticates the user (their vedette
+    password, argon2id, or an SSH key registered with `vedette user key
+    add`), and then starts the console (`vedette console`) on a pty, bound
+    to the user by a session token made for it and removed when it ends.
+    Shell, exec and subsystem requests are refused: there is no other
+    command. Window size changes pass through to the pty.
+
+    Hardening, after OpenSSH's defaults: at most ssh/max_auth (6) failed
+    attempts a connection; ssh/grace (30 s) to log in; at most
+    ssh/max_startups (10) connections from one address not yet logged in
+    (100 from all), more are closed at once; a source with ssh/penalty_failures (10) failures is refused for
+    ssh/penalty (30 s), doubling while it goes on; no "none" method; strict
+    key exchange (libssh 0.10.6 and later). Every login and every failure
+    is written to the audit log.                                           */
+#include "meshd.h"
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+#include <libssh/callbacks.h>
+#include <pthread.h>
+#include <pty.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+#include <signal.h>
+
+#define PENALTY_SLOTS   1024
+#define STARTUPS_TOTAL  100         //  connections not logged in, from all sources
+
+typedef struct {
+    char address [INET6_ADDRSTRLEN];
+    int failures;
+    int64_t until_ms;           //  refused until then
+    int64_t length_ms;          //  of the last penalty
+    int unauthenticated;        //  its connections not logged in yet
+} source_t;
+
+//  What the threads share with the actor, under the lock
+typedef struct {
+    pthread_mutex_t lock;
+    meshd_t *meshd;
+    const char *console;        //  the console program
+    int64_t grace_ms, penalty_ms, lifetime_ms;
+    int max_auth, max_startups, penalty_failures;
+    int threads;                //  connections being served
+    int unauthenticated;        //  of those, not logged in yet
+    volatile bool stop;
+    source_t sources [PENALTY_SLOTS];
+    uint64_t logins, failures, refused;
+} shared_t;
+
+typedef struct {
+    shared_t *shared;
+    ssh_session session;
+    ssh_channel channel;
+    struct ssh_server_callbacks_struct server_cb;
+    struct ssh_channel_callbacks_struct channel_cb;
+    sqlite3 *db;
+    char address [INET6_ADDRSTRLEN];
+    char user [64];
+    int64_t user_id;
+    bool authenticated, shell, closed;
+    int failures;
+    char term [64];
+    int cols, rows;
+    int pty;                    //  master side, -1 before the console starts
+    pid_t child;
+} conn_t;
+
+//  -- sources and their penalties --------------------------------------------------
+
+static source_t *
+s_source (shared_t *shared, const char *address, bool make)
+{
+    source_t *free_slot = NULL, *oldest = NULL;
+    for (int i = 0; i < PENALTY_SLOTS; i++) {
+        source_t *source = &shared->sources [i];
+        if (streq (source->address, address))
+            return source;
+        if (!source->address [0] && !free_slot)
+            free_slot = source;
+        if (source->unauthenticated == 0 && (!oldest || source->until_ms < oldest->until_ms))
+            oldest = source;
+    }
+    if (!make || !(free_slot || oldest))
+        return NULL;
+    source_t *slot = free_slot? free_slot: oldest;
+    memset (slot, 0, sizeof *slot);
+    snprintf (slot->address, sizeof slot->address, "%s", address);
+    return slot;
+}
+
+static void
+s_audit (conn_t *conn, const char *result, const char *method)
+{
+    if (!conn->db)
+        return;
+    char origin [80];
+    snprintf (origin, sizeof origin, "ssh %s", conn->address);
+    //  the user name came from the network: into JSON by jansson only
+    json_t *object = json_pack ("{s:s, s:s, s:s}", "user", conn->user, "result", result, "method", method);
+    char *detail = object? json_dumps (object, JSON_COMPACT): NULL;
+    json_decref (object);
+    if (!detail)
+        return;
+    sqlite3_stmt *stmt = vd_db_prepare (conn->db,
+        "INSERT INTO audit (ts_us, user, origin, op, detail) VALUES (?, ?, ?, 'ssh.login', ?)");
+    if (stmt) {
+        sqlite3_bind_int64 (stmt, 1, vd_now_us ());
+        sqlite3_bind_text (stmt, 2, conn->user, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 3, origin, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 4, detail, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) != SQLITE_DONE)
+            zsys_error ("ssh: audit: %s", sqlite3_errmsg (conn->db));
+    }
+    sqlite3_finalize (stmt);
+    free (detail);
+}
+
+//  A failed attempt: counted for the connection and its source
+static int
+s_failed (conn_t *conn, const char *method)
+{
+    shared_t *shared = conn->shared;
+    conn->failures++;
+    pthread_mutex_lock (&shared->lock);
+    shared->failures++;
+    source_t *source = s_source (shared, conn->address, true);
+    if (++source->failures >= shared->penalty_failures) {
+        int64_t now = vd_mono_ms ();
+        source->length_ms = source->until_ms > now - source->length_ms * 2 && source->length_ms
+                          ? source->length_ms * 2: shared->penalty_ms;
+        if (source->length_ms > 3600 * 1000)
+            source->length_ms = 3600 * 1000;
+        source->until_ms = now + source->length_ms;
+        source->failures = 0;
+        zsys_notice ("ssh: %s refused for %lld s after repeated failures", conn->address,
+                     (long long) (source->length_ms / 1000));
+    }
+    pthread_mutex_unlock (&shared->lock);
+    zsys_notice ("ssh: failed %s login for '%.64s' from %s (%d of %d)", method, conn->user,
+                 conn->address, conn->failures, shared->max_auth);
+    s_audit (conn, "refused", method);
+    if (conn->failures >= shared->max_auth)
+        ssh_disconnect (conn->session);
+    return SSH_AUTH_DENIED;
+}
+
+//  One connection fewer not logged in (under the lock)
+static void
+s_startup_done (shared_t *shared, const char *address)
+{
+    shared->unauthenticated--;
+    source_t *source = s_source (shared, address, false);
+    if (source && source->unauthenticated > 0)
+        source->unauthenticated--;
+}
+
+static int
+s_succeeded (conn_t *conn, int64_t user_id, const char *method)
+{
+    conn->authenticated = true;
+    conn->user_id = user_id;
+    pthread_mutex_lock (&conn->shared->lock);
+    s_startup_done (conn->shared, conn->address);
+    conn->shared->logins++;
+    pthread_mutex_unlock (&conn->shared->lock);
+    zsys_notice ("ssh: %s logged in from %s (%s)", conn->user, conn->address, method);
+    s_audit (conn, "ok", method);
+    return SSH_AUTH_SUCCESS;
+}
+
+//  -- authentication -------------------------------------------------------------
+
+//  The name a client logs in with, printable, for logs and the audit
+static void
+s_set_user (conn_t *conn, const char *user)
+{
+    bool truncated;
+    char *clean = vd_utf8_clean (user, strlen (user), sizeof conn->user - 1, &truncated);
+    snprintf (conn->user, sizeof conn->user, "%s", clean? clean: "");
+    free (clean);
+}
+
+static int
+s_auth_password (ssh_session session, const char *user, const char *password, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session;
+    s_set_user (conn, user);
+    if (conn->authenticated || conn->failures >= conn->shared->max_auth)
+        return SSH_AUTH_DENIED;
+    sqlite3_stmt *stmt = vd_db_prepare (conn->db, "SELECT id, pw_hash FROM user WHERE name = ?");
+    int64_t user_id = 0;
+    bool good = false;
+    if (stmt) {
+        sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW) {
+            user_id = sqlite3_column_int64 (stmt, 0);
+            good = crypto_pwhash_str_verify ((const char *) sqlite3_column_text (stmt, 1),
+                                             password, strlen (password)) == 0;
+        }
+    }
+    sqlite3_finalize (stmt);
+    return good? s_succeeded (conn, user_id, "password"): s_failed (conn, "password");
+}
+
+static int
+s_auth_pubkey (ssh_session session, const char *user, struct ssh_key_struct *pubkey,
+               char signature_state, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session;
+    s_set_user (conn, user);
+    if (conn->authenticated || conn->failures >= conn->shared->max_auth)
+        return SSH_AUTH_DENIED;
+    char *blob = NULL;
+    int64_t user_id = 0;
+    if (ssh_pki_export_pubkey_base64 (pubkey, &blob) == SSH_OK) {
+        sqlite3_stmt *stmt = vd_db_prepare (conn->db,
+            "SELECT u.id FROM user_key k JOIN user u ON u.id = k.user_id "
+            "WHERE u.name = ? AND k.type = ? AND k.key = ?");
+        if (stmt) {
+            sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
+            sqlite3_bind_text (stmt, 2, ssh_key_type_to_char (ssh_key_type (pubkey)), -1, SQLITE_STATIC);
+            sqlite3_bind_text (stmt, 3, blob, -1, SQLITE_STATIC);
+            if (sqlite3_step (stmt) == SQLITE_ROW)
+                user_id = sqlite3_column_int64 (stmt, 0);
+        }
+        sqlite3_finalize (stmt);
+        ssh_string_free_char (blob);
+    }
+    if (!user_id)
+        return s_failed (conn, "publickey");
+    //  a known key: the client signs next, and the signature decides
+    if (signature_state == SSH_PUBLICKEY_STATE_NONE)
+        return SSH_AUTH_SUCCESS;
+    if (signature_state != SSH_PUBLICKEY_STATE_VALID)
+        return s_failed (conn, "publickey");
+    return s_succeeded (conn, user_id, "publickey");
+}
+
+//  -- the channel --------------------------------------------------------------------
+
+static int
+s_pty_request (ssh_session session, ssh_channel channel, const char *term, int width, int height,
+               int pxwidth, int pxheight, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session; (void) channel; (void) pxwidth; (void) pxheight;
+    //  the terminal's name goes into the console's environment: letters,
+    //  digits and - only
+    size_t i = 0;
+    for (; term [i] && i + 1 < sizeof conn->term; i++)
+        conn->term [i] = isalnum ((unsigned char) term [i]) || term [i] == '-'? term [i]: '_';
+    conn->term [i] = 0;
+    conn->cols = width > 0 && width < 1000? width: 80;
+    conn->rows = height > 0 && height < 1000? height: 24;
+    return SSH_OK;
+}
+
+static int
+s_window_change (ssh_session session, ssh_channel channel, int width, int height,
+                 int pxwidth, int pxheight, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session; (void) channel; (void) pxwidth; (void) pxheight;
+    conn->cols = width > 0 && width < 1000? width: conn->cols;
+    conn->rows = height > 0 && height < 1000? height: conn->rows;
+    if (conn->pty >= 0) {
+        struct winsize size = { .ws_row = (unsigned short) conn->rows, .ws_col = (unsigned short) conn->cols };
+        ioctl (conn->pty, TIOCSWINSZ, &size);
+    }
+    return SSH_OK;
+}
+
+static int
+s_shell_request (ssh_session session, ssh_channel channel, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session; (void) channel;
+    if (conn->shell || !conn->term [0])
+        return SSH_ERROR;       //  the console needs a terminal: ssh -t
+    conn->shell = true;
+    return SSH_OK;
+}
+
+static int
+s_exec_request (ssh_session session, ssh_channel channel, const char *command, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session; (void) channel;
+    zsys_notice ("ssh: %s from %s: exec refused ('%.40s')", conn->user, conn->address, command);
+    return SSH_ERROR;
+}
+
+static int
+s_subsystem_request (ssh_session session, ssh_channel channel, const char *subsystem, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session; (void) channel;
+    zsys_notice ("ssh: %s from %s: subsystem %.40s refused", conn->user, conn->address, subsystem);
+    return SSH_ERROR;
+}
+
+//  Keys from the client to the console
+static int
+s_channel_data (ssh_session session, ssh_channel channel, void *data, uint32_t len, int is_stderr,
+                void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session; (void) channel; (void) is_stderr;
+    if (conn->pty < 0)
+        return 0;               //  kept by libssh until the console runs
+    ssize_t written = write (conn->pty, data, len);
+    return written > 0? (int) written: 0;
+}
+
+static void
+s_channel_close (ssh_session session, ssh_channel channel, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    (void) session; (void) channel;
+    conn->closed = true;
+}
+
+static ssh_channel
+s_channel_open (ssh_session session, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    if (!conn->authenticated || conn->channel)
+        return NULL;
+    conn->channel = ssh_channel_new (session);
+    ssh_callbacks_init (&conn->channel_cb);
+    conn->channel_cb.userdata = conn;
+    conn->channel_cb.channel_pty_request_function = s_pty_request;
+    conn->channel_cb.channel_pty_window_change_function = s_window_change;
+    conn->channel_cb.channel_shell_request_function = s_shell_request;
+    conn->channel_cb.channel_exec_request_function = s_exec_request;
+    conn->channel_cb.channel_subsystem_request_function = s_subsystem_request;
+    conn->channel_cb.channel_data_function = s_channel_data;
+    conn->channel_cb.channel_eof_function = s_channel_close;
+    conn->channel_cb.channel_close_function = s_channel_close;
+    ssh_set_channel_callbacks (conn->channel, &conn->channel_cb);
+    return conn->channel;
+}
+
+//  -- the console ---------------------------------------------------------------------
+
+//  Output of the console to the client
+static int
+s_pty_readable (socket_t fd, int revents, void *userdata)
+{
+    conn_t *conn = (conn_t *) userdata;
+    if (revents & POLLIN) {
+        char buf [16384];
+        ssize_t n = read (fd, buf, sizeof buf);
+        if (n > 0 && ssh_channel_write (conn->channel, buf, (uint32_t) n) != SSH_ERROR)
+            return 0;
+    }
+    if (revents & (POLLHUP | POLLERR | POLLIN))
+        conn->closed = true;    //  the console has ended
+    return 0;
+}
+
+//  Starts the console for the user; 0, or -1
+static int
+s_console (conn_t *conn, char *token)
+{
+    shared_t *shared = conn->shared;
+    char *api = meshd_api_endpoint (shared->meshd);
+    char *env [] = {
+        zsys_sprintf ("TERM=%s", conn->term),
+        zsys_sprintf ("VEDETTE_ENDPOINT=%s", api),
+        zsys_sprintf ("VEDETTE_TOKEN=%s", token),
+        strdup ("LANG=C.UTF-8"),
+        strdup ("XDG_CONFIG_HOME=/nonexistent"),
+        strdup ("HOME=/nonexistent"),
+        strdup ("PATH=/usr/bin:/bin"),
+        NULL
+    };
+    free (api);
+    char *argv [] = { (char *) shared->console, (char *) "console", NULL };
+    struct winsize size = { .ws_row = (unsigned short) conn->rows, .ws_col = (unsigned short) conn->cols };
+    int master = -1;
+    pid_t pid = forkpty (&master, NULL, NULL, &size);
+    if (pid == 0) {
+        //  the child: nothing of meshd's but the terminal
+        closefrom (3);
+        sigset_t none;
+        sigemptyset (&none);
+        sigprocmask (SIG_SETMASK, &none, NULL);
+        execve (shared->console, argv, env);
+        _exit (127);
+    }
+    sodium_memzero (env [2], strlen (env [2]));
+    for (int i = 0; env [i]; i++)
+        free (env [i]);
+    if (pid < 0) {
+        zsys_error ("ssh: cannot start the console: %s", strerror (errno));
+        return -1;
+    }
+    conn->pty = master;
+    conn->child = pid;
+    return 0;
+}
+
+//  -- a connection ----------------------------------------------------------------------
+
+static void *
+s_connection (void *args)
+{
+    conn_t *conn = (conn_t *) args;
+    shared_t *shared = conn->shared;
+    ssh_session session = conn->session;
+    ssh_event event = NULL;
+    char token [65] = "";
+    conn->pty = -1;
+    conn->db = vd_db_open (shared->meshd->db_path, false);
+    ssh_callbacks_init (&conn->server_cb);
+    conn->server_cb.userdata = conn;
+    conn->server_cb.auth_password_function = s_auth_password;
+    conn->server_cb.auth_pubkey_function = s_auth_pubkey;
+    conn->server_cb.channel_open_request_session_function = s_channel_open;
+    ssh_set_server_callbacks (session, &conn->server_cb);
+    long grace_s = (long) (shared->grace_ms / 1000 > 0? shared->grace_ms / 1000: 1);
+    ssh_options_set (session, SSH_OPTIONS_TIMEOUT, &grace_s);
+    int64_t deadline = vd_mono_ms () + shared->grace_ms;
+    if (!conn->db || ssh_handle_key_exchange (session) != SSH_OK) {
+        zsys_info ("ssh: %s: key exchange failed: %s", conn->address, ssh_get_error (session));
+        goto done;
+    }
+    ssh_set_auth_methods (session, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
+    event = ssh_event_new ();
+    ssh_event_add_session (event, session);
+    //  log in, open a channel, ask for a pty and the shell: within the grace time
+    while (!shared->stop && !(conn->authenticated && conn->shell) && !conn->closed) {
+        if (ssh_event_dopoll (event, 100) == SSH_ERROR || !ssh_is_connected (session))
+            goto done;
+        if (vd_mono_ms () > deadline) {
+            zsys_notice ("ssh: %s: no login and console within the grace time", conn->address);
+            goto done;
+        }
+        if (!conn->authenticated && conn->failures >= shared->max_auth)
+            goto done;
+    }
+    if (shared->stop || conn->closed)
+        goto done;
+    //  the console, bound to the user by a session of its own
+    if (meshd_session_create (conn->db, conn->user_id, shared->lifetime_ms, "ssh", token, NULL)
+    ||  s_console (conn, token))
+        goto done;
+    ssh_event_add_fd (event, conn->pty, POLLIN, s_pty_readable, conn);
+    int status = 0;
+    while (!shared->stop && !conn->closed && ssh_is_connected (session) && conn->child > 0) {
+        if (ssh_event_dopoll (event, 200) == SSH_ERROR)
+            break;
+        if (waitpid (conn->child, &status, WNOHANG) == conn->child) {
+            struct pollfd last = { conn->pty, POLLIN, 0 };  //  what it wrote last
+            if (poll (&last, 1, 0) > 0)
+                s_pty_readable (conn->pty, last.revents, conn);
+            conn->child = 0;
+        }
+    }
+    //  the console ended (its terminal hung up): its exit status to the client
+    for (int i = 0; i < 20 && conn->child > 0; i++) {
+        if (waitpid (conn->child, &status, WNOHANG) == conn->child)
+            conn->child = 0;
+        else
+            usleep (50 * 1000);
+    }
+    if (conn->child == 0 && ssh_is_connected (session)) {
+        ssh_channel_request_send_exit_status (conn->channel, WIFEXITED (status)? WEXITSTATUS (status): 1);
+        ssh_channel_send_eof (conn->channel);
+        ssh_blocking_flush (session, 1000);
+    }
+    zsys_info ("ssh: %s's session from %s ended", conn->user, conn->address);
+done:
+    if (conn->child > 0) {
+        kill (conn->child, SIGHUP);
+        waitpid (conn->child, NULL, 0);
+    }
+    if (event) {
+        if (conn->pty >= 0)
+            ssh_event_remove_fd (event, conn->pty);
+        ssh_event_remove_session (event, session);
+        ssh_event_free (event);
+    }
+    if (conn->pty >= 0)
+        close (conn->pty);
+    if (*token)
+        meshd_session_remove (conn->db, token);
+    sodium_memzero (token, sizeof token);
+    if (conn->channel) {
+        ssh_channel_send_eof (conn->channel);
+        ssh_channel_close (conn->channel);
+        ssh_channel_free (conn->channel);
+    }
+    ssh_disconnect (session);
+    ssh_free (session);
+    vd_db_close (&conn->db);
+    pthread_mutex_lock (&shared->lock);
+    if (!conn->authenticated)
+        s_startup_done (shared, conn->address);
+    shared->threads--;
+    pthread_mutex_unlock (&shared->lock);
+    free (conn);
+    return NULL;
+}
+
+//  A new connection: served, or closed at once (a penalised source, too
+//  many not logged in yet)
+static void
+s_accept (shared_t *shared, ssh_bind bind)
+{
+    ssh_session session = ssh_new ();
+    if (!session)
+        return;
+    if (ssh_bind_accept (bind, session) != SSH_OK) {
+        ssh_free (session);
+        return;
+    }
+    char address [INET6_ADDRSTRLEN] = "unknown";
+    struct sockaddr_storage peer;
+    socklen_t length = sizeof peer;
+    if (getpeername (ssh_get_fd (session), (struct sockaddr *) &peer, &length) == 0) {
+        if (peer.ss_family == AF_INET)
+            inet_ntop (AF_INET, &((struct sockaddr_in *) &peer)->sin_addr, address, sizeof address);
+        else
+            inet_ntop (AF_INET6, &((struct sockaddr_in6 *) &peer)->sin6_addr, address, sizeof address);
+    }
+    pthread_mutex_lock (&shared->lock);
+    source_t *source = s_source (shared, address, true);
+    bool penalised = source && source->until_ms > vd_mono_ms ();
+    //  a source may hold max_startups connections not logged in: a storm
+    //  from one address does not keep others out
+    bool full = !source || source->unauthenticated >= shared->max_startups
+             || shared->unauthenticated >= STARTUPS_TOTAL;
+    if (!penalised && !full) {
+        source->unauthenticated++;
+        shared->unauthenticated++;
+        shared->threads++;
+    }
+    else
+        shared->refused++;
+    pthread_mutex_unlock (&shared->lock);
+    if (penalised || full) {
+        zsys_info ("ssh: %s refused: %s", address, penalised? "penalised for failures"
+                                                         : "too many connections not logged in");
+        ssh_disconnect (session);
+        ssh_free (session);
+        return;
+    }
+    conn_t *conn = (conn_t *) zmalloc (sizeof (conn_t));
+    conn->shared = shared;
+    conn->session = session;
+    snprintf (conn->address, sizeof conn->address, "%s", address);
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init (&attr);
+    pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create (&thread, &attr, s_connection, conn)) {
+        zsys_error ("ssh: cannot start a thread for %s", address);
+        pthread_mutex_lock (&shared->lock);
+        s_startup_done (shared, address);
+        shared->threads--;
+        pthread_mutex_unlock (&shared->lock);
+        ssh_disconnect (session);
+        ssh_free (session);
+        free (conn);
+    }
+    pthread_attr_destroy (&attr);
+}
+
+//  "ADDRESS:PORT", "*:PORT" or "PORT" into the bind's options; 0 or -1
+static int
+s_listen_on (ssh_bind bind, const char *endpoint)
+{
+    char copy [128];
+    snprintf (copy, sizeof copy, "%s", endpoint);
+    char *colon = strrchr (copy, ':');
+    const char *port = colon? colon + 1: copy;
+    const char *host = colon? copy: "*";
+    if (colon)
+        *colon = 0;
+    if (*host == '[') {
+        host++;
+        char *end = strchr (host, ']');
+        if (end)
+            *end = 0;
+    }
+    char *end;
+    long number = strtol (port, &end, 10);
+    if (*end || number <= 0 || number > 65535)
+        return -1;
+    unsigned int value = (unsigned int) number;
+    ssh_bind_options_set (bind, SSH_BIND_OPTIONS_BINDPORT, &value);
+    ssh_bind_options_set (bind, SSH_BIND_OPTIONS_BINDADDR, streq (host, "*")? "0.0.0.0": host);
+    return 0;
+}
+
+void
+ssh_actor (zsock_t *pipe, void *args)
+{
+    meshd_t *meshd = (meshd_t *) args;
+    shared_t *shared = (shared_t *) zmalloc (sizeof (shared_t));
+    pthread_mutex_init (&shared->lock, NULL);
+    shared->meshd = meshd;
+    shared->console = vd_config_str (meshd->config, "ssh/console");
+    shared->grace_ms = vd_config_int (meshd->config, "ssh/grace");
+    shared->max_auth = (int) vd_config_int (meshd->config, "ssh/max_auth");
+    shared->max_startups = (int) vd_config_int (meshd->config, "ssh/max_startups");
+    shared->penalty_ms = vd_config_int (meshd->config, "ssh/penalty");
+    shared->penalty_failures = (int) vd_config_int (meshd->config, "ssh/penalty_failures");
+    shared->lifetime_ms = vd_config_int (meshd->config, "api/session_lifetime");
+    const char *endpoint = vd_config_str (meshd->config, "ssh/endpoint");
+    ssh_bind bind = ssh_bind_new ();
+    char *key = meshd_ssh_host_key (meshd->dir);
+    if (meshd_ssh_make_host_key (meshd->dir) || !bind
+    ||  ssh_bind_options_set (bind, SSH_BIND_OPTIONS_HOSTKEY, key) != SSH_OK
+    ||  s_listen_on (bind, endpoint) || ssh_bind_listen (bind) != SSH_OK) {
+        zsys_error ("ssh: cannot listen on %s: %s", endpoint, bind? ssh_get_error (bind): "no memory");
+        free (key);
+        ssh_bind_free (bind);
+        pthread_mutex_destroy (&shared->lock);
+        free (shared);
+        zsock_signal (pipe, 1);
+        return;
+    }
+    free (key);
+    zsys_info ("ssh: the console is served on %s", endpoint);
+    zsock_signal (pipe, 0);
+    zmq_pollitem_t items [2] = {
+        { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 },
+        { NULL, ssh_bind_get_fd (bind), ZMQ_POLLIN, 0 }
+    };
+    while (true) {
+        if (zmq_poll (items, 2, 1000) < 0 && errno != EINTR)
+            break;
+        if (items [0].revents & ZMQ_POLLIN) {
+            bool term;
+            char *command = vd_actor_command (pipe, &term);
+            if (command && streq (command, "STATS")) {
+                pthread_mutex_lock (&shared->lock);
+                zsock_send (pipe, "8888", shared->logins, shared->failures, shared->refused,
+                            (uint64_t) shared->threads);
+                pthread_mutex_unlock (&shared->lock);
+            }
+            free (command);
+            if (term)
+                break;
+        }
+        if (items [1].revents & ZMQ_POLLIN)
+            s_accept (shared, bind);
+    }
+    //  the sessions end with meshd; a thread stops within its poll
+    shared->stop = true;
+    for (int i = 0; i < 50; i++) {
+        pthread_mutex_lock (&shared->lock);
+        int left = shared->threads;
+        pthread_mutex_unlock (&shared->lock);
+        if (left == 0)
+            break;
+        usleep (100 * 1000);
+    }
+    ssh_bind_free (bind);
+    pthread_mutex_lock (&shared->lock);
+    int left = shared->threads;
+    pthread_mutex_unlock (&shared->lock);
+    if (left == 0) {
+        pthread_mutex_destroy (&shared->lock);
+        free (shared);
+    }
+    else
+        zsys_warning ("ssh: %d sessions did not end in time", left);
+}
