@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -532,6 +534,14 @@ vd_actor_failed (zsock_t *pipe)
     }
 }
 
+void
+vd_sock_close (zsock_t **sock_p, const char *endpoint)
+{
+    if (*sock_p && endpoint)
+        zmq_unbind (zsock_resolve (*sock_p), endpoint);
+    zsock_destroy (sock_p);
+}
+
 int
 vd_bind (zsock_t *sock, const char *endpoint)
 {
@@ -561,21 +571,54 @@ vd_actor_command (zsock_t *pipe, bool *term)
 
 volatile sig_atomic_t vd_stop = 0;
 volatile sig_atomic_t vd_reload = 0;
+//  The self-pipe: a handler writes a byte, the main loop wakes on it
+static int s_signal_pipe [2] = { -1, -1 };
 
-static void s_on_stop (int sig) { (void) sig; vd_stop = 1; }
-static void s_on_hup (int sig) { (void) sig; vd_reload = 1; }
+static void
+s_on_signal (int sig)
+{
+    int saved = errno;
+    if (sig == SIGHUP)
+        vd_reload = 1;
+    else
+        vd_stop = 1;
+    //  a full pipe already holds a wake-up: the result does not matter
+    if (s_signal_pipe [1] >= 0) {
+        ssize_t written = write (s_signal_pipe [1], "s", 1);
+        (void) written;
+    }
+    errno = saved;
+}
 
 void
 vd_signals_init (void)
 {
     signal (SIGPIPE, SIG_IGN);
+    if (s_signal_pipe [0] < 0 && pipe (s_signal_pipe) == 0) {
+        for (int i = 0; i < 2; i++) {
+            fcntl (s_signal_pipe [i], F_SETFL, fcntl (s_signal_pipe [i], F_GETFL) | O_NONBLOCK);
+            fcntl (s_signal_pipe [i], F_SETFD, FD_CLOEXEC);
+        }
+    }
     struct sigaction action;
     memset (&action, 0, sizeof action);
-    action.sa_handler = s_on_stop;
+    action.sa_handler = s_on_signal;
     sigaction (SIGTERM, &action, NULL);
     sigaction (SIGINT, &action, NULL);
-    action.sa_handler = s_on_hup;
     sigaction (SIGHUP, &action, NULL);
+}
+
+void
+vd_signals_wait (int timeout_ms)
+{
+    if (vd_stop || vd_reload)
+        return;
+    struct pollfd item = { s_signal_pipe [0], POLLIN, 0 };
+    if (poll (&item, 1, timeout_ms) > 0) {
+        char drain [64];
+        while (read (s_signal_pipe [0], drain, sizeof drain) > 0)
+            ;
+    }
 }
 
 int
@@ -672,4 +715,26 @@ vd_word_in (const char *word, const char **list)
         if (streq (word, list [i]))
             return true;
     return false;
+}
+
+void
+vd_complain (vd_complaint_t *self, const char *format, ...)
+{
+    int64_t now = vd_mono_ms ();
+    if (self->last_ms && now - self->last_ms < VD_COMPLAIN_EVERY_MS) {
+        self->held++;
+        return;
+    }
+    va_list args;
+    va_start (args, format);
+    char *text = zsys_vprintf (format, args);
+    va_end (args);
+    if (self->held)
+        zsys_warning ("%s (and %" PRIu64 " more like it in the last %ds)", text, self->held,
+                      (int) ((now - self->last_ms) / 1000));
+    else
+        zsys_warning ("%s", text);
+    free (text);
+    self->last_ms = now;
+    self->held = 0;
 }

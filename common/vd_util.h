@@ -101,9 +101,25 @@ void vd_cidr_host (const vd_cidr_t *cidr, uint64_t index, uint8_t *address);
 extern volatile sig_atomic_t vd_stop, vd_reload;
 //  Installs the daemons' signal handlers; SIGPIPE is ignored.
 void vd_signals_init (void);
+//  Sleeps until SIGTERM, SIGINT or SIGHUP arrives (a self-pipe written by
+//  the handlers) or timeout_ms pass (-1: no timeout); returns at once if
+//  vd_stop or vd_reload is already set. The caller looks at both.
+void vd_signals_wait (int timeout_ms);
 //  Creates and locks a pid file holding our pid. Returns its descriptor
 //  (keep it open while running), -2 if another process holds it, -1 on error.
 int vd_pidfile_lock (const char *path);
+
+//  Complaints about bad input or a failing peer, throttled: at most one
+//  line every VD_COMPLAIN_EVERY_MS per vd_complaint_t, saying how many were
+//  held back since; counters, not the log, keep the full tally.
+#define VD_COMPLAIN_EVERY_MS    30000
+typedef struct {
+    int64_t last_ms;            //  monotonic ms of the last line logged (0: never)
+    uint64_t held;              //  complaints since, not logged
+} vd_complaint_t;
+//  Logs a warning now, or counts it if the last was less than
+//  VD_COMPLAIN_EVERY_MS ago. Not thread-safe: one owner, or under a lock.
+void vd_complain (vd_complaint_t *self, const char *format, ...) CHECK_PRINTF (2);
 
 //  Alarm severities, worst first: critical, major, minor, warning, info
 //  (NULL-terminated); the one list of them in meshd and the console.
@@ -118,6 +134,10 @@ int vd_actor_status (zactor_t *actor);
 //  Binds, waiting up to 5 s for an address still held by a socket just
 //  closed in this process. 0 or -1 (errno in zmq_errno).
 int vd_bind (zsock_t *sock, const char *endpoint);
+//  Unbinds an inproc endpoint the socket bound (if it did) and destroys the
+//  socket: the endpoint is free at once for the next actor to bind, where a
+//  plain close frees it only when every peer has let go.
+void vd_sock_close (zsock_t **sock_p, const char *endpoint);
 //  Reads a command from an actor's pipe and answers STATUS (0) itself.
 //  Returns the command for the caller (to free), or NULL; sets *term on
 //  $TERM or when the pipe is gone.

@@ -13,6 +13,13 @@
 #define VD_WIRE_PROTOCOL        1
 #define VD_SAMPLE_SIZE          28
 #define VD_WIRE_MAX_COMMAND     16
+//  ZMTP heartbeats of every TCP socket of the mesh, the API and the events:
+//  a peer silent for VD_WIRE_HEARTBEAT_TIMEOUT ms is gone (half-open
+//  connections of crashed or cut-off clients are closed)
+#define VD_WIRE_HEARTBEAT_IVL       2000
+#define VD_WIRE_HEARTBEAT_TIMEOUT   6000
+//  A CURVE handshake must be done within this many ms
+#define VD_WIRE_HANDSHAKE_IVL       5000
 #define VD_WIRE_MAX_HEADER      (256 * 1024)
 #define VD_WIRE_MAX_PAYLOAD     (4 * 1024 * 1024)
 #define VD_WIRE_MAX_MESSAGE     (VD_WIRE_MAX_PAYLOAD + VD_WIRE_MAX_HEADER + 1024)

@@ -317,7 +317,7 @@ static const column_t s_probe_columns [] = {
     { "name", "PROBE", COL_TEXT }, { "site", "SITE", COL_TEXT }, { "state", "STATE", COL_STATUS },
     { "link", "LINK", COL_STATUS }, { "last_seen_us", "LAST SEEN", COL_AGE },
     { "rtt_us", "RTT", COL_MICROS }, { "clock_offset_us", "CLOCK", COL_OFFSET },
-    { "backlog", "BACKLOG", COL_INT }, { "devices", "DEVICES", COL_INT },
+    { "backlog", "BACKLOG", COL_INT }, { "dropped", "DROPPED", COL_INT }, { "devices", "DEVICES", COL_INT },
     { "version", "VERSION", COL_TEXT }, { NULL }
 };
 static const column_t s_mesh_columns [] = {

@@ -59,16 +59,49 @@ s_daemonize (void)
     return 0;
 }
 
-//  Starts the actors that hold sockets with settings from the config
-static int
-s_start_front (meshd_t *meshd, zactor_t **mesh, zactor_t **api)
+//  The actors, in start order: auth before any CURVE socket binds, the
+//  store and the events before the mesh and the api that feed them. They
+//  stop in reverse. A reload stops them all, swaps the configuration and
+//  starts them again, so no actor ever reads a configuration that is gone;
+//  probes and clients reconnect, and the probes' spools cover the gap.
+static struct {
+    const char *name;
+    zactor_fn *fn;
+    const char *unless_empty;   //  a config key that, empty, turns the actor off
+    zactor_t *actor;
+} s_actors [] = {
+    { "auth", auth_actor, NULL, NULL },
+    { "events", events_actor, NULL, NULL },
+    { "store", store_actor, NULL, NULL },
+    { "notify", notify_actor, NULL, NULL },
+    { "rules", rules_actor, NULL, NULL },
+    { "mesh", mesh_actor, NULL, NULL },
+    { "api", api_actor, NULL, NULL },
+    { "ssh", ssh_actor, "ssh/endpoint", NULL }
+};
+#define ACTORS (sizeof s_actors / sizeof s_actors [0])
+
+static void
+s_stop (void)
 {
-    *mesh = zactor_new (mesh_actor, meshd);
-    if (vd_actor_status (*mesh) != 0)
-        return -1;
-    *api = zactor_new (api_actor, meshd);
-    if (vd_actor_status (*api) != 0)
-        return -1;
+    for (size_t i = ACTORS; i-- > 0;)
+        zactor_destroy (&s_actors [i].actor);
+}
+
+//  Starts every actor; 0, or -1 (and none left running) if one cannot start
+static int
+s_start (meshd_t *meshd)
+{
+    for (size_t i = 0; i < ACTORS; i++) {
+        if (s_actors [i].unless_empty && !*vd_config_str (meshd->config, s_actors [i].unless_empty))
+            continue;
+        s_actors [i].actor = zactor_new (s_actors [i].fn, meshd);
+        if (vd_actor_status (s_actors [i].actor) != 0) {
+            zsys_error ("meshd: the %s actor cannot start", s_actors [i].name);
+            s_stop ();
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -141,8 +174,6 @@ main (int argc, char *argv [])
 
     meshd_t meshd = { .dir = dir };
     int rc = 1, pid_fd = -1;
-    zactor_t *auth = NULL, *events = NULL, *store = NULL, *mesh = NULL, *api = NULL;
-    zactor_t *rules = NULL, *notify = NULL, *ssh = NULL;
     char *pid_path = NULL;
     char *default_config = zsys_sprintf ("%s/meshd.cfg", dir);
     char *error = NULL;
@@ -189,35 +220,13 @@ main (int argc, char *argv [])
     vd_signals_init ();
     curl_global_init (CURL_GLOBAL_DEFAULT);
 
-    auth = zactor_new (auth_actor, &meshd);
-    if (vd_actor_status (auth) != 0)
+    if (s_start (&meshd))
         goto done;
-    //  the events endpoints are read once: a change needs a restart
-    events = zactor_new (events_actor, &meshd);
-    if (vd_actor_status (events) != 0)
-        goto done;
-    store = zactor_new (store_actor, &meshd);
-    if (vd_actor_status (store) != 0)
-        goto done;
-    notify = zactor_new (notify_actor, &meshd);
-    if (vd_actor_status (notify) != 0)
-        goto done;
-    rules = zactor_new (rules_actor, &meshd);
-    if (vd_actor_status (rules) != 0)
-        goto done;
-    if (s_start_front (&meshd, &mesh, &api))
-        goto done;
-    //  the console over SSH, unless ssh/endpoint is empty
-    if (*vd_config_str (meshd.config, "ssh/endpoint")) {
-        ssh = zactor_new (ssh_actor, &meshd);
-        if (vd_actor_status (ssh) != 0)
-            goto done;
-    }
     zsys_notice ("meshd: vedette-meshd %s running on %s", VD_VERSION, dir);
     rc = 0;
     while (!vd_stop) {
-        usleep (100 * 1000);
-        if (vd_reload) {
+        vd_signals_wait (-1);
+        if (vd_reload && !vd_stop) {
             vd_reload = 0;
             vd_config_t *fresh = vd_config_load (config_file? config_file: default_config,
                                                  meshd_config_keys, !config_file, &error);
@@ -226,12 +235,10 @@ main (int argc, char *argv [])
                 zstr_free (&error);
                 continue;
             }
-            //  probes reconnect and resend from their spools: nothing is lost
-            zactor_destroy (&api);
-            zactor_destroy (&mesh);
+            s_stop ();
             vd_config_destroy (&meshd.config);
             meshd.config = fresh;
-            if (s_start_front (&meshd, &mesh, &api)) {
+            if (s_start (&meshd)) {
                 zsys_error ("meshd: cannot restart with the new configuration");
                 rc = 1;
                 break;
@@ -241,14 +248,7 @@ main (int argc, char *argv [])
     }
     zsys_notice ("meshd: stopping");
 done:
-    zactor_destroy (&ssh);
-    zactor_destroy (&api);
-    zactor_destroy (&mesh);
-    zactor_destroy (&rules);
-    zactor_destroy (&notify);
-    zactor_destroy (&store);
-    zactor_destroy (&events);
-    zactor_destroy (&auth);
+    s_stop ();
     if (pid_fd >= 0) {
         unlink (pid_path);
         close (pid_fd);

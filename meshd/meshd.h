@@ -81,8 +81,11 @@ json_t *meshd_event_json (sqlite3_stmt *stmt);
 //  Resolves the events ipc endpoint (default DIR/events.sock).
 char *meshd_events_endpoint (meshd_t *meshd);
 
-//  Applies server-side CURVE and the ZAP domain to a socket about to bind.
-void meshd_curve_server (zsock_t *sock, meshd_t *meshd, const char *domain);
+//  Makes a socket about to bind a CURVE server of a ZAP domain that outsiders
+//  reach: the domain enforced (no ZAP handler, no entry), messages of at
+//  most max_message bytes, handshake deadline, heartbeats. 0, or -1: do not
+//  bind.
+int meshd_curve_server (zsock_t *sock, meshd_t *meshd, const char *domain, int64_t max_message);
 //  An endpoint clients can dial for a bind endpoint: "tcp://*:7441" becomes
 //  "tcp://HOSTNAME:7441". Caller frees.
 char *meshd_dialable (const char *bind);

@@ -3,7 +3,9 @@
 
 const vd_config_key_t probe_config_keys [] = {
     { "spool/max_mb", VD_CFG_INT, "1024",
-      "most megabytes of samples kept while meshd is unreachable; newer ones are dropped and counted" },
+      "most megabytes kept while meshd is unreachable; past it the oldest are dropped and counted" },
+    { "spool/max_age", VD_CFG_DURATION, "14d",
+      "oldest data kept while meshd is unreachable; older is dropped and counted (0: no limit)" },
     { "snmp/max_inflight", VD_CFG_INT, "500",
       "devices polled over SNMP at once (one request in flight each); more wait their turn" },
     { "snmp/timeout", VD_CFG_INT, "1000",

@@ -518,17 +518,41 @@ icmp_work (icmp_t *self)
 
 //  -- the icmp actor -------------------------------------------------------------
 
+//  The actor's hand-over to the uplink. The engine never waits for it: a
+//  sample the uplink cannot take at once is dropped and counted, and the
+//  count goes to the uplink (DROPS), which reports it to meshd.
+typedef struct {
+    zsock_t *samples;           //  PUSH to the uplink
+    zsock_t *events;            //  PUSH to the uplink: DROPS
+    uint64_t dropped;           //  samples the uplink could not take
+    uint64_t told;              //  the count the uplink has
+} handover_t;
+
 static void
 s_emit (void *arg, const vd_sample_t *samples, int count, const char *address)
 {
+    handover_t *self = (handover_t *) arg;
     byte buffer [3 * VD_SAMPLE_SIZE];
     assert (count <= 3);
     for (int i = 0; i < count; i++)
         vd_sample_encode (&samples [i], buffer + i * VD_SAMPLE_SIZE);
-    //  inproc to the uplink; never blocks the engine
-    zmq_send (zsock_resolve ((zsock_t *) arg), buffer, (size_t) count * VD_SAMPLE_SIZE,
-              ZMQ_DONTWAIT);
+    if (zmq_send (zsock_resolve (self->samples), buffer, (size_t) count * VD_SAMPLE_SIZE,
+                  ZMQ_DONTWAIT) < 0)
+        self->dropped += (uint64_t) count;
     (void) address;
+}
+
+//  Tells the uplink the drop count when it changed; a count it cannot take
+//  now is tried again on the next turn (counts are totals: none is lost)
+static void
+s_tell_drops (handover_t *self)
+{
+    if (self->dropped == self->told)
+        return;
+    char text [64];
+    snprintf (text, sizeof text, "{\"icmp\": %" PRIu64 "}", self->dropped);
+    if (zstr_sendx (self->events, "DROPS", text, NULL) == 0)
+        self->told = self->dropped;
 }
 
 static void
@@ -547,16 +571,20 @@ void
 icmp_actor (zsock_t *pipe, void *args)
 {
     probe_t *probe = (probe_t *) args;
-    zsock_t *samples = zsock_new (ZMQ_PUSH);
+    handover_t handover = { zsock_new (ZMQ_PUSH), zsock_new (ZMQ_PUSH), 0, 0 };
     zsock_t *checks = zsock_new (ZMQ_PULL);
     icmp_t *engine = NULL;
-    if (samples) {
-        zsock_set_sndhwm (samples, 100000);
-        zsock_connect (samples, PROBE_SAMPLES);
-        engine = icmp_new (s_emit, samples);
+    if (handover.samples && handover.events) {
+        zsock_set_sndhwm (handover.samples, 100000);
+        zsock_connect (handover.samples, PROBE_SAMPLES);
+        zsock_set_linger (handover.events, 0);
+        zsock_set_sndtimeo (handover.events, 0);
+        zsock_connect (handover.events, PROBE_EVENTS);
+        engine = icmp_new (s_emit, &handover);
     }
     if (!engine || !checks || zsock_bind (checks, PROBE_CHECKS)) {
-        zsock_destroy (&samples);
+        zsock_destroy (&handover.samples);
+        zsock_destroy (&handover.events);
         zsock_destroy (&checks);
         icmp_destroy (&engine);
         zsock_signal (pipe, 0);
@@ -602,9 +630,11 @@ icmp_actor (zsock_t *pipe, void *args)
             vd_secret_free (&text);        //  it holds credentials
         }
         icmp_work (engine);
+        s_tell_drops (&handover);
     }
     icmp_destroy (&engine);
-    zsock_destroy (&samples);
+    zsock_destroy (&handover.samples);
+    zsock_destroy (&handover.events);
     zsock_unbind (checks, PROBE_CHECKS);    //  free at once for a reload
     zsock_destroy (&checks);
 }

@@ -163,8 +163,8 @@ main (int argc, char *argv [])
     if (rc == 0)
         zsys_notice ("probe: vedette-probe %s running on %s", VD_VERSION, dir);
     while (rc == 0 && !vd_stop) {
-        usleep (100 * 1000);
-        if (vd_reload) {
+        vd_signals_wait (-1);
+        if (vd_reload && !vd_stop) {
             vd_reload = 0;
             vd_config_t *fresh = vd_config_load (config_file? config_file: default_config,
                                                  probe_config_keys, !config_file, &error);

@@ -833,6 +833,15 @@ s_walk_response (device_t *self, netsnmp_pdu *pdu)
             ended [column] = true;      //  past the column: it is done
             continue;
         }
+        if (vb->name_length > MAX_WALK_OID) {
+            //  an index longer than any real table's (a column of any index
+            //  length, like lldpRemManAddrTable's): the slot cannot hold it
+            ended [column] = true;
+            self->poller->stats.walk_errors++;
+            s_complain (self, "column %d: an OID of %zu arcs, more than %d: stopped", column,
+                        vb->name_length, MAX_WALK_OID);
+            continue;
+        }
         if (snmp_oid_compare (vb->name, vb->name_length, walk->last [column], walk->length [column]) <= 0) {
             ended [column] = true;
             self->poller->stats.walk_errors++;
@@ -1692,6 +1701,10 @@ poller_fuzz (const uint8_t *data, size_t size)
         for (int c = 0; c < C_COLUMNS; c++)
             device.walk->asked [device.walk->nasked++] = c;
         taken += s_walk_response (&device, pdu);
+        //  every column's last OID fits its slot: a longer one would have
+        //  written into the next column's (ASan cannot see that)
+        for (int c = 0; c < C_COLUMNS; c++)
+            assert (device.walk->length [c] <= MAX_WALK_OID);
         //  and a report from what was read, twice: the second one has rates
         device.walk->read_ns = 1;
         device.slot = 0;

@@ -67,6 +67,9 @@ typedef struct {
     int64_t backoff;
     int64_t heard;              //  last message from meshd
     int64_t next_ping;
+    int64_t next_expiry;        //  when to look for messages past spool/max_age
+    uint64_t evicted;           //  the spool's drops, as last logged
+    vd_complaint_t drop_complaint;
     int64_t heartbeat;          //  from WELCOME
     int64_t ping_sent;          //  wall clock us of the last PING
     vd_clock_t clock;           //  this probe's clock against meshd's
@@ -81,6 +84,7 @@ typedef struct {
     json_batch_t event_batch;   //  from the listen actor, spooled as EVENTS
     json_batch_t report_batch;    //  from the snmp actor, spooled as REPORTS
     json_t *listen;             //  the listen actor's latest counters
+    json_t *drops;              //  other actors' drop counts ({"icmp": N}), for the next PING
     bool complained;            //  connection trouble logged, until it recovers
     uint64_t spooled;           //  samples taken into the spool
     uint64_t dropped;           //  samples dropped: spool full
@@ -108,8 +112,8 @@ s_connect (uplink_t *self)
     zsock_set_sndtimeo (self->dealer, 0);
     zsock_set_linger (self->dealer, 0);
     zsock_set_handshake_ivl (self->dealer, HELLO_TIMEOUT_MS);
-    zsock_set_heartbeat_ivl (self->dealer, 2000);
-    zsock_set_heartbeat_timeout (self->dealer, 6000);
+    zsock_set_heartbeat_ivl (self->dealer, VD_WIRE_HEARTBEAT_IVL);
+    zsock_set_heartbeat_timeout (self->dealer, VD_WIRE_HEARTBEAT_TIMEOUT);
     zsock_set_reconnect_ivl (self->dealer, 250);
     zsock_set_reconnect_ivl_max (self->dealer, BACKOFF_MAX_MS);
     if (zsock_connect (self->dealer, "%s", self->endpoint)) {
@@ -146,6 +150,10 @@ s_pump (uplink_t *self)
         if (!json)
             json = json_object ();
         json_object_set_new (json, "seq", json_integer ((json_int_t) seq));
+        //  the messages between the last sent and this one were dropped by
+        //  the spool (full, or too old): say so, or meshd waits for them
+        if (seq > self->sent + 1)
+            json_object_set_new (json, "from", json_integer ((json_int_t) (self->sent + 1)));
         zmsg_t *msg = vd_wire_encode (command, json, zframe_data (payload), zframe_size (payload));
         json_decref (json);
         free (command);
@@ -161,13 +169,24 @@ s_pump (uplink_t *self)
     }
 }
 
+//  What the spool must keep: on a live link, what is in flight (meshd is
+//  about to commit it); with no link, nothing (what was sent before the
+//  link went down is remembered by the spool, and acknowledged or not later)
+static void
+s_protect (uplink_t *self)
+{
+    vd_spool_protect (self->spool, self->state == UPLINK_READY? self->sent: vd_spool_acked (self->spool),
+                      self->sent);
+}
+
 //  Appends a batch of count items (samples or events) to the spool and
 //  counts them as spooled or dropped; then sends what the credit allows
 static void
 s_spool (uplink_t *self, const char *command, const void *data, size_t size, uint64_t count,
          uint64_t *spooled, uint64_t *dropped, const char *what)
 {
-    int64_t seq = vd_spool_append (self->spool, command, "{}", data, size);
+    s_protect (self);
+    int64_t seq = vd_spool_append (self->spool, command, "{}", data, size, (int64_t) count);
     if (seq > 0)
         *spooled += count;
     else {
@@ -219,6 +238,22 @@ s_batch_add (uplink_t *self, json_batch_t *batch, const char *text)
     }
 }
 
+//  What this probe dropped for the life of its spool, by kind: samples,
+//  events and reports the spool let go (full, or too old) or could not
+//  take, and what other actors could not hand over (icmp); meshd keeps it
+//  and raises the probe-dropped alarm when it grows
+static json_t *
+s_drops (uplink_t *self)
+{
+    json_t *drops = json_pack ("{s:I, s:I, s:I}",
+        "samples", (json_int_t) vd_spool_dropped (self->spool, "DATA"),
+        "events", (json_int_t) (vd_spool_dropped (self->spool, "EVENTS") + self->event_batch.dropped),
+        "reports", (json_int_t) (vd_spool_dropped (self->spool, "REPORTS")
+                                 + vd_spool_dropped (self->spool, "POLLS") + self->report_batch.dropped));
+    json_object_update (drops, self->drops);
+    return drops;
+}
+
 //  From the listen actor: "EVENT" and an event's JSON, to spool, or
 //  "STATS" and its counters, for the next PING; from the snmp actor:
 //  "REPORT" and a poll's report, to spool
@@ -233,6 +268,13 @@ s_event (uplink_t *self)
     if (streq (kind, "STATS")) {
         json_decref (self->listen);
         self->listen = json_loads (text, 0, NULL);
+    }
+    else
+    if (streq (kind, "DROPS")) {
+        json_t *counts = json_loads (text, 0, NULL);
+        if (json_is_object (counts))
+            json_object_update (self->drops, counts);
+        json_decref (counts);
     }
     else
         s_batch_add (self, streq (kind, "REPORT")? &self->report_batch: &self->event_batch, text);
@@ -272,6 +314,8 @@ s_welcome (uplink_t *self, vd_wire_t *wire)
     else
     if ((uint64_t) last_seq > vd_spool_acked (self->spool))
         vd_spool_ack (self->spool, (uint64_t) last_seq);
+    if ((uint64_t) last_seq <= vd_spool_last (self->spool))
+        vd_spool_resume (self->spool, (uint64_t) last_seq);
     self->credit = (int) vd_wire_int (wire, "credit", 16);
     self->heartbeat = vd_wire_int (wire, "heartbeat_ms", 2000);
     self->lost = vd_wire_int (wire, "lost_ms", 10000);
@@ -372,6 +416,18 @@ s_timers (uplink_t *self)
         s_flush_json (self, &self->event_batch);
     if (self->report_batch.count && now - self->report_batch.started >= EVENTS_MAX_AGE_MS)
         s_flush_json (self, &self->report_batch);
+    if (now >= self->next_expiry) {
+        s_protect (self);
+        vd_spool_expire (self->spool);
+        if (vd_spool_evicted (self->spool) != self->evicted) {
+            self->evicted = vd_spool_evicted (self->spool);
+            vd_complain (&self->drop_complaint, "uplink: the spool dropped its oldest messages (full, or "
+                         "past spool/max_age): %" PRIu64 " so far; %" PRIu64 " samples, %" PRIu64
+                         " events dropped in all", self->evicted, vd_spool_dropped (self->spool, "DATA"),
+                         vd_spool_dropped (self->spool, "EVENTS"));
+        }
+        self->next_expiry = now + 1000;
+    }
     if (self->state == UPLINK_IDLE && now >= self->next_attempt)
         s_connect (self);
     else
@@ -395,9 +451,8 @@ s_timers (uplink_t *self)
             s_pump (self);
         }
         if (now >= self->next_ping) {
-            json_t *ping = json_pack ("{s:I, s:I, s:I}", "backlog", (json_int_t) vd_spool_count (self->spool),
-                                      "dropped", (json_int_t) self->dropped,
-                                      "events_dropped", (json_int_t) self->event_batch.dropped);
+            json_t *ping = json_pack ("{s:I, s:o}", "backlog", (json_int_t) vd_spool_count (self->spool),
+                                      "drops", s_drops (self));
             if (self->listen)
                 json_object_set (ping, "listen", self->listen);
             int64_t offset, delay;
@@ -480,7 +535,8 @@ s_setup (uplink_t *self)
         zsys_error ("uplink: %s: cannot load this probe's keys", path);
     free (path);
     path = probe_path (self->probe, "spool.db");
-    self->spool = vd_spool_new (path, vd_config_int (self->probe->config, "spool/max_mb") * 1024 * 1024);
+    self->spool = vd_spool_new (path, vd_config_int (self->probe->config, "spool/max_mb") * 1024 * 1024,
+                                vd_config_int (self->probe->config, "spool/max_age"));
     free (path);
     self->samples = zsock_new (ZMQ_PULL);
     self->events = zsock_new (ZMQ_PULL);
@@ -507,6 +563,7 @@ s_setup (uplink_t *self)
                                     .buffer = malloc (EVENTS_MAX_BYTES + 1) };
     self->report_batch = (json_batch_t) { .command = "REPORTS", .what = "SNMP polls",
                                    .buffer = malloc (EVENTS_MAX_BYTES + 1) };
+    self->drops = json_object ();
     self->backoff = BACKOFF_MIN_MS;
     self->next_attempt = vd_mono_ms ();
     zsys_info ("uplink: spool holds %" PRId64 " messages; last sequence %" PRIu64,
@@ -584,6 +641,7 @@ uplink_actor (zsock_t *pipe, void *args)
     free (self.event_batch.buffer);
     free (self.report_batch.buffer);
     json_decref (self.listen);
+    json_decref (self.drops);
     vd_spool_destroy (&self.spool);
     zcert_destroy (&self.cert);
     free (self.batch);

@@ -587,14 +587,16 @@ s_event (rules_t *self, const char *topic, int64_t site_id, json_t *data, int64_
     ||  streq (topic, "device.changed"))
         self->reload = true;
     if (strncmp (topic, "alarm.", 6) == 0 || strncmp (topic, "device.", 7) == 0
-    ||  strncmp (topic, "site.", 5) == 0 || strncmp (topic, "probe.", 6) == 0)
+    ||  strncmp (topic, "site.", 5) == 0
+    ||  (strncmp (topic, "probe.", 6) == 0 && !streq (topic, "probe.dropped")))
         return;                 //  our own, or not something rules match
     self->matched++;
     const char *device_name = json_string_value (json_object_get (data, "device"));
     rdev_t *device = s_device_named (self, device_name);
     const char *source = device? device->name
                        : device_name? device_name
-                       : json_string_value (json_object_get (data, "address"));
+                       : json_object_get (data, "address")? json_string_value (json_object_get (data, "address"))
+                       : json_string_value (json_object_get (data, "probe"));
     const char *oid = json_string_value (json_object_get (data, "oid"));
     const char *ifname = json_string_value (json_object_get (data, "if"));
     char object [200];
@@ -1062,7 +1064,7 @@ s_destroy (rules_t *self)
     zhashx_destroy (&self->flaps);
     zlistx_destroy (&self->changes);
     vd_db_close (&self->db);
-    zsock_destroy (&self->in);
+    vd_sock_close (&self->in, MESHD_RULES_IN);
     zsock_destroy (&self->events);
     zsock_destroy (&self->notify);
 }

@@ -583,6 +583,16 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
     return text;
 }
 
+const api_op_t *
+api_op_nth (size_t n)
+{
+    for (int t = 0; s_tables [t]; t++)
+        for (const api_op_t *o = s_tables [t]; o->op; o++)
+            if (n-- == 0)
+                return o;
+    return NULL;
+}
+
 void
 api_list_ops (FILE *out)
 {
@@ -724,10 +734,10 @@ api_actor (zsock_t *pipe, void *args)
     }
     if (ok && *tcp_endpoint) {
         tcp = zsock_new (ZMQ_ROUTER);
-        zsock_set_maxmsgsize (tcp, (int64_t) self->max_request + 4096);
         zsock_set_sndtimeo (tcp, 0);
-        zsock_set_handshake_ivl (tcp, 5000);
-        meshd_curve_server (tcp, meshd, MESHD_ZAP_DOMAIN_API);
+        if (meshd_curve_server (tcp, meshd, MESHD_ZAP_DOMAIN_API, (int64_t) self->max_request + 4096))
+            ok = false;
+        else
         if (vd_bind (tcp, tcp_endpoint)) {
             zsys_error ("api: cannot bind %s: %s", tcp_endpoint, zmq_strerror (zmq_errno ()));
             ok = false;

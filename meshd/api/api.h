@@ -118,6 +118,9 @@ json_t *api_counters (api_t *api, int64_t *started_us);
 //  key is the client key's User-Id ("user:NAME:KEY") on tcp, NULL on ipc.
 //  Exposed for the fuzz target.
 char *api_request (api_t *api, const char *data, size_t size, const char *key);
+//  The nth operation of all nouns' tables, in --list-ops order; NULL past
+//  the last (for the fuzz target).
+const api_op_t *api_op_nth (size_t n);
 //  Prints the operation table: op, role, arguments (vedette-meshd --list-ops).
 void api_list_ops (FILE *out);
 //  Makes an API context on the database of meshd (for the actor and fuzzing).

@@ -195,10 +195,14 @@ auth_actor (zsock_t *pipe, void *args)
                 break;
         }
         else
-            break;              //  interrupted
+        if (zpoller_terminated (poller))
+            break;              //  the context is gone: meshd is ending
+        //  an interrupted wait is not a reason to stop: without this
+        //  handler libzmq would refuse every CURVE handshake (domains are
+        //  enforced), so it ends only on $TERM
     }
     zpoller_destroy (&poller);
-    zsock_destroy (&handler);
+    vd_sock_close (&handler, ZAP_ENDPOINT);
     vd_db_close (&self.db);
     zhashx_destroy (&self.keys);
 }

@@ -149,7 +149,7 @@ s_destroy (events_t *self)
     sqlite3_finalize (self->select_events);
     sqlite3_finalize (self->select_samples);
     vd_db_close (&self->db);
-    zsock_destroy (&self->in);
+    vd_sock_close (&self->in, MESHD_EVENTS_IN);
     zsock_destroy (&self->local);
     zsock_destroy (&self->tcp);
 }
@@ -176,8 +176,10 @@ events_actor (zsock_t *pipe, void *args)
     if (ok && *tcp_endpoint) {
         self.tcp = zsock_new (ZMQ_PUB);
         zsock_set_sndhwm (self.tcp, 10000);
-        zsock_set_handshake_ivl (self.tcp, 5000);
-        meshd_curve_server (self.tcp, self.meshd, MESHD_ZAP_DOMAIN_EVENTS);
+        //  subscribers send nothing but subscriptions and heartbeats
+        if (meshd_curve_server (self.tcp, self.meshd, MESHD_ZAP_DOMAIN_EVENTS, 4096))
+            ok = false;
+        else
         if (vd_bind (self.tcp, tcp_endpoint)) {
             zsys_error ("events: cannot bind %s: %s", tcp_endpoint, zmq_strerror (zmq_errno ()));
             ok = false;

@@ -27,6 +27,7 @@ typedef struct {
     int64_t reported;           //  monotonic ms of the last LINK to store
     int64_t backlog;            //  messages in its spool, from PING
     char *listen;               //  its listeners' counters (JSON), from PING
+    char *drops;                //  what it dropped, totals by kind (JSON), from PING
     int64_t clock_offset;       //  us, its clock minus ours, from PING
     int64_t rtt;                //  us, round trip of that measurement
     const char *clock;          //  "ok", "skewed", or "" until measured
@@ -62,6 +63,7 @@ s_peer_destroy (peer_t **self_p)
     if (*self_p) {
         zframe_destroy (&(*self_p)->routing);
         free ((*self_p)->listen);
+        free ((*self_p)->drops);
         free (*self_p);
         *self_p = NULL;
     }
@@ -115,6 +117,7 @@ s_report (mesh_t *self, peer_t *peer)
     zmsg_addmem (msg, &peer->clock_offset, 8);
     zmsg_addmem (msg, &peer->rtt, 8);
     zmsg_addstr (msg, peer->hello_seen? peer->peer_address: "?");
+    zmsg_addstr (msg, peer->drops? peer->drops: "");
     zmsg_send (&msg, self->store);
     peer->reported = vd_mono_ms ();
 }
@@ -384,6 +387,20 @@ s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
                peer->name, (long long) peer->id, peer->version, (long long) peer->backlog);
 }
 
+//  A probe's drop counts: an object of at most 16 kinds, each a count
+static bool
+s_counts_valid (json_t *counts)
+{
+    if (!json_is_object (counts) || json_object_size (counts) > 16)
+        return false;
+    const char *kind;
+    json_t *value;
+    json_object_foreach (counts, kind, value)
+        if (strlen (kind) > 32 || !json_is_integer (value) || json_integer_value (value) < 0)
+            return false;
+    return true;
+}
+
 static void
 s_router (mesh_t *self)
 {
@@ -470,6 +487,10 @@ s_router (mesh_t *self)
             zmsg_addstr (out, command);
             zmsg_addmem (out, &peer->id, 8);
             zmsg_addmem (out, &seq, 8);
+            //  "from": the probe's spool dropped the messages from here to
+            //  seq - 1 (full, or too old); they will never come
+            int64_t from = vd_wire_int (wire, "from", 0);
+            zmsg_addmem (out, &from, 8);
             zmsg_append (out, &wire->payload);
             zmsg_send (&out, self->store);
         }
@@ -485,6 +506,14 @@ s_router (mesh_t *self)
         }
         else
             free (text);
+        json_t *drops = json_object_get (wire->header, "drops");
+        if (s_counts_valid (drops)) {
+            free (peer->drops);
+            peer->drops = json_dumps (drops, JSON_COMPACT | JSON_SORT_KEYS);
+        }
+        else
+        if (drops)
+            self->bad++;
         s_clock (self, peer, wire);
         s_send (self, peer, "PONG", s_clock_reply (self, wire, json_object ()));
     }
@@ -588,18 +617,14 @@ s_setup (mesh_t *self)
     self->key = cred_key_load (meshd->dir);
     if (!self->router || !self->ctl || !self->store || !self->db || !self->key)
         return -1;
-    zsock_set_maxmsgsize (self->router, VD_WIRE_MAX_MESSAGE);
     zsock_set_rcvhwm (self->router, 10000);
     zsock_set_sndhwm (self->router, 10000);
-    zsock_set_handshake_ivl (self->router, 5000);
-    zsock_set_heartbeat_ivl (self->router, 2000);
-    zsock_set_heartbeat_timeout (self->router, 6000);
-    zsock_set_heartbeat_ttl (self->router, 6000);
     zsock_set_linger (self->router, 0);
     zsock_set_sndtimeo (self->router, 0);
     zsock_set_rcvhwm (self->ctl, 100000);
     zsock_set_sndhwm (self->store, 100000);
-    meshd_curve_server (self->router, meshd, MESHD_ZAP_DOMAIN_MESH);
+    if (meshd_curve_server (self->router, meshd, MESHD_ZAP_DOMAIN_MESH, VD_WIRE_MAX_MESSAGE))
+        return -1;
     const char *endpoint = vd_config_str (meshd->config, "mesh/endpoint");
     if (vd_bind (self->router, endpoint)) {
         zsys_error ("mesh: cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
@@ -661,7 +686,7 @@ mesh_actor (zsock_t *pipe, void *args)
         zpoller_destroy (&poller);
     }
     zsock_destroy (&self.router);
-    zsock_destroy (&self.ctl);
+    vd_sock_close (&self.ctl, MESHD_MESH_CTL);
     zsock_destroy (&self.store);
     vd_db_close (&self.db);
     cred_key_free (&self.key);

@@ -1,13 +1,13 @@
 /*  meshd/core/store.c: the store actor, the only writer of samples.
 
     Messages from the mesh actor arrive on MESHD_STORE_IN:
-        DATA   probe_id seq payload      a sequenced batch of samples
-        EVENTS probe_id seq payload      a sequenced JSON array of events
-                                         (syslog, traps) from the probe
-        REPORTS  probe_id seq payload      a sequenced JSON array of SNMP poll
-                                         reports (poll.c): facts and samples
-        LINK   probe_id link last_seen backlog version listen clock offset
-               rtt peer_address ("?": unchanged, "": none)
+        DATA    probe_id seq from payload   a sequenced batch of samples
+        EVENTS  probe_id seq from payload   a sequenced JSON array of events
+                                            (syslog, traps) from the probe
+        REPORTS probe_id seq from payload   a sequenced JSON array of reports
+                                            (monitor/report.c): facts, samples
+        LINK    probe_id link last_seen backlog version listen clock offset
+                rtt peer_address ("?": unchanged, "": none) drops
         ROTATE probe_id public_key       an enrolling probe's own key
     Group commit: every message waiting is taken into one transaction (up to
     store/batch), then COMMIT (synchronous=FULL: on disk when it returns),
@@ -18,7 +18,9 @@
     probe's last committed one plus one; the last sequence number is written
     in the same transaction as the samples. A resend of what was committed is
     dropped and acknowledged again; a gap is refused with resync set, and the
-    probe goes back to what was committed.
+    probe goes back to what was committed, unless the probe declared it
+    ("from": its spool dropped those messages, full or too old, and counts
+    them in the drops of its heartbeats, which become probe.dropped events).
 
     The sample tail is one row per DATA message, appended in arrival order;
     between bursts the tail is compacted into per-series chunks (compact.c). */
@@ -45,6 +47,7 @@ typedef struct {
     sqlite3_stmt *update_link;
     sqlite3_stmt *link_event;
     sqlite3_stmt *clock_event;
+    sqlite3_stmt *drops_event;  //  probe.dropped, when a probe's drops grew
     sqlite3_stmt *rotate;
     sqlite3_stmt *rotate_event;
     sqlite3_stmt *event_probe;      //  a probe's site and name
@@ -63,6 +66,7 @@ typedef struct {
     uint64_t transactions;
     uint64_t duplicates;        //  resends dropped
     uint64_t gaps;              //  out-of-order messages refused
+    uint64_t skipped;           //  messages the probes' spools dropped (declared gaps)
     uint64_t foreign;           //  samples for series of another probe, dropped
     uint64_t events_stored;     //  probe events committed
     uint64_t bad_events;        //  probe events malformed or of a topic not theirs
@@ -220,9 +224,11 @@ s_data (store_t *self, zmsg_t *msg, const char *command)
 {
     zframe_t *id_frame = zmsg_pop (msg);
     zframe_t *seq_frame = zmsg_pop (msg);
+    zframe_t *from_frame = zmsg_pop (msg);
     zframe_t *payload = zmsg_pop (msg);
     int64_t probe_id = vd_frame_i64 (id_frame);
     int64_t seq = vd_frame_i64 (seq_frame);
+    int64_t from = vd_frame_i64 (from_frame);
     int rc = 0;
     store_probe_t *probe = payload? s_probe (self, probe_id): NULL;
     if (!probe)
@@ -233,12 +239,16 @@ s_data (store_t *self, zmsg_t *msg, const char *command)
         probe->touched = true;  //  ACK again so the probe drops it
     }
     else
-    if (seq != probe->last_seq + 1) {
+    if (seq != probe->last_seq + 1 && !(from > 0 && from <= probe->last_seq + 1 && from < seq)) {
         self->gaps++;
         probe->resync = true;
         probe->touched = true;
     }
     else {
+        //  a gap the probe declared: its spool dropped those (and counted
+        //  them, in the drops of its heartbeats)
+        if (seq != probe->last_seq + 1)
+            self->skipped += (uint64_t) (seq - probe->last_seq - 1);
         if (streq (command, "EVENTS"))
             rc = s_events (self, probe_id, payload);
         else
@@ -254,6 +264,7 @@ s_data (store_t *self, zmsg_t *msg, const char *command)
     }
     zframe_destroy (&id_frame);
     zframe_destroy (&seq_frame);
+    zframe_destroy (&from_frame);
     zframe_destroy (&payload);
     return rc;
 }
@@ -271,6 +282,7 @@ s_link (store_t *self, zmsg_t *msg)
     zframe_t *offset = zmsg_pop (msg);
     zframe_t *rtt = zmsg_pop (msg);
     char *peer_address = zmsg_popstr (msg);
+    char *drops = zmsg_popstr (msg);
     int rc = 0;
     if (link && backlog && rtt) {
         //  a change of link state is an event (probe.link), and so is a
@@ -297,13 +309,22 @@ s_link (store_t *self, zmsg_t *msg)
         }
         if (peer_address && !streq (peer_address, "?"))
             sqlite3_bind_text (self->update_link, 10, peer_address, -1, SQLITE_STATIC);
+        if (drops && *drops) {
+            sqlite3_bind_text (self->update_link, 11, drops, -1, SQLITE_STATIC);
+            sqlite3_bind_int64 (self->drops_event, 1, vd_now_us ());
+            sqlite3_bind_text (self->drops_event, 2, drops, -1, SQLITE_STATIC);
+            sqlite3_bind_int64 (self->drops_event, 3, vd_frame_i64 (id_frame));
+        }
         rc = s_record_event (self, self->link_event);
         if (rc == 0 && *clock)
             rc = s_record_event (self, self->clock_event);
+        if (rc == 0 && drops && *drops)
+            rc = s_record_event (self, self->drops_event);
         if (rc == 0)
             rc = s_step (self, self->update_link);
         //  what a failure left unstepped takes nothing to the next time
         sqlite3_clear_bindings (self->clock_event);
+        sqlite3_clear_bindings (self->drops_event);
         sqlite3_clear_bindings (self->update_link);
     }
     zframe_destroy (&id_frame);
@@ -313,6 +334,7 @@ s_link (store_t *self, zmsg_t *msg)
     free (version);
     free (listen);
     free (peer_address);
+    free (drops);
     free (clock);
     zframe_destroy (&offset);
     zframe_destroy (&rtt);
@@ -469,6 +491,7 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->update_link);
     sqlite3_finalize (self->link_event);
     sqlite3_finalize (self->clock_event);
+    sqlite3_finalize (self->drops_event);
     sqlite3_finalize (self->rotate);
     sqlite3_finalize (self->rotate_event);
     sqlite3_finalize (self->event_probe);
@@ -476,8 +499,8 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->insert_event);
     report_store_destroy (&self->polls);
     vd_db_close (&self->db);
-    zsock_destroy (&self->in);
-    zsock_destroy (&self->mesh);
+    vd_sock_close (&self->in, MESHD_STORE_IN);
+    vd_sock_close (&self->mesh, MESHD_STORE_OUT);
     zsock_destroy (&self->events);
     zsock_destroy (&self->rules);
     zhashx_destroy (&self->probes);
@@ -522,7 +545,8 @@ store_actor (zsock_t *pipe, void *args)
         "version = coalesce (?4, version), listen = coalesce (?6, listen), "
         "clock = coalesce (?7, clock), clock_offset_us = coalesce (?8, clock_offset_us), "
         "rtt_us = coalesce (?9, rtt_us), "
-        "peer_address = CASE WHEN ?10 IS NULL THEN peer_address ELSE nullif (?10, '') END WHERE id = ?5");
+        "peer_address = CASE WHEN ?10 IS NULL THEN peer_address ELSE nullif (?10, '') END, "
+        "drops = coalesce (?11, drops) WHERE id = ?5");
     self.rotate = vd_db_prepare (self.db,
         "UPDATE probe SET public_key = ?, state = 'active', token_expires_us = NULL "
         "WHERE id = ? AND state = 'enrolling'");
@@ -535,6 +559,17 @@ store_actor (zsock_t *pipe, void *args)
         "SELECT ?1, 'probe.clock', site_id, json_object ('probe', name, 'clock', ?2, "
         "  'offset_us', ?3, 'previous', clock) "
         "FROM probe WHERE id = ?4 AND clock IS NOT ?2");
+    //  drops that grew since the last heartbeat: one event, with the totals
+    self.drops_event = vd_db_prepare (self.db,
+        "INSERT INTO event (ts_us, topic, site_id, data) "
+        "SELECT ?1, 'probe.dropped', site_id, json_object ('probe', name, 'drops', json (?2), "
+        "  'previous', json (coalesce (drops, '{}')), 'text', 'dropped ' || "
+        "  (SELECT group_concat ((n.value - coalesce (json_extract (coalesce (drops, '{}'), '$.' || n.key), 0)) "
+        "                        || ' ' || n.key, ', ') "
+        "   FROM json_each (?2) n "
+        "   WHERE n.value > coalesce (json_extract (coalesce (drops, '{}'), '$.' || n.key), 0))) "
+        "FROM probe WHERE id = ?3 AND EXISTS (SELECT 1 FROM json_each (?2) n "
+        "  WHERE n.value > coalesce (json_extract (coalesce (drops, '{}'), '$.' || n.key), 0))");
     self.rotate_event = vd_db_prepare (self.db,
         "INSERT INTO event (ts_us, topic, site_id, data) "
         "SELECT ?1, 'probe.joined', site_id, json_object ('probe', name) FROM probe WHERE id = ?2");
@@ -545,7 +580,7 @@ store_actor (zsock_t *pipe, void *args)
         "INSERT INTO event (ts_us, topic, site_id, data) VALUES (?, ?, ?, ?)");
     self.polls = report_store_new (self.db);
     if (!self.polls || !self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
-    ||  !self.rotate || !self.link_event || !self.clock_event || !self.rotate_event || !self.event_probe || !self.event_device
+    ||  !self.rotate || !self.link_event || !self.clock_event || !self.drops_event || !self.rotate_event || !self.event_probe || !self.event_device
     ||  !self.insert_event)
         goto fail;
     self.tail_dirty = vd_db_int (self.db, "SELECT count(*) FROM sample_batch", 0) > 0;
@@ -583,9 +618,9 @@ store_actor (zsock_t *pipe, void *args)
         if (vd_mono_ms () >= self.next_report && self.transactions != self.reported) {
             zsys_info ("store: %" PRIu64 " messages, %" PRIu64 " samples committed in %" PRIu64
                        " transactions; %" PRIu64 " resends dropped, %" PRIu64 " out of order, %"
-                       PRIu64 " foreign samples, %" PRIu64 " failed transactions", self.messages,
-                       self.samples, self.transactions, self.duplicates, self.gaps, self.foreign,
-                       self.failures);
+                       PRIu64 " dropped by probes' spools, %" PRIu64 " foreign samples, %" PRIu64
+                       " failed transactions", self.messages, self.samples, self.transactions,
+                       self.duplicates, self.gaps, self.skipped, self.foreign, self.failures);
             self.reported = self.transactions;
             self.next_report = vd_mono_ms () + 60000;
         }

@@ -82,7 +82,8 @@ op_probe_list (api_t *api, api_call_t *call)
         "SELECT p.id, p.name, s.name, p.state, p.link, p.last_seen_us, p.backlog, "
         "  coalesce (p.version, ''), p.last_seq, p.public_key, "
         "  (SELECT count(*) FROM device d WHERE d.probe_id = p.id), p.listen, "
-        "  p.clock, p.clock_offset_us, p.rtt_us, p.peer_address "
+        "  p.clock, p.clock_offset_us, p.rtt_us, p.peer_address, p.drops, "
+        "  (SELECT coalesce (sum (n.value), 0) FROM json_each (coalesce (p.drops, '{}')) n) "
         "FROM probe p JOIN site s ON s.id = p.site_id "
         "WHERE in_scope (s.id) AND (?1 IS NULL OR s.name = ?1) ORDER BY p.name");
     if (!stmt)
@@ -113,6 +114,10 @@ op_probe_list (api_t *api, api_call_t *call)
         json_object_set_new (probe, "clock_offset_us", api_column_int (stmt, 13));
         json_object_set_new (probe, "rtt_us", api_column_int (stmt, 14));
         json_object_set_new (probe, "peer_address", api_column_text (stmt, 15));
+        json_t *drops = sqlite3_column_type (stmt, 16) == SQLITE_NULL? NULL
+                      : json_loads ((const char *) sqlite3_column_text (stmt, 16), 0, NULL);
+        json_object_set_new (probe, "drops", drops? drops: json_null ());
+        json_object_set_new (probe, "dropped", json_integer (sqlite3_column_int64 (stmt, 17)));
         json_array_append_new (list, probe);
     }
     sqlite3_finalize (stmt);

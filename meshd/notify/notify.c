@@ -572,7 +572,7 @@ s_destroy (notify_t *self)
     if (self->multi)
         curl_multi_cleanup (self->multi);
     vd_db_close (&self->db);
-    zsock_destroy (&self->in);
+    vd_sock_close (&self->in, MESHD_NOTIFY_IN);
     zsock_destroy (&self->events);
     free (self->from);
 }

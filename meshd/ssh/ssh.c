@@ -11,11 +11,19 @@
 
     Hardening, after OpenSSH's defaults: at most ssh/max_auth (6) failed
     attempts a connection; ssh/grace (30 s) to log in; at most
-    ssh/max_startups (10) connections from one address not yet logged in
-    (100 from all), more are closed at once; a source with ssh/penalty_failures (10) failures is refused for
+    ssh/max_startups (10) connections from one address not yet logged in;
+    a source with ssh/penalty_failures (10) failures is refused for
     ssh/penalty (30 s), doubling while it goes on; no "none" method; strict
     key exchange (libssh 0.10.6 and later). Every login and every failure
-    is written to the audit log.                                           */
+    is written to the audit log.
+
+    Connections not logged in yet, from all sources, are limited as
+    OpenSSH's MaxStartups 10:30:100 limits them, with fairness between
+    sources: past 10, a new connection from a source that already holds
+    one is dropped with a probability rising from 30% to 100% at 100; a
+    source that holds none is never dropped early, and at 100 it takes the
+    place of the oldest connection of the source that holds the most. So
+    idle connections from a few addresses cannot lock everyone out.        */
 #include "meshd.h"
 #include <libssh/libssh.h>
 #include <libssh/server.h>
@@ -30,7 +38,10 @@
 #include <signal.h>
 
 #define PENALTY_SLOTS   1024
-#define STARTUPS_TOTAL  100         //  connections not logged in, from all sources
+#define SSH_BACKLOG     128         //  the accept queue, as OpenSSH's
+#define STARTUPS_START  10          //  not logged in, from all sources: early drop from here
+#define STARTUPS_RATE   30          //  % dropped at STARTUPS_START, rising to 100
+#define STARTUPS_TOTAL  100         //  ... at this many
 
 typedef struct {
     char address [INET6_ADDRSTRLEN];
@@ -40,23 +51,30 @@ typedef struct {
     int unauthenticated;        //  its connections not logged in yet
 } source_t;
 
-//  What the threads share with the actor, under the lock
+//  What the threads share with the actor, under the lock. A thread may
+//  outlive the actor (and a reload's configuration): what it reads of the
+//  configuration is copied here at start.
 typedef struct {
     pthread_mutex_t lock;
-    meshd_t *meshd;
-    const char *console;        //  the console program
+    char *db_path;              //  meshd's database
+    char *api;                  //  the API endpoint the console dials
+    char *console;              //  the console program
     int64_t grace_ms, penalty_ms, lifetime_ms;
     int max_auth, max_startups, penalty_failures;
     int threads;                //  connections being served
     int unauthenticated;        //  of those, not logged in yet
+    struct _conn_t *pending [2 * STARTUPS_TOTAL];  //  those connections
+    int evicting;               //  of those, evicted and not yet gone
     volatile bool stop;
     source_t sources [PENALTY_SLOTS];
     uint64_t logins, failures, refused;
+    vd_complaint_t refusals;    //  connections refused, logged throttled
 } shared_t;
 
-typedef struct {
+typedef struct _conn_t {
     shared_t *shared;
     ssh_session session;
+    int64_t accepted_ms;        //  when it was accepted (mono)
     ssh_channel channel;
     struct ssh_server_callbacks_struct server_cb;
     struct ssh_channel_callbacks_struct channel_cb;
@@ -65,6 +83,7 @@ typedef struct {
     char user [64];
     int64_t user_id;
     bool authenticated, shell, closed;
+    bool evicted;               //  made room for a source that had none
     int failures;
     char term [64];
     int cols, rows;
@@ -153,12 +172,47 @@ s_failed (conn_t *conn, const char *method)
 
 //  One connection fewer not logged in (under the lock)
 static void
-s_startup_done (shared_t *shared, const char *address)
+s_startup_done (conn_t *conn)
 {
-    shared->unauthenticated--;
-    source_t *source = s_source (shared, address, false);
+    shared_t *shared = conn->shared;
+    for (int i = 0; i < shared->unauthenticated; i++)
+        if (shared->pending [i] == conn) {
+            if (conn->evicted)
+                shared->evicting--;
+            shared->pending [i] = shared->pending [--shared->unauthenticated];
+            break;
+        }
+    source_t *source = s_source (shared, conn->address, false);
     if (source && source->unauthenticated > 0)
         source->unauthenticated--;
+}
+
+//  Makes room for a source holding no connection not logged in while all
+//  STARTUPS_TOTAL are taken: ends the oldest connection of the source that
+//  holds the most (under the lock). Its thread, blocked in the key exchange
+//  or polling, sees its socket shut and ends; it leaves pending then.
+static bool
+s_evict (shared_t *shared)
+{
+    conn_t *victim = NULL;
+    int most = 0;
+    for (int i = 0; i < shared->unauthenticated; i++) {
+        conn_t *conn = shared->pending [i];
+        source_t *source = s_source (shared, conn->address, false);
+        int held = source? source->unauthenticated: 0;
+        if (conn->evicted)
+            continue;
+        if (held > most || (held == most && victim && conn->accepted_ms < victim->accepted_ms)) {
+            victim = conn;
+            most = held;
+        }
+    }
+    if (!victim || most < 2)
+        return false;           //  one each: no source is unfair
+    victim->evicted = true;
+    shared->evicting++;
+    shutdown (ssh_get_fd (victim->session), SHUT_RDWR);
+    return true;
 }
 
 static int
@@ -167,7 +221,7 @@ s_succeeded (conn_t *conn, int64_t user_id, const char *method)
     conn->authenticated = true;
     conn->user_id = user_id;
     pthread_mutex_lock (&conn->shared->lock);
-    s_startup_done (conn->shared, conn->address);
+    s_startup_done (conn);
     conn->shared->logins++;
     pthread_mutex_unlock (&conn->shared->lock);
     zsys_notice ("ssh: %s logged in from %s (%s)", conn->user, conn->address, method);
@@ -373,7 +427,7 @@ static int
 s_console (conn_t *conn, char *token)
 {
     shared_t *shared = conn->shared;
-    char *api = meshd_api_endpoint (shared->meshd);
+    const char *api = shared->api;
     char *env [] = {
         zsys_sprintf ("TERM=%s", conn->term),
         zsys_sprintf ("VEDETTE_ENDPOINT=%s", api),
@@ -384,7 +438,6 @@ s_console (conn_t *conn, char *token)
         strdup ("PATH=/usr/bin:/bin"),
         NULL
     };
-    free (api);
     char *argv [] = { (char *) shared->console, (char *) "console", NULL };
     struct winsize size = { .ws_row = (unsigned short) conn->rows, .ws_col = (unsigned short) conn->cols };
     int master = -1;
@@ -421,7 +474,7 @@ s_connection (void *args)
     ssh_event event = NULL;
     char token [65] = "";
     conn->pty = -1;
-    conn->db = vd_db_open (shared->meshd->db_path, false);
+    conn->db = vd_db_open (shared->db_path, false);
     ssh_callbacks_init (&conn->server_cb);
     conn->server_cb.userdata = conn;
     conn->server_cb.auth_password_function = s_auth_password;
@@ -506,7 +559,7 @@ done:
     vd_db_close (&conn->db);
     pthread_mutex_lock (&shared->lock);
     if (!conn->authenticated)
-        s_startup_done (shared, conn->address);
+        s_startup_done (conn);
     shared->threads--;
     pthread_mutex_unlock (&shared->lock);
     free (conn);
@@ -536,30 +589,50 @@ s_accept (shared_t *shared, ssh_bind bind)
     }
     pthread_mutex_lock (&shared->lock);
     source_t *source = s_source (shared, address, true);
-    bool penalised = source && source->until_ms > vd_mono_ms ();
-    //  a source may hold max_startups connections not logged in: a storm
-    //  from one address does not keep others out
-    bool full = !source || source->unauthenticated >= shared->max_startups
-             || shared->unauthenticated >= STARTUPS_TOTAL;
-    if (!penalised && !full) {
+    const char *refusal = NULL;
+    int total = shared->unauthenticated - shared->evicting;
+    if (!source)
+        refusal = "no room to track the source";
+    else
+    if (source->until_ms > vd_mono_ms ())
+        refusal = "penalised for failures";
+    else
+    if (source->unauthenticated >= shared->max_startups)
+        refusal = "too many connections not logged in from this address";
+    else
+    if (source->unauthenticated > 0 && total >= STARTUPS_START
+    &&  (total >= STARTUPS_TOTAL
+         || (int) randombytes_uniform (100) < STARTUPS_RATE + (100 - STARTUPS_RATE)
+                                              * (total - STARTUPS_START) / (STARTUPS_TOTAL - STARTUPS_START)))
+        refusal = "too many connections not logged in (random early drop)";
+    else
+    if (total >= STARTUPS_TOTAL && !s_evict (shared))
+        refusal = "too many connections not logged in";
+    conn_t *conn = NULL;
+    if (!refusal && shared->unauthenticated < 2 * STARTUPS_TOTAL) {
+        conn = (conn_t *) zmalloc (sizeof (conn_t));
+        conn->shared = shared;
+        conn->session = session;
+        conn->accepted_ms = vd_mono_ms ();
+        snprintf (conn->address, sizeof conn->address, "%s", address);
         source->unauthenticated++;
-        shared->unauthenticated++;
+        shared->pending [shared->unauthenticated++] = conn;
         shared->threads++;
     }
     else
+    if (!refusal)
+        refusal = "too many connections not logged in (making room)";
+    if (refusal) {
         shared->refused++;
+        vd_complain (&shared->refusals, "ssh: %s refused: %s (%" PRIu64 " refused so far)",
+                     address, refusal, shared->refused);
+    }
     pthread_mutex_unlock (&shared->lock);
-    if (penalised || full) {
-        zsys_info ("ssh: %s refused: %s", address, penalised? "penalised for failures"
-                                                         : "too many connections not logged in");
+    if (refusal) {
         ssh_disconnect (session);
         ssh_free (session);
         return;
     }
-    conn_t *conn = (conn_t *) zmalloc (sizeof (conn_t));
-    conn->shared = shared;
-    conn->session = session;
-    snprintf (conn->address, sizeof conn->address, "%s", address);
     pthread_t thread;
     pthread_attr_t attr;
     pthread_attr_init (&attr);
@@ -567,7 +640,7 @@ s_accept (shared_t *shared, ssh_bind bind)
     if (pthread_create (&thread, &attr, s_connection, conn)) {
         zsys_error ("ssh: cannot start a thread for %s", address);
         pthread_mutex_lock (&shared->lock);
-        s_startup_done (shared, address);
+        s_startup_done (conn);
         shared->threads--;
         pthread_mutex_unlock (&shared->lock);
         ssh_disconnect (session);
@@ -604,14 +677,27 @@ s_listen_on (ssh_bind bind, const char *endpoint)
     return 0;
 }
 
+static void
+s_shared_destroy (shared_t **self_p)
+{
+    shared_t *self = *self_p;
+    pthread_mutex_destroy (&self->lock);
+    free (self->db_path);
+    free (self->api);
+    free (self->console);
+    free (self);
+    *self_p = NULL;
+}
+
 void
 ssh_actor (zsock_t *pipe, void *args)
 {
     meshd_t *meshd = (meshd_t *) args;
     shared_t *shared = (shared_t *) zmalloc (sizeof (shared_t));
     pthread_mutex_init (&shared->lock, NULL);
-    shared->meshd = meshd;
-    shared->console = vd_config_str (meshd->config, "ssh/console");
+    shared->db_path = strdup (meshd->db_path);
+    shared->api = meshd_api_endpoint (meshd);
+    shared->console = strdup (vd_config_str (meshd->config, "ssh/console"));
     shared->grace_ms = vd_config_int (meshd->config, "ssh/grace");
     shared->max_auth = (int) vd_config_int (meshd->config, "ssh/max_auth");
     shared->max_startups = (int) vd_config_int (meshd->config, "ssh/max_startups");
@@ -627,12 +713,15 @@ ssh_actor (zsock_t *pipe, void *args)
         zsys_error ("ssh: cannot listen on %s: %s", endpoint, bind? ssh_get_error (bind): "no memory");
         free (key);
         ssh_bind_free (bind);
-        pthread_mutex_destroy (&shared->lock);
-        free (shared);
+        s_shared_destroy (&shared);
         zsock_signal (pipe, 1);
         return;
     }
     free (key);
+    //  libssh listens with a backlog of 10: in a storm the kernel then
+    //  drops SYNs, the admin's among them, for a second each; the limits
+    //  above are ours to apply, not the accept queue's
+    listen (ssh_bind_get_fd (bind), SSH_BACKLOG);
     zsys_info ("ssh: the console is served on %s", endpoint);
     zsock_signal (pipe, 0);
     zmq_pollitem_t items [2] = {
@@ -672,10 +761,8 @@ ssh_actor (zsock_t *pipe, void *args)
     pthread_mutex_lock (&shared->lock);
     int left = shared->threads;
     pthread_mutex_unlock (&shared->lock);
-    if (left == 0) {
-        pthread_mutex_destroy (&shared->lock);
-        free (shared);
-    }
+    if (left == 0)
+        s_shared_destroy (&shared);
     else
         zsys_warning ("ssh: %d sessions did not end in time", left);
 }

@@ -59,10 +59,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     //  the same bytes as the args of a logged-in request to each operation
     json_t *args = json_loadb ((const char *) data, size, 0, NULL);
     if (json_is_object (args)) {
-        for (int i = 0; api_ops [i].op; i++) {
-            if (streq (api_ops [i].op, "logout") || streq (api_ops [i].op, "login"))
+        const api_op_t *op;
+        for (size_t i = 0; (op = api_op_nth (i)); i++) {
+            if (streq (op->op, "logout") || streq (op->op, "login"))
                 continue;
-            json_t *request = json_pack ("{s:s, s:s, s:O}", "op", api_ops [i].op,
+            json_t *request = json_pack ("{s:s, s:s, s:O}", "op", op->op,
                                          "token", s_token, "args", args);
             char *text = json_dumps (request, JSON_COMPACT);
             reply = api_request (s_api, text, strlen (text), NULL);
