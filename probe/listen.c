@@ -62,6 +62,7 @@ typedef struct {
 typedef struct {
     probe_t *probe;
     zsock_t *events;            //  PUSH to uplink
+    zsock_t *spooled;           //  PULL from uplink: informs whose events are in the spool
     int udp;                    //  syslog UDP, -1 if off
     int tcp;                    //  syslog TCP listener, -1 if off
     trap_t *trap;
@@ -91,19 +92,43 @@ s_send (listen_t *self, const char *kind, json_t *json)
     return sent;
 }
 
-//  An event for the uplink to spool; takes data
+//  An event for the uplink to spool; takes data. An inform's event carries
+//  its number in a third frame: the uplink gives it back once spooled.
 static bool
-s_emit (listen_t *self, const char *topic, const char *address, json_t *data)
+s_emit (listen_t *self, const char *topic, const char *address, json_t *data, uint64_t inform)
 {
-    return s_send (self, "EVENT", json_pack ("{s:s, s:I, s:s, s:o}", "topic", topic,
-                   "ts_us", (json_int_t) vd_now_us (), "address", address, "data", data));
+    json_t *event = json_pack ("{s:s, s:I, s:s, s:o}", "topic", topic,
+                               "ts_us", (json_int_t) vd_now_us (), "address", address, "data", data);
+    if (!inform)
+        return s_send (self, "EVENT", event);
+    char *text = json_dumps (event, JSON_COMPACT);
+    json_decref (event);
+    char number [24];
+    snprintf (number, sizeof number, "%" PRIu64, inform);
+    bool sent = text && zstr_sendx (self->events, "EVENT", text, number, NULL) == 0;
+    free (text);
+    return sent;
+}
+
+//  Informs whose events the uplink has spooled: answered now
+static void
+s_spooled (listen_t *self)
+{
+    zmsg_t *msg = zmsg_recv (self->spooled);
+    for (char *number = msg? zmsg_popstr (msg): NULL; number; number = zmsg_popstr (msg)) {
+        if (self->trap)
+            trap_answer (self->trap, strtoull (number, NULL, 10));
+        free (number);
+    }
+    zmsg_destroy (&msg);
 }
 
 //  A message that passed becomes an event
 static void
-s_pass (listen_t *self, proto_t proto, const char *topic, const char *address, json_t *data)
+s_pass (listen_t *self, proto_t proto, const char *topic, const char *address, json_t *data,
+        uint64_t inform)
 {
-    if (s_emit (self, topic, address, data))
+    if (s_emit (self, topic, address, data, inform))
         self->counts [proto].passed++;
     else
         self->counts [proto].queue++;
@@ -169,7 +194,7 @@ s_sweep (listen_t *self)
                 if (streq (source->address, "*"))
                     json_decref (data);     //  the sources beyond the table: logged only
                 else
-                if (!s_emit (self, "listen.dropped", source->address, data))
+                if (!s_emit (self, "listen.dropped", source->address, data, 0))
                     zsys_warning ("listen: the uplink's queue is full; the report above is not sent");
                 source->dropped [proto] = 0;
                 source->reported = now;
@@ -212,7 +237,7 @@ s_syslog (listen_t *self, const char *address, const char *data, size_t size,
         counts->bad++;
         return;
     }
-    s_pass (self, PROTO_SYSLOG, "syslog", address, json);
+    s_pass (self, PROTO_SYSLOG, "syslog", address, json, 0);
 }
 
 static void
@@ -391,12 +416,12 @@ s_trap_admit (void *arg, const struct sockaddr *from)
 }
 
 static void
-s_trap_emit (void *arg, const struct sockaddr *from, json_t *data)
+s_trap_emit (void *arg, const struct sockaddr *from, json_t *data, uint64_t inform)
 {
     listen_t *self = (listen_t *) arg;
     char address [INET6_ADDRSTRLEN];
     vd_sockaddr_text (from, address);
-    s_pass (self, PROTO_TRAP, "trap", address, data);
+    s_pass (self, PROTO_TRAP, "trap", address, data, inform);
 }
 
 static void
@@ -505,16 +530,19 @@ listen_actor (zsock_t *pipe, void *args)
     //  what was sent before a stop still reaches the uplink, which drains it
     zsock_set_linger (self.events, 5000);
     zsock_connect (self.events, PROBE_EVENTS);
+    self.spooled = zsock_new (ZMQ_PULL);
+    zsock_bind (self.spooled, PROBE_SPOOLED);
     s_setup (&self);
     zsock_signal (pipe, 0);
     while (true) {
         int fixed = 0;
-        zmq_pollitem_t *items = (zmq_pollitem_t *) calloc (4 + (size_t) self.nconns, sizeof (zmq_pollitem_t));
+        zmq_pollitem_t *items = (zmq_pollitem_t *) calloc (5 + (size_t) self.nconns, sizeof (zmq_pollitem_t));
         items [fixed++] = (zmq_pollitem_t) { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 };
         items [fixed++] = (zmq_pollitem_t) { NULL, self.udp, self.udp >= 0? ZMQ_POLLIN: 0, 0 };
         items [fixed++] = (zmq_pollitem_t) { NULL, self.tcp, self.tcp >= 0? ZMQ_POLLIN: 0, 0 };
         items [fixed++] = (zmq_pollitem_t) { NULL, self.trap? trap_fd (self.trap): -1,
                                              self.trap? ZMQ_POLLIN: 0, 0 };
+        items [fixed++] = (zmq_pollitem_t) { zsock_resolve (self.spooled), 0, ZMQ_POLLIN, 0 };
         int n = fixed;
         for (int i = 0; i < self.nconns; i++)
             items [n++] = (zmq_pollitem_t) { NULL, self.conns [i]->fd, ZMQ_POLLIN, 0 };
@@ -535,6 +563,9 @@ listen_actor (zsock_t *pipe, void *args)
         }
         if (items [1].revents & ZMQ_POLLIN)
             s_udp_read (&self);
+        if (items [4].revents & ZMQ_POLLIN)
+            for (int i = 0; i < 100 && (zsock_events (self.spooled) & ZMQ_POLLIN); i++)
+                s_spooled (&self);
         if (items [3].revents & ZMQ_POLLIN)
             for (int i = 0; i < 64; i++) {
                 trap_read (self.trap);
@@ -582,4 +613,5 @@ listen_actor (zsock_t *pipe, void *args)
     free (self.iovecs);
     free (self.addrs);
     zsock_destroy (&self.events);
+    vd_sock_close (&self.spooled, PROBE_SPOOLED);
 }

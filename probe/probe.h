@@ -23,6 +23,7 @@
 
 #define PROBE_SAMPLES   "inproc://probe-samples"    //  PULL in uplink
 #define PROBE_CHECKS    "inproc://probe-checks"     //  PULL in icmp
+#define PROBE_SPOOLED   "inproc://probe-spooled"    //  PULL in listen: informs whose events are spooled
 #define PROBE_EVENTS    "inproc://probe-events"     //  PULL in uplink: "EVENT" json, "STATS" json,
                                                     //  "REPORT" json (an SNMP poll's report)
 #define PROBE_SNMP_CHECKS "inproc://probe-snmp-checks"  //  PULL in snmp

@@ -7,6 +7,9 @@
     accepted. net-snmp says why it dropped a packet only through its global
     statistics, so those are read before and after each datagram.          */
 #include "trap.h"
+
+#define TRAP_INFORMS_HELD   1024    //  informs waiting for the spool at once
+#define TRAP_INFORM_WAIT    10000   //  ms: past this the sender has given up
 #include "snmp.h"
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -25,9 +28,46 @@ struct _trap_t {
     bool admitted;              //  this datagram passed the rate limit
     bool handled;               //  this datagram reached s_received
     trap_stats_t stats;
+    //  informs waiting for their event to be spooled: a ring, the oldest
+    //  given up when it is full or past TRAP_INFORM_WAIT
+    struct {
+        uint64_t id;
+        int64_t since;          //  mono ms
+        netsnmp_pdu *reply;
+    } held [TRAP_INFORMS_HELD];
+    uint64_t next_inform;       //  the number of the next inform held
 };
 
 static bool s_initialised;
+
+//  The inform held in a slot is given up (the sender retries)
+static void
+s_let_go (trap_t *self, int slot)
+{
+    if (self->held [slot].reply) {
+        snmp_free_pdu (self->held [slot].reply);
+        self->held [slot].reply = NULL;
+        self->stats.unanswered++;
+    }
+}
+
+void
+trap_answer (trap_t *self, uint64_t inform)
+{
+    int slot = (int) (inform % TRAP_INFORMS_HELD);
+    if (inform == 0 || self->held [slot].id != inform || !self->held [slot].reply)
+        return;
+    netsnmp_pdu *reply = self->held [slot].reply;
+    self->held [slot].reply = NULL;
+    if (vd_mono_ms () - self->held [slot].since > TRAP_INFORM_WAIT)
+        self->stats.unanswered++;   //  too late: the sender has moved on
+    else
+    if (snmp_sess_send (self->sessp, reply)) {
+        self->stats.informs++;
+        return;
+    }
+    snmp_free_pdu (reply);
+}
 
 static int
 s_count_users (void)
@@ -216,22 +256,25 @@ s_received (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void 
             self->stats.bad_community++;
         return 1;
     }
+    uint64_t inform = 0;
     if (pdu->command == SNMP_MSG_INFORM) {
         netsnmp_pdu *reply = snmp_clone_pdu (pdu);
         if (reply) {
             reply->command = SNMP_MSG_RESPONSE;
             reply->errstat = 0;
             reply->errindex = 0;
-            if (snmp_sess_send (self->sessp, reply))
-                self->stats.informs++;
-            else
-                snmp_free_pdu (reply);
+            inform = ++self->next_inform;
+            int slot = (int) (inform % TRAP_INFORMS_HELD);
+            s_let_go (self, slot);
+            self->held [slot].id = inform;
+            self->held [slot].since = vd_mono_ms ();
+            self->held [slot].reply = reply;
         }
     }
     self->stats.accepted++;
     json_t *data = trap_json (pdu);
     if (self->emit)
-        self->emit (self->arg, s_from (pdu->transport_data, pdu->transport_data_length), data);
+        self->emit (self->arg, s_from (pdu->transport_data, pdu->transport_data_length), data, inform);
     else
         json_decref (data);
     return 1;
@@ -299,6 +342,9 @@ trap_destroy (trap_t **self_p)
     if (self->transport)
         netsnmp_transport_free (self->transport);
     snmp_lib_unlock ();
+    for (int i = 0; i < TRAP_INFORMS_HELD; i++)
+        if (self->held [i].reply)
+            snmp_free_pdu (self->held [i].reply);
     for (int i = 0; i < self->ncommunities; i++)
         free (self->communities [i]);
     free (self->communities);

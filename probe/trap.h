@@ -1,6 +1,8 @@
 /*  probe/trap.h: the SNMP trap and inform receiver, on net-snmp. v1, v2c
     (communities) and v3 (USM users, as in snmptrapd.conf's createUser).
-    Informs are answered once they are accepted.                            */
+    An inform is answered only once its event is in the spool (trap_answer,
+    when the uplink says so): a sender whose inform was not kept sends it
+    again, as it should.                                                     */
 #ifndef PROBE_TRAP_H_INCLUDED
 #define PROBE_TRAP_H_INCLUDED
 
@@ -13,12 +15,15 @@ struct snmp_pdu;
 //  Called before a datagram is parsed: false drops it (rate limit).
 typedef bool (trap_admit_fn) (void *arg, const struct sockaddr *from);
 //  Called with each accepted trap; data (trap_json) becomes the callee's.
-typedef void (trap_emit_fn) (void *arg, const struct sockaddr *from, json_t *data);
+//  inform is 0 for a trap, or the number trap_answer takes once the
+//  event is durable.
+typedef void (trap_emit_fn) (void *arg, const struct sockaddr *from, json_t *data, uint64_t inform);
 
 typedef struct {
     uint64_t received;          //  datagrams read
     uint64_t accepted;          //  traps and informs passed on
     uint64_t informs;           //  informs answered
+    uint64_t unanswered;        //  informs whose event was not spooled in time
     uint64_t limited;           //  dropped by the rate limit, unparsed
     uint64_t bad_community;     //  v1/v2c with a community not configured
     uint64_t bad_auth;          //  v3: unknown user, wrong key, out of time, too weak
@@ -43,6 +48,9 @@ int trap_fd (trap_t *self);
 //  Reads and handles one datagram.
 void trap_read (trap_t *self);
 void trap_stats (trap_t *self, trap_stats_t *stats);
+//  Answers the inform numbered so (its event is in the spool); an unknown
+//  or expired number is ignored.
+void trap_answer (trap_t *self, uint64_t inform);
 
 //  A trap PDU as an event's data: version, oid (the trap's OID; v1 traps
 //  mapped as in RFC 3584), uptime, varbinds [{oid, type, value}], message

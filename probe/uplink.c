@@ -47,6 +47,7 @@ typedef struct {
     int64_t started;
     uint64_t spooled;           //  items taken into the spool
     uint64_t dropped;           //  items dropped: spool full
+    zmsg_t *informs;            //  the informs among the items: answered once spooled
 } json_batch_t;
 static const char *s_state_names [] = { "idle", "hello", "ready" };
 
@@ -60,6 +61,7 @@ typedef struct {
     zsock_t *samples;           //  PULL from icmp
     zsock_t *config_out [PROBE_CONFIG_READERS];    //  PUSH to the actors that take CONFIG
     zsock_t *events;            //  PULL from listen, snmp, service, discover
+    zsock_t *answers;           //  PUSH to listen: informs whose events are spooled
     vd_spool_t *spool;
     uplink_state_t state;
     int64_t deadline;           //  hello: give up at
@@ -181,7 +183,7 @@ s_protect (uplink_t *self)
 
 //  Appends a batch of count items (samples or events) to the spool and
 //  counts them as spooled or dropped; then sends what the credit allows
-static void
+static bool
 s_spool (uplink_t *self, const char *command, const void *data, size_t size, uint64_t count,
          uint64_t *spooled, uint64_t *dropped, const char *what)
 {
@@ -195,6 +197,7 @@ s_spool (uplink_t *self, const char *command, const void *data, size_t size, uin
                       seq == 0? "full": "failed", count, what, *dropped);
     }
     s_pump (self);
+    return seq > 0;
 }
 
 static void
@@ -213,14 +216,19 @@ s_flush_json (uplink_t *self, json_batch_t *batch)
     if (batch->count == 0)
         return;
     batch->buffer [batch->size] = ']';
-    s_spool (self, batch->command, batch->buffer, batch->size + 1, (uint64_t) batch->count,
-             &batch->spooled, &batch->dropped, batch->what);
+    bool kept = s_spool (self, batch->command, batch->buffer, batch->size + 1, (uint64_t) batch->count,
+                         &batch->spooled, &batch->dropped, batch->what);
     batch->size = 0;
     batch->count = 0;
+    //  the informs' senders get their answer now that their events are on
+    //  disk; if they are not, no answer, and the senders try again
+    if (batch->informs && zmsg_size (batch->informs) > 0 && kept)
+        zmsg_send (&batch->informs, self->answers);
+    zmsg_destroy (&batch->informs);
 }
 
 static void
-s_batch_add (uplink_t *self, json_batch_t *batch, const char *text)
+s_batch_add (uplink_t *self, json_batch_t *batch, const char *text, const char *inform)
 {
     size_t size = strlen (text);
     if (batch->count && batch->size + size + 2 > EVENTS_MAX_BYTES)
@@ -233,6 +241,11 @@ s_batch_add (uplink_t *self, json_batch_t *batch, const char *text)
         batch->buffer [batch->size++] = batch->count? ',': '[';
         memcpy (batch->buffer + batch->size, text, size);
         batch->size += size;
+        if (inform) {
+            if (!batch->informs)
+                batch->informs = zmsg_new ();
+            zmsg_addstr (batch->informs, inform);
+        }
         if (++batch->count >= EVENTS_MAX_COUNT)
             s_flush_json (self, batch);
     }
@@ -260,8 +273,8 @@ s_drops (uplink_t *self)
 static void
 s_event (uplink_t *self)
 {
-    char *kind, *text;
-    if (zstr_recvx (self->events, &kind, &text, NULL) < 2) {
+    char *kind = NULL, *text = NULL, *inform = NULL;
+    if (zstr_recvx (self->events, &kind, &text, &inform, NULL) < 2) {
         zstr_free (&kind);
         return;
     }
@@ -277,9 +290,10 @@ s_event (uplink_t *self)
         json_decref (counts);
     }
     else
-        s_batch_add (self, streq (kind, "REPORT")? &self->report_batch: &self->event_batch, text);
+        s_batch_add (self, streq (kind, "REPORT")? &self->report_batch: &self->event_batch, text, inform);
     zstr_free (&kind);
     zstr_free (&text);
+    zstr_free (&inform);
 }
 
 //  PONG: meshd's times for our last PING, if it answers that one
@@ -540,6 +554,12 @@ s_setup (uplink_t *self)
     free (path);
     self->samples = zsock_new (ZMQ_PULL);
     self->events = zsock_new (ZMQ_PULL);
+    self->answers = zsock_new (ZMQ_PUSH);
+    if (self->answers) {
+        zsock_set_sndtimeo (self->answers, 0);
+        zsock_set_linger (self->answers, 0);
+        zsock_connect (self->answers, PROBE_SPOOLED);
+    }
     if (!self->cert || !self->spool || !self->samples || !self->events)
         return -1;
     //  never wait for an actor: during a reload it is gone, and it reads
@@ -638,6 +658,8 @@ uplink_actor (zsock_t *pipe, void *args)
     for (int i = 0; i < PROBE_CONFIG_READERS; i++)
         zsock_destroy (&self.config_out [i]);
     zsock_destroy (&self.events);
+    zsock_destroy (&self.answers);
+    zmsg_destroy (&self.event_batch.informs);
     free (self.event_batch.buffer);
     free (self.report_batch.buffer);
     json_decref (self.listen);
