@@ -14,6 +14,8 @@
     "r.clear_value, r.count, r.duration_ms, r.match, r.oid, r.clear_on, r.clear_after_ms, " \
     "r.state, r.site_id, r.device_id"
 
+#define RULE_TEST_MAX_POINTS    1000000     //  per series: the newest, in memory at once
+
 static const char *s_device_states [] = { "down", "unreachable", "unknown", "up", "lost", "skewed", NULL };
 
 //  The unit of a metric (or a metric pattern): from its series, else by name
@@ -308,8 +310,9 @@ s_test_metric (api_t *api, api_call_t *call, rule_t *rule, int64_t since, int64_
                            sqlite3_column_int64 (stmt, 3)))
             continue;
         series_count++;
-        series_point_t *points;
-        int count = series_read (api_db (api), sqlite3_column_int64 (stmt, 0), since, until, &points);
+        series_point_t *points = NULL;
+        int count = series_read (api_db (api), sqlite3_column_int64 (stmt, 0), since, until,
+                                 RULE_TEST_MAX_POINTS, &points, NULL);
         rule_state_t state = { 0 };
         json_t *open = NULL;
         for (int i = 0; i < count; i++) {

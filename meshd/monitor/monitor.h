@@ -55,10 +55,12 @@ typedef struct {
     double value;
     uint32_t flags;
 } series_point_t;
-//  Reads a series from chunks and the uncompacted tail. Returns the number of
-//  points (*points is the caller's to free), or -1.
-int series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until,
-                 series_point_t **points);
+//  Reads a series from chunks and the uncompacted tail: the newest max
+//  points between since and until, ascending, in memory bounded by max.
+//  Returns the number of points (*points is the caller's to free; *skipped,
+//  if not NULL, the older points left out), or -1.
+int series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until, int max,
+                 series_point_t **points, int64_t *skipped);
 
 #ifdef MESHD_API_H_INCLUDED
 //  The series of a device (id and name) with their last values.

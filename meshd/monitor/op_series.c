@@ -38,12 +38,12 @@ op_series_show (api_t *api, api_call_t *call)
         return api_fail (call, "not_found", "no series '%s' on %s '%s'", metric,
                          device? "device": "probe", device? device: probe);
     series_point_t *points = NULL;
-    int count = series_read (api_db (api), series_id, since, until, &points);
+    int64_t skipped = 0;
+    int count = series_read (api_db (api), series_id, since, until, SERIES_MAX_POINTS, &points, &skipped);
     if (count < 0)
         return api_fail (call, "internal", "cannot read series %lld", (long long) series_id);
     json_t *list = json_array ();
-    int first = count > SERIES_MAX_POINTS? count - SERIES_MAX_POINTS: 0;
-    for (int i = first; i < count; i++) {
+    for (int i = 0; i < count; i++) {
         json_t *point = json_pack ("{s:I, s:f}", "ts_us", (json_int_t) points [i].ts_us,
                                    "value", points [i].value);
         if (points [i].flags & VD_SAMPLE_LOST)
@@ -54,7 +54,7 @@ op_series_show (api_t *api, api_call_t *call)
     json_t *result = json_pack ("{s:s, s:I, s:s, s:I, s:I, s:b, s:o}",
         "metric", metric, "series_id", (json_int_t) series_id, "unit", unit,
         "since_us", (json_int_t) since, "until_us", (json_int_t) until,
-        "truncated", first > 0, "points", list);
+        "truncated", skipped > 0, "points", list);
     json_object_set_new (result, device? "device": "probe", json_string (device? device: probe));
     return result;
 }

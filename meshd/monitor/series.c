@@ -1,23 +1,20 @@
 /*  meshd/monitor/series.c: reads one series: its chunks in the time range plus the
     uncompacted tail, in one read transaction so compaction running at the
-    same time can neither hide a sample nor show it twice.                  */
+    same time can neither hide a sample nor show it twice.
+
+    Memory is bounded whatever the range: points gather in a buffer of
+    twice the most asked for; when it fills, it is sorted and the older half
+    let go, so a year of a one-second series costs what its last `max`
+    points cost, and an allocation that fails is an error, not an abort.    */
 #include "monitor/monitor.h"
 
 typedef struct {
     series_point_t *points;
     int count, limit;
+    int max;                    //  the newest this many are kept
+    int64_t skipped;            //  older points let go
+    bool failed;                //  out of memory
 } points_t;
-
-static void
-s_add (points_t *self, int64_t ts, double value, uint32_t flags)
-{
-    if (self->count == self->limit) {
-        self->limit = self->limit? self->limit * 2: 256;
-        self->points = realloc (self->points, (size_t) self->limit * sizeof (series_point_t));
-        assert (self->points);
-    }
-    self->points [self->count++] = (series_point_t) { ts, value, flags };
-}
 
 static int
 s_by_time (const void *a, const void *b)
@@ -27,11 +24,48 @@ s_by_time (const void *a, const void *b)
     return ta < tb? -1: ta > tb;
 }
 
-int
-series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until,
-             series_point_t **result)
+//  Sorts the points and keeps the newest max
+static void
+s_trim (points_t *self)
 {
-    points_t points = { NULL, 0, 0 };
+    if (self->count)
+        qsort (self->points, (size_t) self->count, sizeof (series_point_t), s_by_time);
+    if (self->count > self->max) {
+        int drop = self->count - self->max;
+        memmove (self->points, self->points + drop, (size_t) self->max * sizeof (series_point_t));
+        self->count = self->max;
+        self->skipped += drop;
+    }
+}
+
+static void
+s_add (points_t *self, int64_t ts, double value, uint32_t flags)
+{
+    if (self->count == self->limit) {
+        if (self->limit >= 2 * self->max)
+            s_trim (self);
+        else {
+            int limit = self->limit? self->limit * 2: 256;
+            if (limit > 2 * self->max)
+                limit = 2 * self->max;
+            series_point_t *points = realloc (self->points, (size_t) limit * sizeof (series_point_t));
+            if (!points) {
+                self->failed = true;
+                return;
+            }
+            self->points = points;
+            self->limit = limit;
+        }
+    }
+    self->points [self->count++] = (series_point_t) { ts, value, flags };
+}
+
+int
+series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until, int max,
+             series_point_t **result, int64_t *skipped)
+{
+    assert (max > 0);
+    points_t points = { .max = max };
     int rc = 0;
     if (vd_db_exec (db, "BEGIN"))
         return -1;
@@ -79,12 +113,15 @@ series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until,
     sqlite3_finalize (chunks);
     sqlite3_finalize (tail);
     vd_db_exec (db, "COMMIT");
-    if (rc) {
+    if (rc || points.failed) {
+        if (points.failed)
+            zsys_error ("series: %lld: out of memory reading it", (long long) series_id);
         free (points.points);
         return -1;
     }
-    if (points.count)
-        qsort (points.points, (size_t) points.count, sizeof (series_point_t), s_by_time);
+    s_trim (&points);
     *result = points.points;
+    if (skipped)
+        *skipped = points.skipped;
     return points.count;
 }
