@@ -720,15 +720,30 @@ vd_word_in (const char *word, const char **list)
 void
 vd_complain (vd_complaint_t *self, const char *format, ...)
 {
-    int64_t now = vd_mono_ms ();
-    if (self->last_ms && now - self->last_ms < VD_COMPLAIN_EVERY_MS) {
-        self->held++;
-        return;
-    }
     va_list args;
     va_start (args, format);
-    char *text = zsys_vprintf (format, args);
+    vd_vcomplain (self, format, args);
     va_end (args);
+}
+
+bool
+vd_complaint_due (vd_complaint_t *self)
+{
+    int64_t every = self->every_ms? self->every_ms: VD_COMPLAIN_EVERY_MS;
+    if (self->last_ms && vd_mono_ms () - self->last_ms < every) {
+        self->held++;
+        return false;
+    }
+    return true;
+}
+
+void
+vd_vcomplain (vd_complaint_t *self, const char *format, va_list args)
+{
+    if (!vd_complaint_due (self))
+        return;
+    int64_t now = vd_mono_ms ();
+    char *text = zsys_vprintf (format, args);
     if (self->held)
         zsys_warning ("%s (and %" PRIu64 " more like it in the last %ds)", text, self->held,
                       (int) ((now - self->last_ms) / 1000));

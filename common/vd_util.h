@@ -110,16 +110,22 @@ void vd_signals_wait (int timeout_ms);
 int vd_pidfile_lock (const char *path);
 
 //  Complaints about bad input or a failing peer, throttled: at most one
-//  line every VD_COMPLAIN_EVERY_MS per vd_complaint_t, saying how many were
-//  held back since; counters, not the log, keep the full tally.
+//  line every every_ms (VD_COMPLAIN_EVERY_MS when 0) per vd_complaint_t,
+//  saying how many were held back since; counters, not the log, keep the
+//  full tally. The one throttle of every daemon's complaints.
 #define VD_COMPLAIN_EVERY_MS    30000
 typedef struct {
+    int64_t every_ms;           //  0: VD_COMPLAIN_EVERY_MS
     int64_t last_ms;            //  monotonic ms of the last line logged (0: never)
     uint64_t held;              //  complaints since, not logged
 } vd_complaint_t;
-//  Logs a warning now, or counts it if the last was less than
-//  VD_COMPLAIN_EVERY_MS ago. Not thread-safe: one owner, or under a lock.
+//  Logs a warning now, or counts it if the last was too recent. Not
+//  thread-safe: one owner, or under a lock.
 void vd_complain (vd_complaint_t *self, const char *format, ...) CHECK_PRINTF (2);
+void vd_vcomplain (vd_complaint_t *self, const char *format, va_list args);
+//  True if a complaint would be logged now; else counts it as held. For
+//  callers that build their line at a cost: ask first, then vd_complain.
+bool vd_complaint_due (vd_complaint_t *self);
 
 //  Alarm severities, worst first: critical, major, minor, warning, info
 //  (NULL-terminated); the one list of them in meshd and the console.

@@ -111,6 +111,12 @@ int cli_run_generic (const command_t *command, json_t *args, bool json, bool csv
 //  Prints a bash completion script made from the command table.
 void cli_completion_bash (FILE *out);
 
+//  What a status word means, for its colour in tables and in the console:
+//  up, ok, connected... are good; down, failed, critical... bad; late,
+//  minor, unreachable... a warning; info is news.
+typedef enum { STATUS_NONE, STATUS_OK, STATUS_WARN, STATUS_BAD, STATUS_INFO } status_class_t;
+status_class_t status_class (const char *status);
+
 //  -- the full-screen console ----------------------------------------------------
 //  Runs the console until the user quits; returns the exit code.
 int tui_main (const char *endpoint);

@@ -136,23 +136,31 @@ s_width (const char *text)
     return width;
 }
 
+status_class_t
+status_class (const char *status)
+{
+    static const char *ok [] = { "up", "ok", "connected", "online", "cleared", "done", "active", NULL };
+    static const char *bad [] = { "down", "failed", "critical", "major", "lost", "error", "revoked",
+                                  "flapping", "timeout", "refused", "lowerLayerDown", NULL };
+    static const char *warn [] = { "unreachable", "minor", "warning", "late", "acked", "running",
+                                   "pending", "suppressed", "loss", "stale", "enrolling", NULL };
+    if (!status)
+        return STATUS_NONE;
+    if (vd_word_in (status, ok))
+        return STATUS_OK;
+    if (vd_word_in (status, bad))
+        return STATUS_BAD;
+    if (vd_word_in (status, warn))
+        return STATUS_WARN;
+    return streq (status, "info")? STATUS_INFO: STATUS_NONE;
+}
+
+//  A status word's colour in a table on a terminal
 static const char *
 s_colour (const char *status)
 {
-    if (streq (status, "up") || streq (status, "connected") || streq (status, "active"))
-        return "\033[32m";
-    if (streq (status, "ok"))
-        return "\033[32m";
-    if (streq (status, "down") || streq (status, "lost") || streq (status, "revoked")
-    ||  streq (status, "critical") || streq (status, "failed") || streq (status, "timeout")
-    ||  streq (status, "refused") || streq (status, "lowerLayerDown"))
-        return "\033[31m";
-    if (streq (status, "major"))
-        return "\033[35m";
-    if (streq (status, "late") || streq (status, "stale") || streq (status, "enrolling")
-    ||  streq (status, "minor") || streq (status, "warning") || streq (status, "unreachable"))
-        return "\033[33m";
-    return NULL;
+    static const char *colours [] = { NULL, "\033[32m", "\033[33m", "\033[31m", "\033[36m" };
+    return colours [status_class (status)];
 }
 
 static void

@@ -90,25 +90,8 @@ tui_rule (tui_t *tui, int y, const char *title)
 attr_t
 tui_status_attr (tui_t *tui, const char *status)
 {
-    static const char *ok [] = { "up", "ok", "connected", "online", "cleared", "done", "active", NULL };
-    static const char *bad [] = { "down", "failed", "critical", "major", "lost", "error", "revoked",
-                                  "flapping", NULL };
-    static const char *warn [] = { "unreachable", "minor", "warning", "late", "acked", "running",
-                                   "pending", "suppressed", "loss", NULL };
-    if (!status)
-        return tui->attr [C_DIM];
-    for (int i = 0; ok [i]; i++)
-        if (streq (status, ok [i]))
-            return tui->attr [C_OK];
-    for (int i = 0; bad [i]; i++)
-        if (streq (status, bad [i]))
-            return tui->attr [C_BAD];
-    for (int i = 0; warn [i]; i++)
-        if (streq (status, warn [i]))
-            return tui->attr [C_WARN];
-    if (streq (status, "info"))
-        return tui->attr [C_ACCENT];
-    return tui->attr [C_DIM];
+    static const int colours [] = { C_DIM, C_OK, C_WARN, C_BAD, C_ACCENT };
+    return tui->attr [colours [status_class (status)]];
 }
 
 char *

@@ -263,7 +263,7 @@ s_draw_overview (tui_t *tui)
     }
     //  alarms by severity
     y += 2;
-    static const char *severities [] = { "critical", "major", "minor", "warning", "info", NULL };
+    const char **severities = vd_severities;
     int64_t by [5] = { 0 }, acked = 0;
     json_array_foreach (tui->alarms, index, row) {
         for (int s = 0; severities [s]; s++)
@@ -1437,7 +1437,7 @@ views_command (tui_t *tui, const char *text)
     else
     if (streq (word, "alarms")) {
         //  a severity word filters by severity
-        static const char *severities [] = { "critical", "major", "minor", "warning", "info", NULL };
+        const char **severities = vd_severities;
         char words [200];
         snprintf (words, sizeof words, "%s", rest);
         for (int s = 0; severities [s]; s++)
@@ -1519,7 +1519,7 @@ views_complete (tui_t *tui)
     }
     else
     if (strncmp (line, "alarms ", 7) == 0) {
-        static const char *severities [] = { "critical", "major", "minor", "warning", "info", NULL };
+        const char **severities = vd_severities;
         for (int s = 0; severities [s]; s++)
             json_array_append_new (candidates, json_string (severities [s]));
     }

@@ -1,16 +1,24 @@
-/*  meshd: the coordinator. One process of CZMQ actors:
+/*  meshd: the coordinator. One process of CZMQ actors, a folder per
+    subsystem:
 
-    auth    ZAP handler: which CURVE keys may connect, per ZAP domain
-    mesh    ROUTER for probes: sessions, heartbeats, credit, link states
-    store   the only writer of samples: group commit, ACK after commit,
-            exactly-once by sequence number, compaction into chunks
-    api     ROUTER for JSON requests (ipc and CURVE tcp)
-    events  PUB of recorded events (table event) and live samples
-    rules   samples and events into alarms: thresholds, device states,
-            dependencies, flapping (rules.c, rule.c, alarm.c)
-    notify  delivers the notification outbox: email, webhook, exec
+    core/auth      ZAP handler: which CURVE keys may connect, per ZAP domain
+    core/mesh      ROUTER for probes: connections, heartbeats, credit, links
+    core/store     the only writer of samples: group commit, ACK after
+                   commit, exactly-once by sequence number, compaction
+    core/events    PUB of recorded events (table event) and live samples
+    api/api        ROUTER for JSON requests (ipc and CURVE tcp); each noun's
+                   operations in op_NOUN.c of its subsystem's folder
+    alarm/rules    samples and events into alarms: thresholds, device
+                   states, dependencies, flapping (rule.c, alarm.c)
+    notify/notify  delivers the notification outbox: email, webhook, exec
+    ssh/ssh        the console served over SSH
+    monitor/ and cred/ hold what the actors and operations share about
+    devices, reports, series and sealed credentials.
 
-    Actors talk over these inproc endpoints, never through shared memory.   */
+    main.c starts the actors from one table in this order and stops them in
+    reverse; a reload (SIGHUP) stops them all and starts them again with
+    the new configuration. Actors talk over these inproc endpoints, never
+    through shared memory.                                                   */
 #ifndef MESHD_H_INCLUDED
 #define MESHD_H_INCLUDED
 

@@ -70,7 +70,7 @@ typedef struct {
     int64_t interval_ms, timeout_ms, report_ms;
     int64_t next_report;
     uint64_t sent, replies, bad, unknown, limited, send_errors;
-    int64_t complained [TROUBLES];  //  when each kind of trouble was last logged
+    vd_complaint_t complaints [TROUBLES];  //  each kind of trouble, logged throttled
 } peer_t;
 
 static void
@@ -84,20 +84,18 @@ s_path_destroy (void **item)
     *item = NULL;
 }
 
-//  Logs bad input at most once a minute for each kind of trouble (a
-//  probe that joins asks before meshd has told us of it); the counters
-//  keep the rest
+//  Logs bad input throttled for each kind of trouble (a probe that joins
+//  asks before meshd has told us of it); the counters keep the rest
 static void
 s_complain (peer_t *self, trouble_t trouble, const char *what, const struct sockaddr_storage *from)
 {
-    int64_t now = vd_mono_ms ();
-    if (self->complained [trouble] && now - self->complained [trouble] < 60000)
+    if (!vd_complaint_due (&self->complaints [trouble]))
         return;
-    self->complained [trouble] = now;
     char address [INET6_ADDRSTRLEN];
     vd_sockaddr_text ((const struct sockaddr *) from, address);
-    zsys_warning ("peer: %s from %s (bad: %" PRIu64 ", unknown keys: %" PRIu64 ", over rate: %" PRIu64 ")",
-                  what, address, self->bad, self->unknown, self->limited);
+    vd_complain (&self->complaints [trouble],
+                 "peer: %s from %s (bad: %" PRIu64 ", unknown keys: %" PRIu64 ", over rate: %" PRIu64 ")",
+                 what, address, self->bad, self->unknown, self->limited);
 }
 
 static void

@@ -279,8 +279,7 @@ struct _device_t {
     bool need_full;
     uint32_t uptime;                    //  sysUpTime of the last poll (ticks)
     bool has_uptime;
-    int64_t complained;
-    uint64_t troubles;                  //  bad values and walk errors since the last complaint
+    vd_complaint_t complaint;           //  bad values and walk errors, logged throttled
 };
 
 struct _poller_t {
@@ -324,22 +323,19 @@ s_tables_destroy (device_t *self)
     zhashx_destroy (&self->lldp_ports);
 }
 
-//  Logs a device's trouble at most once every five minutes
+//  Logs a device's trouble at most once every five minutes (thousands of
+//  devices may be in trouble at once)
 static void
 s_complain (device_t *self, const char *format, ...)
 {
-    self->troubles++;
-    int64_t now = vd_mono_ms ();
-    if (self->complained && now - self->complained < COMPLAIN_EVERY_MS)
+    self->complaint.every_ms = COMPLAIN_EVERY_MS;
+    if (!vd_complaint_due (&self->complaint))
         return;
-    self->complained = now;
     va_list args;
     va_start (args, format);
     char *text = zsys_vprintf (format, args);
     va_end (args);
-    zsys_warning ("snmp: %s:%d: %s (%" PRIu64 " troubles since the last report)",
-                  self->address, self->port, text, self->troubles);
-    self->troubles = 0;
+    vd_complain (&self->complaint, "snmp: %s:%d: %s", self->address, self->port, text);
     free (text);
 }
 
@@ -1690,7 +1686,7 @@ poller_fuzz (const uint8_t *data, size_t size)
         s_tables_new (&device);
         snprintf (device.status, sizeof device.status, "ok");
         snprintf (device.address, sizeof device.address, "fuzz");
-        device.complained = vd_mono_ms ();
+        device.complaint.last_ms = vd_mono_ms ();
         //  the standard scalars as asked, then a walk of every column
         for (int id = 0; id < S_STANDARD; id++)
             device.asked [device.nasked++] = id;

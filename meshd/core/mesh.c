@@ -54,7 +54,7 @@ typedef struct {
     int credit;
     uint64_t bad;               //  malformed messages
     uint64_t refused;           //  messages refused (revoked, wrong state)
-    int64_t complained;         //  monotonic ms of the last complaint logged
+    vd_complaint_t complaint;   //  bad input, logged throttled
 } mesh_t;
 
 static void
@@ -84,20 +84,18 @@ s_error (mesh_t *self, zframe_t *routing, const char *code, const char *reason)
     json_decref (header);
 }
 
-//  Logs bad input at most once every 10 seconds; counters keep the rest
+//  Logs bad input, throttled (vd_complain); counters keep the rest
 static void
 s_complain (mesh_t *self, const char *format, ...)
 {
-    int64_t now = vd_mono_ms ();
-    if (now - self->complained < 10000)
+    if (!vd_complaint_due (&self->complaint))
         return;
-    self->complained = now;
     va_list args;
     va_start (args, format);
     char *text = zsys_vprintf (format, args);
     va_end (args);
-    zsys_warning ("mesh: %s (bad messages so far: %" PRIu64 ", refused: %" PRIu64 ")",
-                  text, self->bad, self->refused);
+    vd_complain (&self->complaint, "mesh: %s (bad messages so far: %" PRIu64 ", refused: %" PRIu64 ")",
+                 text, self->bad, self->refused);
     free (text);
 }
 

@@ -82,9 +82,6 @@ main (void)
     CHECK (rule_threshold_parse ("nan", "", &value) == -1);
     CHECK (rule_threshold_parse ("5x", "", &value) == -1);
 
-    CHECK (vd_severity_rank ("critical") == 5 && vd_severity_rank ("info") == 1);
-    CHECK (vd_severity_rank ("loud") == 0 && vd_severity_rank (NULL) == 0);
-
     char text [200];
     rule = s_rule (50, false, 0, 3, 0);
     rule.metric = (char *) "icmp.rtt";

@@ -105,5 +105,21 @@ main (void)
     free (file);
     free (path);
     test_dir_remove (dir);
+    //  complaints: the first is logged, the next ones within the interval
+    //  are counted, not logged
+    vd_complaint_t complaint = { .every_ms = 60000 };
+    CHECK (vd_complaint_due (&complaint));
+    vd_complain (&complaint, "test: a complaint %d", 1);
+    CHECK (complaint.last_ms > 0 && complaint.held == 0);
+    CHECK (!vd_complaint_due (&complaint) && complaint.held == 1);
+    vd_complain (&complaint, "test: held back");
+    CHECK (complaint.held == 2);
+    complaint.last_ms -= 60000;                 //  as if a minute went by
+    vd_complain (&complaint, "test: logged again with the count");
+    CHECK (complaint.held == 0);
+    //  severities, worst first, and their ranks
+    CHECK (vd_severity_rank ("critical") == 5 && vd_severity_rank ("info") == 1);
+    CHECK (vd_severity_rank ("loud") == 0 && vd_severity_rank (NULL) == 0);
+    CHECK (vd_word_in ("major", vd_severities) && !vd_word_in ("major+", vd_severities));
     TESTS_DONE ();
 }
