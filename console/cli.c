@@ -285,6 +285,11 @@ cli_main (int argc, char *argv [])
         if (streq (arg, "-h") || streq (arg, "--help") || streq (arg, "help"))
             help = true;
         else
+        if (streq (arg, "--list-console-commands")) {
+            tui_print_commands ();
+            goto done;
+        }
+        else
         if (streq (arg, "--list-commands")) {
             //  for shell completion and the documentation test
             for (const command_t *c = commands; c->noun; c++) {

@@ -388,7 +388,8 @@ static const column_t s_audit_columns [] = {
 };
 static const column_t s_event_columns [] = {
     { "seq", "SEQ", COL_INT }, { "ts_us", "TIME", COL_TIME }, { "topic", "TOPIC", COL_TEXT },
-    { "site", "SITE", COL_TEXT }, { "data", "DATA", COL_TEXT }, { NULL }
+    { "site", "SITE", COL_TEXT }, { "text", "EVENT", COL_TEXT }, { "data", "DATA", COL_TEXT },
+    { NULL }
 };
 static const column_t s_point_columns [] = {
     { "ts_us", "TIME", COL_TIME }, { "value", "VALUE", COL_MS }, { "lost", "LOST", COL_TEXT },
@@ -763,7 +764,8 @@ s_print_event (json_t *event, bool json)
         free (text);
     }
     else {
-        char *data = json_dumps (json_object_get (event, "data"), JSON_COMPACT | JSON_SORT_KEYS);
+        char sentence [1024];
+        event_sentence (event, sentence, sizeof sentence);
         json_t *seq = json_object_get (event, "seq");
         char when [64];
         table_age (json_integer_value (json_object_get (event, "ts_us")), when, sizeof when);
@@ -774,8 +776,7 @@ s_print_event (json_t *event, bool json)
         printf ("%-10s %-16s %-10s %s\n", when,
                 json_string_value (json_object_get (event, "topic")),
                 json_is_string (json_object_get (event, "site"))
-                    ? json_string_value (json_object_get (event, "site")): "-", data);
-        free (data);
+                    ? json_string_value (json_object_get (event, "site")): "-", sentence);
     }
     fflush (stdout);
 }
@@ -881,8 +882,20 @@ s_event_list (const command_t *command, json_t *args, bool json, bool csv)
     if (result && json)
         s_print_json (result);
     else
-    if (result && csv)
+    if (result && csv) {
+        //  CSV: the sentence, and the data for machines
+        size_t index;
+        json_t *event;
+        json_array_foreach (json_object_get (result, "events"), index, event) {
+            char sentence [1024];
+            event_sentence (event, sentence, sizeof sentence);
+            json_object_set_new (event, "text", json_string (sentence));
+            char *data = json_dumps (json_object_get (event, "data"), JSON_COMPACT | JSON_SORT_KEYS);
+            json_object_set_new (event, "data", json_string (data? data: ""));
+            free (data);
+        }
         table_print (json_object_get (result, "events"), s_event_columns, csv);
+    }
     else
     if (result) {
         size_t index;

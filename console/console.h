@@ -1,4 +1,4 @@
-/*  vedette: the CLI and the full-screen console (tui.c, views.c). One table
+/*  vedette: the CLI and the full-screen console (tui.c, view/). One table
     (commands.c) declares every command: its words, arguments, options,
     help, and the API operation it calls; usage, --help, the man page test
     and shell completion come from it.                                      */
@@ -43,6 +43,11 @@ const char *client_error (client_t *self);
 const char *client_token (client_t *self);
 //  The events endpoint of the client key, or NULL.
 const char *client_events_endpoint (client_t *self);
+
+//  -- events as sentences (sentence.c) -------------------------------------------
+//  "core1 is down (was up)", "trap linkDown from sw1 ge-0/0/1": an event
+//  ({topic, data}) as an engineer reads it
+void event_sentence (json_t *event, char *out, size_t size);
 
 //  -- tables for people ----------------------------------------------------------
 typedef enum {
@@ -120,5 +125,8 @@ status_class_t status_class (const char *status);
 //  -- the full-screen console ----------------------------------------------------
 //  Runs the console until the user quits; returns the exit code.
 int tui_main (const char *endpoint);
+//  The console's ":" commands, one a line ("devices [site=hq] ..."), for
+//  the documentation test
+void tui_print_commands (void);
 
 #endif

@@ -12,6 +12,7 @@
     ncurses redraws only the cells that changed, which keeps a refresh to a
     few hundred bytes over a slow SSH link.                                */
 #include "tui.h"
+#include "view/view.h"
 #include <locale.h>
 #include <wchar.h>
 #include <math.h>
@@ -445,7 +446,7 @@ s_next_view (tui_t *tui, int step)
     int view = tui->view;
     do
         view = (view + step + VIEW_COUNT) % VIEW_COUNT;
-    while (!tui_views [view].tab);
+    while (!tui_views [view]->tab);
     tui_go (tui, (view_id_t) view, NULL);
 }
 
@@ -585,6 +586,12 @@ static void s_key_events (tui_t *tui) { tui_go (tui, VIEW_EVENTS, NULL); }
 static void s_mouse (tui_t *tui);
 
 //  Keys every view takes (help lists them after the view's own)
+const view_t *const tui_views [VIEW_COUNT] = {
+    [VIEW_OVERVIEW] = &view_overview, [VIEW_DEVICES] = &view_devices, [VIEW_DEVICE] = &view_device,
+    [VIEW_ALARMS] = &view_alarms, [VIEW_PROBES] = &view_probes, [VIEW_EVENTS] = &view_events,
+    [VIEW_HELP] = &view_help
+};
+
 const binding_t tui_global_keys [] = {
     { '\t', 0, "Tab", "next view", s_key_tab, false },
     { KEY_BTAB, 0, "Shift-Tab", "previous view", s_key_backtab, false },
@@ -735,7 +742,7 @@ s_key (tui_t *tui, int key)
         tui->redraw = true;
         return;
     }
-    const binding_t *tables [2] = { tui_views [tui->view].keys, tui_global_keys };
+    const binding_t *tables [2] = { tui_views [tui->view]->keys, tui_global_keys };
     for (int t = 0; t < 2; t++)
         for (const binding_t *binding = tables [t]; binding && binding->fn; binding++)
             if (binding->key == key || (binding->key2 && binding->key2 == key)) {
@@ -761,10 +768,10 @@ s_draw_frame (tui_t *tui)
     attroff (tui->attr [C_TITLE]);
     int x = tui_put (0, 1, COLS - 1, tui->banner, tui->attr [C_TITLE]) + 2;
     for (int v = 0; v < VIEW_COUNT; v++) {
-        if (!tui_views [v].tab && v != (int) tui->view)
+        if (!tui_views [v]->tab && v != (int) tui->view)
             continue;
         char tab [64];
-        snprintf (tab, sizeof tab, " %s ", tui_views [v].title);
+        snprintf (tab, sizeof tab, " %s ", tui_views [v]->title);
         attr_t attr = v == (int) tui->view? (tui->attr [C_TITLE] | A_REVERSE): tui->attr [C_TITLE];
         tui->layout.tab_x [v] = x;
         x += tui_put (0, x, COLS - x, tab, attr);
@@ -781,7 +788,7 @@ s_draw_frame (tui_t *tui)
     if (COLS - width > x)
         tui_put (0, COLS - width, width, right, tui->attr [C_TITLE]);
 
-    tui_views [tui->view].draw (tui);
+    tui_views [tui->view]->draw (tui);
 
     //  status: connection, message
     int status_y = LINES - 2;
@@ -810,7 +817,7 @@ s_draw_frame (tui_t *tui)
         curs_set (0);
         char hints [256] = "";
         size_t used = 0;
-        for (const binding_t *binding = tui_views [tui->view].keys; binding && binding->fn; binding++)
+        for (const binding_t *binding = tui_views [tui->view]->keys; binding && binding->fn; binding++)
             if (binding->keys && (!binding->write || tui->writer) && used + 40 < sizeof hints)
                 used += snprintf (hints + used, sizeof hints - used, "%s %s  ", binding->keys, binding->help);
         snprintf (hints + used, sizeof hints - used, "? help  q back  : command");
@@ -951,6 +958,9 @@ tui_main (const char *endpoint)
             tui->want_probes = true;    //  backlogs and clocks come with the list
             tui->want_status = true;
         }
+        //  what the view shows is fetched here, never while drawing
+        if (tui->connected && tui_views [tui->view]->fetch)
+            tui_views [tui->view]->fetch (tui);
         if (tui->redraw || now - drawn_ms >= 1000) {
             int64_t started = zclock_usecs ();
             s_draw_frame (tui);

@@ -1,6 +1,6 @@
 /*  console/tui.h: the full-screen console's insides, shared by tui.c (the
-    loop, the data, the screen, the command line) and views.c (what each
-    view draws and the keys it takes).                                     */
+    loop, the data, the screen, the command line) and the views in view/
+    (what each view draws and the keys it takes; view/view.h).            */
 #ifndef TUI_H_INCLUDED
 #define TUI_H_INCLUDED
 
@@ -30,9 +30,10 @@ typedef enum {
 typedef struct {
     const char *name;           //  ":devices"
     const char *title;          //  in the tab bar
-    void (*draw) (tui_t *tui);
+    void (*draw) (tui_t *tui);  //  draws from what is held: never waits on meshd
     const binding_t *keys;      //  the view's own keys, { 0 }-terminated
     bool tab;                   //  reached with Tab
+    void (*fetch) (tui_t *tui); //  before a frame, what the view needs from meshd, or NULL
 } view_t;
 
 //  Colours, by meaning
@@ -133,7 +134,19 @@ struct _tui_t {
     int nframes;
 };
 
-extern const view_t tui_views [VIEW_COUNT];
+//  A ":" command (view/command.c)
+typedef struct {
+    const char *name;           //  ":devices"
+    const char *args;           //  as help shows them, or NULL
+    const char *help;
+    void (*run) (tui_t *tui, char *rest);
+    bool write;                 //  operators and admins only
+    int arg;                    //  what Tab completes after the name
+    const char **words;         //  the words it takes, when there is a fixed set
+} tui_command_t;
+
+extern const view_t *const tui_views [VIEW_COUNT];
+extern const tui_command_t tui_commands [];
 extern const binding_t tui_global_keys [];
 
 //  -- tui.c: for views ---------------------------------------------------------
@@ -167,7 +180,7 @@ int tui_body_height (void);
 //  Takes the mouse (clicks, double clicks, the wheel) or gives it back
 void tui_set_mouse (tui_t *tui, bool on);
 
-//  -- views.c: for tui.c ---------------------------------------------------------
+//  -- view/: for tui.c -----------------------------------------------------------
 //  Applies one event to what the views hold; true if the screen changed
 bool views_event (tui_t *tui, const char *topic, json_t *event);
 //  Runs a ":" command line

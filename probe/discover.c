@@ -17,7 +17,7 @@
     not reported that run already, and again every every_ms after its last
     run. One discovery runs at a time; the others wait their turn.        */
 #include "probe.h"
-#include "snmp.h"
+#include "snmp/snmp.h"
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/large_fd_set.h>

@@ -10,7 +10,7 @@
 
 #define TRAP_INFORMS_HELD   1024    //  informs waiting for the spool at once
 #define TRAP_INFORM_WAIT    10000   //  ms: past this the sender has given up
-#include "snmp.h"
+#include "snmp/snmp.h"
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/large_fd_set.h>

@@ -1,6 +1,9 @@
 /*  meshd/monitor/op_topology.c: the topology (topology.list): the LLDP and
     CDP links of the full SNMP walks, each far end joined to a known device
-    by address, name or chassis MAC; a link both ends report is listed once.*/
+    by address, name or chassis MAC; a link both ends report is listed once.
+    The far port is shown by the name an engineer reads: a port ID that is
+    a MAC, a local number (often the ifIndex) or an alias is resolved
+    against the far device's interfaces, else its port description.     */
 #include "api/api.h"
 #include "monitor/monitor.h"
 
@@ -14,6 +17,13 @@
                 "  OR (l.remote_chassis != '' AND EXISTS (SELECT 1 FROM interface i " \
                 "      WHERE i.device_id = r.id AND i.mac = lower (l.remote_chassis)))) ORDER BY r.id LIMIT 1)"
 
+//  The far port's interface name, by what the port ID is (far: the device)
+#define FAR_PORT "(SELECT i.name FROM interface i WHERE i.device_id = far.id AND CASE l.remote_port_subtype " \
+                 "  WHEN 'mac' THEN i.mac = lower (l.remote_port) " \
+                 "  WHEN 'local' THEN CAST (i.if_index AS TEXT) = l.remote_port " \
+                 "  WHEN 'ifalias' THEN i.alias = l.remote_port AND l.remote_port != '' " \
+                 "  ELSE 0 END ORDER BY i.if_index LIMIT 1)"
+
 static json_t *
 op_topology_list (api_t *api, api_call_t *call)
 {
@@ -26,7 +36,7 @@ topology_links (api_t *api, api_call_t *call, const char *site, const char *devi
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT d.id, d.name, s.name, l.proto, l.local_port, l.remote_name, l.remote_chassis, "
         "  l.remote_port, l.remote_port_descr, l.remote_address, l.remote_platform, l.updated_us, "
-        "  far.id, far.name "
+        "  far.id, far.name, l.remote_port_subtype, " FAR_PORT " "
         "FROM link l JOIN device d ON d.id = l.device_id JOIN site s ON s.id = d.site_id "
         "LEFT JOIN device far ON far.id = " FAR_END " "
         "WHERE (?1 IS NULL OR s.name = ?1) AND in_scope (s.id) "
@@ -41,8 +51,14 @@ topology_links (api_t *api, api_call_t *call, const char *site, const char *devi
         const char *near = (const char *) sqlite3_column_text (stmt, 1);
         const char *far = (const char *) sqlite3_column_text (stmt, 13);
         const char *local_port = (const char *) sqlite3_column_text (stmt, 4);
-        const char *remote_port = (const char *) sqlite3_column_text (stmt, 7);
+        const char *port_id = (const char *) sqlite3_column_text (stmt, 7);
         const char *remote_descr = (const char *) sqlite3_column_text (stmt, 8);
+        const char *subtype = (const char *) sqlite3_column_text (stmt, 14);
+        const char *far_port = (const char *) sqlite3_column_text (stmt, 15);
+        //  the port as an engineer reads it: the far device's name for it;
+        //  a MAC or a number we cannot resolve is less use than its description
+        bool opaque = streq (subtype, "mac") || streq (subtype, "local") || !*port_id;
+        const char *remote_port = far_port? far_port: opaque && *remote_descr? remote_descr: port_id;
         if (device && !streq (near, device) && !(far && streq (far, device)))
             continue;
         if (far) {
@@ -62,13 +78,14 @@ topology_links (api_t *api, api_call_t *call, const char *site, const char *devi
         }
         const char *remote_name = (const char *) sqlite3_column_text (stmt, 5);
         const char *chassis = (const char *) sqlite3_column_text (stmt, 6);
-        json_t *link = json_pack ("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+        json_t *link = json_pack ("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
             "site", sqlite3_column_text (stmt, 2), "device", near,
             "proto", sqlite3_column_text (stmt, 3), "local_port", local_port,
             "remote_device", far? json_string (far): json_null (),
             "remote", far? far: *remote_name? remote_name: chassis,
-            "remote_port", *remote_port? remote_port: remote_descr,
+            "remote_port", remote_port,
             "remote_name", remote_name, "remote_chassis", chassis,
+            "remote_port_id", port_id, "remote_port_subtype", subtype,
             "remote_address", sqlite3_column_text (stmt, 9),
             "remote_platform", sqlite3_column_text (stmt, 10),
             "updated_us", (json_int_t) sqlite3_column_int64 (stmt, 11));

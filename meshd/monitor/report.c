@@ -70,8 +70,9 @@ report_store_new (sqlite3 *db)
         "UPDATE device_check SET status = ?2, error = ?3, detail = ?4, status_us = ?5 WHERE id = ?1");
     self->link = vd_db_prepare (db,
         "INSERT INTO link (device_id, proto, local_port, remote_name, remote_chassis, remote_port, "
-        "  remote_port_descr, remote_address, remote_platform, updated_us) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "  remote_port_descr, remote_address, remote_platform, remote_chassis_subtype, "
+        "  remote_port_subtype, updated_us) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     self->device_ok = vd_db_prepare (db,
         "UPDATE device SET snmp_status = 'ok', snmp_error = NULL, snmp_us = ?2, sys_name = ?3, "
         "sys_descr = ?4, sys_object_id = ?5, sys_location = ?6, sys_contact = ?7, uptime_s = ?8, "
@@ -303,7 +304,9 @@ s_links (report_store_t *self, int64_t device_id, int64_t ts, json_t *list)
     size_t index;
     json_t *row;
     static const char *fields [] = { "proto", "local_port", "name", "chassis", "port", "port_descr",
-                                     "address", "platform" };
+                                     "address", "platform", "chassis_subtype", "port_subtype" };
+    static const char *subtypes [] = { "", "mac", "address", "ifname", "ifalias", "local",
+                                       "component", "circuit", NULL };
     json_array_foreach (list, index, row) {
         const char *proto = json_string_value (json_object_get (row, "proto"));
         if (!proto || (!streq (proto, "lldp") && !streq (proto, "cdp"))
@@ -312,11 +315,13 @@ s_links (report_store_t *self, int64_t device_id, int64_t ts, json_t *list)
             continue;
         }
         sqlite3_bind_int64 (self->link, 1, device_id);
-        for (int f = 0; f < 8; f++) {
+        for (int f = 0; f < 10; f++) {
             const char *text = json_string_value (json_object_get (row, fields [f]));
+            if (f >= 8 && text && !vd_word_in (text, subtypes))
+                text = "";          //  a subtype we do not know says nothing
             sqlite3_bind_text (self->link, 2 + f, text? text: "", -1, SQLITE_TRANSIENT);
         }
-        sqlite3_bind_int64 (self->link, 10, ts);
+        sqlite3_bind_int64 (self->link, 12, ts);
         if (s_done (self, self->link))
             return -1;
     }

@@ -11,7 +11,7 @@
         prints "poll POLLS_PER_S REQUESTS_PER_S CPU_SECONDS OK_PERCENT"
 
     Agents are v2c, community public, on 127.0.0.1.                        */
-#include "../../probe/snmp.h"
+#include "../../probe/snmp/snmp.h"
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/large_fd_set.h>

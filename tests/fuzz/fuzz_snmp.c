@@ -5,7 +5,7 @@
     (the second has rates). Wrong types, wrong lengths, OIDs out of their
     column, going backwards or too long, counters of any value: never a
     crash, never a read out of bounds.                                     */
-#include "../../probe/snmp.h"
+#include "../../probe/snmp/snmp.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

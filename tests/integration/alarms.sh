@@ -8,16 +8,9 @@
 # transition across a meshd crash.
 . "$(dirname "$0")/lib.sh"
 NS=vda$$
-ip netns add $NS || { fail "cannot make a network namespace"; finish; }
-teardown () { ip link del vh$$ 2>/dev/null; ip netns del $NS 2>/dev/null; cleanup; }
-trap teardown EXIT
-ip link add vh$$ type veth peer name vn$$ netns $NS
-ip addr add 10.210.0.1/24 dev vh$$
-ip -n $NS addr add 10.210.0.2/24 dev vn$$
+netns_new $NS && veth vh$$ "" 10.210.0.1/24 vn$$ $NS 10.210.0.2/24 ||
+    { fail "cannot make a network namespace"; finish; }
 ip -n $NS addr add 10.210.0.3/24 dev vn$$
-ip -n $NS link set lo up
-ip -n $NS link set vn$$ up
-ip link set vh$$ up
 check "the namespace answers pings" wait_for 10 "$BUILD/vedette-probe" ping -q 10.210.0.3
 
 # the peers: an SMTP sink, a webhook receiver, a script
@@ -142,6 +135,13 @@ check "the alarms clear by themselves" wait_for 10 bash -c "[ \"\$(alarms)\" = '
 check "a recovery email" wait_for 10 bash -c "grep -l '^Subject: \[vedette\] RECOVERED CRITICAL core1' $T/mail/new/* >/dev/null 2>&1"
 check "no second problem email for the same transition" [ "$(mails 'CRITICAL core1')" = 1 ]
 check "device.state events: down, unreachable, up" bash -c "V event list --type state --json | grep -q '\"unreachable\"'"
+V event list --type state > "$T/events.txt"
+check "event list says what happened: 'core1 is down (was up)'" grep -q "core1 is down (was up)" "$T/events.txt"
+check "... and 'edge1 is unreachable (was up) under core1'" \
+    grep -q "edge1 is unreachable (was up) under core1" "$T/events.txt"
+check "... not raw JSON" bash -c "! grep -q '{\"' '$T/events.txt'"
+check "event list --csv keeps the data beside the sentence" \
+    bash -c "V event list --type state --csv | grep -q 'core1 is down (was up),.*\"\"state\"\":\"\"down\"\"'"
 
 # maintenance: notifications wait until the window closes
 until=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)

@@ -5,12 +5,8 @@
 # comment, a viewer who cannot ack, 80x24 and 200x60, monochrome, and the
 # reconnection when meshd restarts.
 . "$(dirname "$0")/lib.sh"
-SOCK=vd$$                                   #  a tmux server of our own
-tm () { tmux -L "$SOCK" "$@"; }
-cleanup_tmux () { tm kill-server 2>/dev/null; cleanup; }
-trap cleanup_tmux EXIT
-CUR=a                                       #  the session a failure shows
-fail () { FAILED=$((FAILED + 1)); echo "FAIL - $*"; tm capture-pane -p -t "$CUR" 2>/dev/null | sed 's/^/# /'; }
+use_tmux
+CUR=a
 
 M=$T/meshd
 start_meshd "$M" || { fail "meshd starts"; finish; }
@@ -29,8 +25,6 @@ console () {
     tm new-session -d -s "$name" -x "$width" -y "$height" \
         "env LANG=C.UTF-8 $* '$BUILD/vedette' 2>'$T/$name.err'; echo \$? > '$T/$name.rc'"
 }
-screen () { tm capture-pane -p -t "$1"; }
-shows () { screen "$1" | grep -qF -- "$2"; }
 hides () { ! screen "$1" | grep -qF -- "$2"; }
 keys () { local name=$1; shift; tm send-keys -t "$name" "$@"; }
 # no line wider than the terminal, the tab bar on top, no stray bytes
@@ -170,7 +164,9 @@ check "space is refused to a viewer" wait_for 5 shows v "not allowed to a viewer
 keys v : 'ack sneaky' Enter
 check ":ack is refused to a viewer" wait_for 5 shows v "ack: not allowed to a viewer"
 keys v '?'
-check "the viewer's help has no ack" bash -c "$(declare -f screen tm); SOCK=$SOCK; screen v | grep -q 'keys that change things are not' && ! screen v | grep -q 'ack the marked'"
+check "the viewer's help has no ack" bash -c "$(declare -f screen tm); SOCK=$SOCK; screen v | grep -q 'what changes things is hidden' && ! screen v | grep -q 'ack the marked'"
+keys v j
+check "the help lists the : commands a viewer may use, not :ack" wait_for 5 bash -c "$(declare -f screen tm); SOCK=$SOCK; screen v | grep -q ':devices \[site=hq\]' && ! screen v | grep -q ':ack'"
 check "nothing was unacked or acked by the viewer" bash -c "! V audit list --user vic --json | grep -q 'alarm\.'"
 keys v C-c
 check "the viewer's console ends" wait_for 5 test -s "$T/v.rc"

@@ -30,12 +30,23 @@ agent sw1 udp:198.18.0.1:161 .1.3.6.1.4.1.9.1.1208 'rocommunity public 198.18.0.
     "override $LLDP.4.1.1.5.0.1.1 octet_str sw2-chassis" "override $LLDP.4.1.1.7.0.1.1 octet_str ge-0/0/7" \
     "override $LLDP.4.1.1.9.0.1.1 octet_str sw2.example.net" \
     "override $LLDP.4.1.1.5.0.2.3 octet_str phone-chassis" "override $LLDP.4.1.1.7.0.2.3 octet_str eth0" \
-    "override $LLDP.4.1.1.9.0.2.3 octet_str phone-7"
+    "override $LLDP.4.1.1.9.0.2.3 octet_str phone-7" \
+    "override 1.3.6.1.2.1.31.1.1.1.1.77 octet_str xe-0/0/77" \
+    "override 1.3.6.1.2.1.2.2.1.6.77 octet_str 0x0200c0ffee77"
+# sw2 also sees, as networks send them: sw1 by a chassis MAC (its
+# interface xe-0/0/77's) with that MAC as port ID; a stranger whose port
+# ID is a local number, with a port description
 agent sw2 udp:198.18.0.2:161 .1.3.6.1.4.1.2636.1.1.1.2.29 'rocommunity public 198.18.0.0/24' \
     "override $LLDP.3.7.1.3.7 octet_str ge-0/0/7" \
     "override $LLDP.4.1.1.5.0.7.1 octet_str sw1-chassis" "override $LLDP.4.1.1.7.0.7.1 octet_str ge-0/0/1" \
     "override $LLDP.4.1.1.9.0.7.1 octet_str sw1" \
-    "override $LLDP.4.2.1.3.0.7.1.1.4.198.18.0.1 integer 2"
+    "override $LLDP.4.2.1.3.0.7.1.1.4.198.18.0.1 integer 2" \
+    "override $LLDP.3.7.1.3.8 octet_str ge-0/0/8" "override $LLDP.3.7.1.3.9 octet_str ge-0/0/9" \
+    "override $LLDP.4.1.1.4.0.8.1 integer 4" "override $LLDP.4.1.1.5.0.8.1 octet_str 0x0200c0ffee77" \
+    "override $LLDP.4.1.1.6.0.8.1 integer 3" "override $LLDP.4.1.1.7.0.8.1 octet_str 0x0200c0ffee77" \
+    "override $LLDP.4.1.1.4.0.9.1 integer 4" "override $LLDP.4.1.1.5.0.9.1 octet_str 0x0200deadbeef" \
+    "override $LLDP.4.1.1.6.0.9.1 integer 7" "override $LLDP.4.1.1.7.0.9.1 octet_str 12" \
+    "override $LLDP.4.1.1.8.0.9.1 octet_str Gi1/0/12"
 CDP=1.3.6.1.4.1.9.9.23.1.2.1.1
 agent r3 udp:198.18.0.3:161 .1.3.6.1.4.1.8072.3.2.10 \
     'createUser mon SHA "authpass123" AES "privpass123"' 'rouser mon priv' \
@@ -96,7 +107,6 @@ check "the second run updates, adds nothing" test "$(show 1 | $PY -c 'import jso
 check "still five devices" test "$(devices)" = "198.18.0.6 dual r3 sw1 sw2"
 
 # -- the devices found are polled, and tell their neighbours --------------------
-field () { V device list --json | $PY -c "import json,sys; d=[x for x in json.load(sys.stdin) if x['name']=='$1']; print(d[0].get('$2') if d else '')"; }
 snmp_is () { [ "$(field "$1" snmp)" = "$2" ]; }
 check "sw1 is polled with the credential that answered" wait_for 30 snmp_is sw1 ok
 check "r3 is polled over v3" wait_for 30 snmp_is r3 ok
@@ -109,10 +119,17 @@ check "sw1-sw2 by LLDP, seen from both ends, once" wait_for 30 has_link "sw1 ge-
 check "a neighbour that is not a device is listed by its name" wait_for 10 has_link "sw1 ge-0/0/2 phone-7 eth0 lldp one (far end unknown)"
 check "CDP: r3's neighbour is sw2, known by its address" wait_for 30 has_link "r3 lo sw2 Gi0/3 cdp one"
 check "the CDP address is decoded" bash -c "V topology --json | grep -q '198.18.0.2'"
+check "LLDP: a chassis MAC finds the device, a MAC port ID its interface's name" \
+    wait_for 10 has_link "sw2 ge-0/0/8 sw1 xe-0/0/77 lldp one"
+check "LLDP: a local port number of a stranger shows its port description" \
+    has_link "sw2 ge-0/0/9 02:00:de:ad:be:ef Gi1/0/12 lldp one (far end unknown)"
+check "... and the port ID as sent, with its subtype" bash -c "V topology --json | $PY -c \"
+import json,sys; l=[x for x in json.load(sys.stdin) if x['local_port']=='ge-0/0/9'][0]
+sys.exit(0 if (l['remote_port_id'], l['remote_port_subtype']) == ('12', 'local') else 1)\""
+has_link "sw2 ge-0/0/8 sw1 xe-0/0/77 lldp one" || links | sed "s/^/# /"
 check "the link is not listed twice" test "$(links | grep -c 'ge-0/0/1 sw2\|ge-0/0/7 sw1')" = 1
 check "topology --site and a table" bash -c "V topology --site hq | grep -q '^DEVICE '"
 check "device show lists neighbours" bash -c "V device show sw2 | grep -q 'sw1'"
-has_series () { V series list "$1" --json | $PY -c "import json,sys; sys.exit(0 if any(s['metric']=='$2' for s in json.load(sys.stdin)) else 1)"; }
 check "HOST-RESOURCES storage: disk./.used" wait_for 20 has_series sw1 'disk./.used'
 check "discovery list shows both" bash -c "V discovery list | grep -q '60000'"
 check "the rediscovery runs again by itself after its minute" wait_for 100 run_done 2 2

@@ -21,6 +21,12 @@ while read -r line; do
     done
 done < <(V --list-commands)
 
+# the console's ":" commands, from the table that runs them
+while read -r name args; do
+    check "vedette(1) documents the console's :$name" grep -Eq "^\.Ic :$name( |\$)" "$SRC/man/vedette.1"
+done < <(V --list-console-commands)
+check "the console lists its commands" [ "$(V --list-console-commands | wc -l)" -ge 10 ]
+
 for program in meshd probe; do
     while IFS=$'\t' read -r key default help; do
         check "vedette.conf(5) documents $program's $key" grep -q "^\.It Ic $key " "$SRC/man/vedette.conf.5"

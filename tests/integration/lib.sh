@@ -12,13 +12,24 @@ PASSED=0
 FAILED=0
 PIDS=""
 
+NETNS=""                                    # namespaces made here (netns_new)
+SOCK=""                                     # the tmux server (use_tmux)
+CUR=""                                      # the tmux session a failure shows
+
 ok ()   { PASSED=$((PASSED + 1)); echo "ok - $*"; }
-fail () { FAILED=$((FAILED + 1)); echo "FAIL - $*"; }
+# a failure shows the screen of the tmux session $CUR, if there is one
+fail () {
+    FAILED=$((FAILED + 1)); echo "FAIL - $*"
+    [ -n "$CUR" ] && tm capture-pane -p -t "$CUR" 2>/dev/null | sed 's/^/# /'
+    return 0
+}
 check () { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 
 cleanup () {
+    [ -n "$SOCK" ] && tm kill-server 2>/dev/null
     for pid in $PIDS; do kill -9 "$pid" 2>/dev/null; done
     wait 2>/dev/null
+    for ns in $NETNS; do ip netns del "$ns" 2>/dev/null; done
     [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -106,4 +117,63 @@ probe_link_is () { [ "$(probe_field "$1" link)" = "$2" ]; }
 series_count () {
     V series show "$1" "$2" --since 2020-01-01 --json | $PY -c "
 import json,sys; p=json.load(sys.stdin)['points']; print(len(p), len(set(x['ts_us'] for x in p)))"
+}
+
+# The field KEY of the device NAME in device list --json
+field () {
+    V device list --json | $PY -c "
+import json,sys; d=[x for x in json.load(sys.stdin) if x['name']=='$1']; print(d[0].get('$2') if d else '')"
+}
+
+# has_series DEVICE METRIC: the device has a series of that metric
+has_series () {
+    V series list "$1" --json | $PY -c "
+import json,sys; sys.exit(0 if any(s['metric']=='$2' for s in json.load(sys.stdin)) else 1)"
+}
+
+# drained PROBE...: each probe's spool is empty and meshd's last sequence
+# for it is the probe's last
+drained () {
+    local p last
+    for p in "$@"; do
+        [ "$(sqlite3 "file:$T/$p/spool.db?mode=ro" 'SELECT count(*) FROM spool')" = 0 ] || return 1
+        last=$(sqlite3 "file:$T/$p/spool.db?mode=ro" "SELECT seq FROM sqlite_sequence WHERE name='spool'")
+        [ "$(sqlite3 "file:$M/meshd.db?mode=ro" "SELECT last_seq FROM probe WHERE name='$p'")" = "$last" ] || return 1
+    done
+}
+
+# Samples meshd stored: in chunks and in batches not yet compacted (28
+# bytes a sample)
+stored () {
+    sqlite3 "file:$M/meshd.db?mode=ro" "SELECT (SELECT coalesce(sum(count),0) FROM chunk)
+        + (SELECT coalesce(sum(length(data)),0)/28 FROM sample_batch)"
+}
+
+# use_tmux: a tmux server of this test's own, killed at exit
+use_tmux () { SOCK=vd$$; }
+tm () { tmux -L "$SOCK" "$@"; }
+screen () { tm capture-pane -p -t "$1"; }
+shows () { screen "$1" | grep -qF -- "$2"; }
+
+# netns_new NAME...: network namespaces with loopback up, removed at exit
+# (with the veth ends in them)
+netns_new () {
+    local ns
+    for ns in "$@"; do
+        ip netns add "$ns" || return 1
+        NETNS="$NETNS $ns"
+        ip -n "$ns" link set lo up
+    done
+}
+
+# veth A NS_A ADDRESS_A B NS_B ADDRESS_B: a veth pair between two
+# namespaces ("" for this one), addresses (with their prefix) on each end,
+# both ends up
+veth () {
+    local a=$1 ns_a=$2 addr_a=$3 b=$4 ns_b=$5 addr_b=$6
+    ip link add "$a" ${ns_a:+netns "$ns_a"} type veth peer name "$b" ${ns_b:+netns "$ns_b"} || return 1
+    ip ${ns_a:+-n "$ns_a"} addr add "$addr_a" dev "$a"
+    ip ${ns_b:+-n "$ns_b"} addr add "$addr_b" dev "$b"
+    ip ${ns_a:+-n "$ns_a"} link set "$a" up
+    ip ${ns_b:+-n "$ns_b"} link set "$b" up
 }

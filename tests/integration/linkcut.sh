@@ -6,15 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 CUT=${CUT:-60}
 NSM=vdm$$ NSP=vdp$$
-ip netns add $NSM && ip netns add $NSP || { fail "cannot make network namespaces"; finish; }
-teardown () { ip netns del $NSM 2>/dev/null; ip netns del $NSP 2>/dev/null; cleanup; }
-trap teardown EXIT
-ip link add vm$$ netns $NSM type veth peer name vp$$ netns $NSP
-ip -n $NSM addr add 10.203.0.1/30 dev vm$$
-ip -n $NSP addr add 10.203.0.2/30 dev vp$$
-for ns in $NSM $NSP; do ip -n $ns link set lo up; done
-ip -n $NSM link set vm$$ up
-ip -n $NSP link set vp$$ up
+netns_new $NSM $NSP && veth vm$$ $NSM 10.203.0.1/30 vp$$ $NSP 10.203.0.2/30 ||
+    { fail "cannot make network namespaces"; finish; }
 check "the namespaces reach each other" wait_for 10 ip netns exec $NSP "$BUILD/vedette-probe" ping -q 10.203.0.1
 
 M=$T/meshd
@@ -40,12 +33,7 @@ ip -n $NSP link set vp$$ up
 check "connected again within 10 s" wait_for 10 probe_link_is p1 connected
 echo "# back after $(( ($(date +%s%N) - up_at) / 1000000 )) ms"
 
-drained () {
-    [ "$(sqlite3 "file:$T/p1/spool.db?mode=ro" 'SELECT count(*) FROM spool')" = 0 ] &&
-    [ "$(sqlite3 "file:$M/meshd.db?mode=ro" "SELECT last_seq FROM probe WHERE name='p1'")" = \
-      "$(sqlite3 "file:$T/p1/spool.db?mode=ro" "SELECT seq FROM sqlite_sequence WHERE name='spool'")" ]
-}
-check "the backlog drains: meshd's last sequence = the probe's" wait_for 60 drained
+check "the backlog drains: meshd's last sequence = the probe's" wait_for 60 drained p1
 in_cut=$(V series show gw icmp.rtt --since 10m --json | $PY -c "
 import json,sys; print(sum($cut_at/1000 + 2e6 <= p['ts_us'] <= $up_at/1000 - 2e6 for p in json.load(sys.stdin)['points']))")
 expected=$(( (up_at - cut_at) / 1000000000 - 4 ))

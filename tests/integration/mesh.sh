@@ -8,10 +8,8 @@
 # matrix; a stopped probe's paths go stale; packets from strangers, forged
 # packets and garbage are dropped, counted, logged once.
 . "$(dirname "$0")/lib.sh"
-SOCK=vdm$$
-tm () { tmux -L "$SOCK" "$@"; }
-cleanup_tmux () { tm kill-server 2>/dev/null; cleanup; }
-trap cleanup_tmux EXIT
+use_tmux
+CUR=c
 
 M=$T/meshd
 start_meshd "$M" || { fail "meshd starts"; finish; }
@@ -84,17 +82,16 @@ check "a device's series is not a probe's" bash -c "! V series show pa peer.pb.r
 
 # -- the console's matrix ---------------------------------------------------------
 tm new-session -d -s c -x 100 -y 30 "env LANG=C.UTF-8 '$BUILD/vedette' 2>'$T/console.err'"
-screen () { tm capture-pane -p -t c; }
 tm send-keys -t c ":probes" Enter
 matrix () {
-    local text; text=$(screen)
+    local text; text=$(screen c)
     echo "$text" | grep -q "^MESH" && echo "$text" | grep -Eq "^FROM \\\\ TO +pa +pb +pc +pd" &&
     echo "$text" | grep -Eq "^pa +- +[0-9.]+ +[0-9.]+ +\? *$" &&
     echo "$text" | grep -Eq "^pd +[0-9.]+ +[0-9.]+ +[0-9.]+ +- *$"
 }
 check "the console's Probes view draws the mesh: rows measure, columns are reached" wait_for 15 matrix
-screen > "$T/matrix.txt"
-wan_cell () { screen | grep -Eq "^pa +- +(2[5-9]|[345][0-9])\.[0-9] "; }
+screen c > "$T/matrix.txt"
+wan_cell () { screen c | grep -Eq "^pa +- +(2[5-9]|[345][0-9])\.[0-9] "; }
 check "the WAN path's cell says 30 ms" wait_for 10 wan_cell
 
 # -- loss, down, back -------------------------------------------------------------

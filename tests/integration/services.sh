@@ -48,33 +48,32 @@ add dns --query nosuch.invalid --server 127.0.0.1 --port "$DNS" --name dns-nx
 add dns --query example.org --server 127.0.0.1 --port "$SILENT" --name dns-silent
 check "check add refuses a tcp check without a port" bash -c "V check add web1 tcp 2>&1 | grep -q 'needs port'"
 
-# check NAME KEY: a field of the named check in check list --json
-field () {
+# check_field NAME KEY: a field of the named check in check list --json
+check_field () {
     V check list --device web1 --json | $PY -c "
 import json,sys
 c=[x for x in json.load(sys.stdin) if x['params'].get('name')=='$1']
 v=c[0].get('$2') if c else None
 print(json.dumps(v) if isinstance(v,(dict,list)) else (v if v is not None else ''))"
 }
-status_is () { [ "$(field "$1" status)" = "$2" ]; }
+status_is () { [ "$(check_field "$1" status)" = "$2" ]; }
 check "tcp: an open port connects" wait_for 20 status_is "tcp-$HTTP" ok
 check "tcp: a closed port is refused" wait_for 20 status_is closed failed
-check "tcp: the error says why" test "$(field closed error)" = "Connection refused"
+check "tcp: the error says why" test "$(check_field closed error)" = "Connection refused"
 check "http: 200 with the expected text" wait_for 20 status_is health ok
-check "http: a 404 fails and says so" wait_for 20 bash -c "$(declare -f field); PY=$PY; field missing error | grep -q 'status 404'"
+check "http: a 404 fails and says so" wait_for 20 bash -c "$(declare -f check_field); PY=$PY; check_field missing error | grep -q 'status 404'"
 check "https (insecure): ok" wait_for 20 status_is tls ok
-days () { field tls detail | $PY -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if 29 <= d.get('cert_days',0) <= 30.01 else 1)"; }
+days () { check_field tls detail | $PY -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if 29 <= d.get('cert_days',0) <= 30.01 else 1)"; }
 check "https: the certificate has 29 to 30 days left" wait_for 20 days
 check "https (verified): a self-signed certificate fails" wait_for 20 bash -c \
-    "$(declare -f field); PY=$PY; field tls-verified error | grep -qi 'certificate'"
+    "$(declare -f check_field); PY=$PY; check_field tls-verified error | grep -qi 'certificate'"
 check "dns: A example.org is 127.0.0.9" wait_for 20 status_is dns-a ok
-check "dns: the answer is kept" bash -c "$(declare -f field); PY=$PY; field dns-a detail | grep -q '127.0.0.9'"
-check "dns: MX" wait_for 20 bash -c "$(declare -f field); PY=$PY; field dns-mx detail | grep -q '10 mail.example.org'"
-check "dns: NXDOMAIN fails" wait_for 20 bash -c "$(declare -f field); PY=$PY; field dns-nx error | grep -q NXDOMAIN"
-check "dns: a silent server times out" wait_for 20 bash -c "$(declare -f field); PY=$PY; field dns-silent error | grep -q timeout"
-has_series () { V series list web1 --json | $PY -c "import json,sys; sys.exit(0 if any(s['metric']=='$1' for s in json.load(sys.stdin)) else 1)"; }
+check "dns: the answer is kept" bash -c "$(declare -f check_field); PY=$PY; check_field dns-a detail | grep -q '127.0.0.9'"
+check "dns: MX" wait_for 20 bash -c "$(declare -f check_field); PY=$PY; check_field dns-mx detail | grep -q '10 mail.example.org'"
+check "dns: NXDOMAIN fails" wait_for 20 bash -c "$(declare -f check_field); PY=$PY; check_field dns-nx error | grep -q NXDOMAIN"
+check "dns: a silent server times out" wait_for 20 bash -c "$(declare -f check_field); PY=$PY; check_field dns-silent error | grep -q timeout"
 check "series: check.health.up, .time, check.tls.cert_days" \
-    wait_for 10 bash -c "$(declare -f has_series); PY=$PY; has_series check.health.up && has_series check.health.time && has_series check.tls.cert_days"
+    wait_for 10 bash -c "$(declare -f has_series); PY=$PY; has_series web1 check.health.up && has_series web1 check.health.time && has_series web1 check.tls.cert_days"
 up_values () { V series show web1 "check.$1.up" --since 2020-01-01 --json | $PY -c "
 import json,sys; print(sorted(set(p['value'] for p in json.load(sys.stdin)['points'])))"; }
 check "up is 1 for a good check, 0 for a failing one" test "$(up_values health)$(up_values closed)" = "[1.0][0.0]"

@@ -69,10 +69,6 @@ V check add sw1 snmp --oid 1.3.6.1.4.1.2021.10.1.3.1 --name load1 >/dev/null
 # v1: an object the agent lacks fails a whole GET; the poll goes on without it
 V check add sw1v1 snmp --oid 1.3.6.1.4.1.99999.1.0 --name missing >/dev/null
 
-field () {   # field DEVICE KEY: a field of device list --json
-    V device list --json | $PY -c "
-import json,sys; d=[x for x in json.load(sys.stdin) if x['name']=='$1']; print(d[0].get('$2') if d else '')"
-}
 snmp_is () { [ "$(field "$1" snmp)" = "$2" ]; }
 check "sw1 (v2c) is polled" wait_for 20 snmp_is sw1 ok
 check "sw1 over v3 authPriv is polled" wait_for 20 snmp_is sw1v3 ok
@@ -103,7 +99,6 @@ check "sw1's lo is up with 64-bit counters" \
     wait_for 10 test "$(iface sw1 lo oper)" = up -a "$(iface sw1 lo counters)" = 64
 check "sw1's lo has a rate (its own SNMP traffic)" wait_for 10 lo_rate
 check "interface list prints a table" bash -c "V interface list sw1 | grep -q '^IF '"
-has_series () { V series list "$1" --json | $PY -c "import json,sys; sys.exit(0 if any(s['metric']=='$2' for s in json.load(sys.stdin)) else 1)"; }
 export -f has_series
 check "interface rates are series (if.lo.in_bps)" wait_for 10 has_series sw1 if.lo.in_bps
 check "the custom OID is a series (snmp.load1)" wait_for 10 has_series sw1 snmp.load1

@@ -6,12 +6,8 @@
 # (20 parallel clients from 127.0.0.2) while a key login from 127.0.0.1
 # still gets in.
 . "$(dirname "$0")/lib.sh"
-SOCK=vs$$
-tm () { tmux -L "$SOCK" "$@"; }
+use_tmux
 CUR=pw
-fail () { FAILED=$((FAILED + 1)); echo "FAIL - $*"; tm capture-pane -p -t "$CUR" 2>/dev/null | sed 's/^/# /'; }
-cleanup_tmux () { tm kill-server 2>/dev/null; cleanup; }
-trap cleanup_tmux EXIT
 
 M=$T/meshd
 SSH_PORT=$(free_port)
@@ -38,8 +34,6 @@ check "a viewer cannot add a key for someone else" \
     bash -c "XDG_CONFIG_HOME=$T/vic V user key add olga \"\$(cat '$T/other_key.pub')\" 2>&1 | grep -q 'only an admin'"
 
 SSH_OPTS="-p $SSH_PORT -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
-screen () { tm capture-pane -p -t "$1"; }
-shows () { screen "$1" | grep -qF -- "$2"; }
 
 # -- a password login ---------------------------------------------------------
 tm new-session -d -s pw -x 100 -y 30 "ssh $SSH_OPTS -o PubkeyAuthentication=no \

@@ -1,4 +1,4 @@
-/*  probe/snmp.h: the SNMP poller, on net-snmp's single-session API.
+/*  probe/snmp/snmp.h: the SNMP poller, on net-snmp's single-session API.
 
     net-snmp keeps global state (USM users, engine IDs and times, the
     statistics trap.c reads), so the poller (snmp actor) and the trap

@@ -1,0 +1,121 @@
+/*  console/view/overview.c: the first view. Devices by status, active
+    alarms by severity, probes connected and their backlog, series updated
+    a second, the worst latency and loss now, the latest events.         */
+#include "view.h"
+
+static void
+s_draw_overview (tui_t *tui)
+{
+    char a [32], b [32];
+    int y = 2;
+    //  devices by status
+    static const char *states [] = { "up", "down", "unreachable", "unknown", NULL };
+    int64_t count [4] = { 0 };
+    size_t index;
+    json_t *row;
+    json_array_foreach (tui->devices, index, row)
+        for (int s = 0; states [s]; s++)
+            if (streq (view_str (row, "status"), states [s]))
+                count [s]++;
+    tui_put (y, 2, 14, "Devices", tui->attr [C_HEADER]);
+    int x = 16 + tui_put (y, 16, 10, tui_count ((int64_t) json_array_size (tui->devices), a, sizeof a), A_BOLD);
+    for (int s = 0; states [s]; s++) {
+        char text [48];
+        snprintf (text, sizeof text, "  %s %s", tui_count (count [s], b, sizeof b), states [s]);
+        x += tui_put (y, x, COLS - x, text, count [s]? tui_status_attr (tui, states [s]): tui->attr [C_DIM]);
+    }
+    //  alarms by severity
+    y += 2;
+    const char **severities = vd_severities;
+    int64_t by [5] = { 0 }, acked = 0;
+    json_array_foreach (tui->alarms, index, row) {
+        for (int s = 0; severities [s]; s++)
+            if (streq (view_str (row, "severity"), severities [s]))
+                by [s]++;
+        if (streq (view_str (row, "state"), "acked"))
+            acked++;
+    }
+    tui_put (y, 2, 14, "Alarms", tui->attr [C_HEADER]);
+    x = 16 + tui_put (y, 16, 10, tui_count ((int64_t) json_array_size (tui->alarms), a, sizeof a), A_BOLD);
+    for (int s = 0; severities [s]; s++) {
+        char text [48];
+        snprintf (text, sizeof text, "  %s %s", tui_count (by [s], b, sizeof b), severities [s]);
+        x += tui_put (y, x, COLS - x, text, by [s]? tui_status_attr (tui, severities [s]): tui->attr [C_DIM]);
+    }
+    char text [512];
+    snprintf (text, sizeof text, "  (%s acked)", tui_count (acked, b, sizeof b));
+    tui_put (y, x, COLS - x, text, tui->attr [C_DIM]);
+    //  probes
+    y += 2;
+    int64_t online = 0, backlog = 0, skewed = 0;
+    json_array_foreach (tui->probes, index, row) {
+        if (streq (view_str (row, "link"), "connected"))
+            online++;
+        if (streq (view_str (row, "clock"), "skewed"))
+            skewed++;
+        backlog += json_integer_value (json_object_get (row, "backlog"));
+    }
+    tui_put (y, 2, 14, "Probes", tui->attr [C_HEADER]);
+    int length = snprintf (text, sizeof text, "%lld of %zu connected   backlog %s messages", (long long) online,
+                         json_array_size (tui->probes), tui_count (backlog, b, sizeof b));
+    if (skewed)
+        snprintf (text + length, sizeof text - length, "   %lld clock%s skewed", (long long) skewed,
+                  skewed == 1? "": "s");
+    tui_put (y, 16, COLS - 18, text, online < (int64_t) json_array_size (tui->probes) || skewed
+                                     ? tui->attr [C_WARN]: A_NORMAL);
+    //  ingest
+    y += 2;
+    tui_put (y, 2, 14, "Live", tui->attr [C_HEADER]);
+    snprintf (text, sizeof text, "%s series updated/s   %s events recorded", tui_count (tui->samples_rate, a, sizeof a),
+              tui_count (json_integer_value (json_object_get (tui->status, "events_recorded")), b, sizeof b));
+    tui_put (y, 16, COLS - 18, text, A_NORMAL);
+    //  worst now
+    y += 2;
+    int half = COLS / 2;
+    tui_put (y, 2, half - 2, "Worst latency now", tui->attr [C_HEADER]);
+    tui_put (y, half, half - 1, "Worst loss now", tui->attr [C_HEADER]);
+    for (int pass = 0; pass < 2; pass++) {
+        const char *key = pass? "loss": "rtt";
+        json_t *used = json_array ();
+        for (int rank = 0; rank < 5 && y + 1 + rank < LINES - 3; rank++) {
+            json_t *worst = NULL;
+            json_array_foreach (tui->devices, index, row) {
+                json_t *value = json_object_get (row, key);
+                if (!json_is_number (value) || (pass && json_number_value (value) <= 0))
+                    continue;
+                bool taken = false;
+                size_t i;
+                json_t *u;
+                json_array_foreach (used, i, u)
+                    taken = taken || u == row;
+                if (!taken && (!worst || json_number_value (value) > json_number_value (json_object_get (worst, key))))
+                    worst = row;
+            }
+            if (!worst)
+                break;
+            json_array_append (used, worst);
+            snprintf (text, sizeof text, pass? "%-20.20s %5.0f%%": "%-20.20s %9.3f ms", view_str (worst, "name"),
+                      json_number_value (json_object_get (worst, key)));
+            tui_put (y + 1 + rank, pass? half: 2, half - 3, text,
+                     pass? tui->attr [C_BAD]: A_NORMAL);
+        }
+        json_decref (used);
+    }
+    //  recent events
+    y += 7;
+    if (y < LINES - 4) {
+        tui_rule (tui, y, "Recent events");
+        size_t n = json_array_size (tui->events);
+        for (int i = 0; y + 1 + i < LINES - 2 && i < (int) n; i++) {
+            json_t *event = json_array_get (tui->events, n - 1 - i);
+            time_t seconds = (time_t) (json_integer_value (json_object_get (event, "ts_us")) / 1000000);
+            struct tm tm;
+            localtime_r (&seconds, &tm);
+            size_t used = strftime (text, sizeof text, "%H:%M:%S  ", &tm);
+            event_sentence (event, text + used, sizeof text - used);
+            tui_put (y + 1 + i, 2, COLS - 3, text, A_NORMAL);
+        }
+    }
+}
+
+const view_t view_overview = { "overview", "Overview", s_draw_overview, NULL, true, NULL };
