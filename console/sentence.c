@@ -12,11 +12,11 @@ static const struct {
     const char *topic;
     const char *template;
 } s_templates [] = {
-    { "device.state", "{device} is {state} (was {previous})[ under {under}]" },
+    { "device.state", "{device} is {state}[ (was {previous})][ under {under}]" },
     { "device.added", "{device}[ ({address})] added[ by {by}]" },
     { "device.removed", "{device} removed" },
-    { "probe.link", "probe {probe} is {link} (was {previous})" },
-    { "probe.clock", "probe {probe}: clock {clock} (was {previous})[, offset {offset_us} us]" },
+    { "probe.link", "probe {probe} is {link}[ (was {previous})]" },
+    { "probe.clock", "probe {probe}: clock {clock}[ (was {previous})][, offset {offset_us} us]" },
     { "probe.dropped", "probe {probe} {text}" },
     { "probe.enrolled", "probe {probe} enrolled[ at {site}]" },
     { "probe.joined", "probe {probe} joined" },
@@ -149,6 +149,11 @@ event_sentence (json_t *event, char *out, size_t size)
     for (int i = 0; s_templates [i].topic; i++)
         if (streq (topic, s_templates [i].topic)) {
             json_t *fields = json_copy (data);
+            //  an alarm's object is often its device: said once
+            const char *object = json_string_value (json_object_get (data, "object"));
+            const char *device = json_string_value (json_object_get (data, "device"));
+            if (object && device && streq (object, device))
+                json_object_del (fields, "object");
             if (streq (topic, "trap")) {
                 char name [32];
                 s_trap_name (data, name, sizeof name);

@@ -10,48 +10,32 @@
 
     In a pass, in this order:
     1. samples move metric rules (rule.c) and the devices' reachability
-       (icmp.loss at 100% for rules/down_after rounds: down);
+       (reach.c: icmp.loss at 100% for rules/down_after rounds: down);
     2. events: probe.link (a lost probe's devices become unknown, and the
        probe-lost rule raises one alarm), probe.clock (the probe-clock rule
        on a skewed clock), traps, syslog and other events
        against event rules;
-    3. device states are worked out with dependencies: a device that is down
-       under a parent that is down is unreachable, and its alarms are
-       suppressed under that parent;
+    3. device states are worked out with dependencies (reach.c): a device
+       that is down under a parent that is down is unreachable, and its
+       alarms are suppressed under that parent;
     4. alarm transitions are written (alarm.c), each with its event and its
        notifications; state rules follow device and probe states.
-    Flapping: a (rule, object) that changes state rules/flap_count times
-    within rules/flap_window becomes one flapping alarm that stays open
-    until it has been quiet for a window.
+    Flapping (flap.c): a (rule, object) that changes state rules/flap_count
+    times within rules/flap_window becomes one flapping alarm that stays
+    open until it has been quiet for a window.
 
     On the pipe: "RELOAD" (rules, devices or routes changed), "STATS".       */
 #include "alarm/rule.h"
 #include "alarm/alarm.h"
+#include "alarm/flap.h"
+#include "alarm/reach.h"
 
 #define RULES_TICK_MS       1000
 #define RULES_EVENTS_BATCH  1000
-#define FLAP_MAX            32
 //  How late a parent's result may reach the rules after a child's from the
 //  same moment: a probe holds samples up to 1 s before sending a batch, and
 //  the commit and the pass take their time
 #define RULES_TRANSPORT_US  2000000
-
-typedef enum { REACH_UNKNOWN, REACH_UP, REACH_DOWN } reach_t;
-
-static const char *s_states [] = { "unknown", "up", "down", "unreachable" };
-typedef enum { STATE_UNKNOWN, STATE_UP, STATE_DOWN, STATE_UNREACHABLE } dev_state_t;
-
-typedef struct {
-    int64_t id;
-    char *name;
-    int64_t site_id, parent_id, probe_id;
-    int64_t interval_ms;
-    reach_t reach;              //  from its own samples
-    int bad;                    //  rounds in a row with 100% loss
-    int64_t last_loss_us;       //  wall time the latest loss sample was read
-    dev_state_t state;          //  as stored
-    int64_t down_under;         //  the down device above it, when unreachable
-} rdev_t;
 
 typedef struct {
     rule_state_t state;
@@ -80,14 +64,6 @@ typedef struct {
     int64_t offset;             //  us, when it was last measured
     bool revoked;               //  on purpose: no alarm
 } rprobe_t;
-
-typedef struct {
-    int64_t flips [FLAP_MAX];   //  wall times of recent state changes
-    int count, head;
-    bool flapping;
-    bool condition;             //  the rule's condition now
-    int64_t alarm_id;
-} flap_t;
 
 //  One change to write at the end of a pass
 typedef struct {
@@ -171,14 +147,6 @@ s_probe_destroy (rprobe_t **self_p)
     }
 }
 
-static void *
-s_lookup (zhashx_t *hash, int64_t id)
-{
-    char key [24];
-    snprintf (key, sizeof key, "%lld", (long long) id);
-    return zhashx_lookup (hash, key);
-}
-
 static void
 s_forget (rules_t *self)
 {
@@ -238,7 +206,7 @@ s_load (rules_t *self)
         device->probe_id = sqlite3_column_int64 (stmt, 4);
         const char *state = (const char *) sqlite3_column_text (stmt, 5);
         for (int i = 0; i < 4; i++)
-            if (streq (state, s_states [i]))
+            if (streq (state, reach_states [i]))
                 device->state = (dev_state_t) i;
         //  what it was, until samples say otherwise
         device->reach = device->state == STATE_UP? REACH_UP
@@ -317,7 +285,7 @@ s_series (rules_t *self, uint64_t id)
         return series;
     sqlite3_bind_int64 (stmt, 1, (int64_t) id);
     if (sqlite3_step (stmt) == SQLITE_ROW) {
-        series->device = (rdev_t *) s_lookup (self->devices, sqlite3_column_int64 (stmt, 0));
+        series->device = reach_device (self->devices, sqlite3_column_int64 (stmt, 0));
         series->metric = strdup ((const char *) sqlite3_column_text (stmt, 1));
         series->unit = strdup ((const char *) sqlite3_column_text (stmt, 2));
         series->is_loss = streq (series->metric, "icmp.loss");
@@ -359,20 +327,8 @@ s_sample (rules_t *self, const vd_sample_t *sample)
         return;
     self->samples++;
     if (series->is_loss) {
-        rdev_t *device = series->device;
-        device->last_loss_us = vd_now_us ();
-        reach_t was = device->reach;
-        if (sample->value >= 100) {
-            if (device->bad < self->down_after)
-                device->bad++;
-            if (device->bad >= self->down_after)
-                device->reach = REACH_DOWN;
-        }
-        else {
-            device->bad = 0;
-            device->reach = REACH_UP;
-        }
-        if (device->reach != was)
+        series->device->last_loss_us = vd_now_us ();
+        if (reach_loss (series->device, sample->value, self->down_after))
             self->states_dirty = true;
     }
     for (int i = 0; i < series->nlinks; i++) {
@@ -647,41 +603,6 @@ s_read_events (rules_t *self)
     return rows;
 }
 
-//  How long a device's notifications wait so that a parent's outage, seen
-//  at the same time, is known first: its parents' detection time, and the
-//  time their results take to arrive
-static int64_t
-s_hold (rules_t *self, rdev_t *device)
-{
-    int64_t hold = 0, parent = device? device->parent_id: 0;
-    for (int depth = 0; parent && depth < 64; depth++) {
-        rdev_t *above = (rdev_t *) s_lookup (self->devices, parent);
-        if (!above)
-            break;
-        int64_t detect = (self->down_after + 1) * above->interval_ms * 1000 + RULES_TRANSPORT_US;
-        if (detect > hold)
-            hold = detect;
-        parent = above->parent_id;
-    }
-    return hold;
-}
-
-//  The device down above this one, if any (0: none)
-static int64_t
-s_down_above (rules_t *self, rdev_t *device)
-{
-    int64_t parent = device->parent_id;
-    for (int depth = 0; parent && depth < 64; depth++) {
-        rdev_t *above = (rdev_t *) s_lookup (self->devices, parent);
-        if (!above)
-            break;
-        if (above->reach == REACH_DOWN)
-            return above->id;
-        parent = above->parent_id;
-    }
-    return 0;
-}
-
 static int
 s_exec_state (rules_t *self, rdev_t *device, int64_t now)
 {
@@ -689,7 +610,7 @@ s_exec_state (rules_t *self, rdev_t *device, int64_t now)
         "UPDATE device SET state = ?, state_us = ? WHERE id = ?");
     if (!stmt)
         return -1;
-    sqlite3_bind_text (stmt, 1, s_states [device->state], -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 1, reach_states [device->state], -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, 2, now);
     sqlite3_bind_int64 (stmt, 3, device->id);
     int rc = sqlite3_step (stmt) == SQLITE_DONE? 0: -1;
@@ -708,10 +629,8 @@ s_device_states (rules_t *self)
     int64_t now = vd_now_us ();
     for (rdev_t *device = (rdev_t *) zhashx_first (self->devices); device;
          device = (rdev_t *) zhashx_next (self->devices)) {
-        int64_t above = device->reach == REACH_DOWN? s_down_above (self, device): 0;
-        dev_state_t state = device->reach == REACH_UP? STATE_UP
-                          : device->reach == REACH_UNKNOWN? STATE_UNKNOWN
-                          : above? STATE_UNREACHABLE: STATE_DOWN;
+        int64_t above;
+        dev_state_t state = reach_state (self->devices, device, &above);
         if (above != device->down_under) {
             if (alarm_suppress (self->db, device->id, above) < 0)
                 return -1;
@@ -723,9 +642,9 @@ s_device_states (rules_t *self)
         device->state = state;
         if (s_exec_state (self, device, now))
             return -1;
-        rdev_t *under = above? (rdev_t *) s_lookup (self->devices, above): NULL;
+        rdev_t *under = above? reach_device (self->devices, above): NULL;
         json_t *data = json_pack ("{s:s, s:s, s:s}", "device", device->name,
-                                  "state", s_states [state], "previous", s_states [was]);
+                                  "state", reach_states [state], "previous", reach_states [was]);
         if (under)
             json_object_set_new (data, "under", json_string (under->name));
         char *text = json_dumps (data, JSON_COMPACT);
@@ -734,9 +653,9 @@ s_device_states (rules_t *self)
         free (text);
         if (rc)
             return -1;
-        s_state_changes (self, s_states [was], false, device->site_id, device->id,
+        s_state_changes (self, reach_states [was], false, device->site_id, device->id,
                          device->name, device, NULL);
-        s_state_changes (self, s_states [state], true, device->site_id, device->id,
+        s_state_changes (self, reach_states [state], true, device->site_id, device->id,
                          device->name, device, NULL);
     }
     return 0;
@@ -759,16 +678,7 @@ s_flap (rules_t *self, int64_t rule_id, const char *object)
 static bool
 s_flip (rules_t *self, flap_t *flap, bool condition, int64_t now)
 {
-    flap->condition = condition;
-    flap->flips [flap->head] = now;
-    flap->head = (flap->head + 1) % FLAP_MAX;
-    if (flap->count < FLAP_MAX)
-        flap->count++;
-    int recent = 0;
-    for (int i = 0; i < flap->count; i++)
-        if (now - flap->flips [i] <= self->flap_window_us)
-            recent++;
-    return recent >= self->flap_count;
+    return flap_change (flap, condition, now, self->flap_count, self->flap_window_us);
 }
 
 static int
@@ -815,7 +725,7 @@ s_apply (rules_t *self, change_t *change)
         .has_value = change->has_value, .value = change->value, .ts_us = change->ts,
         .suppressed_by = device? device->down_under: 0,
         .flapping = flapping && !flap->flapping,
-        .hold_us = s_hold (self, device)
+        .hold_us = reach_hold (self->devices, device, self->down_after, RULES_TRANSPORT_US)
     };
     bool fresh;
     int64_t id = alarm_raise (self->db, &raise, &fresh);
@@ -921,12 +831,8 @@ s_tick (rules_t *self)
 
     for (flap_t *flap = (flap_t *) zhashx_first (self->flaps); flap;
          flap = (flap_t *) zhashx_next (self->flaps)) {
-        if (!flap->flapping)
+        if (!flap_settled (flap, now, self->flap_window_us))
             continue;
-        int64_t last = flap->flips [(flap->head + FLAP_MAX - 1) % FLAP_MAX];
-        if (now - last < self->flap_window_us)
-            continue;
-        flap->flapping = false;
         if (alarm_flapping (self->db, flap->alarm_id, false, now))
             return -1;
         if (!flap->condition && alarm_clear (self->db, flap->alarm_id, NULL, now) == 0)
@@ -986,7 +892,7 @@ s_sync_states (rules_t *self)
         }
         for (rdev_t *device = (rdev_t *) zhashx_first (self->devices); device;
              device = (rdev_t *) zhashx_next (self->devices))
-            if (streq (s_states [device->state], rule->state)
+            if (streq (reach_states [device->state], rule->state)
             &&  (!rule->site_id || rule->site_id == device->site_id)
             &&  (!rule->device_id || rule->device_id == device->id)
             &&  !s_open_alarm (self, rule->id, device->name)) {
@@ -1075,6 +981,11 @@ rules_actor (zsock_t *pipe, void *args)
     rules_t self = { .meshd = (meshd_t *) args };
     self.down_after = (int) vd_config_int (self.meshd->config, "rules/down_after");
     self.flap_count = (int) vd_config_int (self.meshd->config, "rules/flap_count");
+    if (self.flap_count < 2 || self.flap_count > FLAP_MAX) {
+        zsys_warning ("rules: rules/flap_count %d is not between 2 and %d: %d it is",
+                      self.flap_count, FLAP_MAX, self.flap_count < 2? 2: FLAP_MAX);
+        self.flap_count = self.flap_count < 2? 2: FLAP_MAX;
+    }
     self.flap_window_us = vd_config_int (self.meshd->config, "rules/flap_window") * 1000;
     self.devices = zhashx_new ();
     self.device_names = zhashx_new ();

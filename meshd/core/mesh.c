@@ -11,14 +11,21 @@
     beyond mesh/max_clock_offset its clock is "skewed", else "ok" (a change
     is the event probe.clock).
     DATA goes to the store actor; the store's ACK comes back on the control
-    socket (connected to MESHD_STORE_OUT) once committed and is forwarded to the probe. Credit (mesh/credit) caps
-    what a probe may have in flight unacknowledged.                         */
+    socket (connected to MESHD_STORE_OUT) once committed and is forwarded
+    to the probe. Credit (mesh/credit) caps what a probe may have in flight
+    unacknowledged, and meshd holds it to that: a message beyond its credit
+    is refused (ERROR over_credit, counted) and the probe sends it again
+    once acknowledgements come. So what waits for the store is bounded by
+    the probes' credits, and the mesh never blocks on the store's queue: a
+    message the queue cannot take now is refused as busy, counted, and sent
+    again by the probe (nothing is acknowledged before it is committed).   */
 #include "meshd.h"
 #include "cred/cred.h"
 
 typedef enum { LINK_CONNECTED, LINK_LATE, LINK_LOST } link_state_t;
 static const char *s_link_names [] = { "connected", "late", "lost" };
 
+//  A probe as the mesh sees it ("peer" is a probe another one measures)
 typedef struct {
     int64_t id;
     zframe_t *routing;          //  the connection we last heard it on
@@ -37,7 +44,14 @@ typedef struct {
     bool hello_seen;            //  peer_address is this run's
     bool enrolling;             //  connected with its enrollment token's key
     bool config_due;            //  its checks changed: push them at the next sweep
-} peer_t;
+    int64_t *window;            //  seqs handed to the store, not yet acknowledged
+    int64_t *window_ms;         //  when each was handed (mono ms)
+    int inflight;               //  how many (at most the credit)
+} probe_t;
+
+//  An unacknowledged message older than this was lost by a failed store
+//  transaction: the probe sends it again after 10 s (probe/uplink.c)
+#define WINDOW_EXPIRY_MS    15000
 
 typedef struct {
     meshd_t *meshd;
@@ -46,33 +60,37 @@ typedef struct {
     zsock_t *store;             //  PUSH: to store
     sqlite3 *db;                //  read-only: WELCOME, CONFIG
     unsigned char *key;         //  master key: opens the credentials CONFIG carries
-    zhashx_t *peers;            //  "id" -> peer_t
+    zhashx_t *probes;           //  "id" -> probe_t: the probes connected or known this run
     zhashx_t *revoked;          //  "id" -> revoked this run
     int64_t heartbeat, late, lost;
     int64_t max_offset;         //  us: mesh/max_clock_offset
     int64_t received;           //  wall clock us: the message being handled arrived
     int credit;
+    uint64_t over_credit;       //  messages refused beyond a probe's credit
+    uint64_t busy;              //  messages refused while the store's queue was full
     uint64_t bad;               //  malformed messages
     uint64_t refused;           //  messages refused (revoked, wrong state)
     vd_complaint_t complaint;   //  bad input, logged throttled
 } mesh_t;
 
 static void
-s_peer_destroy (peer_t **self_p)
+s_probe_destroy (probe_t **self_p)
 {
     if (*self_p) {
         zframe_destroy (&(*self_p)->routing);
         free ((*self_p)->listen);
         free ((*self_p)->drops);
+        free ((*self_p)->window);
+        free ((*self_p)->window_ms);
         free (*self_p);
         *self_p = NULL;
     }
 }
 
 static void
-s_send (mesh_t *self, peer_t *peer, const char *command, json_t *header)
+s_send (mesh_t *self, probe_t *probe, const char *command, json_t *header)
 {
-    vd_wire_send (self->router, peer->routing, command, header, NULL, 0);
+    vd_wire_send (self->router, probe->routing, command, header, NULL, 0);
     json_decref (header);
 }
 
@@ -99,33 +117,78 @@ s_complain (mesh_t *self, const char *format, ...)
     free (text);
 }
 
-static void
-s_report (mesh_t *self, peer_t *peer)
+//  Hands a message to the store without waiting (its socket's send
+//  timeout is 0): -1, the message destroyed and counted as busy, if its
+//  queue cannot take it now
+static int
+s_to_store (mesh_t *self, zmsg_t **msg_p)
 {
-    zmsg_t *msg = zmsg_new ();
-    int64_t seen = vd_now_us () - (vd_mono_ms () - peer->heard) * 1000;
-    zmsg_addstr (msg, "LINK");
-    zmsg_addmem (msg, &peer->id, 8);
-    zmsg_addstr (msg, s_link_names [peer->link]);
-    zmsg_addmem (msg, &seen, 8);
-    zmsg_addmem (msg, &peer->backlog, 8);
-    zmsg_addstr (msg, peer->version);
-    zmsg_addstr (msg, peer->listen? peer->listen: "");
-    zmsg_addstr (msg, peer->clock);
-    zmsg_addmem (msg, &peer->clock_offset, 8);
-    zmsg_addmem (msg, &peer->rtt, 8);
-    zmsg_addstr (msg, peer->hello_seen? peer->peer_address: "?");
-    zmsg_addstr (msg, peer->drops? peer->drops: "");
-    zmsg_send (&msg, self->store);
-    peer->reported = vd_mono_ms ();
+    int rc = zmsg_send (msg_p, self->store);
+    if (rc) {
+        zmsg_destroy (msg_p);
+        self->busy++;
+        s_complain (self, "the store's queue is full: a message refused as busy");
+    }
+    return rc;
 }
 
-static peer_t *
-s_peer (mesh_t *self, int64_t id)
+//  True if the probe may hand one more message to the store: fewer than
+//  its credit unacknowledged (those past WINDOW_EXPIRY_MS are forgotten)
+static bool
+s_window_admits (mesh_t *self, probe_t *probe)
+{
+    int64_t now = vd_mono_ms ();
+    int kept = 0;
+    for (int i = 0; i < probe->inflight; i++)
+        if (now - probe->window_ms [i] < WINDOW_EXPIRY_MS) {
+            probe->window [kept] = probe->window [i];
+            probe->window_ms [kept++] = probe->window_ms [i];
+        }
+    probe->inflight = kept;
+    return probe->inflight < self->credit;
+}
+
+//  The store committed up to seq: those are no longer in flight (a resync
+//  means the rest will be sent again)
+static void
+s_window_acked (probe_t *probe, int64_t seq, bool resync)
+{
+    int kept = 0;
+    for (int i = 0; i < probe->inflight && !resync; i++)
+        if (probe->window [i] > seq) {
+            probe->window [kept] = probe->window [i];
+            probe->window_ms [kept++] = probe->window_ms [i];
+        }
+    probe->inflight = kept;
+}
+
+static void
+s_report (mesh_t *self, probe_t *probe)
+{
+    zmsg_t *msg = zmsg_new ();
+    int64_t seen = vd_now_us () - (vd_mono_ms () - probe->heard) * 1000;
+    zmsg_addstr (msg, "LINK");
+    zmsg_addmem (msg, &probe->id, 8);
+    zmsg_addstr (msg, s_link_names [probe->link]);
+    zmsg_addmem (msg, &seen, 8);
+    zmsg_addmem (msg, &probe->backlog, 8);
+    zmsg_addstr (msg, probe->version);
+    zmsg_addstr (msg, probe->listen? probe->listen: "");
+    zmsg_addstr (msg, probe->clock);
+    zmsg_addmem (msg, &probe->clock_offset, 8);
+    zmsg_addmem (msg, &probe->rtt, 8);
+    zmsg_addstr (msg, probe->hello_seen? probe->peer_address: "?");
+    zmsg_addstr (msg, probe->drops? probe->drops: "");
+    if (s_to_store (self, &msg) == 0)
+        probe->reported = vd_mono_ms ();    //  else told again at the next sweep
+}
+
+static probe_t *
+s_probe (mesh_t *self, int64_t id)
 {
     char key [24];
     snprintf (key, sizeof key, "%lld", (long long) id);
-    return (peer_t *) zhashx_lookup (self->peers, key);
+    return (probe_t *) zhashx_lookup (self->probes, key);
 }
 
 //  Opens a credential into creds (name -> its secret), once
@@ -202,7 +265,7 @@ s_peers (mesh_t *self, int64_t probe_id)
         return list;
     sqlite3_bind_int64 (stmt, 1, probe_id);
     while (sqlite3_step (stmt) == SQLITE_ROW) {
-        peer_t *other = s_peer (self, sqlite3_column_int64 (stmt, 0));
+        probe_t *other = s_probe (self, sqlite3_column_int64 (stmt, 0));
         const char *address = other && other->hello_seen? other->peer_address
                             : (const char *) sqlite3_column_text (stmt, 3);
         json_array_append_new (list, json_pack ("{s:s, s:s, s:o}",
@@ -218,10 +281,10 @@ s_peers (mesh_t *self, int64_t probe_id)
 static void
 s_peers_changed (mesh_t *self, int64_t except)
 {
-    for (peer_t *peer = (peer_t *) zhashx_first (self->peers); peer;
-         peer = (peer_t *) zhashx_next (self->peers))
-        if (peer->id != except && !peer->enrolling)
-            peer->config_due = true;
+    for (probe_t *probe = (probe_t *) zhashx_first (self->probes); probe;
+         probe = (probe_t *) zhashx_next (self->probes))
+        if (probe->id != except && !probe->enrolling)
+            probe->config_due = true;
 }
 
 //  The checks this probe runs, with the series each result goes to, its
@@ -279,12 +342,12 @@ s_config (mesh_t *self, int64_t probe_id)
 
 //  Sends a probe its checks; the opened credentials are wiped after
 static void
-s_send_config (mesh_t *self, peer_t *peer)
+s_send_config (mesh_t *self, probe_t *probe)
 {
-    json_t *config = s_config (self, peer->id);
-    vd_wire_send (self->router, peer->routing, "CONFIG", config, NULL, 0);
+    json_t *config = s_config (self, probe->id);
+    vd_wire_send (self->router, probe->routing, "CONFIG", config, NULL, 0);
     vd_json_wipe (config);
-    peer->config_due = false;
+    probe->config_due = false;
 }
 
 //  The clock's timestamps for the probe, in a PONG
@@ -303,7 +366,7 @@ s_clock_reply (mesh_t *self, vd_wire_t *wire, json_t *reply)
 //  A PING's measurement of the probe's clock; a change of verdict is
 //  reported at once
 static void
-s_clock (mesh_t *self, peer_t *peer, vd_wire_t *wire)
+s_clock (mesh_t *self, probe_t *probe, vd_wire_t *wire)
 {
     json_t *offset = json_object_get (wire->header, "clock_offset_us");
     json_t *rtt = json_object_get (wire->header, "rtt_us");
@@ -314,75 +377,76 @@ s_clock (mesh_t *self, peer_t *peer, vd_wire_t *wire)
     ||  llabs ((long long) json_integer_value (offset)) > 315360000000000LL
     ||  json_integer_value (rtt) < 0 || json_integer_value (rtt) > 60000000) {
         self->bad++;
-        s_complain (self, "probe %lld: bad clock_offset_us or rtt_us in PING", (long long) peer->id);
+        s_complain (self, "probe %lld: bad clock_offset_us or rtt_us in PING", (long long) probe->id);
         return;
     }
-    peer->clock_offset = json_integer_value (offset);
-    peer->rtt = json_integer_value (rtt);
-    const char *clock = llabs ((long long) peer->clock_offset) > self->max_offset? "skewed": "ok";
-    if (!streq (clock, peer->clock)) {
+    probe->clock_offset = json_integer_value (offset);
+    probe->rtt = json_integer_value (rtt);
+    const char *clock = llabs ((long long) probe->clock_offset) > self->max_offset? "skewed": "ok";
+    if (!streq (clock, probe->clock)) {
         if (streq (clock, "skewed"))
-            zsys_warning ("mesh: probe %s's clock is %+.3f s from ours", peer->name,
-                          peer->clock_offset / 1e6);
+            zsys_warning ("mesh: probe %s's clock is %+.3f s from ours", probe->name,
+                          probe->clock_offset / 1e6);
         else
-        if (*peer->clock)
-            zsys_notice ("mesh: probe %s's clock is back in step (%+.3f s)", peer->name,
-                         peer->clock_offset / 1e6);
-        peer->clock = clock;
-        s_report (self, peer);
+        if (*probe->clock)
+            zsys_notice ("mesh: probe %s's clock is back in step (%+.3f s)", probe->name,
+                         probe->clock_offset / 1e6);
+        probe->clock = clock;
+        s_report (self, probe);
     }
 }
 
 static void
-s_hello (mesh_t *self, peer_t *peer, vd_wire_t *wire)
+s_hello (mesh_t *self, probe_t *probe, vd_wire_t *wire)
 {
     const char *version = vd_wire_str (wire, "version");
-    snprintf (peer->version, sizeof peer->version, "%s", version? version: "");
+    snprintf (probe->version, sizeof probe->version, "%s", version? version: "");
     //  the name on record, never the one the message claims
     char known [256] = "";
     sqlite3_stmt *stmt = vd_db_prepare (self->db, "SELECT name, peer_address FROM probe WHERE id = ?");
     if (stmt) {
-        sqlite3_bind_int64 (stmt, 1, peer->id);
+        sqlite3_bind_int64 (stmt, 1, probe->id);
         if (sqlite3_step (stmt) == SQLITE_ROW) {
-            snprintf (peer->name, sizeof peer->name, "%s", sqlite3_column_text (stmt, 0));
+            snprintf (probe->name, sizeof probe->name, "%s", sqlite3_column_text (stmt, 0));
             if (sqlite3_column_text (stmt, 1))
                 snprintf (known, sizeof known, "%s", sqlite3_column_text (stmt, 1));
         }
         sqlite3_finalize (stmt);
     }
-    if (peer->hello_seen)
-        snprintf (known, sizeof known, "%s", peer->peer_address);
+    if (probe->hello_seen)
+        snprintf (known, sizeof known, "%s", probe->peer_address);
     //  where the other probes reach its peer socket: a numeric HOST:PORT
     const char *address = vd_wire_str (wire, "peer");
     struct sockaddr_storage addr;
     socklen_t length;
-    if (address && (strlen (address) >= sizeof peer->peer_address
+    if (address && (strlen (address) >= sizeof probe->peer_address
     ||  vd_sockaddr_parse (address, false, SOCK_DGRAM, &addr, &length))) {
         self->bad++;
-        s_complain (self, "probe %s: peer address is not HOST:PORT", peer->name);
+        s_complain (self, "probe %s: peer address is not HOST:PORT", probe->name);
         address = NULL;
     }
-    if (!peer->enrolling) {
-        snprintf (peer->peer_address, sizeof peer->peer_address, "%s", address? address: "");
-        peer->hello_seen = true;
-        if (!streq (known, peer->peer_address))
-            s_peers_changed (self, peer->id);
+    if (!probe->enrolling) {
+        snprintf (probe->peer_address, sizeof probe->peer_address, "%s", address? address: "");
+        probe->hello_seen = true;
+        if (!streq (known, probe->peer_address))
+            s_peers_changed (self, probe->id);
     }
-    peer->backlog = vd_wire_int (wire, "backlog", 0);
-    s_report (self, peer);
-    if (peer->enrolling) {
-        s_send (self, peer, "WELCOME", json_pack ("{s:b}", "enroll", 1));
+    probe->backlog = vd_wire_int (wire, "backlog", 0);
+    probe->inflight = 0;                 //  a new session: it resends what is not acknowledged
+    s_report (self, probe);
+    if (probe->enrolling) {
+        s_send (self, probe, "WELCOME", json_pack ("{s:b}", "enroll", 1));
         return;
     }
     char sql [96];
-    snprintf (sql, sizeof sql, "SELECT last_seq FROM probe WHERE id = %lld", (long long) peer->id);
+    snprintf (sql, sizeof sql, "SELECT last_seq FROM probe WHERE id = %lld", (long long) probe->id);
     int64_t last_seq = vd_db_int (self->db, sql, 0);
-    s_send (self, peer, "WELCOME", json_pack ("{s:I, s:i, s:I, s:I}",
+    s_send (self, probe, "WELCOME", json_pack ("{s:I, s:i, s:I, s:I}",
         "last_seq", (json_int_t) last_seq, "credit", self->credit,
         "heartbeat_ms", (json_int_t) self->heartbeat, "lost_ms", (json_int_t) self->lost));
-    s_send_config (self, peer);
+    s_send_config (self, probe);
     zsys_info ("mesh: probe %s (%lld) connected, version %s, backlog %lld",
-               peer->name, (long long) peer->id, peer->version, (long long) peer->backlog);
+               probe->name, (long long) probe->id, probe->version, (long long) probe->backlog);
 }
 
 //  A probe's drop counts: an object of at most 16 kinds, each a count
@@ -436,41 +500,44 @@ s_router (mesh_t *self)
         zframe_destroy (&routing);
         return;
     }
-    peer_t *peer = s_peer (self, id);
-    if (!peer) {
-        peer = (peer_t *) zmalloc (sizeof (peer_t));
-        peer->id = id;
-        peer->link = LINK_LOST;
-        peer->clock = "";
-        zhashx_insert (self->peers, key, peer);
+    probe_t *probe = s_probe (self, id);
+    if (!probe) {
+        probe = (probe_t *) zmalloc (sizeof (probe_t));
+        probe->id = id;
+        probe->link = LINK_LOST;
+        probe->clock = "";
+        probe->window = (int64_t *) zmalloc ((size_t) self->credit * sizeof (int64_t));
+        probe->window_ms = (int64_t *) zmalloc ((size_t) self->credit * sizeof (int64_t));
+        zhashx_insert (self->probes, key, probe);
     }
-    zframe_destroy (&peer->routing);
-    peer->routing = routing;
-    peer->enrolling = enrolling;
-    peer->heard = vd_mono_ms ();
-    if (peer->link != LINK_CONNECTED) {
-        if (peer->link == LINK_LATE || peer->reported)
-            zsys_notice ("mesh: probe %lld is back (was %s)", id, s_link_names [peer->link]);
-        peer->link = LINK_CONNECTED;
-        s_report (self, peer);
+    zframe_destroy (&probe->routing);
+    probe->routing = routing;
+    probe->enrolling = enrolling;
+    probe->heard = vd_mono_ms ();
+    if (probe->link != LINK_CONNECTED) {
+        if (probe->link == LINK_LATE || probe->reported)
+            zsys_notice ("mesh: probe %lld is back (was %s)", id, s_link_names [probe->link]);
+        probe->link = LINK_CONNECTED;
+        s_report (self, probe);
     }
     const char *command = wire->command;
     if (streq (command, "HELLO"))
-        s_hello (self, peer, wire);
+        s_hello (self, probe, wire);
     else
     if (streq (command, "ROTATE") && enrolling) {
         const char *public_key = vd_wire_str (wire, "public_key");
         uint8_t raw [32];
         if (!public_key || strlen (public_key) != 40 || !zmq_z85_decode (raw, public_key)) {
             self->bad++;
-            s_error (self, peer->routing, "bad_key", "public_key must be 40 characters of Z85");
+            s_error (self, probe->routing, "bad_key", "public_key must be 40 characters of Z85");
         }
         else {
             zmsg_t *out = zmsg_new ();
             zmsg_addstr (out, "ROTATE");
-            zmsg_addmem (out, &peer->id, 8);
+            zmsg_addmem (out, &probe->id, 8);
             zmsg_addstr (out, public_key);
-            zmsg_send (&out, self->store);
+            if (s_to_store (self, &out))
+                s_error (self, probe->routing, "busy", "meshd is busy: try again");
         }
     }
     else
@@ -478,48 +545,60 @@ s_router (mesh_t *self)
         int64_t seq = vd_wire_int (wire, "seq", -1);
         if (seq <= 0) {
             self->bad++;
-            s_error (self, peer->routing, "bad_seq", "DATA, EVENTS and REPORTS need a positive seq");
+            s_error (self, probe->routing, "bad_seq", "DATA, EVENTS and REPORTS need a positive seq");
+        }
+        else
+        if (!s_window_admits (self, probe)) {
+            self->over_credit++;
+            s_complain (self, "probe %s: more than its credit of %d messages unacknowledged: refused",
+                        probe->name, self->credit);
+            s_error (self, probe->routing, "over_credit", "more unacknowledged messages than the credit");
         }
         else {
             zmsg_t *out = zmsg_new ();
             zmsg_addstr (out, command);
-            zmsg_addmem (out, &peer->id, 8);
+            zmsg_addmem (out, &probe->id, 8);
             zmsg_addmem (out, &seq, 8);
             //  "from": the probe's spool dropped the messages from here to
             //  seq - 1 (full, or too old); they will never come
             int64_t from = vd_wire_int (wire, "from", 0);
             zmsg_addmem (out, &from, 8);
             zmsg_append (out, &wire->payload);
-            zmsg_send (&out, self->store);
+            if (s_to_store (self, &out))
+                s_error (self, probe->routing, "busy", "meshd is busy: send it again later");
+            else {
+                probe->window [probe->inflight] = seq;
+                probe->window_ms [probe->inflight++] = vd_mono_ms ();
+            }
         }
     }
     else
     if (streq (command, "PING")) {
-        peer->backlog = vd_wire_int (wire, "backlog", peer->backlog);
+        probe->backlog = vd_wire_int (wire, "backlog", probe->backlog);
         json_t *listen = json_object_get (wire->header, "listen");
         char *text = json_is_object (listen)? json_dumps (listen, JSON_COMPACT): NULL;
         if (text && strlen (text) <= 4096) {
-            free (peer->listen);
-            peer->listen = text;
+            free (probe->listen);
+            probe->listen = text;
         }
         else
             free (text);
         json_t *drops = json_object_get (wire->header, "drops");
         if (s_counts_valid (drops)) {
-            free (peer->drops);
-            peer->drops = json_dumps (drops, JSON_COMPACT | JSON_SORT_KEYS);
+            free (probe->drops);
+            probe->drops = json_dumps (drops, JSON_COMPACT | JSON_SORT_KEYS);
         }
         else
         if (drops)
             self->bad++;
-        s_clock (self, peer, wire);
-        s_send (self, peer, "PONG", s_clock_reply (self, wire, json_object ()));
+        s_clock (self, probe, wire);
+        s_send (self, probe, "PONG", s_clock_reply (self, wire, json_object ()));
     }
     else {
         self->refused++;
         s_complain (self, "probe %lld: %s not expected%s", id, command,
                     enrolling? " before the key rotation": "");
-        s_error (self, peer->routing, "unexpected", "command not expected now");
+        s_error (self, probe->routing, "unexpected", "command not expected now");
     }
     vd_wire_destroy (&wire);
 }
@@ -533,28 +612,29 @@ s_control (mesh_t *self)
     char *command = zmsg_popstr (msg);
     zframe_t *id_frame = zmsg_pop (msg);
     int64_t id = vd_frame_i64 (id_frame);
-    peer_t *peer = s_peer (self, id);
+    probe_t *probe = s_probe (self, id);
     if (!command)
         ;
     else
-    if (streq (command, "ACK") && peer) {
+    if (streq (command, "ACK") && probe) {
         zframe_t *seq = zmsg_pop (msg);
         char *resync = zmsg_popstr (msg);
-        s_send (self, peer, "ACK", json_pack ("{s:I, s:b}", "seq",
+        s_window_acked (probe, vd_frame_i64 (seq), resync && streq (resync, "1"));
+        s_send (self, probe, "ACK", json_pack ("{s:I, s:b}", "seq",
                 (json_int_t) vd_frame_i64 (seq), "resync", resync && streq (resync, "1")));
         zframe_destroy (&seq);
         free (resync);
     }
     else
-    if (streq (command, "ROTATED") && peer) {
+    if (streq (command, "ROTATED") && probe) {
         char *ok = zmsg_popstr (msg);
         if (ok && streq (ok, "1")) {
-            s_send (self, peer, "ROTATED", NULL);
+            s_send (self, probe, "ROTATED", NULL);
             zsys_notice ("mesh: probe %lld replaced its enrollment key with its own", (long long) id);
             s_peers_changed (self, id);     //  a new key the others must know
         }
         else
-            s_error (self, peer->routing, "rotate_failed", "the key could not be replaced");
+            s_error (self, probe->routing, "rotate_failed", "the key could not be replaced");
         free (ok);
     }
     else
@@ -562,9 +642,9 @@ s_control (mesh_t *self)
         char key [24];
         snprintf (key, sizeof key, "%lld", (long long) id);
         zhashx_update (self->revoked, key, strdup (""));
-        if (peer) {
-            s_error (self, peer->routing, "revoked", "this probe was revoked");
-            zhashx_delete (self->peers, key);
+        if (probe) {
+            s_error (self, probe->routing, "revoked", "this probe was revoked");
+            zhashx_delete (self->probes, key);
         }
         zsys_notice ("mesh: probe %lld revoked; its session is closed", (long long) id);
         s_peers_changed (self, id);
@@ -572,8 +652,8 @@ s_control (mesh_t *self)
     else
     if (streq (command, "CONFIG")) {
         //  a burst of changes (adding a thousand devices) makes one push
-        if (peer && !peer->enrolling)
-            peer->config_due = true;
+        if (probe && !probe->enrolling)
+            probe->config_due = true;
     }
     free (command);
     zframe_destroy (&id_frame);
@@ -585,22 +665,22 @@ static void
 s_sweep (mesh_t *self)
 {
     int64_t now = vd_mono_ms ();
-    for (peer_t *peer = (peer_t *) zhashx_first (self->peers); peer;
-         peer = (peer_t *) zhashx_next (self->peers)) {
-        if (peer->config_due && peer->link == LINK_CONNECTED)
-            s_send_config (self, peer);
-        int64_t silence = now - peer->heard;
+    for (probe_t *probe = (probe_t *) zhashx_first (self->probes); probe;
+         probe = (probe_t *) zhashx_next (self->probes)) {
+        if (probe->config_due && probe->link == LINK_CONNECTED)
+            s_send_config (self, probe);
+        int64_t silence = now - probe->heard;
         link_state_t link = silence > self->lost? LINK_LOST
                           : silence > self->late? LINK_LATE: LINK_CONNECTED;
-        if (link > peer->link) {
-            zsys_warning ("mesh: probe %s (%lld) is %s: silent for %lld ms", peer->name,
-                          (long long) peer->id, s_link_names [link], (long long) silence);
-            peer->link = link;
-            s_report (self, peer);
+        if (link > probe->link) {
+            zsys_warning ("mesh: probe %s (%lld) is %s: silent for %lld ms", probe->name,
+                          (long long) probe->id, s_link_names [link], (long long) silence);
+            probe->link = link;
+            s_report (self, probe);
         }
         else
-        if (peer->link == LINK_CONNECTED && now - peer->reported > 5000)
-            s_report (self, peer);
+        if (probe->link == LINK_CONNECTED && now - probe->reported > 5000)
+            s_report (self, probe);
     }
 }
 
@@ -621,6 +701,7 @@ s_setup (mesh_t *self)
     zsock_set_sndtimeo (self->router, 0);
     zsock_set_rcvhwm (self->ctl, 100000);
     zsock_set_sndhwm (self->store, 100000);
+    zsock_set_sndtimeo (self->store, 0);      //  never wait on the store: s_to_store
     if (meshd_curve_server (self->router, meshd, MESHD_ZAP_DOMAIN_MESH, VD_WIRE_MAX_MESSAGE))
         return -1;
     const char *endpoint = vd_config_str (meshd->config, "mesh/endpoint");
@@ -639,8 +720,8 @@ void
 mesh_actor (zsock_t *pipe, void *args)
 {
     mesh_t self = { .meshd = (meshd_t *) args };
-    self.peers = zhashx_new ();
-    zhashx_set_destructor (self.peers, (zhashx_destructor_fn *) s_peer_destroy);
+    self.probes = zhashx_new ();
+    zhashx_set_destructor (self.probes, (zhashx_destructor_fn *) s_probe_destroy);
     self.revoked = zhashx_new ();
     zhashx_set_destructor (self.revoked, (zhashx_destructor_fn *) zstr_free);
     self.heartbeat = vd_config_int (self.meshd->config, "mesh/heartbeat");
@@ -682,12 +763,15 @@ mesh_actor (zsock_t *pipe, void *args)
             }
         }
         zpoller_destroy (&poller);
+        zsys_info ("mesh: %" PRIu64 " malformed messages, %" PRIu64 " refused, %" PRIu64
+                   " beyond a probe's credit, %" PRIu64 " while the store was busy",
+                   self.bad, self.refused, self.over_credit, self.busy);
     }
     zsock_destroy (&self.router);
     vd_sock_close (&self.ctl, MESHD_MESH_CTL);
     zsock_destroy (&self.store);
     vd_db_close (&self.db);
     cred_key_free (&self.key);
-    zhashx_destroy (&self.peers);
+    zhashx_destroy (&self.probes);
     zhashx_destroy (&self.revoked);
 }

@@ -6,12 +6,8 @@
     now: cleared, acknowledged, suppressed under a parent that is down, or
     outside the route's hours means skipped (with the reason); maintenance
     means postponed to the end of the window. Otherwise it is marked
-    sending (committed), and delivered:
-        email    SMTP with libcurl, STARTTLS when the server offers it
-        webhook  a JSON POST with libcurl
-        exec     a command (no shell) with the alarm in its environment and
-                 as JSON on its standard input
-    All deliveries run at once (libcurl's multi interface, child processes),
+    sending (committed), and delivered by its channel's kind (email,
+    webhook, exec: channel.h). All deliveries run at once (libcurl's multi interface, child processes),
     each with its own deadline (notify/timeout), so a target that hangs or
     refuses holds up nothing else. Every attempt is logged (table delivery);
     a failure is retried with exponential backoff (notify/retry, doubling,
@@ -24,7 +20,7 @@
 #include "alarm/alarm.h"
 #include "alarm/maint.h"
 #include "alarm/rule.h"
-#include <curl/curl.h>
+#include "notify/channel.h"
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -35,23 +31,6 @@
 #define NOTIFY_TICK_MS      500
 #define NOTIFY_MAX_INFLIGHT 256
 
-typedef struct {
-    int64_t id;                 //  notification
-    int64_t alarm_id;
-    int64_t route_id;
-    int attempts;               //  before this one
-    char kind [16];
-    char channel [64];
-    int64_t started_us;
-    int64_t deadline_ms;        //  monotonic
-    CURL *curl;
-    struct curl_slist *headers;
-    struct curl_slist *recipients;
-    char *payload;
-    size_t payload_size, payload_sent;
-    char error [CURL_ERROR_SIZE];
-    pid_t pid;                  //  exec
-} job_t;
 
 typedef struct {
     meshd_t *meshd;
@@ -128,90 +107,10 @@ s_route_open (const char *hours, const char *days, int64_t now)
     return true;
 }
 
-static size_t
-s_read_payload (char *buffer, size_t size, size_t items, void *arg)
-{
-    job_t *job = (job_t *) arg;
-    size_t room = size * items;
-    size_t left = job->payload_size - job->payload_sent;
-    size_t n = left < room? left: room;
-    memcpy (buffer, job->payload + job->payload_sent, n);
-    job->payload_sent += n;
-    return n;
-}
-
-static size_t
-s_discard (char *buffer, size_t size, size_t items, void *arg)
-{
-    (void) buffer;
-    (void) arg;
-    return size * items;
-}
-
-//  The subject line: "[vedette] MAJOR core1/icmp.rtt: icmp.rtt 63 ms above 50 ms"
-static char *
-s_subject (const char *kind, json_t *alarm)
-{
-    const char *severity = json_string_value (json_object_get (alarm, "severity"));
-    char upper [16] = "";
-    for (int i = 0; severity && severity [i] && i < 15; i++)
-        upper [i] = (char) toupper ((unsigned char) severity [i]);
-    const char *what = streq (kind, "recovery")? "RECOVERED"
-                     : streq (kind, "flapping")? "FLAPPING"
-                     : streq (kind, "escalation")? "ESCALATED"
-                     : streq (kind, "repeat")? "REMINDER": upper;
-    return zsys_sprintf ("[vedette] %s%s%s %s: %s", what,
-        streq (what, upper)? "": " ", streq (what, upper)? "": upper,
-        json_string_value (json_object_get (alarm, "object")),
-        json_string_value (json_object_get (alarm, "message")));
-}
-
-static char *
-s_mail (notify_t *self, job_t *job, json_t *params, json_t *alarm)
-{
-    char *subject = s_subject (job->kind, alarm);
-    char date [64];
-    time_t now = time (NULL);
-    struct tm utc;
-    gmtime_r (&now, &utc);
-    strftime (date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &utc);
-    const char *from = json_string_value (json_object_get (params, "from"));
-    char first [64], last [64];
-    time_t first_s = (time_t) (json_integer_value (json_object_get (alarm, "first_us")) / 1000000);
-    time_t last_s = (time_t) (json_integer_value (json_object_get (alarm, "last_us")) / 1000000);
-    strftime (first, sizeof first, "%Y-%m-%d %H:%M:%S %Z", localtime_r (&first_s, &utc));
-    strftime (last, sizeof last, "%Y-%m-%d %H:%M:%S %Z", localtime_r (&last_s, &utc));
-    const char *to = json_string_value (json_object_get (params, "to"));
-    const char *device = json_string_value (json_object_get (alarm, "device"));
-    const char *site = json_string_value (json_object_get (alarm, "site"));
-    char *mail = zsys_sprintf (
-        "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
-        "Message-ID: <vedette.%lld.%lld@%s>\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
-        "%s\r\n\r\n"
-        "Alarm:     %lld (%s)\r\nRule:      %s\r\nSeverity:  %s\r\nObject:    %s\r\n"
-        "Device:    %s\r\nSite:      %s\r\nFirst:     %s\r\nLast:      %s\r\nCount:     %lld\r\n"
-        "\r\nvedette alarm show %lld\r\n",
-        date, from? from: self->from, to, subject,
-        (long long) job->id, (long long) job->attempts, "vedette",
-        json_string_value (json_object_get (alarm, "message")),
-        (long long) json_integer_value (json_object_get (alarm, "id")),
-        json_string_value (json_object_get (alarm, "state")),
-        json_string_value (json_object_get (alarm, "rule")),
-        json_string_value (json_object_get (alarm, "severity")),
-        json_string_value (json_object_get (alarm, "object")),
-        device? device: "-", site? site: "-", first, last,
-        (long long) json_integer_value (json_object_get (alarm, "count")),
-        (long long) json_integer_value (json_object_get (alarm, "id")));
-    free (subject);
-    return mail;
-}
-
 //  Starts a curl transfer (email, webhook); 0, or -1 with job->error set
 static int
 s_start_curl (notify_t *self, job_t *job, const char *kind, json_t *params, json_t *payload)
 {
-    json_t *alarm = json_object_get (payload, "alarm");
     job->curl = curl_easy_init ();
     if (!job->curl) {
         snprintf (job->error, sizeof job->error, "cannot make a transfer");
@@ -223,118 +122,12 @@ s_start_curl (notify_t *self, job_t *job, const char *kind, json_t *params, json
     curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->timeout_ms);
     curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->timeout_ms);
     curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, streq (kind, "email")? "smtp,smtps": "http,https");
-    if (streq (kind, "email")) {
-        const char *from = json_string_value (json_object_get (params, "from"));
-        char *sender = zsys_sprintf ("<%s>", from? from: self->from);
-        job->payload = s_mail (self, job, params, alarm);
-        job->payload_size = strlen (job->payload);
-        const char *to = json_string_value (json_object_get (params, "to"));
-        char *list = strdup (to);
-        for (char *save = NULL, *one = strtok_r (list, ", ", &save); one;
-             one = strtok_r (NULL, ", ", &save)) {
-            char *address = zsys_sprintf ("<%s>", one);
-            job->recipients = curl_slist_append (job->recipients, address);
-            free (address);
-        }
-        free (list);
-        curl_easy_setopt (curl, CURLOPT_URL, json_string_value (json_object_get (params, "smtp")));
-        curl_easy_setopt (curl, CURLOPT_MAIL_FROM, sender);
-        curl_easy_setopt (curl, CURLOPT_MAIL_RCPT, job->recipients);
-        curl_easy_setopt (curl, CURLOPT_USE_SSL, (long) CURLUSESSL_TRY);
-        curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt (curl, CURLOPT_READFUNCTION, s_read_payload);
-        curl_easy_setopt (curl, CURLOPT_READDATA, job);
-        curl_easy_setopt (curl, CURLOPT_INFILESIZE, (long) job->payload_size);
-        free (sender);
-    }
-    else {
-        job->payload = json_dumps (payload, JSON_COMPACT);
-        job->payload_size = strlen (job->payload);
-        job->headers = curl_slist_append (job->headers, "Content-Type: application/json");
-        job->headers = curl_slist_append (job->headers, "User-Agent: vedette-meshd/" VD_VERSION);
-        curl_easy_setopt (curl, CURLOPT_URL, json_string_value (json_object_get (params, "url")));
-        curl_easy_setopt (curl, CURLOPT_HTTPHEADER, job->headers);
-        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, job->payload);
-        curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) job->payload_size);
-        curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_discard);
-    }
-    if (curl_multi_add_handle (self->multi, curl) != CURLM_OK) {
+    int rc = streq (kind, "email")? email_prepare (job, params, payload, self->from)
+                                  : webhook_prepare (job, params, payload);
+    if (rc == 0 && curl_multi_add_handle (self->multi, curl) != CURLM_OK) {
         snprintf (job->error, sizeof job->error, "cannot start the transfer");
-        return -1;
+        rc = -1;
     }
-    return 0;
-}
-
-//  Starts the command of an exec channel; 0, or -1 with job->error set
-static int
-s_start_exec (job_t *job, json_t *params, json_t *payload)
-{
-    json_t *alarm = json_object_get (payload, "alarm");
-    const char *command = json_string_value (json_object_get (params, "command"));
-    char *line = strdup (command);
-    char *argv [32];
-    int argc = 0;
-    for (char *save = NULL, *word = strtok_r (line, " \t", &save); word && argc < 31;
-         word = strtok_r (NULL, " \t", &save))
-        argv [argc++] = word;
-    argv [argc] = NULL;
-    //  the environment is made before fork: nothing allocates in the child
-    char *env [24];
-    int envc = 0;
-    env [envc++] = strdup ("PATH=/usr/local/bin:/usr/bin:/bin");
-    env [envc++] = zsys_sprintf ("VEDETTE_KIND=%s", job->kind);
-    env [envc++] = zsys_sprintf ("VEDETTE_NOTIFICATION=%lld", (long long) job->id);
-    env [envc++] = zsys_sprintf ("VEDETTE_CHANNEL=%s", job->channel);
-    static const char *fields [] = { "rule", "severity", "object", "device", "address", "site",
-                                     "probe", "state", "message", NULL };
-    for (int i = 0; fields [i]; i++) {
-        const char *value = json_string_value (json_object_get (alarm, fields [i]));
-        char name [32];
-        snprintf (name, sizeof name, "%s", fields [i]);
-        for (char *c = name; *c; c++)
-            *c = (char) toupper ((unsigned char) *c);
-        env [envc++] = zsys_sprintf ("VEDETTE_%s=%s", name, value? value: "");
-    }
-    env [envc++] = zsys_sprintf ("VEDETTE_ALARM=%lld",
-                                 (long long) json_integer_value (json_object_get (alarm, "id")));
-    env [envc] = NULL;
-    job->payload = json_dumps (payload, JSON_COMPACT);
-    int in [2];
-    int rc = -1;
-    if (argc == 0)
-        snprintf (job->error, sizeof job->error, "empty command");
-    else
-    if (pipe2 (in, O_CLOEXEC))
-        snprintf (job->error, sizeof job->error, "pipe: %s", strerror (errno));
-    else {
-        job->pid = fork ();
-        if (job->pid == 0) {
-            dup2 (in [0], 0);
-            int null = open ("/dev/null", O_RDWR);
-            dup2 (null, 1);
-            dup2 (null, 2);
-            //  nothing of meshd's: no socket, no lock, no database
-            close_range (3, ~0U, 0);
-            setpgid (0, 0);
-            execve (argv [0], argv, env);
-            _exit (127);
-        }
-        close (in [0]);
-        if (job->pid < 0)
-            snprintf (job->error, sizeof job->error, "fork: %s", strerror (errno));
-        else {
-            //  the alarm fits a pipe's buffer; a command that does not read it loses nothing
-            fcntl (in [1], F_SETFL, O_NONBLOCK);
-            ssize_t written = write (in [1], job->payload, strlen (job->payload));
-            (void) written;
-            rc = 0;
-        }
-        close (in [1]);
-    }
-    for (int i = 0; i < envc; i++)
-        free (env [i]);
-    free (line);
     return rc;
 }
 
@@ -444,7 +237,7 @@ s_start (notify_t *self, sqlite3_stmt *row)
                                  "attempt", job->attempts + 1, "alarm", alarm? alarm: json_null ());
     vd_db_run (self->db, "UPDATE notification SET status = 'sending' WHERE id = ?", "i", id);
     int rc = !params || !alarm? -1
-           : streq (channel_kind, "exec")? s_start_exec (job, params, payload)
+           : streq (channel_kind, "exec")? exec_start (job, params, payload)
            : s_start_curl (self, job, channel_kind, params, payload);
     if (rc) {
         if (!*job->error)

@@ -23,7 +23,10 @@
     one is dropped with a probability rising from 30% to 100% at 100; a
     source that holds none is never dropped early, and at 100 it takes the
     place of the oldest connection of the source that holds the most. So
-    idle connections from a few addresses cannot lock everyone out.        */
+    idle connections from a few addresses cannot lock everyone out.
+    At most HASHING_MAX passwords are checked at once (argon2id takes 64
+    MiB and most of a core each): a storm of password guesses waits its
+    turn instead of taking gigabytes.                                      */
 #include "meshd.h"
 #include <libssh/libssh.h>
 #include <libssh/server.h>
@@ -42,6 +45,7 @@
 #define STARTUPS_START  10          //  not logged in, from all sources: early drop from here
 #define STARTUPS_RATE   30          //  % dropped at STARTUPS_START, rising to 100
 #define STARTUPS_TOTAL  100         //  ... at this many
+#define HASHING_MAX     4           //  passwords checked at once: 256 MiB at most
 
 typedef struct {
     char address [INET6_ADDRSTRLEN];
@@ -69,6 +73,9 @@ typedef struct {
     source_t sources [PENALTY_SLOTS];
     uint64_t logins, failures, refused;
     vd_complaint_t refusals;    //  connections refused, logged throttled
+    pthread_cond_t hashed;      //  a password check ended
+    int hashing;                //  passwords being checked
+    int hashing_most;           //  the most at once so far
 } shared_t;
 
 typedef struct _conn_t {
@@ -256,8 +263,19 @@ s_auth_password (ssh_session session, const char *user, const char *password, vo
         sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
         if (sqlite3_step (stmt) == SQLITE_ROW) {
             user_id = sqlite3_column_int64 (stmt, 0);
-            good = crypto_pwhash_str_verify ((const char *) sqlite3_column_text (stmt, 1),
-                                             password, strlen (password)) == 0;
+            const char *hash = (const char *) sqlite3_column_text (stmt, 1);
+            shared_t *shared = conn->shared;
+            pthread_mutex_lock (&shared->lock);
+            while (shared->hashing >= HASHING_MAX && !shared->stop)
+                pthread_cond_wait (&shared->hashed, &shared->lock);
+            if (++shared->hashing > shared->hashing_most)
+                shared->hashing_most = shared->hashing;
+            pthread_mutex_unlock (&shared->lock);
+            good = crypto_pwhash_str_verify (hash, password, strlen (password)) == 0;
+            pthread_mutex_lock (&shared->lock);
+            shared->hashing--;
+            pthread_cond_signal (&shared->hashed);
+            pthread_mutex_unlock (&shared->lock);
         }
     }
     sqlite3_finalize (stmt);
@@ -532,7 +550,7 @@ s_connection (void *args)
         ssh_channel_send_eof (conn->channel);
         ssh_blocking_flush (session, 1000);
     }
-    zsys_info ("ssh: %s's session from %s ended", conn->user, conn->address);
+    zsys_info ("ssh: %s's connection from %s ended", conn->user, conn->address);
 done:
     if (conn->child > 0) {
         kill (conn->child, SIGHUP);
@@ -682,6 +700,7 @@ s_shared_destroy (shared_t **self_p)
 {
     shared_t *self = *self_p;
     pthread_mutex_destroy (&self->lock);
+    pthread_cond_destroy (&self->hashed);
     free (self->db_path);
     free (self->api);
     free (self->console);
@@ -695,6 +714,7 @@ ssh_actor (zsock_t *pipe, void *args)
     meshd_t *meshd = (meshd_t *) args;
     shared_t *shared = (shared_t *) zmalloc (sizeof (shared_t));
     pthread_mutex_init (&shared->lock, NULL);
+    pthread_cond_init (&shared->hashed, NULL);
     shared->db_path = strdup (meshd->db_path);
     shared->api = meshd_api_endpoint (meshd);
     shared->console = strdup (vd_config_str (meshd->config, "ssh/console"));
@@ -747,8 +767,14 @@ ssh_actor (zsock_t *pipe, void *args)
         if (items [1].revents & ZMQ_POLLIN)
             s_accept (shared, bind);
     }
-    //  the sessions end with meshd; a thread stops within its poll
+    //  the connections end with meshd; a thread stops within its poll
+    pthread_mutex_lock (&shared->lock);
     shared->stop = true;
+    pthread_cond_broadcast (&shared->hashed);
+    zsys_info ("ssh: %" PRIu64 " logins, %" PRIu64 " failures, %" PRIu64 " connections refused; "
+               "at most %d passwords checked at once", shared->logins, shared->failures,
+               shared->refused, shared->hashing_most);
+    pthread_mutex_unlock (&shared->lock);
     for (int i = 0; i < 50; i++) {
         pthread_mutex_lock (&shared->lock);
         int left = shared->threads;
@@ -764,5 +790,5 @@ ssh_actor (zsock_t *pipe, void *args)
     if (left == 0)
         s_shared_destroy (&shared);
     else
-        zsys_warning ("ssh: %d sessions did not end in time", left);
+        zsys_warning ("ssh: %d connections did not end in time", left);
 }

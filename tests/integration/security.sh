@@ -114,6 +114,34 @@ say(stored and abs(stored[0]["ts_us"] - now_us) < 60e6, "a time far in the futur
 say(not [e for e in api.call("event.list", since="-1h", topic="alarm")["events"]
          if "forged" in json.dumps(e)], "a probe cannot record an alarm event")
 
+# credit is enforced: while the store cannot commit (another writer holds
+# the database), meshd takes no more than the credit unacknowledged from a
+# probe and refuses the rest, and still answers it
+import sqlite3
+credit = welcome[1]["credit"]
+base = seq + 1                        # the last acknowledged
+lock = sqlite3.connect(M + "/meshd.db", timeout=10, isolation_level=None)
+lock.execute("BEGIN EXCLUSIVE")
+for i in range(1, credit + 11):
+    p3.send("DATA", {"seq": base + i}, samples([(core1_rtt, forged_ts, 3.0, 0)]))
+over = 0
+while True:
+    reply = p3.recv(2000)
+    if reply is None:
+        break
+    over += reply[0] == "ERROR" and reply[1].get("code") == "over_credit"
+say(over == 10, "beyond its credit of %d, 10 messages are refused as over_credit (%d)" % (credit, over))
+p3.send("PING", {"sent_us": int(time.time() * 1e6)})
+say(p3.recv_until("PONG") is not None, "meshd answers the probe while the store waits")
+lock.execute("ROLLBACK")
+lock.close()
+ack = p3.recv_until("ACK", 15000)
+say(ack is not None and ack[1]["seq"] == base + credit, "the credit's worth is committed and acknowledged (%s)"
+    % (ack and ack[1]["seq"]))
+p3.send("DATA", {"seq": base + credit + 1}, samples([(core1_rtt, forged_ts, 4.0, 0)]))
+ack = p3.recv_until("ACK")
+say(ack is not None and ack[1]["seq"] == base + credit + 1, "a refused message sent again is taken")
+
 # bad API requests: structured errors
 raw = Api(token="")
 def api_error(frames, code, what):

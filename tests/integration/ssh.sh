@@ -166,4 +166,11 @@ check "0 logins from the storm" [ "$(logins 127.0.0.2)" = 0 ]
 check "olga's key login during the storm is in the audit log" [ "$(logins 127.0.0.1)" -gt "$logins_before" ]
 check "the storm's source was penalised after 1,000 failures" grep -q "127.0.0.2 refused for" "$M/meshd.log"
 check "meshd is still serving" bash -c "V whoami >/dev/null"
+# the storm's passwords waited their turn: at most 4 checked at once (argon2id
+# takes 64 MiB each; 20 clients would have taken 1.3 GiB)
+kill -TERM "$MESHD_PID"; wait "$MESHD_PID" 2>/dev/null
+most=$(sed -n 's/.*at most \([0-9]*\) passwords checked at once.*/\1/p' "$M/meshd.log" | tail -1)
+echo "# passwords checked at once during the storm: at most ${most:-?}"
+check "a storm of passwords waits its turn: at most 4 checked at once, and the storm filled them" \
+    [ "${most:-0}" -le 4 -a "${most:-0}" -ge 2 ]
 finish

@@ -43,7 +43,12 @@ main (void)
                    "\"app\":\"\",\"message\":\"hello\"}}", "syslog notice from 10.0.0.2: hello"));
     CHECK (s_says ("{\"topic\":\"alarm.raised\",\"data\":{\"severity\":\"critical\",\"rule\":\"dev-down\","
                    "\"device\":\"core1\",\"object\":\"core1\",\"message\":\"core1 is down\"}}",
-                   "critical dev-down on core1 core1: core1 is down"));
+                   "critical dev-down on core1: core1 is down"));
+    CHECK (s_says ("{\"topic\":\"alarm.raised\",\"data\":{\"severity\":\"minor\",\"rule\":\"if-down\","
+                   "\"device\":\"sw1\",\"object\":\"sw1 ge-0/0/1\",\"message\":\"down\"}}",
+                   "minor if-down on sw1 sw1 ge-0/0/1: down"));
+    CHECK (s_says ("{\"topic\":\"probe.clock\",\"data\":{\"probe\":\"p1\",\"clock\":\"ok\",\"previous\":null,"
+                   "\"offset_us\":1643}}", "probe p1: clock ok, offset 1643 us"));
     CHECK (s_says ("{\"topic\":\"alarm.acked\",\"data\":{\"rule\":\"dev-down\",\"device\":\"core1\","
                    "\"acked_by\":\"olga\",\"comment\":null}}", "dev-down on core1 acknowledged by olga"));
     CHECK (s_says ("{\"topic\":\"alarm.cleared\",\"data\":{\"rule\":\"lossy\",\"device\":null,\"site\":\"hq\","
