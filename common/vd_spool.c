@@ -141,51 +141,46 @@ s_count_drop (vd_spool_t *self, const char *command, int64_t items)
     return rc == SQLITE_DONE? 0: -1;
 }
 
+//  True if a message spooled at spooled_us is past spool/max_age
+static bool
+s_too_old (vd_spool_t *self, int64_t spooled_us, int64_t now_us)
+{
+    return self->max_age_us > 0 && spooled_us > 0 && spooled_us < now_us - self->max_age_us;
+}
+
 //  Drops the oldest messages not in flight, inside the caller's transaction,
 //  until room bytes fit and nothing is older than the age cap. Returns the
-//  messages dropped, or -1.
+//  messages dropped, or -1. The counters it moves are the caller's to put
+//  back (s_counters_restore) if the transaction fails.
 static int64_t
 s_make_room (vd_spool_t *self, int64_t room, int64_t now_us)
 {
-    int64_t dropped = 0, freed = 0, count = 0;
-    int64_t upto = 0;
+    int64_t dropped = 0, freed = 0, upto = 0;
+    int rc = 0;
     sqlite3_bind_int64 (self->oldest, 1, (sqlite3_int64) self->protected_seq);
-    while (sqlite3_step (self->oldest) == SQLITE_ROW) {
+    while (rc == 0 && sqlite3_step (self->oldest) == SQLITE_ROW) {
         bool too_full = self->max_bytes > 0 && self->bytes - freed + room > self->max_bytes;
-        bool too_old = self->max_age_us > 0 && sqlite3_column_int64 (self->oldest, 4) > 0
-                    && sqlite3_column_int64 (self->oldest, 4) < now_us - self->max_age_us;
-        if (!too_full && !too_old)
+        if (!too_full && !s_too_old (self, sqlite3_column_int64 (self->oldest, 4), now_us))
             break;
         upto = sqlite3_column_int64 (self->oldest, 0);
-        if ((uint64_t) upto <= self->sent_seq) {
-            char sql [160];
-            snprintf (sql, sizeof sql, "INSERT OR REPLACE INTO spool_sent_dropped VALUES (%lld, '%.16s', %lld)",
-                      (long long) upto, (const char *) sqlite3_column_text (self->oldest, 1),
-                      (long long) sqlite3_column_int64 (self->oldest, 3));
-            if (vd_db_exec (self->db, sql)) {
-                sqlite3_reset (self->oldest);
-                return -1;
-            }
-        }
+        const char *command = (const char *) sqlite3_column_text (self->oldest, 1);
+        int64_t items = sqlite3_column_int64 (self->oldest, 3);
+        if ((uint64_t) upto <= self->sent_seq)
+            rc = vd_db_run (self->db, "INSERT OR REPLACE INTO spool_sent_dropped VALUES (?, ?, ?)",
+                            "isi", upto, command, items);
+        if (rc == 0)
+            rc = s_count_drop (self, command, items);
         freed += sqlite3_column_int64 (self->oldest, 2);
-        count++;
-        if (s_count_drop (self, (const char *) sqlite3_column_text (self->oldest, 1),
-                          sqlite3_column_int64 (self->oldest, 3))) {
-            sqlite3_reset (self->oldest);
-            return -1;
-        }
         dropped++;
     }
     sqlite3_reset (self->oldest);
-    if (upto) {
-        char sql [96];
-        snprintf (sql, sizeof sql, "DELETE FROM spool WHERE seq > %" PRIu64 " AND seq <= %lld",
-                  self->protected_seq, (long long) upto);
-        if (vd_db_exec (self->db, sql))
-            return -1;
-    }
+    if (rc == 0 && upto)
+        rc = vd_db_run (self->db, "DELETE FROM spool WHERE seq > ? AND seq <= ?", "ii",
+                        (int64_t) self->protected_seq, upto);
+    if (rc)
+        return -1;
     self->bytes -= freed;
-    self->count -= count;
+    self->count -= dropped;
     self->evicted += (uint64_t) dropped;
     return dropped;
 }
@@ -195,7 +190,27 @@ static bool
 s_needs_room (vd_spool_t *self, size_t size, int64_t now_us)
 {
     return (self->max_bytes > 0 && self->bytes + (int64_t) size > self->max_bytes)
-        || (self->max_age_us > 0 && self->oldest_us > 0 && self->oldest_us < now_us - self->max_age_us);
+        || s_too_old (self, self->oldest_us, now_us);
+}
+
+//  The counters as they were before a transaction that failed
+typedef struct {
+    int64_t count, bytes;
+    uint64_t evicted;
+} counters_t;
+
+static counters_t
+s_counters (vd_spool_t *self)
+{
+    return (counters_t) { self->count, self->bytes, self->evicted };
+}
+
+static void
+s_counters_restore (vd_spool_t *self, counters_t saved)
+{
+    self->count = saved.count;
+    self->bytes = saved.bytes;
+    self->evicted = saved.evicted;
 }
 
 int64_t
@@ -212,7 +227,7 @@ vd_spool_append (vd_spool_t *self, const char *command, const char *header,
     bool room = s_needs_room (self, size, now);
     if (room && vd_db_exec (self->db, "BEGIN"))
         return -1;
-    int64_t count = self->count, bytes = self->bytes;
+    counters_t saved = s_counters (self);
     if (room && s_make_room (self, (int64_t) size, now) < 0)
         goto fail;
     if (self->max_bytes > 0 && self->bytes + (int64_t) size > self->max_bytes) {
@@ -244,8 +259,7 @@ vd_spool_append (vd_spool_t *self, const char *command, const char *header,
 fail:
     if (room)
         vd_db_exec (self->db, "ROLLBACK");
-    self->count = count;
-    self->bytes = bytes;
+    s_counters_restore (self, saved);
     return -1;
 }
 
@@ -253,16 +267,15 @@ int
 vd_spool_expire (vd_spool_t *self)
 {
     int64_t now = vd_now_us ();
-    if (!(self->max_age_us > 0 && self->oldest_us > 0 && self->oldest_us < now - self->max_age_us))
+    if (!s_too_old (self, self->oldest_us, now))
         return 0;
-    int64_t count = self->count, bytes = self->bytes;
+    counters_t saved = s_counters (self);
     if (vd_db_exec (self->db, "BEGIN"))
         return -1;
     int64_t dropped = s_make_room (self, 0, now);
     if (dropped < 0 || vd_db_exec (self->db, "COMMIT")) {
         vd_db_exec (self->db, "ROLLBACK");
-        self->count = count;
-        self->bytes = bytes;
+        s_counters_restore (self, saved);
         return -1;
     }
     s_oldest_refresh (self);
@@ -359,9 +372,14 @@ vd_spool_next (vd_spool_t *self, uint64_t after, uint64_t *seq, char **command,
 uint64_t
 vd_spool_dropped (vd_spool_t *self, const char *command)
 {
-    char sql [96];
-    snprintf (sql, sizeof sql, "SELECT value FROM spool_state WHERE name = 'dropped:%.32s'", command);
-    return (uint64_t) vd_db_int (self->db, sql, 0);
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "SELECT value FROM spool_state WHERE name = 'dropped:' || ?");
+    if (!stmt)
+        return 0;
+    sqlite3_bind_text (stmt, 1, command, -1, SQLITE_STATIC);
+    uint64_t dropped = sqlite3_step (stmt) == SQLITE_ROW? (uint64_t) sqlite3_column_int64 (stmt, 0): 0;
+    sqlite3_finalize (stmt);
+    return dropped;
 }
 
 int64_t vd_spool_count (vd_spool_t *self) { return self->count; }

@@ -8,9 +8,11 @@
     core/events    PUB of recorded events (table event) and live samples
     api/api        ROUTER for JSON requests (ipc and CURVE tcp); each noun's
                    operations in op_NOUN.c of its subsystem's folder
-    alarm/rules    samples and events into alarms: thresholds, device
-                   states, dependencies, flapping (rule.c, alarm.c)
-    notify/notify  delivers the notification outbox: email, webhook, exec
+    alarm/rules    samples and events into alarms: thresholds (rule.c),
+                   device states and dependencies (reach.c), flapping
+                   (flap.c), alarm rows (alarm.c)
+    notify/notify  delivers the notification outbox, a file per channel
+                   kind: email.c, webhook.c, exec.c
     ssh/ssh        the console served over SSH
     monitor/ and cred/ hold what the actors and operations share about
     devices, reports, series and sealed credentials.

@@ -549,10 +549,12 @@ s_event (rules_t *self, const char *topic, int64_t site_id, json_t *data, int64_
     self->matched++;
     const char *device_name = json_string_value (json_object_get (data, "device"));
     rdev_t *device = s_device_named (self, device_name);
-    const char *source = device? device->name
-                       : device_name? device_name
-                       : json_object_get (data, "address")? json_string_value (json_object_get (data, "address"))
-                       : json_string_value (json_object_get (data, "probe"));
+    //  what it is about: its device, else the address it came from, else its probe
+    const char *source = device? device->name: device_name;
+    if (!source)
+        source = json_string_value (json_object_get (data, "address"));
+    if (!source)
+        source = json_string_value (json_object_get (data, "probe"));
     const char *oid = json_string_value (json_object_get (data, "oid"));
     const char *ifname = json_string_value (json_object_get (data, "if"));
     char object [200];

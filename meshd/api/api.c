@@ -8,10 +8,16 @@
              {"id": 7, "error": {"code": "not_found", "message": "..."}}
 
     Writes of operator changes happen here on the actor's own connection
-    (short transactions, busy timeout); samples are the store's alone.      */
+    (short transactions, busy timeout); samples are the store's alone.
+
+    A client that sends requests without reading the replies cannot pin
+    them in meshd: at most API_REPLY_HWM replies wait for a client, and one
+    more is dropped and counted (server.status api.replies_dropped).       */
 #include "api/api.h"
 #include "cred/cred.h"
 #include <unistd.h>
+
+#define API_REPLY_HWM   16          //  replies waiting for one client, at most
 
 //  Each noun's operations, declared beside their handlers in op_NOUN.c
 //  (tmux keeps each command's entry beside its function); the order here is
@@ -50,6 +56,8 @@ struct _api_t {
     int64_t started_us;
     uint64_t requests;
     uint64_t failures;          //  requests answered with an error
+    uint64_t replies_dropped;   //  for clients that do not read them
+    vd_complaint_t complaint;   //  replies dropped, logged throttled
     uint64_t errors [sizeof s_error_codes / sizeof s_error_codes [0]];
     bool new_events;            //  the request recorded events: poke the events actor
     zsock_t *rules;             //  PUSH to the rules actor
@@ -645,8 +653,9 @@ api_counters (api_t *api, int64_t *started_us)
     for (int i = 0; s_error_codes [i]; i++)
         json_object_set_new (errors, s_error_codes [i], json_integer ((json_int_t) api->errors [i]));
     *started_us = api->started_us;
-    return json_pack ("{s:I, s:I, s:o}", "requests", (json_int_t) api->requests,
-                      "failed", (json_int_t) api->failures, "errors", errors);
+    return json_pack ("{s:I, s:I, s:I, s:o}", "requests", (json_int_t) api->requests,
+                      "failed", (json_int_t) api->failures,
+                      "replies_dropped", (json_int_t) api->replies_dropped, "errors", errors);
 }
 
 bool
@@ -699,7 +708,22 @@ s_serve (api_t *self, zsock_t *sock, bool tcp)
     zframe_destroy (&body);
     zmsg_addstr (msg, reply);
     free (reply);
-    zmsg_send (&msg, sock);
+    if (zmsg_send (&msg, sock)) {
+        //  the client is gone, or has API_REPLY_HWM replies it has not read
+        zmsg_destroy (&msg);
+        self->replies_dropped++;
+        vd_complain (&self->complaint, "api: a reply dropped: its client is gone or does not read "
+                     "(%" PRIu64 " so far)", self->replies_dropped);
+    }
+}
+
+//  A ROUTER for clients: replies bounded per client, never waited on
+static void
+s_router_bounds (zsock_t *sock)
+{
+    zsock_set_sndhwm (sock, API_REPLY_HWM);
+    zsock_set_sndtimeo (sock, 0);
+    zsock_set_router_mandatory (sock, 1);
 }
 
 void
@@ -724,7 +748,7 @@ api_actor (zsock_t *pipe, void *args)
         zsock_set_sndtimeo (self->notify, 0);
         zsock_connect (self->notify, MESHD_NOTIFY_IN);
         zsock_set_maxmsgsize (local, (int64_t) self->max_request + 4096);
-        zsock_set_sndtimeo (local, 0);
+        s_router_bounds (local);
         if (strneq (endpoint, "") && strncmp (endpoint, "ipc://", 6) == 0)
             unlink (endpoint + 6);      //  a stale socket of a crashed meshd
         if (vd_bind (local, endpoint)) {
@@ -734,7 +758,7 @@ api_actor (zsock_t *pipe, void *args)
     }
     if (ok && *tcp_endpoint) {
         tcp = zsock_new (ZMQ_ROUTER);
-        zsock_set_sndtimeo (tcp, 0);
+        s_router_bounds (tcp);
         if (meshd_curve_server (tcp, meshd, MESHD_ZAP_DOMAIN_API, (int64_t) self->max_request + 4096))
             ok = false;
         else

@@ -21,6 +21,41 @@ check "credentials are sealed: no secret in the database or the log" \
 check "a credential is stored as a sealed box (nonce, MAC, ciphertext)" \
     [ "$(sqlite3 "$T/meshd/meshd.db" "SELECT length(sealed) > 40 FROM credential WHERE name = 'lab-v3'")" = 1 ]
 
+# -- a client that pipelines requests and never reads the replies ----------------
+$PY - > "$T/pipeline.out" 2>&1 <<'PYEOF'
+import json, os, sys, time, zmq
+sys.path.insert(0, os.environ["SRC"] + "/tests/integration")
+from api import Api, session_token
+def say(ok, what): print(("ok - " if ok else "FAIL - ") + what, flush=True)
+before = Api().call("server.status")["api"]["replies_dropped"]
+greedy = zmq.Context.instance().socket(zmq.DEALER)
+greedy.setsockopt(zmq.RCVHWM, 1)
+greedy.setsockopt(zmq.RCVBUF, 4096)
+greedy.setsockopt(zmq.LINGER, 0)
+greedy.connect(os.environ["VEDETTE_ENDPOINT"])
+token = session_token()
+for i in range(2000):
+    greedy.send(json.dumps({"op": "audit.list", "id": i, "token": token, "args": {"limit": 1000}}).encode())
+# another client is served meanwhile, promptly
+other = Api()
+started = time.time()
+other.call("whoami")
+say(time.time() - started < 5, "another client is served while one pipelines 2,000 requests")
+deadline = time.time() + 60
+while time.time() < deadline:
+    status = other.call("server.status")["api"]
+    if status["requests"] >= 2000 and status["replies_dropped"] > before:
+        break
+    time.sleep(0.2)
+dropped = status["replies_dropped"] - before
+print("# replies dropped for the client that does not read: %d of 2000" % dropped)
+say(dropped >= 1000, "meshd keeps at most a few replies for a client that does not read; the rest dropped, counted")
+greedy.close()
+say(other.call("whoami")["user"] == "admin", "meshd still serves")
+PYEOF
+cat "$T/pipeline.out"
+grep -q "^ok - meshd still serves" "$T/pipeline.out" || fail "the pipelining client's test ran to its end"
+
 # -- CLI -------------------------------------------------------------------------
 out=$(V user list --csv)
 check "user list --csv has a header and a row per user" \

@@ -7,6 +7,19 @@ M=$T/meshd
 # before meshd runs: unreachable is exit 4
 VEDETTE_ENDPOINT=ipc://$T/none.sock V device list 2>/dev/null; check "unreachable meshd exits 4" [ $? = 4 ]
 
+# the ICMP engine batches: a sweep of 4,096 addresses is a few dozen
+# sendmmsg and recvmmsg calls, not a system call per echo
+$PY -c "
+for i in range(4096): print('127.8.%d.%d' % (i // 256, i % 256))" > "$T/sweep.txt"
+strace -f -c -e trace=sendto,sendmsg,sendmmsg,recvfrom,recvmmsg -o "$T/strace.txt" \
+    "$BUILD/vedette-probe" ping -q -c 1 -t 1000 -f "$T/sweep.txt" 2> "$T/sweep.out" > /dev/null
+calls () { awk -v c="$1" '$NF == c { print $4 }' "$T/strace.txt"; }
+echo "# sweep of 4096: $(calls sendmmsg) sendmmsg, $(calls recvmmsg) recvmmsg, $(calls sendto) sendto calls"
+check "a sweep of 4,096 addresses answers" grep -q "4096 alive, 0 unreachable" "$T/sweep.out"
+check "... sent in batches: at most 4096/64 + 64 sendmmsg calls, no sendto" \
+    [ -n "$(calls sendmmsg)" -a "$(calls sendmmsg)" -le 128 -a -z "$(calls sendto)" ]
+check "... and read in batches: fewer recvmmsg calls than echoes" [ -n "$(calls recvmmsg)" -a "$(calls recvmmsg)" -lt 4096 ]
+
 start_meshd "$M" || { fail "meshd starts"; finish; }
 ok "meshd starts and admin logs in"
 check "site add" V site add hq
