@@ -237,6 +237,11 @@ static const option_t s_cred_add_options [] = {
     { "retries", "N", "snmp: retries after the first try (default: the probe's snmp/retries)", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
+static const option_t s_trap_options [] = {
+    { "site", "SITE", "at this site's probes (default: every probe)", OPT_TEXT },
+    { "probe", "PROBE", "at this probe only", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
 static const option_t s_route_add_options [] = {
     { "channel", "CHANNEL", "where the alarms go (required)", OPT_TEXT },
     { "severity", "SEVERITY", "alarms of this severity or worse (major+ or major; default info)", OPT_TEXT },
@@ -301,6 +306,10 @@ static const column_t s_transition_columns [] = {
     { "cleared_us", "CLEARED", COL_TIME }, { "message", "MESSAGE", COL_TEXT }, { NULL }
 };
 
+static const column_t s_trap_columns [] = {
+    { "cred", "CREDENTIAL", COL_TEXT }, { "summary", "SUMMARY", COL_TEXT }, { "site", "SITE", COL_TEXT },
+    { "probe", "PROBE", COL_TEXT }, { "created_us", "ADDED", COL_AGE }, { NULL }
+};
 static const column_t s_cred_columns [] = {
     { "name", "CREDENTIAL", COL_TEXT }, { "kind", "KIND", COL_TEXT }, { "summary", "SUMMARY", COL_TEXT },
     { "created_us", "CREATED", COL_AGE }, { NULL }
@@ -1183,6 +1192,12 @@ const command_t commands [] = {
       "list credentials: names and summaries, nothing secret" },
     { "cred", "remove", "cred.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a credential" },
+    { "trap", "add", "trap.add", "CRED", "cred", s_trap_options, NULL, NULL,
+      "accept traps and informs with a credential's community or v3 user, at every probe, a site or a probe" },
+    { "trap", "list", "trap.list", NULL, NULL, s_no_options, s_trap_columns, NULL,
+      "list the credentials traps are accepted with, and where" },
+    { "trap", "remove", "trap.remove", "CRED", "cred", s_trap_options, NULL, NULL,
+      "stop accepting traps with a credential there" },
     { "channel", "add", "channel.add", "NAME KIND", "name kind", s_channel_add_options, NULL, NULL,
       "add a notification channel: email, webhook or exec" },
     { "channel", "list", "channel.list", NULL, NULL, s_no_options, s_channel_columns, NULL,

@@ -19,7 +19,7 @@ const vd_config_key_t probe_config_keys [] = {
     { "listen/trap", VD_CFG_STRING, "udp:162",
       "where SNMP traps and informs are received, as net-snmp writes it (udp:162, udp:127.0.0.1:10162, udp6:[::1]:162); empty for off" },
     { "listen/trap_community", VD_CFG_STRING, "",
-      "communities accepted in v1 and v2c traps, comma-separated; others are refused and counted" },
+      "communities accepted in v1 and v2c traps beside meshd's (vedette trap add), comma-separated; others are refused and counted" },
     { "listen/trap_users", VD_CFG_STRING, "",
       "file of SNMPv3 trap users, one 'createUser [-e ENGINEID] NAME SHA|SHA-256|MD5 AUTHPASS [AES|DES PRIVPASS]' per line, mode 0600; read at start" },
     { "listen/rate", VD_CFG_INT, "1000",
@@ -52,7 +52,8 @@ probe_path (probe_t *probe, const char *name)
 }
 
 const char *probe_config_endpoints [PROBE_CONFIG_READERS] = {
-    PROBE_CHECKS, PROBE_SNMP_CHECKS, PROBE_SERVICE_CHECKS, PROBE_DISCOVER_JOBS, PROBE_PEER_CONFIG
+    PROBE_CHECKS, PROBE_SNMP_CHECKS, PROBE_SERVICE_CHECKS, PROBE_DISCOVER_JOBS, PROBE_PEER_CONFIG,
+    PROBE_LISTEN_CONFIG
 };
 
 const char *
@@ -93,11 +94,79 @@ probe_report (zsock_t *out, json_t *report)
     free (text);
 }
 
+//  The key that seals checks.sealed: derived from this probe's CURVE secret
+//  key, so the file alone (a backup, a copy sent for support) says nothing
+//  and no second secret needs keeping. -1 before the probe has joined.
+static int
+s_checks_key (probe_t *probe, unsigned char key [crypto_secretbox_KEYBYTES])
+{
+    char *path = probe_path (probe, "probe.cert");
+    zcert_t *cert = zcert_load (path);
+    free (path);
+    if (!cert)
+        return -1;
+    static const char context [] = "vedette-probe checks.sealed";
+    crypto_generichash (key, crypto_secretbox_KEYBYTES, (const unsigned char *) context, sizeof context,
+                        zcert_secret_key (cert), 32);
+    zcert_destroy (&cert);
+    return 0;
+}
+
+int
+probe_save_config (probe_t *probe, const char *text)
+{
+    unsigned char key [crypto_secretbox_KEYBYTES];
+    if (s_checks_key (probe, key))
+        return -1;
+    size_t length = strlen (text);
+    size_t size = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + length;
+    unsigned char *sealed = (unsigned char *) malloc (size);
+    randombytes_buf (sealed, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy (sealed + crypto_secretbox_NONCEBYTES, (const unsigned char *) text, length,
+                           sealed, key);
+    sodium_memzero (key, sizeof key);
+    char *path = probe_path (probe, "checks.sealed");
+    int rc = vd_file_write_atomic (path, sealed, size, 0600);
+    free (path);
+    free (sealed);
+    //  what a probe before sealing kept in clear goes
+    path = probe_path (probe, "checks.json");
+    if (rc == 0)
+        unlink (path);
+    free (path);
+    return rc;
+}
+
 char *
 probe_saved_config (probe_t *probe)
 {
-    char *path = probe_path (probe, "checks.json");
-    char *text = vd_file_read (path, NULL);
+    char *path = probe_path (probe, "checks.sealed");
+    size_t size = 0;
+    unsigned char *sealed = (unsigned char *) vd_file_read (path, &size);
     free (path);
+    if (!sealed) {
+        //  a probe before sealing: its clear file, until the next CONFIG
+        path = probe_path (probe, "checks.json");
+        char *text = vd_file_read (path, NULL);
+        free (path);
+        return text;
+    }
+    unsigned char key [crypto_secretbox_KEYBYTES];
+    char *text = NULL;
+    if (size >= crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES && s_checks_key (probe, key) == 0) {
+        size_t length = size - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+        text = (char *) malloc (length + 1);
+        if (crypto_secretbox_open_easy ((unsigned char *) text, sealed + crypto_secretbox_NONCEBYTES,
+                                        size - crypto_secretbox_NONCEBYTES, sealed, key) == 0)
+            text [length] = 0;
+        else {
+            zsys_error ("probe: checks.sealed cannot be opened with this probe's key; "
+                        "waiting for meshd's CONFIG");
+            free (text);
+            text = NULL;
+        }
+        sodium_memzero (key, sizeof key);
+    }
+    free (sealed);
     return text;
 }

@@ -424,6 +424,21 @@ s_trap_emit (void *arg, const struct sockaddr *from, json_t *data, uint64_t info
     s_pass (self, PROTO_TRAP, "trap", address, data, inform);
 }
 
+//  The trap credentials of a CONFIG (text, which the caller wipes)
+static void
+s_configure (listen_t *self, const char *text)
+{
+    json_t *config = text? json_loads (text, 0, NULL): NULL;
+    if (self->trap && config)
+        trap_configure (self->trap, config);
+    vd_json_wipe (config);
+    vd_config_t *cfg = self->probe->config;
+    if (self->trap && !trap_accepts_any (self->trap) && !*vd_config_str (cfg, "listen/trap_community")
+    &&  !*vd_config_str (cfg, "listen/trap_users"))
+        zsys_warning ("listen: no trap credentials (vedette trap add, or listen/trap_community "
+                      "and listen/trap_users in probe.cfg): every trap is refused");
+}
+
 static void
 s_setup (listen_t *self)
 {
@@ -463,8 +478,9 @@ s_setup (listen_t *self)
         }
         else {
             zsys_info ("listen: traps on %s", endpoint);
-            if (!*vd_config_str (config, "listen/trap_community") && !*vd_config_str (config, "listen/trap_users"))
-                zsys_warning ("listen: no listen/trap_community nor listen/trap_users: every trap is refused");
+            char *saved = probe_saved_config (self->probe);
+            s_configure (self, saved);
+            vd_secret_free (&saved);
         }
     }
     if (self->max_conns < 1)
@@ -532,17 +548,20 @@ listen_actor (zsock_t *pipe, void *args)
     zsock_connect (self.events, PROBE_EVENTS);
     self.spooled = zsock_new (ZMQ_PULL);
     zsock_bind (self.spooled, PROBE_SPOOLED);
+    zsock_t *checks = zsock_new (ZMQ_PULL);
+    zsock_bind (checks, PROBE_LISTEN_CONFIG);
     s_setup (&self);
     zsock_signal (pipe, 0);
     while (true) {
         int fixed = 0;
-        zmq_pollitem_t *items = (zmq_pollitem_t *) calloc (5 + (size_t) self.nconns, sizeof (zmq_pollitem_t));
+        zmq_pollitem_t *items = (zmq_pollitem_t *) calloc (6 + (size_t) self.nconns, sizeof (zmq_pollitem_t));
         items [fixed++] = (zmq_pollitem_t) { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 };
         items [fixed++] = (zmq_pollitem_t) { NULL, self.udp, self.udp >= 0? ZMQ_POLLIN: 0, 0 };
         items [fixed++] = (zmq_pollitem_t) { NULL, self.tcp, self.tcp >= 0? ZMQ_POLLIN: 0, 0 };
         items [fixed++] = (zmq_pollitem_t) { NULL, self.trap? trap_fd (self.trap): -1,
                                              self.trap? ZMQ_POLLIN: 0, 0 };
         items [fixed++] = (zmq_pollitem_t) { zsock_resolve (self.spooled), 0, ZMQ_POLLIN, 0 };
+        items [fixed++] = (zmq_pollitem_t) { zsock_resolve (checks), 0, ZMQ_POLLIN, 0 };
         int n = fixed;
         for (int i = 0; i < self.nconns; i++)
             items [n++] = (zmq_pollitem_t) { NULL, self.conns [i]->fd, ZMQ_POLLIN, 0 };
@@ -566,6 +585,11 @@ listen_actor (zsock_t *pipe, void *args)
         if (items [4].revents & ZMQ_POLLIN)
             for (int i = 0; i < 100 && (zsock_events (self.spooled) & ZMQ_POLLIN); i++)
                 s_spooled (&self);
+        if (items [5].revents & ZMQ_POLLIN) {
+            char *text = zstr_recv (checks);
+            s_configure (&self, text);
+            vd_secret_free (&text);
+        }
         if (items [3].revents & ZMQ_POLLIN)
             for (int i = 0; i < 64; i++) {
                 trap_read (self.trap);
@@ -614,4 +638,5 @@ listen_actor (zsock_t *pipe, void *args)
     free (self.addrs);
     zsock_destroy (&self.events);
     vd_sock_close (&self.spooled, PROBE_SPOOLED);
+    vd_sock_close (&checks, PROBE_LISTEN_CONFIG);
 }

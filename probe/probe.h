@@ -15,7 +15,8 @@
         probe.cert[_secret]   this probe's own CURVE keypair
         token.cert[_secret]   the enrollment keypair, until it is rotated away
         spool.db              outbound messages not yet acknowledged
-        checks.json           the checks meshd last sent                     */
+        checks.sealed         the last CONFIG (checks, credentials), sealed with
+                              a key derived from probe.cert_secret          */
 #ifndef PROBE_H_INCLUDED
 #define PROBE_H_INCLUDED
 
@@ -30,8 +31,9 @@
 #define PROBE_SERVICE_CHECKS "inproc://probe-service-checks"    //  PULL in service
 #define PROBE_DISCOVER_JOBS "inproc://probe-discover-jobs"      //  PULL in discover
 #define PROBE_PEER_CONFIG "inproc://probe-peer-config"          //  PULL in peer
-//  Where the uplink pushes each CONFIG (and checks.json is read at start)
-#define PROBE_CONFIG_READERS 5
+#define PROBE_LISTEN_CONFIG "inproc://probe-listen-config"      //  PULL in listen: trap credentials
+//  Where the uplink pushes each CONFIG (and checks.sealed is read at start)
+#define PROBE_CONFIG_READERS 6
 extern const char *probe_config_endpoints [PROBE_CONFIG_READERS];
 
 //  What every actor gets at start; owned by main.
@@ -62,8 +64,12 @@ const char *probe_peer_address (probe_t *probe);
 //  Sends a report (an SNMP poll's, a service check's, a discovery's, the
 //  paths to the peers) to the uplink, as "REPORT"; takes the report.
 void probe_report (zsock_t *out, json_t *report);
-//  Reads checks.json (the last CONFIG) at an actor's start; NULL if none.
-//  The caller wipes and frees it: it holds credentials.
+//  Keeps a CONFIG in checks.sealed (secretbox, with a key derived from the
+//  probe's CURVE secret key): the probe measures when meshd is away, and
+//  never writes a credential in clear. 0, or -1.
+int probe_save_config (probe_t *probe, const char *text);
+//  Reads the last CONFIG at an actor's start; NULL if none (or if it does
+//  not open). The caller wipes it (vd_secret_free): it holds credentials.
 char *probe_saved_config (probe_t *probe);
 //  The first two of a probe actor's poll items, its pipe and its checks
 //  socket, after zmq_poll: -1 on $TERM; 1 with *text the new CONFIG (it

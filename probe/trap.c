@@ -20,8 +20,19 @@
 struct _trap_t {
     void *sessp;                //  net-snmp single session
     netsnmp_transport *transport;
-    char **communities;
+    char **communities;         //  probe.cfg's
     int ncommunities;
+    //  from meshd's CONFIG (trap_configure): communities, and v3 users as
+    //  master keys (Ku), localized to each sender's engine ID on its first
+    //  message (s_localize), as a trap's sender is its own authority
+    char **central;
+    int ncentral;
+    struct central_user *users;
+    int nusers;
+    struct localized *localized;    //  the USM users made from them
+    int nlocalized;
+    unsigned char *peek;        //  a datagram seen before net-snmp reads it
+    vd_complaint_t too_many;    //  more sender engines than TRAP_LOCALIZED_MAX
     trap_admit_fn *admit;
     trap_emit_fn *emit;
     void *arg;
@@ -39,6 +50,30 @@ struct _trap_t {
 };
 
 static bool s_initialised;
+
+#define TRAP_LOCALIZED_MAX  4096    //  sender engines x meshd's v3 users
+#define TRAP_PEEK_SIZE      65536
+
+//  A v3 user meshd sent, as master keys: generate_Ku's slow hash of each
+//  passphrase is done once, and a sender's engine costs a fast one
+struct central_user {
+    char name [33];
+    const oid *auth;            //  NULL: noAuthNoPriv, never accepted
+    const oid *priv;            //  NULL: no privacy
+    u_char auth_ku [USM_AUTH_KU_LEN];
+    size_t auth_ku_len;
+    u_char priv_ku [USM_PRIV_KU_LEN];
+    size_t priv_ku_len;
+};
+
+//  A USM user this file made, by its key (not its pointer: the SNMP
+//  poller may remove a user of the same engine and name when it closes)
+struct localized {
+    u_char engine [32];
+    size_t engine_len;
+    char name [33];
+};
+
 
 //  The inform held in a slot is given up (the sender retries)
 static void
@@ -188,6 +223,213 @@ trap_init (const char *dir, const char *users_file, char **error)
     return rc;
 }
 
+//  ---------------------------------------------------------------------------
+//  Credentials from meshd
+
+//  The authoritative engine ID and user name of a v3 message, read with
+//  net-snmp's BER parser; false if it is not v3 or not well formed
+static bool
+s_v3_header (u_char *data, size_t size, u_char *engine, size_t *engine_len, u_char *name, size_t *name_len)
+{
+    u_char type;
+    long version = 0, number;
+    size_t length = size, inner;
+    u_char *p = asn_parse_sequence (data, &length, &type, ASN_SEQUENCE | ASN_CONSTRUCTOR, "message");
+    if (p)
+        p = asn_parse_int (p, &length, &type, &version, sizeof version);
+    if (!p || version != SNMP_VERSION_3)
+        return false;
+    inner = length;                 //  msgGlobalData, skipped
+    u_char *global = asn_parse_sequence (p, &inner, &type, ASN_SEQUENCE | ASN_CONSTRUCTOR, "global");
+    if (!global)
+        return false;
+    length -= (size_t) (global + inner - p);
+    p = global + inner;
+    inner = length;                 //  msgSecurityParameters: USM's sequence in octets
+    u_char *params = asn_parse_header (p, &inner, &type);
+    if (!params || type != ASN_OCTET_STR)
+        return false;
+    p = asn_parse_sequence (params, &inner, &type, ASN_SEQUENCE | ASN_CONSTRUCTOR, "usm");
+    if (p)
+        p = asn_parse_string (p, &inner, &type, engine, engine_len);
+    if (p)
+        p = asn_parse_int (p, &inner, &type, &number, sizeof number);     //  boots
+    if (p)
+        p = asn_parse_int (p, &inner, &type, &number, sizeof number);     //  time
+    if (p)
+        p = asn_parse_string (p, &inner, &type, name, name_len);
+    return p != NULL;
+}
+
+//  A v3 message from an engine not yet met, for one of meshd's users: the
+//  user's keys localized to that engine (RFC 3414 2.6), so that a trap,
+//  whose sender is its own authority, is checked without an operator
+//  having to list every sender's engine ID. At most TRAP_LOCALIZED_MAX.
+static void
+s_localize (trap_t *self, u_char *data, size_t size)
+{
+    u_char engine [32], name [33];
+    size_t engine_len = sizeof engine, name_len = sizeof name - 1;
+    if (!s_v3_header (data, size, engine, &engine_len, name, &name_len) || engine_len < 5)
+        return;             //  not v3, or engine ID discovery
+    name [name_len] = 0;
+    struct central_user *central = NULL;
+    for (int i = 0; i < self->nusers && !central; i++)
+        if (strlen (self->users [i].name) == name_len && memcmp (self->users [i].name, name, name_len) == 0)
+            central = &self->users [i];
+    if (!central || usm_get_user (engine, engine_len, (char *) name))
+        return;
+    if (self->nlocalized >= TRAP_LOCALIZED_MAX) {
+        self->stats.engines_refused++;
+        vd_complain (&self->too_many, "trap: %d v3 sender engines already known: "
+                     "traps from more are refused (bad auth)", TRAP_LOCALIZED_MAX);
+        return;
+    }
+    struct usmUser *user = usm_create_user ();
+    if (!user)
+        return;
+    user->engineID = (u_char *) netsnmp_memdup (engine, engine_len);
+    user->engineIDLen = engine_len;
+    user->name = strdup ((char *) name);
+    user->secName = strdup ((char *) name);
+    free (user->authProtocol);
+    user->authProtocol = snmp_duplicate_objid (central->auth, USM_AUTH_PROTO_SHA_LEN);
+    user->authProtocolLen = USM_AUTH_PROTO_SHA_LEN;
+    user->authKey = (u_char *) malloc (USM_AUTH_KU_LEN);
+    user->authKeyLen = USM_AUTH_KU_LEN;
+    int rc = generate_kul (central->auth, USM_AUTH_PROTO_SHA_LEN, engine, engine_len, central->auth_ku,
+                           central->auth_ku_len, user->authKey, &user->authKeyLen);
+    if (rc == SNMPERR_SUCCESS && central->priv) {
+        free (user->privProtocol);
+        user->privProtocol = snmp_duplicate_objid (central->priv, USM_PRIV_PROTO_AES_LEN);
+        user->privProtocolLen = USM_PRIV_PROTO_AES_LEN;
+        user->privKey = (u_char *) malloc (USM_PRIV_KU_LEN);
+        user->privKeyLen = USM_PRIV_KU_LEN;
+        rc = generate_kul (central->auth, USM_AUTH_PROTO_SHA_LEN, engine, engine_len, central->priv_ku,
+                           central->priv_ku_len, user->privKey, &user->privKeyLen);
+        int proper = sc_get_proper_priv_length (central->priv, USM_PRIV_PROTO_AES_LEN);
+        if (proper > 0 && user->privKeyLen > (size_t) proper)
+            user->privKeyLen = (size_t) proper;
+    }
+    if (rc != SNMPERR_SUCCESS || !user->engineID || !user->name || !user->secName || !user->authProtocol) {
+        usm_free_user (user);
+        return;
+    }
+    user->userStatus = RS_ACTIVE;
+    user->userStorageType = ST_READONLY;
+    usm_add_user (user);
+    self->localized = (struct localized *) realloc (self->localized,
+                                                    (size_t) (self->nlocalized + 1) * sizeof (struct localized));
+    struct localized *made = &self->localized [self->nlocalized++];
+    memcpy (made->engine, engine, engine_len);
+    made->engine_len = engine_len;
+    snprintf (made->name, sizeof made->name, "%s", name);
+    char hex [2 * sizeof engine + 1];
+    sodium_bin2hex (hex, sizeof hex, engine, engine_len);
+    zsys_info ("trap: v3 user %s localized to the sender engine 0x%s", name, hex);
+}
+
+//  Forgets meshd's credentials and the USM users made from them (a user
+//  an open poller session also uses stays: it has the same keys)
+static void
+s_central_clear (trap_t *self)
+{
+    for (int i = 0; i < self->nlocalized; i++) {
+        struct localized *made = &self->localized [i];
+        struct usmUser *user = usm_get_user (made->engine, made->engine_len, made->name);
+        if (user && !snmp_usm_user_in_use (made->engine, made->engine_len, made->name)) {
+            usm_remove_user (user);
+            usm_free_user (user);
+        }
+    }
+    free (self->localized);
+    self->localized = NULL;
+    self->nlocalized = 0;
+    for (int i = 0; i < self->ncentral; i++) {
+        sodium_memzero (self->central [i], strlen (self->central [i]));
+        free (self->central [i]);
+    }
+    free (self->central);
+    self->central = NULL;
+    self->ncentral = 0;
+    if (self->users)
+        sodium_memzero (self->users, (size_t) self->nusers * sizeof (struct central_user));
+    free (self->users);
+    self->users = NULL;
+    self->nusers = 0;
+}
+
+//  A v3 credential's user as master keys; false if it cannot be used
+static bool
+s_central_user (json_t *cred, struct central_user *user)
+{
+    const char *name = json_string_value (json_object_get (cred, "user"));
+    json_t *auth = json_object_get (cred, "auth");
+    json_t *priv = json_object_get (cred, "priv");
+    const char *auth_pass = json_string_value (json_object_get (auth, "pass"));
+    const char *priv_pass = json_string_value (json_object_get (priv, "pass"));
+    const char *priv_protocol = json_string_value (json_object_get (priv, "protocol"));
+    memset (user, 0, sizeof *user);
+    user->auth = snmp_auth_protocol (json_string_value (json_object_get (auth, "protocol")));
+    if (!name || strlen (name) >= sizeof user->name || !user->auth || !auth_pass || (priv && !priv_pass))
+        return false;       //  noAuthNoPriv: never accepted for traps
+    snprintf (user->name, sizeof user->name, "%s", name);
+    user->auth_ku_len = sizeof user->auth_ku;
+    if (generate_Ku (user->auth, USM_AUTH_PROTO_SHA_LEN, (const u_char *) auth_pass, strlen (auth_pass),
+                     user->auth_ku, &user->auth_ku_len) != SNMPERR_SUCCESS)
+        return false;
+    if (priv) {
+        user->priv = priv_protocol && streq (priv_protocol, "des")? usmDESPrivProtocol: usmAESPrivProtocol;
+        user->priv_ku_len = sizeof user->priv_ku;
+        if (generate_Ku (user->auth, USM_AUTH_PROTO_SHA_LEN, (const u_char *) priv_pass, strlen (priv_pass),
+                         user->priv_ku, &user->priv_ku_len) != SNMPERR_SUCCESS)
+            return false;
+    }
+    return true;
+}
+
+bool
+trap_accepts_any (trap_t *self)
+{
+    snmp_lib_lock ();
+    bool any = self->ncommunities || self->ncentral || self->nusers || s_count_users ();
+    snmp_lib_unlock ();
+    return any;
+}
+
+void
+trap_configure (trap_t *self, json_t *config)
+{
+    json_t *names = json_object_get (config, "traps");
+    json_t *creds = json_object_get (config, "creds");
+    snmp_lib_lock ();
+    s_central_clear (self);
+    //  sized once: a realloc would leave copies of keys behind
+    self->users = (struct central_user *) calloc (json_array_size (names) + 1, sizeof (struct central_user));
+    self->central = (char **) calloc (json_array_size (names) + 1, sizeof (char *));
+    size_t index;
+    json_t *name;
+    json_array_foreach (names, index, name) {
+        json_t *cred = json_object_get (creds, json_string_value (name));
+        const char *version = json_string_value (json_object_get (cred, "version"));
+        const char *community = json_string_value (json_object_get (cred, "community"));
+        if (version && streq (version, "3")) {
+            if (s_central_user (cred, &self->users [self->nusers]))
+                self->nusers++;
+            else {
+                sodium_memzero (&self->users [self->nusers], sizeof (struct central_user));
+                zsys_warning ("trap: credential %s: its v3 user has no usable authentication; "
+                              "traps need authNoPriv at least", json_string_value (name));
+            }
+        }
+        else
+        if (community)
+            self->central [self->ncentral++] = strdup (community);
+    }
+    snmp_lib_unlock ();
+    zsys_info ("trap: %d communities and %d v3 users from meshd", self->ncentral, self->nusers);
+}
+
 //  The sender of a datagram, from what the UDP transports hand over
 static const struct sockaddr *
 s_from (void *data, int length)
@@ -211,13 +453,20 @@ s_pre_parse (netsnmp_session *session, netsnmp_transport *transport, void *data,
 }
 
 static bool
-s_community_ok (trap_t *self, netsnmp_pdu *pdu)
+s_community_in (char **list, int count, netsnmp_pdu *pdu)
 {
-    for (int i = 0; i < self->ncommunities; i++)
-        if (strlen (self->communities [i]) == pdu->community_len
-        &&  memcmp (self->communities [i], pdu->community, pdu->community_len) == 0)
+    for (int i = 0; i < count; i++)
+        if (strlen (list [i]) == pdu->community_len
+        &&  memcmp (list [i], pdu->community, pdu->community_len) == 0)
             return true;
     return false;
+}
+
+static bool
+s_community_ok (trap_t *self, netsnmp_pdu *pdu)
+{
+    return s_community_in (self->communities, self->ncommunities, pdu)
+        || s_community_in (self->central, self->ncentral, pdu);
 }
 
 //  v3: authenticated at least, and encrypted when the user has a privacy key
@@ -348,6 +597,10 @@ trap_destroy (trap_t **self_p)
     for (int i = 0; i < self->ncommunities; i++)
         free (self->communities [i]);
     free (self->communities);
+    snmp_lib_lock ();
+    s_central_clear (self);
+    snmp_lib_unlock ();
+    free (self->peek);
     free (self);
     *self_p = NULL;
 }
@@ -382,6 +635,13 @@ trap_read (trap_t *self)
 {
     int fd = trap_fd (self);
     snmp_lib_lock ();
+    if (self->nusers) {
+        if (!self->peek)
+            self->peek = (unsigned char *) malloc (TRAP_PEEK_SIZE);
+        ssize_t size = self->peek? recv (fd, self->peek, TRAP_PEEK_SIZE, MSG_PEEK | MSG_DONTWAIT): -1;
+        if (size > 0)
+            s_localize (self, self->peek, (size_t) size);
+    }
     uint64_t discovery = snmp_get_statistic (STAT_USMSTATSUNKNOWNENGINEIDS);
     uint64_t auth = s_auth_failures ();
     self->admitted = true;

@@ -29,6 +29,7 @@ typedef struct {
     uint64_t bad_auth;          //  v3: unknown user, wrong key, out of time, too weak
     uint64_t malformed;         //  not SNMP, bad BER, not a trap
     uint64_t discovery;         //  v3 engine ID discovery, answered with a report
+    uint64_t engines_refused;   //  v3 senders past the most engines kept
 } trap_stats_t;
 
 //  Prepares net-snmp, once per process: reads no configuration files, keeps
@@ -43,6 +44,14 @@ int trap_init (const char *dir, const char *users_file, char **error);
 trap_t *trap_new (const char *endpoint, const char *communities,
                   trap_admit_fn *admit, trap_emit_fn *emit, void *arg, char **error);
 void trap_destroy (trap_t **self_p);
+//  Takes the trap credentials of a CONFIG from meshd ("traps": names in
+//  "creds"): v1/v2c communities accepted beside probe.cfg's, v3 users
+//  whose keys are localized to each sender's engine on its first message
+//  (no engine IDs to list). Replaces the previous CONFIG's; nothing of it
+//  is written to disk.
+void trap_configure (trap_t *self, json_t *config);
+//  True if some trap can be accepted: a community, or a v3 user.
+bool trap_accepts_any (trap_t *self);
 //  The socket to poll.
 int trap_fd (trap_t *self);
 //  Reads and handles one datagram.

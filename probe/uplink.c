@@ -372,13 +372,11 @@ static void
 s_config (uplink_t *self, vd_wire_t *wire)
 {
     char *text = json_dumps (wire->header, JSON_COMPACT);
-    char *path = probe_path (self->probe, "checks.json");
     //  kept on disk: the probe keeps measuring when meshd is away
-    if (vd_file_write_atomic (path, text, strlen (text), 0600))
-        zsys_error ("uplink: %s: cannot save the checks", path);
+    if (probe_save_config (self->probe, text))
+        zsys_error ("uplink: %s/checks.sealed: cannot save the checks", self->probe->dir);
     for (int i = 0; i < PROBE_CONFIG_READERS; i++)
         zstr_send (self->config_out [i], text);
-    free (path);
     vd_secret_free (&text);
 }
 
@@ -563,7 +561,7 @@ s_setup (uplink_t *self)
     if (!self->cert || !self->spool || !self->samples || !self->events)
         return -1;
     //  never wait for an actor: during a reload it is gone, and it reads
-    //  checks.json when it starts again
+    //  checks.sealed when it starts again
     for (int i = 0; i < PROBE_CONFIG_READERS; i++) {
         self->config_out [i] = zsock_new (ZMQ_PUSH);
         if (!self->config_out [i])

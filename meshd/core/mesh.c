@@ -251,6 +251,29 @@ s_discoveries (mesh_t *self, int64_t probe_id, json_t *creds)
     return list;
 }
 
+//  The credentials this probe accepts traps and informs with: those for
+//  every probe, its site's and its own
+static json_t *
+s_trap_creds (mesh_t *self, int64_t probe_id, json_t *creds)
+{
+    json_t *names = json_array ();
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "SELECT DISTINCT c.name, c.sealed FROM trap_cred t JOIN credential c ON c.id = t.cred_id "
+        "JOIN probe p ON p.id = ?1 WHERE (t.site_id IS NULL AND t.probe_id IS NULL) "
+        "OR t.site_id = p.site_id OR t.probe_id = p.id ORDER BY c.name");
+    if (!stmt)
+        return names;
+    sqlite3_bind_int64 (stmt, 1, probe_id);
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        const char *name = (const char *) sqlite3_column_text (stmt, 0);
+        s_open_cred (self, creds, name, sqlite3_column_blob (stmt, 1), (size_t) sqlite3_column_bytes (stmt, 1));
+        if (json_object_get (creds, name))
+            json_array_append_new (names, json_string (name));
+    }
+    sqlite3_finalize (stmt);
+    return names;
+}
+
 //  The other probes, whose paths this one measures: name, public key, and
 //  the address their peer socket takes requests at (this run's HELLO, else
 //  the last one on record; null: measured only by them)
@@ -288,8 +311,9 @@ s_peers_changed (mesh_t *self, int64_t except)
 }
 
 //  The checks this probe runs, with the series each result goes to, its
-//  discoveries, the credentials they use, opened (they travel only inside
-//  CURVE), and the other probes to measure the paths to
+//  discoveries, the credentials traps are accepted with, the credentials
+//  all these use, opened (they travel only inside CURVE), and the other
+//  probes to measure the paths to
 static json_t *
 s_config (mesh_t *self, int64_t probe_id)
 {
@@ -302,7 +326,7 @@ s_config (mesh_t *self, int64_t probe_id)
         "WHERE d.probe_id = ? ORDER BY c.id");
     sqlite3_stmt *series = vd_db_prepare (self->db,
         "SELECT metric, id FROM series WHERE check_id = ?");
-    json_t *discoveries = NULL;
+    json_t *discoveries = NULL, *traps = NULL;
     if (stmt && series) {
         vd_db_exec (self->db, "BEGIN");
         sqlite3_bind_int64 (stmt, 1, probe_id);
@@ -331,13 +355,14 @@ s_config (mesh_t *self, int64_t probe_id)
             json_array_append_new (checks, check);
         }
         discoveries = s_discoveries (self, probe_id, creds);
+        traps = s_trap_creds (self, probe_id, creds);
         vd_db_exec (self->db, "COMMIT");
     }
     sqlite3_finalize (stmt);
     sqlite3_finalize (series);
-    return json_pack ("{s:o, s:o, s:o, s:o}", "checks", checks, "creds", creds,
+    return json_pack ("{s:o, s:o, s:o, s:o, s:o}", "checks", checks, "creds", creds,
                       "discoveries", discoveries? discoveries: json_array (),
-                      "peers", s_peers (self, probe_id));
+                      "traps", traps? traps: json_array (), "peers", s_peers (self, probe_id));
 }
 
 //  Sends a probe its checks; the opened credentials are wiped after

@@ -172,6 +172,12 @@ op_cred_remove (api_t *api, api_call_t *call)
     if (users)
         return api_fail (call, "conflict", "credential '%s' is in use by %lld device%s", name,
                          (long long) users, users == 1? "": "s");
+    sql = sqlite3_mprintf ("SELECT count (*) FROM trap_cred t JOIN credential c "
+                           "ON c.id = t.cred_id WHERE c.name = %Q", name);
+    users = vd_db_int (api_db (api), sql, 0);
+    sqlite3_free (sql);
+    if (users)
+        return api_fail (call, "conflict", "traps are accepted with credential '%s' (see trap list)", name);
     if (vd_db_run (api_db (api), "DELETE FROM credential WHERE name = ?", "s", name))
         return api_fail_db (api, call, "credential");
     if (sqlite3_changes (api_db (api)) == 0)

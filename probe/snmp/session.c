@@ -67,14 +67,25 @@ static const struct {
     { NULL, NULL }
 };
 
-static bool
-s_usm_user_shared (netsnmp_session *session)
+oid *
+snmp_auth_protocol (const char *name)
 {
+    for (int i = 0; s_auth_protocols [i].name && name; i++)
+        if (streq (name, s_auth_protocols [i].name))
+            return s_auth_protocols [i].protocol;
+    return NULL;
+}
+
+bool
+snmp_usm_user_in_use (const u_char *engine, size_t engine_len, const char *name)
+{
+    if (!s_v3_sessions)
+        return false;
     for (void *other = zlistx_first (s_v3_sessions); other; other = zlistx_next (s_v3_sessions)) {
         netsnmp_session *peer = snmp_sess_session (other);
-        if (peer && peer->securityEngineIDLen == session->securityEngineIDLen
-        &&  memcmp (peer->securityEngineID, session->securityEngineID, session->securityEngineIDLen) == 0
-        &&  peer->securityName && streq (peer->securityName, session->securityName))
+        if (peer && peer->securityEngineIDLen == engine_len
+        &&  memcmp (peer->securityEngineID, engine, engine_len) == 0
+        &&  peer->securityName && streq (peer->securityName, name))
             return true;
     }
     return false;
@@ -92,7 +103,8 @@ snmp_close_session (void *sessp)
         zlistx_delete (s_v3_sessions, handle);
     netsnmp_session *session = snmp_sess_session (sessp);
     if (session && session->version == SNMP_VERSION_3 && session->securityEngineIDLen
-    &&  session->securityName && !s_usm_user_shared (session)) {
+    &&  session->securityName && !snmp_usm_user_in_use (session->securityEngineID,
+                                                        session->securityEngineIDLen, session->securityName)) {
         struct usmUser *user = usm_get_user (session->securityEngineID, session->securityEngineIDLen,
                                              session->securityName);
         if (user) {
@@ -142,9 +154,7 @@ snmp_open_session (json_t *cred, const char *peername, int timeout_ms, int retri
         if (auth) {
             const char *protocol = json_string_value (json_object_get (auth, "protocol"));
             const char *pass = json_string_value (json_object_get (auth, "pass"));
-            for (int i = 0; s_auth_protocols [i].name && protocol; i++)
-                if (streq (protocol, s_auth_protocols [i].name))
-                    session.securityAuthProto = s_auth_protocols [i].protocol;
+            session.securityAuthProto = snmp_auth_protocol (protocol);
             session.securityAuthProtoLen = USM_AUTH_PROTO_SHA_LEN;
             session.securityAuthKeyLen = USM_AUTH_KU_LEN;
             if (!session.securityAuthProto || !pass

@@ -7,6 +7,8 @@
 #define PROBE_SNMP_H_INCLUDED
 
 #include "vedette.h"
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/types.h>
 
 //  Prepares net-snmp once per process: no configuration files, no MIBs,
 //  persistent state off, its log lines into ours. Call with the lock held.
@@ -27,6 +29,13 @@ typedef int (snmp_session_cb) (int op, struct snmp_session *session, int reqid,
 void *snmp_open_session (json_t *cred, const char *peername, int timeout_ms, int retries,
                          snmp_session_cb *callback, void *magic, char *error, size_t size);
 void snmp_close_session (void *sessp);
+//  A USM authentication protocol by the name credentials use (md5, sha,
+//  sha-224, sha-256, sha-384, sha-512); NULL if unknown. Its length is
+//  USM_AUTH_PROTO_SHA_LEN.
+oid *snmp_auth_protocol (const char *name);
+//  True if an open session of the poller uses the USM user of this engine
+//  and name (the trap receiver leaves such a user in place). Lock held.
+bool snmp_usm_user_in_use (const u_char *engine, size_t engine_len, const char *name);
 
 typedef struct _poller_t poller_t;
 

@@ -49,6 +49,15 @@ s_setup (void)
     assert (trap_init (dir, users, &error) == 0);
     s_trap = trap_new ("udp:127.0.0.1:0", "public", s_admit, s_emit, NULL, &error);
     assert (s_trap);
+    //  a v3 user from meshd: each new sender engine localizes its keys
+    json_t *config = json_loads ("{\"traps\": [\"c3\", \"c2\"], \"creds\": {"
+        "\"c3\": {\"version\": \"3\", \"user\": \"cuser\", \"level\": \"authPriv\", "
+        "\"auth\": {\"protocol\": \"sha\", \"pass\": \"cauthpass123\"}, "
+        "\"priv\": {\"protocol\": \"aes\", \"pass\": \"cprivpass123\"}}, "
+        "\"c2\": {\"version\": \"2c\", \"community\": \"central\"}}}", 0, NULL);
+    assert (config);
+    trap_configure (s_trap, config);
+    json_decref (config);
     socklen_t length = sizeof s_to;
     assert (getsockname (trap_fd (s_trap), (struct sockaddr *) &s_to, &length) == 0);
     s_sender = socket (AF_INET, SOCK_DGRAM, 0);

@@ -415,6 +415,23 @@ check("check.remove of an unknown name is not_found",
 olga.call("device.set", name="sw7", no_snmp=True)
 check("no_snmp removes the SNMP checks", [c["kind"] for c in olga.call("check.list", device="sw7")] == ["icmp"])
 olga.call("device.remove", name="sw7")
+added = admin.call("trap.add", cred="lab-v3", site="hq")
+check("trap.add answers the credential and scope", added == {"cred": "lab-v3", "site": "hq"}, added)
+admin.call("trap.add", cred="lab-v2")
+check("trap.add of the same scope twice is a conflict",
+      error_of(admin, "trap.add", cred="lab-v2") == "conflict")
+check("trap.add of a site and a probe is invalid",
+      error_of(admin, "trap.add", cred="lab-v2", site="hq", probe="p1") == "invalid")
+check("trap.add is for full admins", error_of(olga, "trap.add", cred="lab-v2") == "forbidden")
+listed = olga.call("trap.list")
+check("trap.list: every probe first, then the site; nothing secret",
+      [(t["cred"], t["site"]) for t in listed] == [("lab-v2", None), ("lab-v3", "hq")]
+      and "s3cret" not in json.dumps(listed), listed)
+check("a credential traps use is not removed", error_of(admin, "cred.remove", name="lab-v2") == "conflict")
+admin.call("trap.remove", cred="lab-v2")
+check("trap.remove of a scope it is not in is not_found",
+      error_of(admin, "trap.remove", cred="lab-v3") == "not_found")
+admin.call("trap.remove", cred="lab-v3", site="hq")
 admin.call("cred.remove", name="lab-v2")
 check("cred.remove of an unknown name is not_found", error_of(admin, "cred.remove", name="lab-v2") == "not_found")
 admin.call("channel.add", name="ops", kind="webhook", url="http://127.0.0.1:9/hook")

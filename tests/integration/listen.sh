@@ -51,7 +51,7 @@ import json,sys; a=[x for x in json.load(sys.stdin) if x['rule']=='$1' and x['ob
 print(a[0]['state'] if a else 'none')"
 }
 alarm_is () { [ "$(alarm_state "$1" "$2")" = "$3" ]; }
-export -f count_events
+export -f count_events has_events
 
 # -- syslog ----------------------------------------------------------------
 logger --server 127.0.0.1 --port $SP --udp --rfc5424 -t sshd -p auth.warning \
@@ -233,6 +233,67 @@ reloads () {
     done
 }
 check "20 reloads back to back" reloads
+
+# -- trap credentials from meshd: sealed, sent in CONFIG, no restart ----------
+# a trap whose fate is known only once a later good one (the sentinel) is in
+sentinel=0
+stored_before_sentinel () {
+    sentinel=$((sentinel + 1))
+    snmptrap -v2c -c public 127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.5$sentinel
+    wait_for 10 has_events trap "e['data']['oid'].endswith('9.5$sentinel')" || return 2
+    has_events trap "e['data']['oid'].endswith('$1')"
+}
+not_stored () { stored_before_sentinel "$1"; [ $? = 1 ]; }
+configured () { [ "$(grep -c "trap: $1 communities and $2 v3 users from meshd" "$T/p1.log")" -ge "${3:-1}" ]; }
+pid_before=$PROBE_PID_p1
+V cred add snmp central-v2 --community centralcomm >/dev/null
+V cred add snmp central-v3 --v3-user cuser --auth sha:cauthpass123 --priv aes:cprivpass123 >/dev/null
+snmptrap -v2c -c centralcomm 127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.101
+check "a community meshd has not sent is refused" not_stored 9.101
+check "trap add needs a known credential" bash -c "! V trap add nosuch 2>/dev/null"
+check "trap add takes a site or a probe, not both" bash -c "! V trap add central-v2 --site hq --probe p1 2>/dev/null"
+V trap add central-v2 --site hq >/dev/null
+check "the probe takes the site's community, without a restart" wait_for 10 configured 1 0
+snmptrap -v2c -c centralcomm 127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.102
+check "a trap with it is stored" wait_for 10 has_events trap "e['data']['oid'].endswith('9.102')"
+V trap add central-v3 --probe p1 >/dev/null
+check "and the probe's own v3 user" wait_for 10 configured 1 1
+snmptrap -v3 -e 0x80000000010a0b0c0d -u cuser -l authPriv -a SHA -A cauthpass123 -x AES -X cprivpass123 \
+    127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.103
+snmptrap -v3 -e 0x8000000001aabbccdd -u cuser -l authPriv -a SHA -A cauthpass123 -x AES -X cprivpass123 \
+    127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.104
+check "v3 traps from two engines no one listed are stored" wait_for 10 bash -c \
+    "has_events trap \"e['data']['oid'].endswith('9.103') and e['data']['user']=='cuser'\" && has_events trap \"e['data']['oid'].endswith('9.104')\""
+check "its keys were localized to each sender's engine" \
+    grep -q "v3 user cuser localized to the sender engine 0x8000000001aabbccdd" "$T/p1.log"
+check "a v3 inform with it is answered" \
+    snmpinform -v3 -u cuser -l authPriv -a SHA -A cauthpass123 -x AES -X cprivpass123 -t 3 -r 1 \
+    127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.105
+snmptrap -v3 -e 0x80000000010a0b0c0d -u cuser -l authPriv -a SHA -A wrongpass123 -x AES -X cprivpass123 \
+    127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.106
+check "a wrong passphrase for it is refused" not_stored 9.106
+check "trap list shows both, with their scopes" bash -c \
+    "V trap list | grep -q 'central-v2.*hq' && V trap list --json | grep -q '\"probe\": \"p1\"'"
+check "a credential traps use cannot be removed" bash -c "! V cred remove central-v2 2>/dev/null"
+check "the probe was not restarted" [ "$PROBE_PID_p1" = "$pid_before" ]
+check "the probe keeps its checks sealed (0600), and no clear copy" bash -c \
+    "[ \"\$(stat -c %a '$T/p1/checks.sealed')\" = 600 ] && [ ! -e '$T/p1/checks.json' ]"
+check "no community or passphrase in clear in the probe's directory or the logs" bash -c \
+    "! grep -r -q -a -e centralcomm -e cauthpass123 -e cprivpass123 '$T/p1' '$M/meshd.log'"
+# restarted while meshd is away, the probe accepts with what it sealed
+kill -TERM $MESHD_PID; wait $MESHD_PID 2>/dev/null
+kill -TERM $PROBE_PID_p1; wait $PROBE_PID_p1 2>/dev/null
+run_probe p1
+check "the probe, restarted with meshd away, has the credentials it sealed" wait_for 20 configured 1 1 2
+snmptrap -v3 -e 0x80000000010a0b0c0d -u cuser -l authPriv -a SHA -A cauthpass123 -x AES -X cprivpass123 \
+    127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.107
+run_meshd "$M"
+check "and its trap arrives once meshd is back" wait_for 30 has_events trap "e['data']['oid'].endswith('9.107')"
+V trap remove central-v2 --site hq >/dev/null
+check "trap remove takes it back" wait_for 10 configured 0 1
+snmptrap -v2c -c centralcomm 127.0.0.1:$TP '' 1.3.6.1.4.1.8072.9.108
+check "after which its community is refused again" not_stored 9.108
+check "removing it twice is an error" bash -c "! V trap remove central-v2 --site hq 2>/dev/null"
 
 check "meshd still runs" kill -0 $MESHD_PID
 finish

@@ -152,5 +152,5 @@ check "no-snmp stops the polling" bash -c "V check list --device badkey --json |
 check "no community or passphrase in any log" \
     bash -c "! grep -rlE 'authpass123|privpass123|wrongpass999|not-public' '$M/meshd.log' '$T/p1.log'"
 check "cred list shows no secret" bash -c "! V cred list --json | grep -qE 'authpass|privpass|not-public'"
-check "the probe's checks.json is private (0600)" test "$(stat -c %a "$T/p1/checks.json")" = 600
+check "the probe's checks are sealed and private (0600)" test "$(stat -c %a "$T/p1/checks.sealed")" = 600
 finish
