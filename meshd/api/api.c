@@ -558,15 +558,33 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
     }
     json_t *id = request? json_object_get (request, "id"): NULL;
     json_t *reply = json_pack ("{s:O}", "id", id? id: json_null ());
-    if (result)
-        json_object_set_new (reply, "result", result);
-    else {
-        if (!call.error)
-            api_fail (&call, "internal", "the operation returned nothing");
-        json_object_set (reply, "error", call.error);
-        s_count_error (api, json_string_value (json_object_get (call.error, "code")));
+    char *text = NULL;
+    if (result && call.raw) {
+        //  a list written as it stepped: joined to the reply as it is
+        char *head = json_dumps (reply, JSON_COMPACT);
+        json_decref (result);
+        size_t head_size = head? strlen (head) - 1: 0, raw_size = strlen (call.raw);
+        text = head? (char *) malloc (head_size + raw_size + 12): NULL;
+        if (text) {
+            memcpy (text, head, head_size);
+            memcpy (text + head_size, ",\"result\":", 10);
+            memcpy (text + head_size + 10, call.raw, raw_size);
+            memcpy (text + head_size + 10 + raw_size, "}", 2);
+        }
+        free (head);
     }
-    char *text = json_dumps (reply, JSON_COMPACT);
+    else {
+        if (result)
+            json_object_set_new (reply, "result", result);
+        else {
+            if (!call.error)
+                api_fail (&call, "internal", "the operation returned nothing");
+            json_object_set (reply, "error", call.error);
+            s_count_error (api, json_string_value (json_object_get (call.error, "code")));
+        }
+        text = json_dumps (reply, JSON_COMPACT);
+    }
+    free (call.raw);
     json_decref (reply);
     json_decref (call.error);
     //  secrets in the request (passwords, communities, passphrases) are

@@ -18,6 +18,7 @@ typedef struct {
     unsigned char session [32]; //  hash of the session token in use
     bool scoped;                //  the user sees only the sites of user_site
     json_t *error;              //  set by api_fail
+    char *raw;                  //  the result as JSON text (api_rows_reply)
 } api_call_t;
 
 typedef json_t *(api_handler_fn) (api_t *api, api_call_t *call);
@@ -97,6 +98,24 @@ json_t *api_column_int (sqlite3_stmt *stmt, int column);
 json_t *api_column_real (sqlite3_stmt *stmt, int column);
 //  Maps a failed write to an error: conflict for a constraint, else internal.
 json_t *api_fail_db (api_t *api, api_call_t *call, const char *what);
+
+//  A list reply written as the query steps, without a jansson object per
+//  row: api_rows_new, then per row api_rows_begin, fields, api_rows_end;
+//  the handler returns api_rows_reply (call, &rows), which hands the text
+//  to the reply.
+typedef struct _api_rows_t api_rows_t;
+api_rows_t *api_rows_new (void);
+void api_rows_destroy (api_rows_t **self_p);
+void api_rows_begin (api_rows_t *self);
+void api_rows_end (api_rows_t *self);
+//  A field; text NULL writes null. A non-finite real is null.
+void api_rows_text (api_rows_t *self, const char *key, const char *text);
+void api_rows_int (api_rows_t *self, const char *key, int64_t value);
+void api_rows_real (api_rows_t *self, const char *key, double value);
+//  A column as its SQLite type says: integer, real, text or null.
+void api_rows_column (api_rows_t *self, const char *key, sqlite3_stmt *stmt, int column);
+//  Ends the list and makes it the call's result (takes rows).
+json_t *api_rows_reply (api_call_t *call, api_rows_t **self_p);
 
 //  True for a name of 1 to 63 letters, digits, "-", "_" or ".".
 bool api_name_valid (const char *name);

@@ -177,52 +177,51 @@ op_device_list (api_t *api, api_call_t *call)
         "LEFT JOIN series rtt ON rtt.device_id = d.id AND rtt.metric = 'icmp.rtt' "
         "LEFT JOIN series loss ON loss.device_id = d.id AND loss.metric = 'icmp.loss' "
         "LEFT JOIN series jit ON jit.device_id = d.id AND jit.metric = 'icmp.jitter' "
-        "WHERE (?1 IS NULL OR s.name = ?1) AND in_scope (s.id) ORDER BY d.name");
+        "WHERE (?1 IS NULL OR s.name = ?1) AND (?2 IS NULL OR d.state = ?2) AND in_scope (s.id) "
+        "ORDER BY d.name");
     if (!stmt)
         return api_fail (call, "internal", "database error");
     if (site)
         sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
-    json_t *list = json_array ();
+    if (only)
+        sqlite3_bind_text (stmt, 2, only, -1, SQLITE_STATIC);
+    //  written as the query steps: a thousand devices are one buffer, not
+    //  twenty thousand jansson objects
+    api_rows_t *rows = api_rows_new ();
     while (sqlite3_step (stmt) == SQLITE_ROW) {
-        json_t *device = json_pack ("{s:I, s:s, s:s, s:s}",
-            "id", (json_int_t) sqlite3_column_int64 (stmt, 0),
-            "name", sqlite3_column_text (stmt, 1),
-            "address", sqlite3_column_text (stmt, 2),
-            "site", sqlite3_column_text (stmt, 3));
-        json_object_set_new (device, "probe", sqlite3_column_type (stmt, 4) == SQLITE_NULL
-            ? json_null (): json_string ((const char *) sqlite3_column_text (stmt, 4)));
-        int64_t interval = sqlite3_column_int64 (stmt, 5);
-        json_object_set_new (device, "interval_ms", json_integer (interval));
-        //  the state the rules actor keeps: up, down, unreachable, unknown
-        const char *status = (const char *) sqlite3_column_text (stmt, 12);
+        api_rows_begin (rows);
+        api_rows_int (rows, "id", sqlite3_column_int64 (stmt, 0));
+        api_rows_column (rows, "name", stmt, 1);
+        api_rows_column (rows, "address", stmt, 2);
+        api_rows_column (rows, "site", stmt, 3);
+        api_rows_column (rows, "probe", stmt, 4);
+        api_rows_int (rows, "interval_ms", sqlite3_column_int64 (stmt, 5));
         if (sqlite3_column_type (stmt, 9) != SQLITE_NULL) {
-            json_object_set_new (device, "loss", json_real (sqlite3_column_double (stmt, 8)));
-            json_object_set_new (device, "last_us", json_integer (sqlite3_column_int64 (stmt, 9)));
+            api_rows_real (rows, "loss", sqlite3_column_double (stmt, 8));
+            api_rows_int (rows, "last_us", sqlite3_column_int64 (stmt, 9));
         }
-        json_object_set_new (device, "parent", api_column_text (stmt, 13));
-        json_object_set_new (device, "alarms", json_integer (sqlite3_column_int64 (stmt, 14)));
+        api_rows_column (rows, "parent", stmt, 13);
+        api_rows_int (rows, "alarms", sqlite3_column_int64 (stmt, 14));
         if (sqlite3_column_type (stmt, 6) != SQLITE_NULL
         &&  !(sqlite3_column_int64 (stmt, 7) & VD_SAMPLE_LOST))
-            json_object_set_new (device, "rtt", json_real (sqlite3_column_double (stmt, 6)));
+            api_rows_real (rows, "rtt", sqlite3_column_double (stmt, 6));
         if (sqlite3_column_type (stmt, 10) != SQLITE_NULL
         &&  !(sqlite3_column_int64 (stmt, 11) & VD_SAMPLE_LOST))
-            json_object_set_new (device, "jitter", json_real (sqlite3_column_double (stmt, 10)));
-        json_object_set_new (device, "status", json_string (status));
+            api_rows_real (rows, "jitter", sqlite3_column_double (stmt, 10));
+        //  the state the rules actor keeps: up, down, unreachable, unknown
+        api_rows_column (rows, "status", stmt, 12);
         if (sqlite3_column_type (stmt, 19) != SQLITE_NULL) {
             //  polled over SNMP: what its last poll saw
-            json_object_set_new (device, "sys_name", api_column_text (stmt, 15));
-            json_object_set_new (device, "vendor", api_column_text (stmt, 16));
-            json_object_set_new (device, "model", api_column_text (stmt, 17));
-            json_object_set_new (device, "uptime_s", api_column_int (stmt, 18));
-            json_object_set_new (device, "snmp", api_column_text (stmt, 19));
+            api_rows_column (rows, "sys_name", stmt, 15);
+            api_rows_column (rows, "vendor", stmt, 16);
+            api_rows_column (rows, "model", stmt, 17);
+            api_rows_column (rows, "uptime_s", stmt, 18);
+            api_rows_column (rows, "snmp", stmt, 19);
         }
-        if (only && !streq (only, status))
-            json_decref (device);
-        else
-            json_array_append_new (list, device);
+        api_rows_end (rows);
     }
     sqlite3_finalize (stmt);
-    return list;
+    return api_rows_reply (call, &rows);
 }
 
 static json_t *
