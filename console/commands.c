@@ -405,9 +405,8 @@ static const column_t s_point_columns [] = {
     { NULL }
 };
 
-//  Calls the command's operation with args (not taken) on a fresh client
-static json_t *
-s_call (const command_t *command, json_t *args, int *code)
+json_t *
+cli_call (const command_t *command, json_t *args, int *code)
 {
     client_t *client = client_new (NULL);
     json_t *result = client_call (client, command->op, json_incref (args), code);
@@ -415,8 +414,8 @@ s_call (const command_t *command, json_t *args, int *code)
     return result;
 }
 
-static void
-s_print_json (json_t *value)
+void
+cli_print_json (json_t *value)
 {
     json_dumpf (value, stdout, JSON_ENCODE_ANY | JSON_INDENT (2));
     putchar ('\n');
@@ -481,7 +480,7 @@ static int
 s_logout (const command_t *command, json_t *args, bool json, bool csv)
 {
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     //  forget the token whatever meshd said: it is of no more use
     client_forget_session ();
     json_decref (result);
@@ -494,9 +493,9 @@ static int
 s_enroll (const command_t *command, json_t *args, bool json, bool csv)
 {
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result) {
         char expires [64];
@@ -523,9 +522,9 @@ s_series_show (const command_t *command, json_t *args, bool json, bool csv)
         json_object_del (args, "device");
     }
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result) {
         json_t *points = json_object_get (result, "points");
@@ -561,12 +560,12 @@ s_user (const command_t *command, json_t *args, bool json, bool csv)
         vd_secret_free (&password);
     }
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     json_t *password = json_object_get (args, "password");
     if (password)
         sodium_memzero ((char *) json_string_value (password), json_string_length (password));
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result)
         printf ("user %s %s\n", json_string_value (json_object_get (args, "name")),
@@ -584,7 +583,7 @@ s_apikey_add (const command_t *command, json_t *args, bool json, bool csv)
                  ? strdup (json_string_value (json_object_get (args, "output"))): NULL;
     json_object_del (args, "output");
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result) {
         const char *field [] = { "name", "user", "server_key", "endpoint", "events",
                                  "public_key", "secret_key" };
@@ -624,9 +623,9 @@ static int
 s_device_show (const command_t *command, json_t *args, bool json, bool csv)
 {
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result) {
         char created [64];
@@ -703,9 +702,9 @@ static int
 s_discovery_show (const command_t *command, json_t *args, bool json, bool csv)
 {
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result)
         s_print_discovery (result, csv);
@@ -720,13 +719,13 @@ s_discover (const command_t *command, json_t *args, bool json, bool csv)
     bool wait = !json_is_true (json_object_get (args, "no_wait"));
     json_object_del (args, "no_wait");
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (!result)
         return code;
     int64_t id = json_integer_value (json_object_get (result, "id"));
     if (!wait) {
         if (json)
-            s_print_json (result);
+            cli_print_json (result);
         else
             printf ("discovery %lld started on %lld addresses: see vedette discovery show %lld\n",
                     (long long) id, (long long) json_integer_value (json_object_get (result, "addresses")),
@@ -742,13 +741,13 @@ s_discover (const command_t *command, json_t *args, bool json, bool csv)
     int64_t deadline = vd_mono_ms () + 3600 * 1000;
     while (true) {
         json_t *show_args = json_pack ("{s:I}", "id", (json_int_t) id);
-        json_t *state = s_call (&show, show_args, &code);
+        json_t *state = cli_call (&show, show_args, &code);
         json_decref (show_args);
         if (!state)
             return code;
         if (streq (json_string_value (json_object_get (state, "state")), "done")) {
             if (json)
-                s_print_json (state);
+                cli_print_json (state);
             else
                 s_print_discovery (state, csv);
             json_decref (state);
@@ -762,160 +761,6 @@ s_discover (const command_t *command, json_t *args, bool json, bool csv)
         }
         usleep (200 * 1000);
     }
-}
-
-static void
-s_print_event (json_t *event, bool json)
-{
-    if (json) {
-        char *text = json_dumps (event, JSON_COMPACT | JSON_SORT_KEYS);
-        printf ("%s\n", text);
-        free (text);
-    }
-    else {
-        char sentence [1024];
-        event_sentence (event, sentence, sizeof sentence);
-        json_t *seq = json_object_get (event, "seq");
-        char when [64];
-        table_age (json_integer_value (json_object_get (event, "ts_us")), when, sizeof when);
-        if (json_is_integer (seq))
-            printf ("%-8lld ", (long long) json_integer_value (seq));
-        else
-            printf ("%-8s ", "-");
-        printf ("%-10s %-16s %-10s %s\n", when,
-                json_string_value (json_object_get (event, "topic")),
-                json_is_string (json_object_get (event, "site"))
-                    ? json_string_value (json_object_get (event, "site")): "-", sentence);
-    }
-    fflush (stdout);
-}
-
-static bool
-s_topic_followed (json_t *topics, const char *topic)
-{
-    size_t index;
-    json_t *prefix;
-    if (json_array_size (topics) == 0)
-        return true;
-    json_array_foreach (topics, index, prefix)
-        if (topic && strncmp (topic, json_string_value (prefix), json_string_length (prefix)) == 0)
-            return true;
-    return false;
-}
-
-//  event follow: the live stream; a gap in the sequence is filled with
-//  event.since before going on
-static int
-s_event_follow (const command_t *command, json_t *args, bool json, bool csv)
-{
-    client_t *client = client_new (NULL);
-    int code;
-    json_t *status = client_call (client, "server.status", NULL, &code);
-    if (!status) {
-        client_destroy (&client);
-        return code;
-    }
-    bool tcp = strncmp (client_endpoint (client), "tcp://", 6) == 0;
-    const char *endpoint = tcp && client_events_endpoint (client)
-                         ? client_events_endpoint (client)
-                         : json_string_value (json_object_get (json_object_get (status, "events"), tcp? "tcp": "ipc"));
-    zsock_t *sub = endpoint && *endpoint? client_subscribe (client, endpoint): NULL;
-    json_t *topics = json_object_get (args, "topic");
-    int64_t count = json_integer_value (json_object_get (args, "count"));
-    if (!sub) {
-        fprintf (stderr, "vedette: event follow: meshd publishes no events here\n");
-        json_decref (status);
-        client_destroy (&client);
-        return EXIT_FAILED;
-    }
-    size_t index;
-    json_t *topic;
-    if (json_array_size (topics))
-        json_array_foreach (topics, index, topic)
-            zsock_set_subscribe (sub, json_string_value (topic));
-    else
-        zsock_set_subscribe (sub, "");
-    if (!json)
-        fprintf (stderr, "following events at %s (Ctrl-C to stop)\n", endpoint);
-    int64_t last = -1, shown = 0;
-    zpoller_t *poller = zpoller_new (sub, NULL);
-    while (!zsys_interrupted && (count == 0 || shown < count)) {
-        if (!zpoller_wait (poller, 1000))
-            continue;
-        char *topic_text, *text;
-        if (zstr_recvx (sub, &topic_text, &text, NULL) < 2) {
-            zstr_free (&topic_text);
-            break;
-        }
-        json_t *event = json_loads (text, 0, NULL);
-        zstr_free (&topic_text);
-        zstr_free (&text);
-        json_t *seq = json_object_get (event, "seq");
-        if (json_is_integer (seq) && last >= 0 && json_integer_value (seq) > last + 1) {
-            //  missed some: fetch them, then go on with this one
-            json_t *request = json_pack ("{s:I}", "seq", (json_int_t) last);
-            json_t *missed = client_call (client, "event.since", request, &code);
-            json_t *item;
-            json_array_foreach (json_object_get (missed, "events"), index, item) {
-                if (json_integer_value (json_object_get (item, "seq")) >= json_integer_value (seq))
-                    break;
-                //  a jump may only be events of topics not followed
-                if (s_topic_followed (topics, json_string_value (json_object_get (item, "topic")))) {
-                    s_print_event (item, json);
-                    shown++;
-                }
-            }
-            json_decref (missed);
-        }
-        if (json_is_integer (seq))
-            last = json_integer_value (seq);
-        s_print_event (event, json);
-        shown++;
-        json_decref (event);
-    }
-    zpoller_destroy (&poller);
-    zsock_destroy (&sub);
-    json_decref (status);
-    client_destroy (&client);
-    (void) command;
-    (void) csv;
-    return EXIT_OK;
-}
-
-//  event list, event since: recorded events, oldest first
-static int
-s_event_list (const command_t *command, json_t *args, bool json, bool csv)
-{
-    int code;
-    json_t *result = s_call (command, args, &code);
-    if (result && json)
-        s_print_json (result);
-    else
-    if (result && csv) {
-        //  CSV: the sentence, and the data for machines
-        size_t index;
-        json_t *event;
-        json_array_foreach (json_object_get (result, "events"), index, event) {
-            char sentence [1024];
-            event_sentence (event, sentence, sizeof sentence);
-            json_object_set_new (event, "text", json_string (sentence));
-            char *data = json_dumps (json_object_get (event, "data"), JSON_COMPACT | JSON_SORT_KEYS);
-            json_object_set_new (event, "data", json_string (data? data: ""));
-            free (data);
-        }
-        table_print (json_object_get (result, "events"), s_event_columns, csv);
-    }
-    else
-    if (result) {
-        size_t index;
-        json_t *event;
-        json_array_foreach (json_object_get (result, "events"), index, event)
-            s_print_event (event, false);
-        if (json_is_true (json_object_get (result, "more")))
-            fprintf (stderr, "vedette: more events follow; ask again with --limit or event since\n");
-    }
-    json_decref (result);
-    return code;
 }
 
 //  rule add: --for is a count or a duration; --clear-below/--clear-above
@@ -947,9 +792,9 @@ s_rule_add (const command_t *command, json_t *args, bool json, bool csv)
             json_object_del (args, renames [i][0]);
         }
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result)
         printf ("rule %s added (%s%s%s)\n", json_string_value (json_object_get (result, "name")),
@@ -976,9 +821,9 @@ s_rule_set (const command_t *command, json_t *args, bool json, bool csv)
     if (enable || disable)
         json_object_set_new (args, "enabled", json_boolean (enable));
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result)
         printf ("rule %s changed\n", json_string_value (json_object_get (result, "name")));
@@ -992,9 +837,9 @@ static int
 s_rule_test (const command_t *command, json_t *args, bool json, bool csv)
 {
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result) {
         json_t *alarms = json_object_get (result, "alarms");
@@ -1038,9 +883,9 @@ static int
 s_alarm_show (const command_t *command, json_t *args, bool json, bool csv)
 {
     int code;
-    json_t *result = s_call (command, args, &code);
+    json_t *result = cli_call (command, args, &code);
     if (result && json)
-        s_print_json (result);
+        cli_print_json (result);
     else
     if (result) {
         static const char *fields [] = { "id", "rule", "severity", "state", "object", "device",
@@ -1212,11 +1057,11 @@ const command_t commands [] = {
       "remove a route" },
     { "notification", "list", "notification.list", NULL, NULL, s_notification_list_options,
       s_notification_columns, NULL, "the notification log: what went where, and how it went" },
-    { "event", "list", "event.list", NULL, NULL, s_event_list_options, s_event_columns, s_event_list,
+    { "event", "list", "event.list", NULL, NULL, s_event_list_options, s_event_columns, cli_event_list,
       "list recorded events since a time" },
-    { "event", "since", "event.since", "SEQ", "seq:i", s_event_since_options, s_event_columns, s_event_list,
+    { "event", "since", "event.since", "SEQ", "seq:i", s_event_since_options, s_event_columns, cli_event_list,
       "list recorded events after a sequence number" },
-    { "event", "follow", NULL, NULL, NULL, s_event_follow_options, NULL, s_event_follow,
+    { "event", "follow", NULL, NULL, NULL, s_event_follow_options, NULL, cli_event_follow,
       "follow the live event stream; gaps are filled from the record" },
     { NULL }
 };

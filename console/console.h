@@ -113,6 +113,13 @@ int cli_main (int argc, char *argv []);
 json_t *cli_value (const char *name, const char *text, option_kind_t kind);
 //  Calls the command's operation and prints the result (table or fields).
 int cli_run_generic (const command_t *command, json_t *args, bool json, bool csv);
+//  Calls the command's operation with args (not taken) on a fresh client.
+json_t *cli_call (const command_t *command, json_t *args, int *code);
+//  Prints a result as indented JSON.
+void cli_print_json (json_t *value);
+//  event list and event since; event follow (console/event_commands.c).
+int cli_event_list (const command_t *command, json_t *args, bool json, bool csv);
+int cli_event_follow (const command_t *command, json_t *args, bool json, bool csv);
 //  Prints a bash completion script made from the command table.
 void cli_completion_bash (FILE *out);
 
