@@ -28,6 +28,8 @@ const vd_config_key_t meshd_config_keys [] = {
       "how long a login's session token stays valid" },
     { "api/max_request", VD_CFG_SIZE, "1MiB",
       "largest API request accepted (a size: 65536, 512k, 1MiB)" },
+    { "api/workers", VD_CFG_INT, "4",
+      "threads serving API requests, each with its own database connection (1 to 64)" },
     { "events/endpoint", VD_CFG_ENDPOINT, "",
       "local events PUB endpoint (default: ipc://DIR/events.sock); read at start only" },
     { "events/tcp", VD_CFG_STRING, "tcp://*:7442",

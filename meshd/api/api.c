@@ -1,23 +1,16 @@
-/*  meshd/api/api.c: the api actor. JSON requests on a ROUTER, over ipc (local)
-    and over TCP with CURVE (ZAP domain vedette-api: registered client keys
-    only). The reply echoes every envelope frame received, so REQ and DEALER
-    clients both work. See vedette-api(7).
+/*  meshd/api/api.c: one API request served: parsed, its session or client
+    key and role checked, its arguments checked against the operation's
+    declaration, the handler run, the reply written. Each of the api actor's
+    workers (api/actor.c) has an api_t of its own: its own database
+    connection, on which operator changes are written (short transactions,
+    busy timeout); samples are the store's alone. See vedette-api(7).
 
     request  {"op": "device.list", "id": 7, "token": "...", "args": {...}}
     reply    {"id": 7, "result": ...}
-             {"id": 7, "error": {"code": "not_found", "message": "..."}}
-
-    Writes of operator changes happen here on the actor's own connection
-    (short transactions, busy timeout); samples are the store's alone.
-
-    A client that sends requests without reading the replies cannot pin
-    them in meshd: at most API_REPLY_HWM replies wait for a client, and one
-    more is dropped and counted (server.status api.replies_dropped).       */
+             {"id": 7, "error": {"code": "not_found", "message": "..."}}  */
 #include "api/api.h"
 #include "cred/cred.h"
-#include <unistd.h>
-
-#define API_REPLY_HWM   16          //  replies waiting for one client, at most
+#include <stdatomic.h>
 
 //  Each noun's operations, declared beside their handlers in op_NOUN.c
 //  (tmux keeps each command's entry beside its function); the order here is
@@ -46,19 +39,27 @@ static const char *s_error_codes [] = {
     "not_found", "conflict", "invalid", "too_large", "internal", NULL
 };
 
+#define API_ERROR_CODES (sizeof s_error_codes / sizeof s_error_codes [0])
+
+//  What the workers share: the master key and the counters
+struct _api_shared_t {
+    unsigned char *master_key;  //  seals credentials (guarded memory)
+    int64_t started_us;
+    atomic_uint_fast64_t requests;
+    atomic_uint_fast64_t failures;          //  requests answered with an error
+    atomic_uint_fast64_t replies_dropped;   //  for clients that do not read them
+    atomic_uint_fast64_t errors [API_ERROR_CODES];
+};
+
 struct _api_t {
     meshd_t *meshd;
+    api_shared_t *shared;
+    bool owns_shared;           //  made by api_new for itself (fuzzing)
     sqlite3 *db;
     zsock_t *mesh;              //  PUSH to the mesh actor
     zsock_t *events;            //  PUSH to the events actor
     int64_t session_lifetime;   //  ms
     size_t max_request;
-    int64_t started_us;
-    uint64_t requests;
-    uint64_t failures;          //  requests answered with an error
-    uint64_t replies_dropped;   //  for clients that do not read them
-    vd_complaint_t complaint;   //  replies dropped, logged throttled
-    uint64_t errors [sizeof s_error_codes / sizeof s_error_codes [0]];
     bool new_events;            //  the request recorded events: poke the events actor
     zsock_t *rules;             //  PUSH to the rules actor
     zsock_t *notify;            //  PUSH to the notify actor
@@ -66,7 +67,6 @@ struct _api_t {
     //  the sites of the caller being served (none: every site), for in_scope()
     int64_t *scope;
     size_t scope_size;
-    unsigned char *master_key;  //  seals credentials (guarded memory)
 };
 
 static int
@@ -526,10 +526,10 @@ s_dispatch (api_t *api, api_call_t *call, json_t *request, const char *key)
 static void
 s_count_error (api_t *api, const char *code)
 {
-    api->failures++;
+    atomic_fetch_add (&api->shared->failures, 1);
     for (int i = 0; s_error_codes [i]; i++)
         if (streq (s_error_codes [i], code))
-            api->errors [i]++;
+            atomic_fetch_add (&api->shared->errors [i], 1);
 }
 
 char *
@@ -539,7 +539,7 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
     memset (&call, 0, sizeof call);
     call.op = "";
     snprintf (call.origin, sizeof call.origin, "ipc");
-    api->requests++;
+    atomic_fetch_add (&api->shared->requests, 1);
     api->scope_size = 0;
     json_t *request = NULL;
     json_t *result = NULL;
@@ -627,18 +627,57 @@ api_list_ops (FILE *out)
             fprintf (out, "%s\t%s\t%s\t%s\n", o->op, o->role? o->role: "-", *o->args? o->args: "-", o->help);
 }
 
+api_shared_t *
+api_shared_new (meshd_t *meshd)
+{
+    api_shared_t *self = (api_shared_t *) zmalloc (sizeof (api_shared_t));
+    self->master_key = cred_key_load (meshd->dir);
+    self->started_us = vd_now_us ();
+    if (!self->master_key)
+        api_shared_destroy (&self);
+    return self;
+}
+
+void
+api_shared_destroy (api_shared_t **self_p)
+{
+    if (self_p && *self_p) {
+        cred_key_free (&(*self_p)->master_key);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+void
+api_shared_dropped (api_shared_t *self)
+{
+    atomic_fetch_add (&self->replies_dropped, 1);
+}
+
+uint64_t
+api_shared_requests (api_shared_t *self, uint64_t *failures, uint64_t *replies_dropped)
+{
+    if (failures)
+        *failures = atomic_load (&self->failures);
+    if (replies_dropped)
+        *replies_dropped = atomic_load (&self->replies_dropped);
+    return atomic_load (&self->requests);
+}
+
 api_t *
-api_new (meshd_t *meshd)
+api_new (meshd_t *meshd, api_shared_t *shared)
 {
     api_t *self = (api_t *) zmalloc (sizeof (api_t));
     self->meshd = meshd;
-    self->db = vd_db_open (meshd->db_path, false);
+    self->shared = shared;
+    if (!shared) {
+        self->shared = api_shared_new (meshd);
+        self->owns_shared = true;
+    }
     self->session_lifetime = vd_config_int (meshd->config, "api/session_lifetime");
     self->max_request = (size_t) vd_config_int (meshd->config, "api/max_request");
-    self->started_us = vd_now_us ();
-    self->master_key = cred_key_load (meshd->dir);
-    if (!self->master_key)
-        vd_db_close (&self->db);
+    if (self->shared)
+        self->db = vd_db_open (meshd->db_path, false);
     if (self->db
     &&  sqlite3_create_function (self->db, "in_scope", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                  self, s_sql_in_scope, NULL, NULL) != SQLITE_OK)
@@ -649,17 +688,34 @@ api_new (meshd_t *meshd)
 }
 
 void
+api_connect (api_t *self)
+{
+    self->mesh = zsock_new (ZMQ_PUSH);
+    zsock_connect (self->mesh, MESHD_MESH_CTL);
+    self->events = zsock_new (ZMQ_PUSH);
+    zsock_connect (self->events, MESHD_EVENTS_IN);
+    self->rules = zsock_new (ZMQ_PUSH);
+    zsock_set_sndtimeo (self->rules, 0);
+    zsock_connect (self->rules, MESHD_RULES_IN);
+    self->notify = zsock_new (ZMQ_PUSH);
+    zsock_set_sndtimeo (self->notify, 0);
+    zsock_connect (self->notify, MESHD_NOTIFY_IN);
+}
+
+void
 api_destroy (api_t **self_p)
 {
     if (self_p && *self_p) {
-        vd_db_close (&(*self_p)->db);
-        zsock_destroy (&(*self_p)->mesh);
-        zsock_destroy (&(*self_p)->events);
-        zsock_destroy (&(*self_p)->rules);
-        zsock_destroy (&(*self_p)->notify);
-        free ((*self_p)->scope);
-        cred_key_free (&(*self_p)->master_key);
-        free (*self_p);
+        api_t *self = *self_p;
+        vd_db_close (&self->db);
+        zsock_destroy (&self->mesh);
+        zsock_destroy (&self->events);
+        zsock_destroy (&self->rules);
+        zsock_destroy (&self->notify);
+        free (self->scope);
+        if (self->owns_shared)
+            api_shared_destroy (&self->shared);
+        free (self);
         *self_p = NULL;
     }
 }
@@ -667,13 +723,16 @@ api_destroy (api_t **self_p)
 json_t *
 api_counters (api_t *api, int64_t *started_us)
 {
+    api_shared_t *shared = api->shared;
     json_t *errors = json_object ();
     for (int i = 0; s_error_codes [i]; i++)
-        json_object_set_new (errors, s_error_codes [i], json_integer ((json_int_t) api->errors [i]));
-    *started_us = api->started_us;
-    return json_pack ("{s:I, s:I, s:I, s:o}", "requests", (json_int_t) api->requests,
-                      "failed", (json_int_t) api->failures,
-                      "replies_dropped", (json_int_t) api->replies_dropped, "errors", errors);
+        json_object_set_new (errors, s_error_codes [i], json_integer ((json_int_t) atomic_load (&shared->errors [i])));
+    *started_us = shared->started_us;
+    uint64_t failures, dropped;
+    uint64_t requests = api_shared_requests (shared, &failures, &dropped);
+    return json_pack ("{s:I, s:I, s:I, s:o}", "requests", (json_int_t) requests,
+                      "failed", (json_int_t) failures, "replies_dropped", (json_int_t) dropped,
+                      "errors", errors);
 }
 
 bool
@@ -693,130 +752,11 @@ api_unscoped (api_call_t *call)
 const unsigned char *
 api_master_key (api_t *api)
 {
-    return api->master_key;
+    return api->shared->master_key;
 }
 
 int64_t
 api_session_lifetime (api_t *api)
 {
     return api->session_lifetime;
-}
-
-static void
-s_serve (api_t *self, zsock_t *sock, bool tcp)
-{
-    zmsg_t *msg = zmsg_recv (sock);
-    if (!msg)
-        return;
-    zframe_t *body = zmsg_last (msg);
-    if (zmsg_size (msg) < 2 || !body) {
-        zmsg_destroy (&msg);
-        return;
-    }
-    const char *user_id = zframe_meta (body, "User-Id");
-    if (tcp && (!user_id || strncmp (user_id, "user:", 5))) {
-        zmsg_destroy (&msg);
-        return;                 //  cannot happen with ZAP in place; refuse anyway
-    }
-    char *reply = api_request (self, (const char *) zframe_data (body), zframe_size (body),
-                               tcp? user_id: NULL);
-    zmsg_remove (msg, body);
-    //  the request may hold a password
-    sodium_memzero (zframe_data (body), zframe_size (body));
-    zframe_destroy (&body);
-    zmsg_addstr (msg, reply);
-    free (reply);
-    if (zmsg_send (&msg, sock)) {
-        //  the client is gone, or has API_REPLY_HWM replies it has not read
-        zmsg_destroy (&msg);
-        self->replies_dropped++;
-        vd_complain (&self->complaint, "api: a reply dropped: its client is gone or does not read "
-                     "(%" PRIu64 " so far)", self->replies_dropped);
-    }
-}
-
-//  A ROUTER for clients: replies bounded per client, never waited on
-static void
-s_router_bounds (zsock_t *sock)
-{
-    zsock_set_sndhwm (sock, API_REPLY_HWM);
-    zsock_set_sndtimeo (sock, 0);
-    zsock_set_router_mandatory (sock, 1);
-}
-
-void
-api_actor (zsock_t *pipe, void *args)
-{
-    meshd_t *meshd = (meshd_t *) args;
-    api_t *self = api_new (meshd);
-    zsock_t *local = zsock_new (ZMQ_ROUTER);
-    zsock_t *tcp = NULL;
-    char *endpoint = meshd_api_endpoint (meshd);
-    const char *tcp_endpoint = vd_config_str (meshd->config, "api/tcp");
-    bool ok = self && local;
-    if (ok) {
-        self->mesh = zsock_new (ZMQ_PUSH);
-        zsock_connect (self->mesh, MESHD_MESH_CTL);
-        self->events = zsock_new (ZMQ_PUSH);
-        zsock_connect (self->events, MESHD_EVENTS_IN);
-        self->rules = zsock_new (ZMQ_PUSH);
-        zsock_set_sndtimeo (self->rules, 0);
-        zsock_connect (self->rules, MESHD_RULES_IN);
-        self->notify = zsock_new (ZMQ_PUSH);
-        zsock_set_sndtimeo (self->notify, 0);
-        zsock_connect (self->notify, MESHD_NOTIFY_IN);
-        zsock_set_maxmsgsize (local, (int64_t) self->max_request + 4096);
-        s_router_bounds (local);
-        if (strneq (endpoint, "") && strncmp (endpoint, "ipc://", 6) == 0)
-            unlink (endpoint + 6);      //  a stale socket of a crashed meshd
-        if (vd_bind (local, endpoint)) {
-            zsys_error ("api: cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
-            ok = false;
-        }
-    }
-    if (ok && *tcp_endpoint) {
-        tcp = zsock_new (ZMQ_ROUTER);
-        s_router_bounds (tcp);
-        if (meshd_curve_server (tcp, meshd, MESHD_ZAP_DOMAIN_API, (int64_t) self->max_request + 4096))
-            ok = false;
-        else
-        if (vd_bind (tcp, tcp_endpoint)) {
-            zsys_error ("api: cannot bind %s: %s", tcp_endpoint, zmq_strerror (zmq_errno ()));
-            ok = false;
-        }
-    }
-    zsock_signal (pipe, 0);
-    if (!ok)
-        vd_actor_failed (pipe);
-    if (ok) {
-        zsys_info ("api: listening on %s%s%s", endpoint, tcp? " and ": "", tcp? tcp_endpoint: "");
-        zpoller_t *poller = zpoller_new (pipe, local, tcp, NULL);
-        while (true) {
-            zsock_t *which = (zsock_t *) zpoller_wait (poller, -1);
-            if (which == local)
-                s_serve (self, local, false);
-            else
-            if (which && which == tcp)
-                s_serve (self, tcp, true);
-            else
-            if (which == pipe) {
-                bool term;
-                char *command = vd_actor_command (pipe, &term);
-                if (command && streq (command, "STATS"))
-                    zsock_send (pipe, "88", self->requests, self->failures);
-                free (command);
-                if (term)
-                    break;
-            }
-            else
-                break;
-        }
-        zpoller_destroy (&poller);
-    }
-    if (strncmp (endpoint, "ipc://", 6) == 0 && ok)
-        unlink (endpoint + 6);
-    free (endpoint);
-    zsock_destroy (&local);
-    zsock_destroy (&tcp);
-    api_destroy (&self);
 }

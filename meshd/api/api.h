@@ -142,8 +142,21 @@ char *api_request (api_t *api, const char *data, size_t size, const char *key);
 const api_op_t *api_op_nth (size_t n);
 //  Prints the operation table: op, role, arguments (vedette-meshd --list-ops).
 void api_list_ops (FILE *out);
-//  Makes an API context on the database of meshd (for the actor and fuzzing).
-api_t *api_new (meshd_t *meshd);
+//  What the api actor's workers share: the master key (loaded once) and
+//  the counters server.status shows. NULL when the master key is missing.
+typedef struct _api_shared_t api_shared_t;
+api_shared_t *api_shared_new (meshd_t *meshd);
+void api_shared_destroy (api_shared_t **self_p);
+//  Counts a reply dropped because its client is gone or does not read.
+void api_shared_dropped (api_shared_t *self);
+//  Requests served so far; failures and replies dropped if asked.
+uint64_t api_shared_requests (api_shared_t *self, uint64_t *failures, uint64_t *replies_dropped);
+//  Makes an API context with its own connection to meshd's database (a
+//  worker's); shared NULL makes one for itself (fuzzing). NULL on failure.
+api_t *api_new (meshd_t *meshd, api_shared_t *shared);
+//  Connects the context to the actors it pokes after a request (mesh,
+//  events, rules, notify); without this they are not told (fuzzing).
+void api_connect (api_t *self);
 void api_destroy (api_t **self_p);
 
 #endif

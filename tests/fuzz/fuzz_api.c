@@ -39,7 +39,7 @@ s_setup (void)
     vd_db_exec (db, sql);
     free (sql);
     vd_db_close (&db);
-    s_api = api_new (&s_meshd);
+    s_api = api_new (&s_meshd, NULL);
     const char *login = "{\"op\":\"login\",\"args\":{\"user\":\"admin\",\"password\":\"password1\"}}";
     char *reply = api_request (s_api, login, strlen (login), NULL);
     json_t *json = json_loads (reply, 0, NULL);

@@ -56,6 +56,65 @@ PYEOF
 cat "$T/pipeline.out"
 grep -q "^ok - meshd still serves" "$T/pipeline.out" || fail "the pipelining client's test ran to its end"
 
+# -- workers: a slow request holds up no other client; one client's order kept -----
+$PY - > "$T/workers.out" 2>&1 <<'PYEOF'
+import json, os, sys, time, zmq
+sys.path.insert(0, os.environ["SRC"] + "/tests/integration")
+from api import Api, session_token
+def say(ok, what): print(("ok - " if ok else "FAIL - ") + what, flush=True)
+def dealer():
+    s = zmq.Context.instance().socket(zmq.DEALER)
+    s.setsockopt(zmq.LINGER, 0)
+    s.connect(os.environ["VEDETTE_ENDPOINT"])
+    return s
+# eight logins, each an argon2id hash of tens of milliseconds, from one client
+slow = dealer()
+for i in range(8):
+    slow.send(json.dumps({"op": "login", "id": i, "args": {"user": "admin", "password": "adminpass1"}}).encode())
+other = dealer()
+ids = []
+# once the first is answered, the other seven are in meshd
+if slow.poll(30000):
+    ids.append(json.loads(slow.recv())["id"])
+other.send(json.dumps({"op": "whoami", "id": "w", "token": session_token()}).encode())
+poller = zmq.Poller()
+poller.register(slow, zmq.POLLIN)
+poller.register(other, zmq.POLLIN)
+whoami_after = None             # logins answered before the whoami
+while len(ids) < 8 or whoami_after is None:
+    ready = dict(poller.poll(30000))
+    if not ready:
+        break
+    if slow in ready:           # a tie counts against the whoami
+        ids.append(json.loads(slow.recv())["id"])
+    elif other in ready:
+        other.recv()
+        whoami_after = len(ids)
+print("# the whoami was answered after %s of eight pipelined logins" % whoami_after)
+say(whoami_after is not None and whoami_after < 8, "another client's whoami is answered while one client's logins are served")
+say(ids == list(range(8)), "the pipelined logins are answered in the order sent")
+# adds and removes of the same sites, pipelined: each remove finds its add
+writer = dealer()
+token = session_token()
+for i in range(100):
+    writer.send(json.dumps({"op": "site.add", "id": 2 * i, "token": token, "args": {"name": "w%d" % i}}).encode())
+    writer.send(json.dumps({"op": "site.remove", "id": 2 * i + 1, "token": token, "args": {"name": "w%d" % i}}).encode())
+replies = []
+while len(replies) < 200 and writer.poll(30000):
+    replies.append(json.loads(writer.recv()))
+say([r["id"] for r in replies] == list(range(200)), "200 pipelined writes answered in the order sent")
+say(all("result" in r for r in replies), "each pipelined remove found the site its add made just before")
+PYEOF
+cat "$T/workers.out"
+check "the workers' checks ran" [ "$(grep -c '^ok - ' "$T/workers.out")" = 4 ]
+W=$T/workers0
+echo "adminpass1" | "$BUILD/vedette-meshd" init -d "$W" --admin-password-stdin >/dev/null
+printf 'mesh\n    endpoint = "tcp://127.0.0.1:%s"\napi\n    tcp = ""\n    workers = 0\nevents\n    tcp = ""\nssh\n    endpoint = ""\n' \
+       "$(free_port)" > "$W/meshd.cfg"
+timeout 30 "$BUILD/vedette-meshd" -f -d "$W" -c "$W/meshd.cfg" 2>"$T/workers0.err"; rc=$?
+check "api/workers = 0: meshd does not start, and says why" \
+    bash -c "[ $rc = 1 ] && grep -q 'api/workers is 0; it must be between 1 and 64' '$T/workers0.err'"
+
 # -- CLI -------------------------------------------------------------------------
 out=$(V user list --csv)
 check "user list --csv has a header and a row per user" \

@@ -66,8 +66,8 @@ start_meshd () {
     {
         printf 'mesh\n    endpoint = "tcp://%s:%s"\n    late = "%s"\n    lost = "%s"\n' \
                "$MESH_HOST" "$MESH_PORT" "${LATE:-3s}" "${LOST:-6s}"
-        printf 'api\n    tcp = "%s"\n    session_lifetime = "%s"\nevents\n    tcp = "%s"\n' \
-               "${API_TCP:-}" "${SESSION_LIFETIME:-24h}" "${EVENTS_TCP:-}"
+        printf 'api\n    tcp = "%s"\n    session_lifetime = "%s"\n    workers = %s\nevents\n    tcp = "%s"\n' \
+               "${API_TCP:-}" "${SESSION_LIFETIME:-24h}" "${API_WORKERS:-4}" "${EVENTS_TCP:-}"
         printf 'store\n    compact_interval = "%s"\n' "${COMPACT:-500ms}"
         printf 'ssh\n    endpoint = "%s"\n    console = "%s"\n' "${SSH_ENDPOINT:-}" "$BUILD/vedette"
         for line in "$@"; do printf '%s\n' "$line"; done
