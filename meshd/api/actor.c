@@ -26,6 +26,7 @@
     worker -> actor   worker number, "t" or "l", envelope, reply
                       (PUSH to the actor's PULL, inproc://api-replies-ADDRESS) */
 #include "api/api.h"
+#include <stdatomic.h>
 #include <unistd.h>
 
 #define API_REPLY_HWM       16      //  replies waiting for one client, at most
@@ -62,6 +63,8 @@ struct _front_t {
     zmsg_t *held;               //  a request whose worker is full
     size_t held_worker;
     vd_complaint_t complaint;   //  replies dropped, logged throttled
+    atomic_bool stopping;       //  the workers drop what is queued
+    atomic_size_t unserved;     //  requests dropped at stop
 };
 
 //  A worker: serves what the actor hands it, one request at a time
@@ -87,8 +90,16 @@ s_worker (zsock_t *pipe, void *args)
             zmsg_destroy (&msg);
             break;
         }
-        char *user_id = zmsg_popstr (msg);
         zframe_t *body = zmsg_last (msg);
+        if (atomic_load (&worker->front->stopping)) {
+            //  nobody would read the reply: the request is not served
+            sodium_memzero (zframe_data (body), zframe_size (body));
+            atomic_fetch_add (&worker->front->unserved, 1);
+            free (socket);
+            zmsg_destroy (&msg);
+            continue;
+        }
+        char *user_id = zmsg_popstr (msg);
         char *reply = api_request (api, (const char *) zframe_data (body), zframe_size (body),
                                    user_id && *user_id? user_id: NULL);
         zmsg_remove (msg, body);
@@ -196,9 +207,7 @@ s_reply (front_t *self)
     if (zmsg_send (&msg, sock)) {
         //  the client is gone, or has API_REPLY_HWM replies it has not read
         zmsg_destroy (&msg);
-        api_shared_dropped (self->shared);
-        uint64_t dropped;
-        api_shared_requests (self->shared, NULL, &dropped);
+        uint64_t dropped = api_shared_dropped (self->shared);
         vd_complain (&self->complaint, "api: a reply dropped: its client is gone or does not read "
                      "(%" PRIu64 " so far)", dropped);
     }
@@ -272,9 +281,14 @@ s_start (front_t *self, const char *endpoint)
 static void
 s_stop (front_t *self)
 {
-    //  a worker finishes the request it is serving first
+    //  a worker finishes the request it is serving first; what is queued
+    //  behind it is dropped, since no reply would reach its client
+    atomic_store (&self->stopping, true);
     for (size_t w = self->worker_count; w-- > 0; )
         zactor_destroy (&self->workers [w].actor);
+    size_t unserved = atomic_load (&self->unserved);
+    if (unserved)
+        zsys_info ("api: stopped; %zu queued requests not served", unserved);
     free (self->workers);
     zmsg_destroy (&self->held);
     zsock_destroy (&self->local);

@@ -648,10 +648,10 @@ api_shared_destroy (api_shared_t **self_p)
     }
 }
 
-void
+uint64_t
 api_shared_dropped (api_shared_t *self)
 {
-    atomic_fetch_add (&self->replies_dropped, 1);
+    return atomic_fetch_add (&self->replies_dropped, 1) + 1;
 }
 
 uint64_t

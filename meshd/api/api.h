@@ -147,8 +147,9 @@ void api_list_ops (FILE *out);
 typedef struct _api_shared_t api_shared_t;
 api_shared_t *api_shared_new (meshd_t *meshd);
 void api_shared_destroy (api_shared_t **self_p);
-//  Counts a reply dropped because its client is gone or does not read.
-void api_shared_dropped (api_shared_t *self);
+//  Counts a reply dropped because its client is gone or does not read;
+//  returns how many so far.
+uint64_t api_shared_dropped (api_shared_t *self);
 //  Requests served so far; failures and replies dropped if asked.
 uint64_t api_shared_requests (api_shared_t *self, uint64_t *failures, uint64_t *replies_dropped);
 //  Makes an API context with its own connection to meshd's database (a

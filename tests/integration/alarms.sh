@@ -137,8 +137,10 @@ check "no second problem email for the same transition" [ "$(mails 'CRITICAL cor
 check "device.state events: down, unreachable, up" bash -c "V event list --type state --json | grep -q '\"unreachable\"'"
 V event list --type state > "$T/events.txt"
 check "event list says what happened: 'core1 is down (was up)'" grep -q "core1 is down (was up)" "$T/events.txt"
-check "... and 'edge1 is unreachable (was up) under core1'" \
-    grep -q "edge1 is unreachable (was up) under core1" "$T/events.txt"
+#  edge1's third lost round may come before core1's: it is down for a moment,
+#  then unreachable once core1 is down (its alarms are held for that time)
+check "... and 'edge1 is unreachable (was up|down) under core1'" \
+    grep -Eq "edge1 is unreachable \(was (up|down)\) under core1" "$T/events.txt"
 check "... not raw JSON" bash -c "! grep -q '{\"' '$T/events.txt'"
 check "event list --csv keeps the data beside the sentence" \
     bash -c "V event list --type state --csv | grep -q 'core1 is down (was up),.*\"\"state\"\":\"\"down\"\"'"

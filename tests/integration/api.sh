@@ -185,8 +185,31 @@ check "docs/examples/follow.py logs in, lists down devices, follows events" \
 VEDETTE_PASSWORD=wrong timeout 30 $PY "$SRC/docs/examples/follow.py" --user admin > "$T/example2.out" 2>&1
 check "the example says why when the login fails" bash -c "grep -q 'wrong user or password' '$T/example2.out'"
 
+# -- stop: what is queued at a worker is dropped and counted, not served -----------
+$PY - > "$T/stop.out" 2>&1 <<'PYEOF' &
+import json, os, zmq
+s = zmq.Context.instance().socket(zmq.DEALER)
+s.setsockopt(zmq.LINGER, 0)
+s.connect(os.environ["VEDETTE_ENDPOINT"])
+for i in range(64):             # one client: all at one worker, argon2id each
+    s.send(json.dumps({"op": "login", "id": i, "args": {"user": "admin", "password": "adminpass1"}}).encode())
+if s.poll(30000):
+    s.recv()
+    print("first", flush=True)
+s.poll(30000)
+PYEOF
+client=$!
+wait_for 30 grep -q first "$T/stop.out"
+kill "$MESHD_PID"
+started=$(date +%s%N)
+wait "$MESHD_PID" 2>/dev/null
+took=$(( ($(date +%s%N) - started) / 1000000 ))
+kill $client 2>/dev/null; wait $client 2>/dev/null
+echo "# meshd stopped in $took ms with 63 logins queued"
+check "at stop, the logins queued at a worker are dropped and counted" \
+    bash -c "grep -Eq 'api: stopped; ([4-5][0-9]|6[0-3]) queued requests not served' '$T/meshd/meshd.log'"
+
 # -- session expiry ----------------------------------------------------------------
-kill "$MESHD_PID"; wait "$MESHD_PID" 2>/dev/null
 export XDG_CONFIG_HOME=$T/short
 SESSION_LIFETIME=2s start_meshd "$T/short" || fail "a second meshd starts"
 check "a fresh session works" bash -c "V whoami | grep -q admin"
