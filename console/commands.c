@@ -953,6 +953,8 @@ const command_t commands [] = {
       "add a device, pinged (and polled over SNMP with --snmp) by a probe of its site" },
     { "device", "list", "device.list", NULL, NULL, s_device_list_options, s_device_columns, NULL,
       "list devices: status, last RTT, loss, jitter, probe" },
+    { "device", "summary", "device.summary", NULL, NULL, s_site_filter, NULL, NULL,
+      "devices by status, and the five worst by latency and by loss now" },
     { "device", "show", "device.show", "NAME", "name", s_no_options, NULL, s_device_show,
       "show a device with its checks and series" },
     { "device", "remove", "device.remove", "NAME", "name", s_no_options, NULL, NULL,

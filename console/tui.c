@@ -217,24 +217,38 @@ tui_call (tui_t *tui, const char *op, json_t *args)
 }
 
 //  Replaces *held with a fresh result (kept if the call failed)
-static void
+static bool
 s_fetch (tui_t *tui, json_t **held, const char *op, json_t *args, view_id_t view)
 {
     json_t *result = tui_call (tui, op, args);
     if (!result)
-        return;
+        return false;
     json_decref (*held);
     *held = result;
     tui->list [view].dirty = true;
     tui->redraw = true;
+    return true;
+}
+
+//  The first list of devices waits for the first frame, which the summary
+//  fills: ten thousand rows take longer to come than the rest together
+static bool
+s_devices_due (tui_t *tui)
+{
+    return tui->want_devices && (tui->drawn || tui->devices_loaded);
 }
 
 static void
 s_fetch_wanted (tui_t *tui)
 {
-    if (tui->want_devices) {
+    if (tui->want_summary) {
+        tui->want_summary = false;
+        s_fetch (tui, &tui->summary, "device.summary", NULL, VIEW_OVERVIEW);
+    }
+    if (s_devices_due (tui)) {
         tui->want_devices = false;
-        s_fetch (tui, &tui->devices, "device.list", NULL, VIEW_DEVICES);
+        if (s_fetch (tui, &tui->devices, "device.list", NULL, VIEW_DEVICES))
+            tui->devices_loaded = true;
     }
     if (tui->want_alarms) {
         tui->want_alarms = false;
@@ -292,6 +306,7 @@ static void
 s_want_all (tui_t *tui)
 {
     tui->want_devices = tui->want_alarms = tui->want_probes = tui->want_status = tui->want_events = true;
+    tui->want_summary = !tui->devices_loaded;
     tui->want_device = tui->view == VIEW_DEVICE;
 }
 
@@ -878,6 +893,7 @@ s_destroy (tui_t **tui_p)
     json_decref (tui->alarms);
     json_decref (tui->probes);
     json_decref (tui->paths);
+    json_decref (tui->summary);
     json_decref (tui->status);
     json_decref (tui->device);
     json_decref (tui->device_alarms);
@@ -947,9 +963,10 @@ tui_main (const char *endpoint)
             }
             tui->redraw = true;
         }
-        if (tui->connected && now - tui->fetched_ms >= REFETCH_MS
+        bool first_devices = !tui->devices_loaded && s_devices_due (tui);
+        if (tui->connected && (now - tui->fetched_ms >= REFETCH_MS || first_devices)
         &&  (tui->want_devices || tui->want_alarms || tui->want_probes || tui->want_status || tui->want_device
-             || tui->want_events))
+             || tui->want_events || tui->want_summary))
             s_fetch_wanted (tui);
         if (now - tui->rate_since_ms >= 5000) {
             tui->samples_rate = tui->samples_seen * 1000 / (now - tui->rate_since_ms);
@@ -967,13 +984,14 @@ tui_main (const char *endpoint)
             if (tui->nframes < FRAMES_KEPT)
                 tui->frame_us [tui->nframes++] = zclock_usecs () - started;
             tui->redraw = false;
+            tui->drawn = true;
             drawn_ms = now;
         }
         zmq_pollitem_t items [2] = {
             { NULL, STDIN_FILENO, ZMQ_POLLIN, 0 },
             { tui->sub? zsock_resolve (tui->sub): NULL, 0, ZMQ_POLLIN, 0 }
         };
-        int wait = 1000 - (int) (vd_mono_ms () - drawn_ms);
+        int wait = s_devices_due (tui) && !tui->devices_loaded? 0: 1000 - (int) (vd_mono_ms () - drawn_ms);
         zmq_poll (items, tui->sub? 2: 1, wait > 0? wait: 0);
         int key;
         while ((key = getch ()) != ERR && !tui->quit)

@@ -93,7 +93,10 @@ struct _tui_t {
 
     json_t *devices, *alarms, *probes, *events, *status;
     json_t *paths;              //  probe.mesh: the paths between probes
-    bool want_devices, want_alarms, want_probes, want_status, want_device, want_events;
+    json_t *summary;            //  device.summary: the overview until devices come
+    bool want_devices, want_alarms, want_probes, want_status, want_device, want_events, want_summary;
+    bool drawn;                 //  a frame is on the screen
+    bool devices_loaded;        //  devices holds device.list (fetched after the first frame)
     int64_t fetched_ms;         //  last refetch made for events
     json_t *device;             //  the device detail's device.show
     json_t *device_alarms;

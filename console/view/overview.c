@@ -3,31 +3,94 @@
     a second, the worst latency and loss now, the latest events.         */
 #include "view.h"
 
+#define WORST 5
+
+//  What the overview says of the devices: from the live list once it is
+//  there, from meshd's device.summary before
+typedef struct {
+    int64_t total, count [4];           //  up, down, unreachable, unknown
+    const char *name [2][WORST];        //  the worst by latency, by loss
+    double value [2][WORST];
+    int worst [2];
+} summary_t;
+
+static const char *s_states [] = { "up", "down", "unreachable", "unknown", NULL };
+static const char *s_keys [] = { "rtt", "loss" };
+
+static void
+s_summary_of_devices (tui_t *tui, summary_t *sum)
+{
+    size_t index;
+    json_t *row;
+    sum->total = (int64_t) json_array_size (tui->devices);
+    json_array_foreach (tui->devices, index, row)
+        for (int s = 0; s_states [s]; s++)
+            if (streq (view_str (row, "status"), s_states [s]))
+                sum->count [s]++;
+    for (int pass = 0; pass < 2; pass++)
+        for (int rank = 0; rank < WORST; rank++) {
+            json_t *worst = NULL;
+            json_array_foreach (tui->devices, index, row) {
+                json_t *value = json_object_get (row, s_keys [pass]);
+                if (!json_is_number (value) || json_number_value (value) <= 0)
+                    continue;
+                bool taken = false;
+                for (int i = 0; i < rank; i++)
+                    taken = taken || sum->name [pass][i] == view_str (row, "name");
+                if (!taken && (!worst || json_number_value (value) > json_number_value (json_object_get (worst, s_keys [pass]))))
+                    worst = row;
+            }
+            if (!worst)
+                break;
+            sum->name [pass][rank] = view_str (worst, "name");
+            sum->value [pass][rank] = json_number_value (json_object_get (worst, s_keys [pass]));
+            sum->worst [pass]++;
+        }
+}
+
+static void
+s_summary_of_reply (tui_t *tui, summary_t *sum)
+{
+    sum->total = json_integer_value (json_object_get (tui->summary, "devices"));
+    json_t *by_status = json_object_get (tui->summary, "by_status");
+    for (int s = 0; s_states [s]; s++)
+        sum->count [s] = json_integer_value (json_object_get (by_status, s_states [s]));
+    static const char *lists [] = { "worst_rtt", "worst_loss" };
+    for (int pass = 0; pass < 2; pass++) {
+        size_t index;
+        json_t *row;
+        json_array_foreach (json_object_get (tui->summary, lists [pass]), index, row)
+            if (sum->worst [pass] < WORST) {
+                sum->name [pass][sum->worst [pass]] = view_str (row, "name");
+                sum->value [pass][sum->worst [pass]++] = json_number_value (json_object_get (row, s_keys [pass]));
+            }
+    }
+}
+
 static void
 s_draw_overview (tui_t *tui)
 {
     char a [32], b [32];
     int y = 2;
     //  devices by status
-    static const char *states [] = { "up", "down", "unreachable", "unknown", NULL };
-    int64_t count [4] = { 0 };
-    size_t index;
-    json_t *row;
-    json_array_foreach (tui->devices, index, row)
-        for (int s = 0; states [s]; s++)
-            if (streq (view_str (row, "status"), states [s]))
-                count [s]++;
+    summary_t sum = { 0 };
+    if (tui->devices_loaded || !tui->summary)
+        s_summary_of_devices (tui, &sum);
+    else
+        s_summary_of_reply (tui, &sum);
     tui_put (y, 2, 14, "Devices", tui->attr [C_HEADER]);
-    int x = 16 + tui_put (y, 16, 10, tui_count ((int64_t) json_array_size (tui->devices), a, sizeof a), A_BOLD);
-    for (int s = 0; states [s]; s++) {
+    int x = 16 + tui_put (y, 16, 10, tui_count (sum.total, a, sizeof a), A_BOLD);
+    for (int s = 0; s_states [s]; s++) {
         char text [48];
-        snprintf (text, sizeof text, "  %s %s", tui_count (count [s], b, sizeof b), states [s]);
-        x += tui_put (y, x, COLS - x, text, count [s]? tui_status_attr (tui, states [s]): tui->attr [C_DIM]);
+        snprintf (text, sizeof text, "  %s %s", tui_count (sum.count [s], b, sizeof b), s_states [s]);
+        x += tui_put (y, x, COLS - x, text, sum.count [s]? tui_status_attr (tui, s_states [s]): tui->attr [C_DIM]);
     }
     //  alarms by severity
     y += 2;
     const char **severities = vd_severities;
     int64_t by [5] = { 0 }, acked = 0;
+    size_t index;
+    json_t *row;
     json_array_foreach (tui->alarms, index, row) {
         for (int s = 0; severities [s]; s++)
             if (streq (view_str (row, "severity"), severities [s]))
@@ -74,33 +137,12 @@ s_draw_overview (tui_t *tui)
     int half = COLS / 2;
     tui_put (y, 2, half - 2, "Worst latency now", tui->attr [C_HEADER]);
     tui_put (y, half, half - 1, "Worst loss now", tui->attr [C_HEADER]);
-    for (int pass = 0; pass < 2; pass++) {
-        const char *key = pass? "loss": "rtt";
-        json_t *used = json_array ();
-        for (int rank = 0; rank < 5 && y + 1 + rank < LINES - 3; rank++) {
-            json_t *worst = NULL;
-            json_array_foreach (tui->devices, index, row) {
-                json_t *value = json_object_get (row, key);
-                if (!json_is_number (value) || (pass && json_number_value (value) <= 0))
-                    continue;
-                bool taken = false;
-                size_t i;
-                json_t *u;
-                json_array_foreach (used, i, u)
-                    taken = taken || u == row;
-                if (!taken && (!worst || json_number_value (value) > json_number_value (json_object_get (worst, key))))
-                    worst = row;
-            }
-            if (!worst)
-                break;
-            json_array_append (used, worst);
-            snprintf (text, sizeof text, pass? "%-20.20s %5.0f%%": "%-20.20s %9.3f ms", view_str (worst, "name"),
-                      json_number_value (json_object_get (worst, key)));
-            tui_put (y + 1 + rank, pass? half: 2, half - 3, text,
-                     pass? tui->attr [C_BAD]: A_NORMAL);
+    for (int pass = 0; pass < 2; pass++)
+        for (int rank = 0; rank < sum.worst [pass] && y + 1 + rank < LINES - 3; rank++) {
+            snprintf (text, sizeof text, pass? "%-20.20s %5.0f%%": "%-20.20s %9.3f ms",
+                      sum.name [pass][rank], sum.value [pass][rank]);
+            tui_put (y + 1 + rank, pass? half: 2, half - 3, text, pass? tui->attr [C_BAD]: A_NORMAL);
         }
-        json_decref (used);
-    }
     //  recent events
     y += 7;
     if (y < LINES - 4) {

@@ -8,7 +8,9 @@
     A client's requests go to one worker while any of them is in flight, so
     a client that pipelines gets its replies in the order it asked, and its
     write is seen by the read it sent next. A client with nothing in flight
-    goes to the worker with the least to do.
+    goes to the worker with the least to do. A whoami from a client with
+    nothing in flight is served by the actor itself (s_quick_ops): it reads
+    two rows, and the hand-over to a worker and back would cost more.
 
     Bounded everywhere: a worker has at most API_WORKER_QUEUE requests
     queued; when the one a request must go to is full, the actor stops
@@ -65,7 +67,14 @@ struct _front_t {
     vd_complaint_t complaint;   //  replies dropped, logged throttled
     atomic_bool stopping;       //  the workers drop what is queued
     atomic_size_t unserved;     //  requests dropped at stop
+    api_t *api;                 //  the actor's own, for quick requests
 };
+
+//  Requests the actor serves itself when their client has nothing in
+//  flight: a row or two read, nothing written, so they hold up nobody and
+//  save the two hand-overs to a worker and back
+#define API_QUICK_SIZE      512
+static const char *s_quick_ops [] = { "whoami", NULL };
 
 //  A worker: serves what the actor hands it, one request at a time
 static void
@@ -152,6 +161,34 @@ s_send_to_worker (front_t *self, size_t worker, zmsg_t **msg_p)
     }
 }
 
+//  Whether a request is one the actor serves itself
+static bool
+s_quick (zframe_t *body)
+{
+    if (zframe_size (body) > API_QUICK_SIZE)
+        return false;
+    json_t *request = json_loadb ((const char *) zframe_data (body), zframe_size (body), 0, NULL);
+    const char *op = json_string_value (json_object_get (request, "op"));
+    bool quick = false;
+    for (int i = 0; op && s_quick_ops [i] && !quick; i++)
+        quick = streq (op, s_quick_ops [i]);
+    json_decref (request);
+    return quick;
+}
+
+//  A reply to its client, or dropped and counted
+static void
+s_send_reply (front_t *self, zmsg_t **msg_p, zsock_t *sock)
+{
+    if (zmsg_send (msg_p, sock)) {
+        //  the client is gone, or has API_REPLY_HWM replies it has not read
+        zmsg_destroy (msg_p);
+        uint64_t dropped = api_shared_dropped (self->shared);
+        vd_complain (&self->complaint, "api: a reply dropped: its client is gone or does not read "
+                     "(%" PRIu64 " so far)", dropped);
+    }
+}
+
 //  A request from a client, if one is waiting: to its worker
 static bool
 s_request (front_t *self, zsock_t *sock)
@@ -170,6 +207,17 @@ s_request (front_t *self, zsock_t *sock)
     char key [512];
     s_client_key (key, socket, zmsg_first (msg));
     client_t *client = (client_t *) zhashx_lookup (self->clients, key);
+    if (!client && s_quick (body)) {
+        char *reply = api_request (self->api, (const char *) zframe_data (body), zframe_size (body),
+                                   tcp? user_id: NULL);
+        zmsg_remove (msg, body);
+        sodium_memzero (zframe_data (body), zframe_size (body));     //  its token
+        zframe_destroy (&body);
+        zmsg_addstr (msg, reply);
+        free (reply);
+        s_send_reply (self, &msg, tcp? self->tcp: self->local);
+        return true;
+    }
     if (!client) {
         client = (client_t *) zmalloc (sizeof (client_t));
         for (size_t w = 1; w < self->worker_count; w++)
@@ -204,13 +252,7 @@ s_reply (front_t *self)
         zhashx_delete (self->clients, key);
     zsock_t *sock = streq (socket, "t")? self->tcp: self->local;
     free (socket);
-    if (zmsg_send (&msg, sock)) {
-        //  the client is gone, or has API_REPLY_HWM replies it has not read
-        zmsg_destroy (&msg);
-        uint64_t dropped = api_shared_dropped (self->shared);
-        vd_complain (&self->complaint, "api: a reply dropped: its client is gone or does not read "
-                     "(%" PRIu64 " so far)", dropped);
-    }
+    s_send_reply (self, &msg, sock);
     if (self->held && self->held_worker == worker)
         s_send_to_worker (self, worker, &self->held);
     return true;
@@ -243,6 +285,10 @@ s_start (front_t *self, const char *endpoint)
     if (!self->shared || !self->local || !self->replies)
         return -1;
     zsock_set_rcvtimeo (self->replies, 0);
+    self->api = api_new (meshd, self->shared);
+    if (!self->api)
+        return -1;
+    api_connect (self->api);
     self->workers = (worker_t *) zmalloc ((size_t) workers * sizeof (worker_t));
     for (self->worker_count = 0; self->worker_count < (size_t) workers; self->worker_count++) {
         worker_t *worker = &self->workers [self->worker_count];
@@ -295,6 +341,7 @@ s_stop (front_t *self)
     zsock_destroy (&self->tcp);
     zsock_destroy (&self->replies);
     zhashx_destroy (&self->clients);
+    api_destroy (&self->api);
     api_shared_destroy (&self->shared);
 }
 

@@ -67,6 +67,12 @@ struct _api_t {
     //  the sites of the caller being served (none: every site), for in_scope()
     int64_t *scope;
     size_t scope_size;
+    //  statements of every request, kept prepared (api_prepare)
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } stmts [API_STMTS];
+    size_t stmt_count;
 };
 
 static int
@@ -106,6 +112,25 @@ api_fail_db (api_t *api, api_call_t *call, const char *what)
 }
 
 sqlite3 *api_db (api_t *api) { return api->db; }
+
+sqlite3_stmt *
+api_prepare (api_t *api, const char *sql)
+{
+    for (size_t i = 0; i < api->stmt_count; i++)
+        if (api->stmts [i].sql == sql) {
+            sqlite3_clear_bindings (api->stmts [i].stmt);
+            return api->stmts [i].stmt;
+        }
+    assert (api->stmt_count < API_STMTS);
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v3 (api->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+        zsys_error ("api: cannot prepare '%.60s': %s", sql, sqlite3_errmsg (api->db));
+        return NULL;
+    }
+    api->stmts [api->stmt_count].sql = sql;
+    api->stmts [api->stmt_count++].stmt = stmt;
+    return stmt;
+}
 meshd_t *api_meshd (api_t *api) { return api->meshd; }
 
 const char *
@@ -335,7 +360,7 @@ api_event (api_t *api, const char *topic, int64_t site_id, json_t *data)
 static int
 s_load_user (api_t *api, api_call_t *call, const char *name)
 {
-    sqlite3_stmt *stmt = vd_db_prepare (api->db, "SELECT id, role FROM user WHERE name = ?");
+    sqlite3_stmt *stmt = api_prepare (api, "SELECT id, role FROM user WHERE name = ?");
     int rc = -1;
     if (stmt) {
         sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
@@ -346,11 +371,11 @@ s_load_user (api_t *api, api_call_t *call, const char *name)
             rc = 0;
         }
     }
-    sqlite3_finalize (stmt);
+    sqlite3_reset (stmt);
     if (rc)
         return rc;
     api->scope_size = 0;
-    stmt = vd_db_prepare (api->db, "SELECT site_id FROM user_site WHERE user_id = ?");
+    stmt = api_prepare (api, "SELECT site_id FROM user_site WHERE user_id = ?");
     if (stmt) {
         sqlite3_bind_int64 (stmt, 1, call->user_id);
         while (sqlite3_step (stmt) == SQLITE_ROW) {
@@ -358,8 +383,8 @@ s_load_user (api_t *api, api_call_t *call, const char *name)
             assert (api->scope);
             api->scope [api->scope_size++] = sqlite3_column_int64 (stmt, 0);
         }
+        sqlite3_reset (stmt);
     }
-    sqlite3_finalize (stmt);
     call->scoped = api->scope_size > 0;
     return 0;
 }
@@ -370,7 +395,7 @@ s_session (api_t *api, api_call_t *call, const char *token)
 {
     unsigned char hash [32];
     crypto_generichash (hash, sizeof hash, (const unsigned char *) token, strlen (token), NULL, 0);
-    sqlite3_stmt *stmt = vd_db_prepare (api->db,
+    sqlite3_stmt *stmt = api_prepare (api,
         "SELECT u.name FROM session s JOIN user u ON u.id = s.user_id "
         "WHERE s.token_hash = ? AND s.expires_us > ?");
     char name [64] = "";
@@ -379,8 +404,8 @@ s_session (api_t *api, api_call_t *call, const char *token)
         sqlite3_bind_int64 (stmt, 2, vd_now_us ());
         if (sqlite3_step (stmt) == SQLITE_ROW)
             snprintf (name, sizeof name, "%s", sqlite3_column_text (stmt, 0));
+        sqlite3_reset (stmt);
     }
-    sqlite3_finalize (stmt);
     if (!*name || s_load_user (api, call, name))
         return -1;
     memcpy (call->session, hash, sizeof hash);
@@ -707,6 +732,8 @@ api_destroy (api_t **self_p)
 {
     if (self_p && *self_p) {
         api_t *self = *self_p;
+        for (size_t i = 0; i < self->stmt_count; i++)
+            sqlite3_finalize (self->stmts [i].stmt);
         vd_db_close (&self->db);
         zsock_destroy (&self->mesh);
         zsock_destroy (&self->events);

@@ -41,6 +41,12 @@ typedef struct {
 json_t *api_fail (api_call_t *call, const char *code, const char *format, ...);
 //  The read-write database connection of the API actor.
 sqlite3 *api_db (api_t *api);
+//  A statement of sql (a string literal: its address is the key), kept
+//  prepared from one request to the next, its bindings cleared. Give it
+//  back with sqlite3_reset as soon as it is stepped (a statement not reset
+//  holds a read transaction open); never finalize it. NULL on error.
+#define API_STMTS 16
+sqlite3_stmt *api_prepare (api_t *api, const char *sql);
 //  meshd's context.
 meshd_t *api_meshd (api_t *api);
 //  A string argument, or NULL when absent (the arguments were checked

@@ -106,7 +106,7 @@ op_logout (api_t *api, api_call_t *call)
 static json_t *
 op_whoami (api_t *api, api_call_t *call)
 {
-    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+    sqlite3_stmt *stmt = api_prepare (api,
         "SELECT s.name FROM user_site us JOIN site s ON s.id = us.site_id "
         "WHERE us.user_id = ? ORDER BY s.name");
     json_t *sites = json_array ();
@@ -114,8 +114,8 @@ op_whoami (api_t *api, api_call_t *call)
         sqlite3_bind_int64 (stmt, 1, call->user_id);
         while (sqlite3_step (stmt) == SQLITE_ROW)
             json_array_append_new (sites, json_string ((const char *) sqlite3_column_text (stmt, 0)));
+        sqlite3_reset (stmt);
     }
-    sqlite3_finalize (stmt);
     return json_pack ("{s:s, s:s, s:o, s:s}", "user", call->user, "role", call->role,
                       "sites", sites, "origin", call->origin);
 }

@@ -7,6 +7,7 @@
 
 #define ICMP_DEFAULT_INTERVAL   10000
 #define ICMP_MIN_INTERVAL       100
+#define SUMMARY_WORST           5       //  devices in device.summary's worst lists
 
 static int
 s_snmp_wanted (api_call_t *call)
@@ -160,27 +161,119 @@ op_device_add (api_t *api, api_call_t *call)
     return result;
 }
 
+//  The last ICMP values of a device, and its open alarms
+typedef struct {
+    int64_t device_id;          //  first: the key bsearch compares
+    double rtt, loss, jitter;
+    int64_t loss_us;
+    bool has_rtt, has_loss, has_jitter;
+    int64_t alarms;
+} last_t;
+
+//  Compares a device id, or the last_t that starts with it, to a last_t
+static int
+s_last_compare (const void *key, const void *item)
+{
+    int64_t a = *(const int64_t *) key, b = ((const last_t *) item)->device_id;
+    return a < b? -1: a > b;
+}
+
+static last_t *
+s_last_push (last_t **last_p, size_t *size, size_t *limit, int64_t device_id)
+{
+    if (*size == *limit) {
+        *limit *= 2;
+        *last_p = (last_t *) realloc (*last_p, *limit * sizeof (last_t));
+        assert (*last_p);
+    }
+    last_t *item = &(*last_p) [(*size)++];
+    *item = (last_t) { .device_id = device_id };
+    return item;
+}
+
+//  Every device's last ICMP values and open alarms, in two passes over
+//  partial indexes, sorted by device id; four lookups per device cost
+//  twice as much. Returns the count, or -1.
+static ssize_t
+s_last_values (api_t *api, last_t **last_p)
+{
+    sqlite3_stmt *stmt = api_prepare (api,
+        "SELECT device_id, metric, last_value, last_flags, last_ts_us FROM series "
+        "WHERE metric IN ('icmp.rtt', 'icmp.loss', 'icmp.jitter') AND device_id IS NOT NULL "
+        "  AND last_ts_us IS NOT NULL "
+        "ORDER BY device_id");
+    if (!stmt)
+        return -1;
+    size_t size = 0, limit = 256;
+    last_t *last = (last_t *) zmalloc (limit * sizeof (last_t));
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        int64_t device_id = sqlite3_column_int64 (stmt, 0);
+        last_t *item = size && last [size - 1].device_id == device_id? &last [size - 1]
+                     : s_last_push (&last, &size, &limit, device_id);
+        const char *metric = (const char *) sqlite3_column_text (stmt, 1) + 5;
+        double value = sqlite3_column_double (stmt, 2);
+        //  lost echoes carry no RTT and no jitter
+        bool lost = sqlite3_column_int64 (stmt, 3) & VD_SAMPLE_LOST;
+        if (streq (metric, "loss")) {
+            item->loss = value;
+            item->loss_us = sqlite3_column_int64 (stmt, 4);
+            item->has_loss = true;
+        }
+        else
+        if (streq (metric, "rtt") && !lost && sqlite3_column_type (stmt, 2) != SQLITE_NULL) {
+            item->rtt = value;
+            item->has_rtt = true;
+        }
+        else
+        if (streq (metric, "jitter") && !lost && sqlite3_column_type (stmt, 2) != SQLITE_NULL) {
+            item->jitter = value;
+            item->has_jitter = true;
+        }
+    }
+    sqlite3_reset (stmt);
+    stmt = api_prepare (api,
+        "SELECT device_id, count (*) FROM alarm WHERE state != 'cleared' AND device_id IS NOT NULL "
+        "GROUP BY device_id");
+    if (!stmt) {
+        free (last);
+        return -1;
+    }
+    size_t with_values = size;
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        int64_t device_id = sqlite3_column_int64 (stmt, 0);
+        last_t *item = (last_t *) bsearch (&device_id, last, with_values, sizeof (last_t), s_last_compare);
+        if (!item)              //  alarms and no ICMP values yet: sorted below
+            item = s_last_push (&last, &size, &limit, device_id);
+        item->alarms = sqlite3_column_int64 (stmt, 1);
+    }
+    sqlite3_reset (stmt);
+    if (size > with_values)
+        qsort (last, size, sizeof (last_t), s_last_compare);
+    *last_p = last;
+    return (ssize_t) size;
+}
+
 static json_t *
 op_device_list (api_t *api, api_call_t *call)
 {
     const char *site = api_str (call, "site");
     const char *only = api_str (call, "status");
-    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT d.id, d.name, d.address, s.name, p.name, c.interval_ms, "
-        "  rtt.last_value, rtt.last_flags, loss.last_value, loss.last_ts_us, jit.last_value, jit.last_flags, "
-        "  d.state, pd.name, "
-        "  (SELECT count (*) FROM alarm a WHERE a.device_id = d.id AND a.state != 'cleared'), "
-        "  d.sys_name, d.vendor, d.model, d.uptime_s, d.snmp_status, d.snmp_us "
+    last_t *last;
+    ssize_t lasts = s_last_values (api, &last);
+    if (lasts < 0)
+        return api_fail (call, "internal", "database error");
+    sqlite3_stmt *stmt = api_prepare (api,
+        "SELECT d.id, d.name, d.address, s.name, p.name, c.interval_ms, d.state, pd.name, "
+        "  d.sys_name, d.vendor, d.model, d.uptime_s, d.snmp_status "
         "FROM device d JOIN site s ON s.id = d.site_id LEFT JOIN device pd ON pd.id = d.parent_id "
         "LEFT JOIN probe p ON p.id = d.probe_id "
         "LEFT JOIN device_check c ON c.device_id = d.id AND c.kind = 'icmp' "
-        "LEFT JOIN series rtt ON rtt.device_id = d.id AND rtt.metric = 'icmp.rtt' "
-        "LEFT JOIN series loss ON loss.device_id = d.id AND loss.metric = 'icmp.loss' "
-        "LEFT JOIN series jit ON jit.device_id = d.id AND jit.metric = 'icmp.jitter' "
         "WHERE (?1 IS NULL OR s.name = ?1) AND (?2 IS NULL OR d.state = ?2) AND in_scope (s.id) "
         "ORDER BY d.name");
-    if (!stmt)
+    if (!stmt) {
+        free (last);
         return api_fail (call, "internal", "database error");
+    }
     if (site)
         sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
     if (only)
@@ -189,39 +282,102 @@ op_device_list (api_t *api, api_call_t *call)
     //  twenty thousand jansson objects
     api_rows_t *rows = api_rows_new ();
     while (sqlite3_step (stmt) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64 (stmt, 0);
+        const last_t *item = (const last_t *) bsearch (&id, last, (size_t) lasts, sizeof (last_t), s_last_compare);
         api_rows_begin (rows);
-        api_rows_int (rows, "id", sqlite3_column_int64 (stmt, 0));
+        api_rows_int (rows, "id", id);
         api_rows_column (rows, "name", stmt, 1);
         api_rows_column (rows, "address", stmt, 2);
         api_rows_column (rows, "site", stmt, 3);
         api_rows_column (rows, "probe", stmt, 4);
         api_rows_int (rows, "interval_ms", sqlite3_column_int64 (stmt, 5));
-        if (sqlite3_column_type (stmt, 9) != SQLITE_NULL) {
-            api_rows_real (rows, "loss", sqlite3_column_double (stmt, 8));
-            api_rows_int (rows, "last_us", sqlite3_column_int64 (stmt, 9));
+        if (item && item->has_loss) {
+            api_rows_real (rows, "loss", item->loss);
+            api_rows_int (rows, "last_us", item->loss_us);
         }
-        api_rows_column (rows, "parent", stmt, 13);
-        api_rows_int (rows, "alarms", sqlite3_column_int64 (stmt, 14));
-        if (sqlite3_column_type (stmt, 6) != SQLITE_NULL
-        &&  !(sqlite3_column_int64 (stmt, 7) & VD_SAMPLE_LOST))
-            api_rows_real (rows, "rtt", sqlite3_column_double (stmt, 6));
-        if (sqlite3_column_type (stmt, 10) != SQLITE_NULL
-        &&  !(sqlite3_column_int64 (stmt, 11) & VD_SAMPLE_LOST))
-            api_rows_real (rows, "jitter", sqlite3_column_double (stmt, 10));
+        api_rows_column (rows, "parent", stmt, 7);
+        api_rows_int (rows, "alarms", item? item->alarms: 0);
+        if (item && item->has_rtt)
+            api_rows_real (rows, "rtt", item->rtt);
+        if (item && item->has_jitter)
+            api_rows_real (rows, "jitter", item->jitter);
         //  the state the rules actor keeps: up, down, unreachable, unknown
-        api_rows_column (rows, "status", stmt, 12);
-        if (sqlite3_column_type (stmt, 19) != SQLITE_NULL) {
+        api_rows_column (rows, "status", stmt, 6);
+        if (sqlite3_column_type (stmt, 12) != SQLITE_NULL) {
             //  polled over SNMP: what its last poll saw
-            api_rows_column (rows, "sys_name", stmt, 15);
-            api_rows_column (rows, "vendor", stmt, 16);
-            api_rows_column (rows, "model", stmt, 17);
-            api_rows_column (rows, "uptime_s", stmt, 18);
-            api_rows_column (rows, "snmp", stmt, 19);
+            api_rows_column (rows, "sys_name", stmt, 8);
+            api_rows_column (rows, "vendor", stmt, 9);
+            api_rows_column (rows, "model", stmt, 10);
+            api_rows_column (rows, "uptime_s", stmt, 11);
+            api_rows_column (rows, "snmp", stmt, 12);
         }
         api_rows_end (rows);
     }
-    sqlite3_finalize (stmt);
+    sqlite3_reset (stmt);
+    free (last);
     return api_rows_reply (call, &rows);
+}
+
+//  The n devices with the highest last value of an ICMP metric, in a site
+//  or all: [{"name": ..., key: value}]
+static json_t *
+s_worst (api_t *api, const char *site, const char *metric, const char *key, int n)
+{
+    //  the IN term lets SQLite use the partial index series_icmp
+    sqlite3_stmt *stmt = api_prepare (api,
+        "SELECT d.name, se.last_value FROM series se JOIN device d ON d.id = se.device_id "
+        "JOIN site s ON s.id = d.site_id "
+        "WHERE se.metric IN ('icmp.rtt', 'icmp.loss', 'icmp.jitter') AND se.metric = ?1 "
+        "  AND (?2 IS NULL OR s.name = ?2) AND in_scope (s.id) "
+        "  AND se.last_value > 0 AND se.last_flags & ?3 = 0 "
+        "ORDER BY se.last_value DESC LIMIT ?4");
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_text (stmt, 1, metric, -1, SQLITE_STATIC);
+    if (site)
+        sqlite3_bind_text (stmt, 2, site, -1, SQLITE_STATIC);
+    //  a lost echo has a loss, not a latency
+    sqlite3_bind_int (stmt, 3, streq (key, "loss")? 0: VD_SAMPLE_LOST);
+    sqlite3_bind_int (stmt, 4, n);
+    json_t *worst = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+        json_array_append_new (worst, json_pack ("{s:s, s:f}", "name", sqlite3_column_text (stmt, 0),
+                                                 key, sqlite3_column_double (stmt, 1)));
+    sqlite3_reset (stmt);
+    return worst;
+}
+
+//  What the console's overview shows first: devices by status, the worst
+//  latency and loss now; without the rows of every device
+static json_t *
+op_device_summary (api_t *api, api_call_t *call)
+{
+    const char *site = api_str (call, "site");
+    sqlite3_stmt *stmt = api_prepare (api,
+        "SELECT d.state, count (*) FROM device d JOIN site s ON s.id = d.site_id "
+        "WHERE (?1 IS NULL OR s.name = ?1) AND in_scope (s.id) GROUP BY d.state");
+    if (!stmt)
+        return api_fail (call, "internal", "database error");
+    if (site)
+        sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
+    json_t *by_status = json_pack ("{s:i, s:i, s:i, s:i}", "up", 0, "down", 0, "unreachable", 0, "unknown", 0);
+    json_int_t total = 0;
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        json_int_t count = sqlite3_column_int64 (stmt, 1);
+        json_object_set_new (by_status, (const char *) sqlite3_column_text (stmt, 0), json_integer (count));
+        total += count;
+    }
+    sqlite3_reset (stmt);
+    json_t *rtt = s_worst (api, site, "icmp.rtt", "rtt", SUMMARY_WORST);
+    json_t *loss = s_worst (api, site, "icmp.loss", "loss", SUMMARY_WORST);
+    if (!rtt || !loss) {
+        json_decref (by_status);
+        json_decref (rtt);
+        json_decref (loss);
+        return api_fail (call, "internal", "database error");
+    }
+    return json_pack ("{s:I, s:o, s:o, s:o}", "devices", total, "by_status", by_status,
+                      "worst_rtt", rtt, "worst_loss", loss);
 }
 
 static json_t *
@@ -379,6 +535,8 @@ const api_op_t op_device_ops [] = {
       op_device_add, "adds a device with an ICMP check, and SNMP polling with a credential" },
     { "device.list",    "viewer",   "site:n status:n", op_device_list,
       "lists devices: status, last RTT, loss, jitter, probe" },
+    { "device.summary", "viewer",   "site:n", op_device_summary,
+      "devices by status and the five worst by latency and by loss now" },
     { "device.show",    "viewer",   "name:n!", op_device_show,
       "one device with its checks and series" },
     { "device.remove",  "operator", "name:n!", op_device_remove,

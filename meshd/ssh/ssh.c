@@ -33,6 +33,8 @@
 #include <libssh/callbacks.h>
 #include <pthread.h>
 #include <pty.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -483,6 +485,27 @@ s_console (conn_t *conn, char *token)
 
 //  -- a connection ----------------------------------------------------------------------
 
+//  The key exchange, acknowledging each message at once: OpenSSH's client
+//  sends its KEXINIT and its ECDH_INIT as two writes, and holds the second
+//  (Nagle) until the first is acknowledged, which the kernel would delay
+//  40 ms (TCP_QUICKACK does not stay set, hence the loop)
+static int
+s_key_exchange (ssh_session session, int64_t deadline)
+{
+    int on = 1, rc;
+    ssh_set_blocking (session, 0);
+    do {
+        setsockopt (ssh_get_fd (session), IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+        rc = ssh_handle_key_exchange (session);
+        if (rc == SSH_AGAIN) {
+            struct pollfd wait = { ssh_get_fd (session), POLLIN, 0 };
+            poll (&wait, 1, 100);
+        }
+    } while (rc == SSH_AGAIN && vd_mono_ms () < deadline);
+    ssh_set_blocking (session, 1);
+    return rc;
+}
+
 static void *
 s_connection (void *args)
 {
@@ -502,7 +525,7 @@ s_connection (void *args)
     long grace_s = (long) (shared->grace_ms / 1000 > 0? shared->grace_ms / 1000: 1);
     ssh_options_set (session, SSH_OPTIONS_TIMEOUT, &grace_s);
     int64_t deadline = vd_mono_ms () + shared->grace_ms;
-    if (!conn->db || ssh_handle_key_exchange (session) != SSH_OK) {
+    if (!conn->db || s_key_exchange (session, deadline) != SSH_OK) {
         zsys_info ("ssh: %s: key exchange failed: %s", conn->address, ssh_get_error (session));
         goto done;
     }
@@ -596,6 +619,10 @@ s_accept (shared_t *shared, ssh_bind bind)
         ssh_free (session);
         return;
     }
+    //  the handshake is a few small messages each way: Nagle's algorithm
+    //  and the peer's delayed ACK would hold two of them 40 ms each
+    int on = 1;
+    setsockopt (ssh_get_fd (session), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     char address [INET6_ADDRSTRLEN] = "unknown";
     struct sockaddr_storage peer;
     socklen_t length = sizeof peer;

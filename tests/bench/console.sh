@@ -77,6 +77,7 @@ for run in $(seq "$RUNS"); do
     tmux -L "$SOCK" send-keys -t c / 'dev0[0-4]' Enter / C-u Enter G g
     tmux -L "$SOCK" send-keys -t c C-c
     wait_for 20 test -s "$T/frames$run"
+    wait_for 10 bash -c "! tmux -L $SOCK has-session -t c 2>/dev/null"     # gone before the next run
     echo "# run $run: $(cat "$T/frames$run")"
     medians="$medians $(awk '{print $4}' "$T/frames$run")"
 done

@@ -90,6 +90,17 @@ e=[x for x in a if x['object']=='edge1/icmp.loss'][0]
 c=[x for x in a if x['object']=='core1/icmp.loss'][0]
 assert e['suppressed_by']=='core1' and c['suppressed_by'] is None, (e, c)"
 check "no rtt alarm (lost echoes carry no RTT)" bash -c "! alarms | grep -q rtt-high"
+V device list --json > "$T/devices.json"
+check "device list: core1's open alarms counted, its loss 100, no rtt or jitter" $PY -c "
+import json; d={x['name']: x for x in json.load(open('$T/devices.json'))}
+c=d['core1']
+assert c['alarms'] >= 2 and c['loss'] == 100 and 'rtt' not in c and 'jitter' not in c and c['last_us'] > 0, c
+assert d['lo1']['alarms'] == 0 and d['lo1']['rtt'] > 0 and 'jitter' in d['lo1'], d['lo1']"
+check "device summary: core1 among the worst by loss, not by latency; the counts by status" \
+    bash -c "V device summary --json | $PY -c \"
+import json,sys; s=json.load(sys.stdin)
+assert {'name': 'core1', 'loss': 100} in s['worst_loss'] and 'core1' not in [w['name'] for w in s['worst_rtt']], s
+assert s['by_status']['down'] == 1 and s['by_status']['unreachable'] == 1 and s['devices'] == sum(s['by_status'].values()), s\""
 
 mails () { grep -l "^Subject: \[vedette\] $1" "$T/mail/new/"* 2>/dev/null | wc -l; }
 check "an email for core1's critical alarm" wait_for 10 bash -c "[ \$(grep -l '^Subject: \[vedette\] CRITICAL core1' $T/mail/new/* 2>/dev/null | wc -l) = 1 ]"
@@ -132,6 +143,7 @@ check "alarm events on the record" bash -c "V event list --type alarm --json | g
 ip link set vh$$ up
 check "all up again" wait_for 20 all_up
 check "the alarms clear by themselves" wait_for 10 bash -c "[ \"\$(alarms)\" = '[]' ]"
+check "device list counts no open alarm any more" bash -c "V device list --json | $PY -c \"import json,sys; assert all(d['alarms'] == 0 for d in json.load(sys.stdin))\""
 check "a recovery email" wait_for 10 bash -c "grep -l '^Subject: \[vedette\] RECOVERED CRITICAL core1' $T/mail/new/* >/dev/null 2>&1"
 check "no second problem email for the same transition" [ "$(mails 'CRITICAL core1')" = 1 ]
 check "device.state events: down, unreachable, up" bash -c "V event list --type state --json | grep -q '\"unreachable\"'"

@@ -93,6 +93,13 @@ while len(ids) < 8 or whoami_after is None:
 print("# the whoami was answered after %s of eight pipelined logins" % whoami_after)
 say(whoami_after is not None and whoami_after < 8, "another client's whoami is answered while one client's logins are served")
 say(ids == list(range(8)), "the pipelined logins are answered in the order sent")
+# a login then a whoami, pipelined: the whoami (which meshd may serve
+# without a worker) waits for the login before it
+mixed = dealer()
+mixed.send(json.dumps({"op": "login", "id": "login", "args": {"user": "admin", "password": "adminpass1"}}).encode())
+mixed.send(json.dumps({"op": "whoami", "id": "whoami", "token": session_token()}).encode())
+order = [json.loads(mixed.recv())["id"] for _ in range(2) if mixed.poll(30000)]
+say(order == ["login", "whoami"], "a whoami pipelined behind a login is answered after it: %s" % order)
 # adds and removes of the same sites, pipelined: each remove finds its add
 writer = dealer()
 token = session_token()
@@ -106,7 +113,7 @@ say([r["id"] for r in replies] == list(range(200)), "200 pipelined writes answer
 say(all("result" in r for r in replies), "each pipelined remove found the site its add made just before")
 PYEOF
 cat "$T/workers.out"
-check "the workers' checks ran" [ "$(grep -c '^ok - ' "$T/workers.out")" = 4 ]
+check "the workers' checks ran" [ "$(grep -c '^ok - ' "$T/workers.out")" = 5 ]
 W=$T/workers0
 echo "adminpass1" | "$BUILD/vedette-meshd" init -d "$W" --admin-password-stdin >/dev/null
 printf 'mesh\n    endpoint = "tcp://127.0.0.1:%s"\napi\n    tcp = ""\n    workers = 0\nevents\n    tcp = ""\nssh\n    endpoint = ""\n' \

@@ -161,6 +161,13 @@ check("nothing changed by refused requests",
       and [s["name"] for s in admin.call("site.list")] == ["branch", "hq"])
 
 # -- site scopes -----------------------------------------------------------
+summary = admin.call("device.summary")
+statuses = [d["status"] for d in admin.call("device.list")]
+check("device.summary counts what device.list lists, by status",
+      summary["devices"] == 2 and all(summary["by_status"][s] == statuses.count(s)
+                                      for s in ("up", "down", "unreachable", "unknown")), summary)
+check("device.summary of a site", admin.call("device.summary", site="hq")["devices"] == 1)
+check("a scoped user's summary counts their sites' devices only", bob.call("device.summary")["devices"] == 1)
 check("a scoped user lists only their sites' devices",
       [d["name"] for d in bob.call("device.list")] == ["edge1"])
 check("a scoped user lists only their sites", [s["name"] for s in bob.call("site.list")] == ["branch"])
