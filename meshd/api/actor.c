@@ -368,7 +368,7 @@ api_actor (zsock_t *pipe, void *args)
                 items [count++] = (zmq_pollitem_t) { zsock_resolve (clients [c]), 0, ZMQ_POLLIN, 0 };
         if (zmq_poll (items, count, -1) == -1 && zmq_errno () != EINTR)
             break;
-        for (int n = 0; n < API_BATCH && s_reply (&self); n++)
+        for (int n = 0; (items [1].revents & ZMQ_POLLIN) && n < API_BATCH && s_reply (&self); n++)
             ;
         for (int c = 0, at = 2; c < 2; c++)
             if (clients [c] && items [at++].revents & ZMQ_POLLIN)
