@@ -90,17 +90,21 @@ e=[x for x in a if x['object']=='edge1/icmp.loss'][0]
 c=[x for x in a if x['object']=='core1/icmp.loss'][0]
 assert e['suppressed_by']=='core1' and c['suppressed_by'] is None, (e, c)"
 check "no rtt alarm (lost echoes carry no RTT)" bash -c "! alarms | grep -q rtt-high"
-V device list --json > "$T/devices.json"
-check "device list: core1's open alarms counted, its loss 100, no rtt or jitter" $PY -c "
-import json; d={x['name']: x for x in json.load(open('$T/devices.json'))}
+#  the lists follow the rules actor's commits: wait for them to show the outage
+listed () { V device list --json | $PY -c "
+import json,sys; d={x['name']: x for x in json.load(sys.stdin)}
 c=d['core1']
 assert c['alarms'] >= 2 and c['loss'] == 100 and 'rtt' not in c and 'jitter' not in c and c['last_us'] > 0, c
-assert d['lo1']['alarms'] == 0 and d['lo1']['rtt'] > 0 and 'jitter' in d['lo1'], d['lo1']"
-check "device summary: core1 among the worst by loss, not by latency; the counts by status" \
-    bash -c "V device summary --json | $PY -c \"
+assert d['lo1']['alarms'] == 0 and d['lo1']['rtt'] > 0, d['lo1']"; }
+summed () { V device summary --json | $PY -c "
 import json,sys; s=json.load(sys.stdin)
 assert {'name': 'core1', 'loss': 100} in s['worst_loss'] and 'core1' not in [w['name'] for w in s['worst_rtt']], s
-assert s['by_status']['down'] == 1 and s['by_status']['unreachable'] == 1 and s['devices'] == sum(s['by_status'].values()), s\""
+assert s['by_status']['down'] == 1 and s['by_status']['unreachable'] == 1 and s['devices'] == sum(s['by_status'].values()), s"; }
+export -f listed summed
+check "device list: core1's open alarms counted, its loss 100, no rtt or jitter" wait_for 10 listed
+listed >/dev/null 2>&1 || listed 2>&1 | tail -1 | sed 's/^/# /'
+check "device summary: core1 among the worst by loss, not by latency; the counts by status" wait_for 10 summed
+summed >/dev/null 2>&1 || summed 2>&1 | tail -1 | sed 's/^/# /'
 
 mails () { grep -l "^Subject: \[vedette\] $1" "$T/mail/new/"* 2>/dev/null | wc -l; }
 check "an email for core1's critical alarm" wait_for 10 bash -c "[ \$(grep -l '^Subject: \[vedette\] CRITICAL core1' $T/mail/new/* 2>/dev/null | wc -l) = 1 ]"
