@@ -238,6 +238,13 @@ s_devices_due (tui_t *tui)
     return tui->want_devices && (tui->drawn || tui->devices_loaded);
 }
 
+//  The first list, due now: fetched at once, not at the next refetch
+static bool
+s_first_devices_due (tui_t *tui)
+{
+    return !tui->devices_loaded && s_devices_due (tui);
+}
+
 static void
 s_fetch_wanted (tui_t *tui)
 {
@@ -963,8 +970,7 @@ tui_main (const char *endpoint)
             }
             tui->redraw = true;
         }
-        bool first_devices = !tui->devices_loaded && s_devices_due (tui);
-        if (tui->connected && (now - tui->fetched_ms >= REFETCH_MS || first_devices)
+        if (tui->connected && (now - tui->fetched_ms >= REFETCH_MS || s_first_devices_due (tui))
         &&  (tui->want_devices || tui->want_alarms || tui->want_probes || tui->want_status || tui->want_device
              || tui->want_events || tui->want_summary))
             s_fetch_wanted (tui);
@@ -991,7 +997,7 @@ tui_main (const char *endpoint)
             { NULL, STDIN_FILENO, ZMQ_POLLIN, 0 },
             { tui->sub? zsock_resolve (tui->sub): NULL, 0, ZMQ_POLLIN, 0 }
         };
-        int wait = s_devices_due (tui) && !tui->devices_loaded? 0: 1000 - (int) (vd_mono_ms () - drawn_ms);
+        int wait = s_first_devices_due (tui)? 0: 1000 - (int) (vd_mono_ms () - drawn_ms);
         zmq_poll (items, tui->sub? 2: 1, wait > 0? wait: 0);
         int key;
         while ((key = getch ()) != ERR && !tui->quit)

@@ -161,19 +161,20 @@ s_send_to_worker (front_t *self, size_t worker, zmsg_t **msg_p)
     }
 }
 
-//  Whether a request is one the actor serves itself
-static bool
+//  The request parsed, if it is one the actor serves itself; else NULL
+static json_t *
 s_quick (zframe_t *body)
 {
     if (zframe_size (body) > API_QUICK_SIZE)
-        return false;
-    json_t *request = json_loadb ((const char *) zframe_data (body), zframe_size (body), 0, NULL);
+        return NULL;
+    json_t *request = json_loadb ((const char *) zframe_data (body), zframe_size (body), API_JSON_FLAGS, NULL);
     const char *op = json_string_value (json_object_get (request, "op"));
     bool quick = false;
     for (int i = 0; op && s_quick_ops [i] && !quick; i++)
         quick = streq (op, s_quick_ops [i]);
-    json_decref (request);
-    return quick;
+    if (!quick)
+        json_decref (request);
+    return quick? request: NULL;
 }
 
 //  A reply to its client, or dropped and counted
@@ -207,9 +208,9 @@ s_request (front_t *self, zsock_t *sock)
     char key [512];
     s_client_key (key, socket, zmsg_first (msg));
     client_t *client = (client_t *) zhashx_lookup (self->clients, key);
-    if (!client && s_quick (body)) {
-        char *reply = api_request (self->api, (const char *) zframe_data (body), zframe_size (body),
-                                   tcp? user_id: NULL);
+    json_t *quick = client? NULL: s_quick (body);
+    if (quick) {
+        char *reply = api_request_parsed (self->api, quick, tcp? user_id: NULL);
         zmsg_remove (msg, body);
         sodium_memzero (zframe_data (body), zframe_size (body));     //  its token
         zframe_destroy (&body);

@@ -557,43 +557,67 @@ s_count_error (api_t *api, const char *code)
             atomic_fetch_add (&api->shared->errors [i], 1);
 }
 
+static void
+s_call_begin (api_t *api, api_call_t *call)
+{
+    memset (call, 0, sizeof *call);
+    call->op = "";
+    snprintf (call->origin, sizeof call->origin, "ipc");
+    atomic_fetch_add (&api->shared->requests, 1);
+    api->scope_size = 0;
+}
+
+static char *s_finish (api_t *api, api_call_t *call, json_t *request, json_t *result);
+
 char *
 api_request (api_t *api, const char *data, size_t size, const char *key)
 {
     api_call_t call;
-    memset (&call, 0, sizeof call);
-    call.op = "";
-    snprintf (call.origin, sizeof call.origin, "ipc");
-    atomic_fetch_add (&api->shared->requests, 1);
-    api->scope_size = 0;
+    s_call_begin (api, &call);
     json_t *request = NULL;
-    json_t *result = NULL;
     if (size > api->max_request)
         api_fail (&call, "too_large", "request of %zu bytes; the limit is %zu", size, api->max_request);
     else {
         json_error_t error;
-        request = json_loadb (data, size, JSON_REJECT_DUPLICATES, &error);
+        request = json_loadb (data, size, API_JSON_FLAGS, &error);
         if (!request)
             api_fail (&call, "bad_request", "not JSON: %s at position %d", error.text, error.position);
         else
-        if (!json_is_object (request))
-            api_fail (&call, "bad_request", "a request is a JSON object");
+        if (json_is_object (request))
+            return s_finish (api, &call, request, s_dispatch (api, &call, request, key));
         else
-            result = s_dispatch (api, &call, request, key);
+            api_fail (&call, "bad_request", "a request is a JSON object");
     }
+    return s_finish (api, &call, request, NULL);
+}
+
+char *
+api_request_parsed (api_t *api, json_t *request, const char *key)
+{
+    api_call_t call;
+    s_call_begin (api, &call);
+    assert (json_is_object (request));
+    return s_finish (api, &call, request, s_dispatch (api, &call, request, key));
+}
+
+//  The reply; the request's secrets wiped and it destroyed; the actors
+//  told of what the request committed
+static char *
+s_finish (api_t *api, api_call_t *call, json_t *request, json_t *result)
+{
     json_t *id = request? json_object_get (request, "id"): NULL;
     json_t *reply = json_pack ("{s:O}", "id", id? id: json_null ());
     char *text = NULL;
-    if (result && call.raw) {
+    if (result && call->raw) {
         //  a list written as it stepped: joined to the reply as it is
         char *head = json_dumps (reply, JSON_COMPACT);
         json_decref (result);
-        size_t head_size = head? strlen (head) - 1: 0, raw_size = strlen (call.raw);
+        size_t head_size = head? strlen (head) - 1: 0, raw_size = strlen (call->raw);
         text = head? (char *) malloc (head_size + raw_size + 12): NULL;
         if (text) {
             memcpy (text, head, head_size);
             memcpy (text + head_size, ",\"result\":", 10);
-            memcpy (text + head_size + 10, call.raw, raw_size);
+            memcpy (text + head_size + 10, call->raw, raw_size);
             memcpy (text + head_size + 10 + raw_size, "}", 2);
         }
         free (head);
@@ -602,24 +626,24 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
         if (result)
             json_object_set_new (reply, "result", result);
         else {
-            if (!call.error)
-                api_fail (&call, "internal", "the operation returned nothing");
-            json_object_set (reply, "error", call.error);
-            s_count_error (api, json_string_value (json_object_get (call.error, "code")));
+            if (!call->error)
+                api_fail (call, "internal", "the operation returned nothing");
+            json_object_set (reply, "error", call->error);
+            s_count_error (api, json_string_value (json_object_get (call->error, "code")));
         }
         text = json_dumps (reply, JSON_COMPACT);
     }
-    free (call.raw);
+    free (call->raw);
     json_decref (reply);
-    json_decref (call.error);
+    json_decref (call->error);
     //  secrets in the request (passwords, communities, passphrases) are
     //  wiped before the memory is given back: every string argument is
     const char *name;
     json_t *value;
-    json_object_foreach (call.args, name, value)
+    json_object_foreach (call->args, name, value)
         if (json_is_string (value))
             sodium_memzero ((char *) json_string_value (value), json_string_length (value));
-    json_decref (call.args);
+    json_decref (call->args);
     json_decref (request);
     api->scope_size = 0;
     //  events are published once the request's writes are committed

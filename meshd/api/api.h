@@ -143,6 +143,10 @@ json_t *api_counters (api_t *api, int64_t *started_us);
 //  key is the client key's User-Id ("user:NAME:KEY") on tcp, NULL on ipc.
 //  Exposed for the fuzz target.
 char *api_request (api_t *api, const char *data, size_t size, const char *key);
+//  The same for a request already parsed (a JSON object, parsed with
+//  API_JSON_FLAGS from at most api/max_request bytes); takes it over.
+#define API_JSON_FLAGS JSON_REJECT_DUPLICATES
+char *api_request_parsed (api_t *api, json_t *request, const char *key);
 //  The nth operation of all nouns' tables, in --list-ops order; NULL past
 //  the last (for the fuzz target).
 const api_op_t *api_op_nth (size_t n);
