@@ -28,6 +28,32 @@ vd_mono_ms (void)
 }
 
 int64_t
+vd_mono_to_wall_us (int64_t mono_ms)
+{
+    return mono_ms * 1000 + (vd_now_us () - vd_mono_ns () / 1000);
+}
+
+int64_t
+vd_round_ms (int64_t ts_us)
+{
+    int64_t below = ((ts_us % 1000) + 1000) % 1000;
+    return below < 500 || ts_us > INT64_MAX - 1000? ts_us - below: ts_us - below + 1000;
+}
+
+double
+vd_round (double value, int decimals)
+{
+    static const double scale [16] = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+    };
+    assert (decimals >= 0 && decimals < 16);
+    double x = value * scale [decimals];
+    if (!(fabs (x) < 9007199254740992.0))       //  2^53, and NaN
+        return value;
+    return (double) llround (x) / scale [decimals];
+}
+
+int64_t
 vd_mono_ns (void)
 {
     struct timespec ts;

@@ -12,6 +12,19 @@ int64_t vd_now_us (void);
 int64_t vd_mono_ms (void);
 //  Monotonic clock in nanoseconds.
 int64_t vd_mono_ns (void);
+//  The wall clock time (µs) of a monotonic instant (ms), with the clocks'
+//  offset read now: instants on a schedule's grid keep their spacing
+//  exactly, which makes a series' timestamps cost a bit each (vd_chunk).
+int64_t vd_mono_to_wall_us (int64_t mono_ms);
+//  A timestamp (µs) rounded to the nearest millisecond: what meshd stores
+//  (a steady series' timestamps then cost about a bit each in a chunk).
+int64_t vd_round_ms (int64_t ts_us);
+//  The value rounded to decimals (0 to 15) places, as the division of an
+//  integer by a power of ten: what a chunk stores in a few bits (vd_chunk).
+//  Measurements round to their real resolution (an RTT to the microsecond)
+//  before they become samples. NaN, infinities and huge values pass as they
+//  are.
+double vd_round (double value, int decimals);
 //  A peer's clock against ours, measured as NTP does (RFC 5905): t1 we
 //  send, t2 the peer receives, t3 the peer replies, t4 we receive, each on
 //  its sender's wall clock in microseconds. The last VD_CLOCK_SAMPLES

@@ -262,14 +262,14 @@ s_work (peer_t *self)
             continue;
         json_t *item = json_pack ("{s:s, s:s, s:i, s:i, s:f}", "to", path->name, "key", path->key_text,
             "sent", (int) path->done, "received", (int) path->received,
-            "loss_pct", 100.0 * (path->done - path->received) / path->done);
+            "loss_pct", vd_round (100.0 * (path->done - path->received) / path->done, 3));
         if (path->received) {
-            json_object_set_new (item, "rtt_ms", json_real (path->rtt_sum / path->received));
+            json_object_set_new (item, "rtt_ms", json_real (vd_round (path->rtt_sum / path->received, 3)));
             json_object_set_new (item, "rtt_min_ms", json_real (path->rtt_min));
             json_object_set_new (item, "rtt_max_ms", json_real (path->rtt_max));
         }
         if (path->jitter_pairs)
-            json_object_set_new (item, "jitter_ms", json_real (path->jitter_sum / path->jitter_pairs));
+            json_object_set_new (item, "jitter_ms", json_real (vd_round (path->jitter_sum / path->jitter_pairs, 3)));
         json_array_append_new (paths, item);
         path->done = path->received = path->jitter_pairs = 0;
         path->rtt_sum = path->jitter_sum = 0;

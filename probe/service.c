@@ -85,7 +85,7 @@ s_svc_destroy (svc_t **self_p)
 static void
 s_report (service_t *self, svc_t *svc, const char *error, json_t *detail)
 {
-    double time_ms = (double) (vd_mono_ns () - svc->started_ns) / 1e6;
+    double time_ms = vd_round ((double) (vd_mono_ns () - svc->started_ns) / 1e6, 3);
     json_t *report = json_pack ("{s:I, s:s, s:I, s:s}", "check", (json_int_t) svc->id,
                                 "kind", "service", "ts_us", (json_int_t) vd_now_us (),
                                 "status", error? "failed": "ok");

@@ -1,7 +1,9 @@
 /*  meshd/core/compact.c: moves the sample tail (one row per DATA message, in
     arrival order) into per-series chunks (vd_chunk), each covering at most
-    one hour and CHUNK_MAX samples of one series. It also records each
-    series' latest sample, which device lists show. Runs inside the store
+    one hour and CHUNK_MAX samples of one series, with timestamps rounded to
+    the millisecond (vd_round_ms: what a stored sample keeps; series reads
+    round the tail alike). It also records each series' latest
+    sample, which device lists show. Runs inside the store
     actor's transaction, so a batch is either in the tail or in chunks.
 
     Rollups and retention will be further passes over the same chunks.      */
@@ -47,12 +49,14 @@ s_flush (compact_t *self, open_series_t *series)
     vd_chunk_t *chunk = series->chunk;
     if (!chunk || chunk->count == 0)
         return 0;
+    vd_chunk_encode (chunk);
     sqlite3_stmt *stmt = series->row? self->update: self->insert;
     sqlite3_bind_int64 (stmt, 1, chunk->t0);
     sqlite3_bind_int64 (stmt, 2, chunk->t1);
     sqlite3_bind_int64 (stmt, 3, chunk->count);
     sqlite3_bind_blob (stmt, 4, chunk->data, (int) chunk->size, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 5, series->row? series->row: series->series_id);
+    sqlite3_bind_int (stmt, 5, VD_CHUNK_FORMAT);
+    sqlite3_bind_int64 (stmt, 6, series->row? series->row: series->series_id);
     int rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     if (rc != SQLITE_DONE) {
@@ -100,7 +104,8 @@ s_chunk_for (compact_t *self, open_series_t *series, int64_t ts)
         series->chunk = vd_chunk_new ();
         return 0;
     }
-    //  first sample of this run: continue the series' latest chunk if it fits
+    //  first sample of this run: continue the series' latest chunk if it
+    //  fits (one in format 1 is rewritten in the current format)
     series->chunk = vd_chunk_new ();
     sqlite3_bind_int64 (self->latest, 1, series->series_id);
     if (sqlite3_step (self->latest) == SQLITE_ROW) {
@@ -108,7 +113,7 @@ s_chunk_for (compact_t *self, open_series_t *series, int64_t ts)
         int64_t t0 = sqlite3_column_int64 (self->latest, 1);
         int64_t count = sqlite3_column_int64 (self->latest, 2);
         if (count < CHUNK_MAX && t0 / HOUR_US == ts / HOUR_US
-        &&  vd_chunk_load (series->chunk,
+        &&  vd_chunk_load (series->chunk, sqlite3_column_int (self->latest, 4),
                            (const byte *) sqlite3_column_blob (self->latest, 3),
                            (size_t) sqlite3_column_bytes (self->latest, 3),
                            (uint32_t) count) == 0)
@@ -130,11 +135,11 @@ compact_run (sqlite3 *db, int max_batches, uint64_t *foreign)
     zhashx_set_destructor (self.series, (zhashx_destructor_fn *) s_series_destroy);
     self.owner = vd_db_prepare (db, "SELECT probe_id FROM series WHERE id = ?");
     self.latest = vd_db_prepare (db,
-        "SELECT id, t0, count, data FROM chunk WHERE series_id = ? ORDER BY t0 DESC LIMIT 1");
+        "SELECT id, t0, count, data, format FROM chunk WHERE series_id = ? ORDER BY t0 DESC LIMIT 1");
     self.insert = vd_db_prepare (db,
-        "INSERT INTO chunk (t0, t1, count, data, series_id) VALUES (?, ?, ?, ?, ?)");
+        "INSERT INTO chunk (t0, t1, count, data, format, series_id) VALUES (?, ?, ?, ?, ?, ?)");
     self.update = vd_db_prepare (db,
-        "UPDATE chunk SET t0 = ?, t1 = ?, count = ?, data = ? WHERE id = ?");
+        "UPDATE chunk SET t0 = ?, t1 = ?, count = ?, data = ?, format = ? WHERE id = ?");
     self.last = vd_db_prepare (db,
         "UPDATE series SET last_ts_us = ?, last_value = ?, last_flags = ? "
         "WHERE id = ? AND coalesce (last_ts_us, 0) <= ?");
@@ -157,6 +162,7 @@ compact_run (sqlite3 *db, int max_batches, uint64_t *foreign)
         for (int i = 0; i < samples && rc == 0; i++) {
             vd_sample_t sample;
             vd_sample_decode (data + (size_t) i * VD_SAMPLE_SIZE, &sample);
+            sample.ts_us = vd_round_ms (sample.ts_us);
             if (sample.series_id > INT64_MAX) {
                 (*foreign)++;
                 continue;

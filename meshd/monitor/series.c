@@ -70,7 +70,7 @@ series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until, int m
     if (vd_db_exec (db, "BEGIN"))
         return -1;
     sqlite3_stmt *chunks = vd_db_prepare (db,
-        "SELECT count, data FROM chunk WHERE series_id = ? AND t0 <= ? AND t1 >= ? ORDER BY t0");
+        "SELECT count, data, format FROM chunk WHERE series_id = ? AND t0 <= ? AND t1 >= ? ORDER BY t0");
     sqlite3_stmt *tail = vd_db_prepare (db,
         "SELECT data FROM sample_batch WHERE probe_id = "
         "(SELECT probe_id FROM series WHERE id = ?) ORDER BY id");
@@ -82,7 +82,8 @@ series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until, int m
         sqlite3_bind_int64 (chunks, 3, since);
         while (rc == 0 && sqlite3_step (chunks) == SQLITE_ROW) {
             vd_chunk_iter_t iter;
-            vd_chunk_iter_init (&iter, (const byte *) sqlite3_column_blob (chunks, 1),
+            vd_chunk_iter_init (&iter, sqlite3_column_int (chunks, 2),
+                                (const byte *) sqlite3_column_blob (chunks, 1),
                                 (size_t) sqlite3_column_bytes (chunks, 1),
                                 (uint32_t) sqlite3_column_int64 (chunks, 0));
             int64_t ts;
@@ -104,6 +105,7 @@ series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until, int m
             for (int i = 0; i < samples; i++) {
                 vd_sample_t sample;
                 vd_sample_decode (data + (size_t) i * VD_SAMPLE_SIZE, &sample);
+                sample.ts_us = vd_round_ms (sample.ts_us);     //  as compaction stores it
                 if (sample.series_id == (uint64_t) series_id
                 &&  sample.ts_us >= since && sample.ts_us <= until)
                     s_add (&points, sample.ts_us, sample.value, sample.flags);

@@ -247,8 +247,11 @@ poll_finish (device_t *self, const char *status)
     if (status)
         snprintf (self->status, sizeof self->status, "%s", status);
     bool ok = streq (self->status, "ok");
+    //  stamped with the poll's slot on the device's rhythm, not when the
+    //  walk ended: polls an interval apart are stamped exactly that apart
     json_t *report = json_pack ("{s:I, s:I, s:s}", "check", (json_int_t) self->check_id,
-                                "ts_us", (json_int_t) vd_now_us (), "status", self->status);
+                                "ts_us", (json_int_t) vd_mono_to_wall_us (self->due),
+                                "status", self->status);
     if (!ok)
         json_object_set_new (report, "error", json_string (self->error));
     else

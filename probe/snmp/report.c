@@ -30,11 +30,13 @@ s_iface_json (device_t *self, iface_t *iface, int64_t read_ns, bool *reset)
     if (have && iface->previous_ok && iface->previous_bits == bits && read_ns > iface->previous_ns) {
         if (counter_rates (iface->counter, iface->previous, bits, speed,
                            (double) (read_ns - iface->previous_ns) / 1e9, rates)) {
+            //  bit/s to the bit, the rest to 0.001 (vd_round)
             for (int r = 0; r < R_COUNT; r++)
-                json_object_set_new (json, oids_rate_names [r], json_real (rates [r]));
+                json_object_set_new (json, oids_rate_names [r],
+                    json_real (vd_round (rates [r], r == R_IN_BPS || r == R_OUT_BPS? 0: 3)));
             if (speed) {
-                json_object_set_new (json, "in_util", json_real (rates [R_IN_BPS] / (double) speed * 100));
-                json_object_set_new (json, "out_util", json_real (rates [R_OUT_BPS] / (double) speed * 100));
+                json_object_set_new (json, "in_util", json_real (vd_round (rates [R_IN_BPS] / (double) speed * 100, 3)));
+                json_object_set_new (json, "out_util", json_real (vd_round (rates [R_OUT_BPS] / (double) speed * 100, 3)));
             }
         }
         else {
@@ -88,7 +90,7 @@ s_metrics (device_t *self)
 {
     json_t *metrics = json_object ();
     if (self->rtt_ms >= 0)
-        json_object_set_new (metrics, "snmp.rtt", json_real (self->rtt_ms));
+        json_object_set_new (metrics, "snmp.rtt", json_real (vd_round (self->rtt_ms, 3)));
     static const char *loads [] = { "load.1", "load.5", "load.15" };
     for (int i = 0; i < 3; i++) {
         double value;
@@ -104,18 +106,18 @@ s_metrics (device_t *self)
         if (self->values [S_MEM_CACHED])
             read_number (self->values [S_MEM_CACHED], &cached);
         double used = (total - avail - buffer - cached) / total * 100;
-        json_object_set_new (metrics, "mem.used", json_real (used < 0? 0: used > 100? 100: used));
+        json_object_set_new (metrics, "mem.used", json_real (vd_round (used < 0? 0: used > 100? 100: used, 3)));
     }
     if (self->walk && self->walk->cpu_count)
         json_object_set_new (metrics, "cpu.load",
-                             json_real (self->walk->cpu_sum / self->walk->cpu_count));
+                             json_real (vd_round (self->walk->cpu_sum / self->walk->cpu_count, 3)));
     //  HOST-RESOURCES storage: disks, and memory where UCD has none
     for (storage_t *row = (storage_t *) zhashx_first (self->storage); row;
          row = (storage_t *) zhashx_next (self->storage)) {
         if (row->generation != self->generation || row->size <= 0 || row->used < 0
         ||  row->used > row->size)
             continue;
-        double used = (double) row->used / (double) row->size * 100;
+        double used = vd_round ((double) row->used / (double) row->size * 100, 3);
         if (row->type == 2 && !json_object_get (metrics, "mem.used"))
             json_object_set_new (metrics, "mem.used", json_real (used));
         else

@@ -49,6 +49,29 @@ check "series show has core1's samples" wait_for 20 have_samples
 read total distinct <<<"$(series_count six icmp.loss)"
 check "IPv6 series stored, no duplicate timestamps ($total)" [ "$total" -ge 1 -a "$total" = "$distinct" ]
 check "samples are in SQLite (chunks)" [ "$(sqlite3 "$M/meshd.db" 'SELECT count(*) FROM chunk')" -ge 1 ]
+check "... all in chunk format 2" [ "$(sqlite3 "$M/meshd.db" 'SELECT count(*) FROM chunk WHERE format != 2')" = 0 ]
+# rounds are stamped on the probe's schedule, and stored to the
+# millisecond: core1's 500 ms rounds are 500 ms apart (a timer woken a
+# millisecond late shifts the rhythm once); RTTs are to the microsecond
+on_grid () { V series show core1 icmp.rtt --since 2020-01-01 --json | $PY -c "
+import json,sys
+p=[x for x in json.load(sys.stdin)['points'] if not x.get('lost')]
+d=[b['ts_us']-a['ts_us'] for a,b in zip(p,p[1:])]
+exact=sum(x == 500000 for x in d)
+print('#', len(d), 'intervals,', exact, 'exactly 500 ms')
+sys.exit(0 if len(d) >= 5 and exact >= 0.5 * len(d) and all(x['ts_us'] % 1000 == 0 for x in p)
+         and all(round(x['value'] * 1000, 6) == round(x['value'] * 1000) for x in p) else 1)"; }
+check "stored samples: on the schedule's grid, to the ms; RTT to the us" on_grid
+# a chunk written before migration 0016 (format 1: 100, 110, 120 us; 2.0,
+# 2.0, 2.0; flags 0, 0, 1) is still read
+sqlite3 "$M/meshd.db" "PRAGMA busy_timeout = 5000; INSERT INTO chunk (series_id, t0, t1, count, data, format)
+    SELECT id, 100, 120, 3, X'C801F14000140000000001', 1 FROM series
+    WHERE device_id = (SELECT id FROM device WHERE name = 'core1') AND metric = 'icmp.jitter'"
+old_chunk () { V series show core1 icmp.jitter --since 1970-01-01 --until 1970-01-02 --json | $PY -c "
+import json,sys
+p=json.load(sys.stdin)['points']
+sys.exit(0 if [(x['ts_us'], x['value']) for x in p] == [(100, 2.0), (110, 2.0), (120, 2.0)] else 1)"; }
+check "a format 1 chunk is still read" old_chunk
 check "series show prints a table" bash -c "V series show core1 icmp.rtt --since 10m | grep -q '^TIME'"
 check "--csv prints a header and rows" bash -c "V device list --csv | head -1 | grep -q '^name,address,status'"
 check "probe list shows version and link" bash -c "V probe list | grep -E '^p1 +hq +active +connected' | grep -q 0.1.0"

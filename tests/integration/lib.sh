@@ -6,7 +6,7 @@ set -u
 BUILD=${BUILD:-$(cd "$(dirname "$0")/../../build" 2>/dev/null && pwd)}
 SRC=$(cd "$(dirname "$0")/../.." && pwd); export SRC
 PY=/usr/bin/python3
-T=$(mktemp -d "${TMPDIR:-/tmp}/vedette-it.XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/vedette-it.XXXXXX") || { echo "lib.sh: no temporary directory in ${TMPDIR:-/tmp}" >&2; exit 1; }
 export XDG_CONFIG_HOME=$T/config
 PASSED=0
 FAILED=0
