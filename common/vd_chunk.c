@@ -342,18 +342,10 @@ vd_chunk_encode (vd_chunk_t *self)
 static int
 s_get_varint (vd_chunk_iter_t *iter, uint64_t *value)
 {
-    uint64_t result = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (iter->pos >= iter->size)
-            return -1;
-        byte b = iter->data [iter->pos++];
-        result |= (uint64_t) (b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            *value = result;
-            return 0;
-        }
-    }
-    return -1;
+    const byte *cursor = iter->data + iter->pos;
+    int rc = vd_varint_get (&cursor, iter->data + iter->size, value);
+    iter->pos = (size_t) (cursor - iter->data);
+    return rc;
 }
 
 //  Reads n (1..64) bits; -1 past the end

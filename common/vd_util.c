@@ -33,6 +33,36 @@ vd_mono_to_wall_us (int64_t mono_ms)
     return mono_ms * 1000 + (vd_now_us () - vd_mono_ns () / 1000);
 }
 
+void
+vd_varint_put (zchunk_t *out, uint64_t value)
+{
+    byte buffer [10];
+    size_t size = 0;
+    while (value >= 0x80) {
+        buffer [size++] = (byte) (value | 0x80);
+        value >>= 7;
+    }
+    buffer [size++] = (byte) value;
+    zchunk_extend (out, buffer, size);
+}
+
+int
+vd_varint_get (const byte **cursor, const byte *end, uint64_t *value)
+{
+    uint64_t result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*cursor >= end)
+            return -1;
+        byte b = *(*cursor)++;
+        result |= (uint64_t) (b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *value = result;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 int64_t
 vd_round_ms (int64_t ts_us)
 {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <czmq.h>
 
 //  Wall clock in microseconds since the epoch.
 int64_t vd_now_us (void);
@@ -16,6 +17,11 @@ int64_t vd_mono_ns (void);
 //  offset read now: instants on a schedule's grid keep their spacing
 //  exactly, which makes a series' timestamps cost a bit each (vd_chunk).
 int64_t vd_mono_to_wall_us (int64_t mono_ms);
+//  Appends value as a LEB128 varint (7 bits a byte, low first).
+void vd_varint_put (zchunk_t *out, uint64_t value);
+//  Reads a varint at *cursor, before end, and moves past it; 0, or -1 if
+//  the bytes end first or it runs past 64 bits.
+int vd_varint_get (const byte **cursor, const byte *end, uint64_t *value);
 //  A timestamp (µs) rounded to the nearest millisecond: what meshd stores
 //  (a steady series' timestamps then cost about a bit each in a chunk).
 int64_t vd_round_ms (int64_t ts_us);
@@ -107,7 +113,6 @@ void vd_cidr_host (const vd_cidr_t *cidr, uint64_t index, uint8_t *address);
 
 
 
-#include <czmq.h>
 #include <signal.h>
 
 //  Set by SIGTERM/SIGINT and SIGHUP once vd_signals_init has run.

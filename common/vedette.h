@@ -23,6 +23,7 @@
 #include "vd_spool.h"
 #include "vd_token.h"
 #include "vd_chunk.h"
+#include "vd_sketch.h"
 #include "vd_heap.h"
 
 #endif

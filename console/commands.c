@@ -94,6 +94,8 @@ static const option_t s_series_options [] = {
     { "probe", NULL, "NAME is a probe: one of its own series (peer.PROBE.rtt, .loss, .jitter)", OPT_TEXT },
     { "since", "TIME", "from (ISO 8601 or relative such as 10m, -1h; default 1h)", OPT_TEXT },
     { "until", "TIME", "to (default: now)", OPT_TEXT },
+    { "step", "DURATION", "buckets of this length (count, min, mean, max, last, p50/p95/p99) from the rollups (5m, 1h, 1d) or the samples", OPT_TEXT },
+    { "points", "N", "about N buckets over the span, instead of --step", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 
@@ -404,6 +406,12 @@ static const column_t s_point_columns [] = {
     { "ts_us", "TIME", COL_TIME }, { "value", "VALUE", COL_MS }, { "lost", "LOST", COL_TEXT },
     { NULL }
 };
+static const column_t s_bucket_columns [] = {
+    { "ts_us", "TIME", COL_TIME }, { "samples", "SAMPLES", COL_INT }, { "lost_samples", "LOST", COL_INT },
+    { "min", "MIN", COL_MS }, { "value", "MEAN", COL_MS }, { "max", "MAX", COL_MS },
+    { "p50", "P50", COL_MS }, { "p95", "P95", COL_MS }, { "p99", "P99", COL_MS },
+    { NULL }
+};
 
 json_t *
 cli_call (const command_t *command, json_t *args, int *code)
@@ -529,12 +537,23 @@ s_series_show (const command_t *command, json_t *args, bool json, bool csv)
     if (result) {
         json_t *points = json_object_get (result, "points");
         json_t *owner = json_object_get (result, "device");
+        int64_t step = json_integer_value (json_object_get (result, "step_us"));
+        int64_t resolution = json_integer_value (json_object_get (result, "resolution_us"));
+        if (!csv && step)
+            printf ("# %s %s (%s), %zu buckets of %llds from %s\n",
+                    json_string_value (owner? owner: json_object_get (result, "probe")),
+                    json_string_value (json_object_get (result, "metric")),
+                    json_string_value (json_object_get (result, "unit")), json_array_size (points),
+                    (long long) (step / 1000000),
+                    resolution == 0? "the samples": resolution == 300000000? "5-minute rollups":
+                    resolution == 3600000000? "1-hour rollups": "1-day rollups");
+        else
         if (!csv)
             printf ("# %s %s (%s), %zu samples\n",
                     json_string_value (owner? owner: json_object_get (result, "probe")),
                     json_string_value (json_object_get (result, "metric")),
                     json_string_value (json_object_get (result, "unit")), json_array_size (points));
-        table_print (points, s_point_columns, csv);
+        table_print (points, step? s_bucket_columns: s_point_columns, csv);
     }
     json_decref (result);
     return code;

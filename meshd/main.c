@@ -73,6 +73,7 @@ static struct {
     { "auth", auth_actor, NULL, NULL },
     { "events", events_actor, NULL, NULL },
     { "store", store_actor, NULL, NULL },
+    { "housekeeping", housekeeping_actor, NULL, NULL },
     { "notify", notify_actor, NULL, NULL },
     { "rules", rules_actor, NULL, NULL },
     { "mesh", mesh_actor, NULL, NULL },

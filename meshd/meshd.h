@@ -65,6 +65,7 @@ void events_actor (zsock_t *pipe, void *args);
 void rules_actor (zsock_t *pipe, void *args);
 void notify_actor (zsock_t *pipe, void *args);
 void ssh_actor (zsock_t *pipe, void *args);
+void housekeeping_actor (zsock_t *pipe, void *args);
 
 //  A session for user_id (what login makes): the token, 64 hex digits and
 //  a NUL, into token, and when it expires into *expires_us (if not NULL).

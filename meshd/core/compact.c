@@ -6,7 +6,8 @@
     sample, which device lists show. Runs inside the store
     actor's transaction, so a batch is either in the tail or in chunks.
 
-    Rollups and retention will be further passes over the same chunks.      */
+    Each series it touched is marked in rollup_pending, from its oldest
+    sample of the run, for housekeeping's rollups (meshd/housekeeping).     */
 #include "meshd.h"
 
 #define CHUNK_MAX       1024
@@ -21,6 +22,7 @@ typedef struct {
     double last_value;
     uint32_t last_flags;
     bool has_last;
+    int64_t since;              //  the oldest sample of this run
 } open_series_t;
 
 typedef struct {
@@ -31,6 +33,7 @@ typedef struct {
     sqlite3_stmt *insert;
     sqlite3_stmt *update;
     sqlite3_stmt *last;
+    sqlite3_stmt *pending;
 } compact_t;
 
 static void
@@ -143,11 +146,15 @@ compact_run (sqlite3 *db, int max_batches, uint64_t *foreign)
     self.last = vd_db_prepare (db,
         "UPDATE series SET last_ts_us = ?, last_value = ?, last_flags = ? "
         "WHERE id = ? AND coalesce (last_ts_us, 0) <= ?");
+    self.pending = vd_db_prepare (db,
+        "INSERT INTO rollup_pending (series_id, since_us) VALUES (?, ?) "
+        "ON CONFLICT (series_id) DO UPDATE SET since_us = min (since_us, excluded.since_us)");
     sqlite3_stmt *batches = vd_db_prepare (db,
         "SELECT id, probe_id, data FROM sample_batch "
         "WHERE id <= (SELECT value FROM cursor WHERE name = 'rules.samples') ORDER BY id LIMIT ?");
     int moved = -1;
-    if (!self.owner || !self.latest || !self.insert || !self.update || !self.last || !batches)
+    if (!self.owner || !self.latest || !self.insert || !self.update || !self.last || !self.pending
+    ||  !batches)
         goto done;
 
     int64_t last_batch = 0;
@@ -176,6 +183,8 @@ compact_run (sqlite3 *db, int max_batches, uint64_t *foreign)
             if (rc)
                 break;
             vd_chunk_append (series->chunk, sample.ts_us, sample.value, sample.flags);
+            if (!series->has_last || sample.ts_us < series->since)
+                series->since = sample.ts_us;
             if (!series->has_last || sample.ts_us >= series->last_ts) {
                 series->has_last = true;
                 series->last_ts = sample.ts_us;
@@ -191,6 +200,13 @@ compact_run (sqlite3 *db, int max_batches, uint64_t *foreign)
         rc = s_flush (&self, series);
         if (rc || !series->has_last)
             continue;
+        //  what housekeeping rolls up next
+        sqlite3_bind_int64 (self.pending, 1, series->series_id);
+        sqlite3_bind_int64 (self.pending, 2, series->since);
+        rc = sqlite3_step (self.pending) == SQLITE_DONE? 0: -1;
+        sqlite3_reset (self.pending);
+        if (rc)
+            break;
         sqlite3_bind_int64 (self.last, 1, series->last_ts);
         sqlite3_bind_double (self.last, 2, series->last_value);
         sqlite3_bind_int64 (self.last, 3, series->last_flags);
@@ -214,6 +230,7 @@ done:
     sqlite3_finalize (self.insert);
     sqlite3_finalize (self.update);
     sqlite3_finalize (self.last);
+    sqlite3_finalize (self.pending);
     zhashx_destroy (&self.series);
     return moved;
 }

@@ -19,19 +19,6 @@
 //  --------------------------------------------------------------------------
 //  Format 1, as meshd wrote it until migration 0016
 
-static void
-s_v1_varint (zchunk_t *out, uint64_t value)
-{
-    byte buffer [10];
-    size_t size = 0;
-    while (value >= 0x80) {
-        buffer [size++] = (byte) (value | 0x80);
-        value >>= 7;
-    }
-    buffer [size++] = (byte) value;
-    zchunk_extend (out, buffer, size);
-}
-
 static uint64_t s_zz (int64_t v) { return ((uint64_t) v << 1) ^ (uint64_t) (v >> 63); }
 
 static void
@@ -43,7 +30,7 @@ s_v1_encode (const vd_point_t *points, uint32_t count, zchunk_t *out)
     for (uint32_t i = 0; i < count; i++) {
         int64_t ts = points [i].ts_us;
         int64_t delta = ts - last_ts;
-        s_v1_varint (out, s_zz (i? delta - last_delta: ts));
+        vd_varint_put (out, s_zz (i? delta - last_delta: ts));
         if (i)
             last_delta = delta;
         last_ts = ts;
@@ -63,7 +50,7 @@ s_v1_encode (const vd_point_t *points, uint32_t count, zchunk_t *out)
                 buffer [size++] = (byte) (xor >> (8 * (trail + b)));
         }
         zchunk_extend (out, buffer, size);
-        s_v1_varint (out, points [i].flags);
+        vd_varint_put (out, points [i].flags);
     }
 }
 

@@ -1,0 +1,141 @@
+/*  meshd/housekeeping/actor.c: every housekeeping/interval, the rollups of
+    what compaction stored since the last pass (for half an interval at
+    most: what is left waits for the next pass), then retention. Each step
+    is its own short write transaction (at most ROLLUP_SERIES series a day
+    each, or RETENTION_ROWS rows), so the store actor's ingest, which waits
+    for the write lock, waits for one step at most. A stop is heard between
+    steps. A line is logged per pass that did something.                   */
+#include "housekeeping/housekeeping.h"
+
+#define ROLLUP_SERIES   64
+#define RETENTION_ROWS  2000
+
+typedef struct {
+    meshd_t *meshd;
+    zsock_t *pipe;
+    sqlite3 *db;
+    int64_t interval;
+    retention_t keep;
+    bool stopping;
+} housekeeping_t;
+
+//  Runs one step in a transaction: its result, or -1 (rolled back)
+static int
+s_step (housekeeping_t *self, int (*fn) (housekeeping_t *, void *), void *arg)
+{
+    if (vd_db_exec (self->db, "BEGIN IMMEDIATE"))
+        return -1;
+    int rc = fn (self, arg);
+    if (rc < 0 || vd_db_exec (self->db, "COMMIT")) {
+        vd_db_exec (self->db, "ROLLBACK");
+        return -1;
+    }
+    return rc;
+}
+
+static int
+s_rollup (housekeeping_t *self, void *arg)
+{
+    (void) arg;
+    return rollup_run (self->db, ROLLUP_SERIES);
+}
+
+static int
+s_retention (housekeeping_t *self, void *arg)
+{
+    return retention_step (self->db, &self->keep, vd_now_us (), RETENTION_ROWS,
+                           (retention_counts_t *) arg);
+}
+
+//  What retention deleted of the audit is itself audited
+static int
+s_audit_deleted (housekeeping_t *self, void *arg)
+{
+    uint64_t deleted = *(uint64_t *) arg;
+    char detail [160];
+    snprintf (detail, sizeof detail, "{\"deleted\": %" PRIu64 ", \"older_than_us\": %" PRId64 "}",
+              deleted, vd_now_us () - self->keep.audit * 1000);
+    sqlite3_stmt *stmt = vd_db_prepare (self->db,
+        "INSERT INTO audit (ts_us, user, origin, op, detail) "
+        "VALUES (?, 'meshd', 'housekeeping', 'audit.retention', ?)");
+    int rc = stmt && sqlite3_bind_int64 (stmt, 1, vd_now_us ()) == SQLITE_OK
+             && sqlite3_bind_text (stmt, 2, detail, -1, SQLITE_TRANSIENT) == SQLITE_OK
+             && sqlite3_step (stmt) == SQLITE_DONE? 0: -1;
+    sqlite3_finalize (stmt);
+    return rc;
+}
+
+//  A stop or reload asked for: checked between steps
+static bool
+s_interrupted (housekeeping_t *self)
+{
+    return self->stopping || (zsock_events (self->pipe) & ZMQ_POLLIN);
+}
+
+static void
+s_pass (housekeeping_t *self)
+{
+    int64_t started = vd_mono_ms ();
+    //  compaction marks series while the pass runs: rollups stop after half
+    //  an interval (a second at least), and retention gets its turn
+    int64_t deadline = started + (self->interval / 2 > 1000? self->interval / 2: 1000);
+    int64_t series = 0;
+    int rc;
+    while (vd_mono_ms () < deadline && !s_interrupted (self) && (rc = s_step (self, s_rollup, NULL)) > 0)
+        series += rc;
+    retention_counts_t counts = { 0 };
+    while (!s_interrupted (self) && s_step (self, s_retention, &counts) > 0)
+        ;
+    if (counts.audit)
+        s_step (self, s_audit_deleted, &counts.audit);
+    uint64_t rollups = counts.rollups [0] + counts.rollups [1] + counts.rollups [2];
+    if (series || counts.chunks || rollups || counts.events || counts.audit || counts.notifications)
+        zsys_info ("housekeeping: %" PRId64 " series rolled up; deleted %" PRIu64 " chunks, %" PRIu64
+                   " rollups, %" PRIu64 " events, %" PRIu64 " notifications, %" PRIu64
+                   " audit rows; %" PRId64 " ms", series, counts.chunks, rollups, counts.events,
+                   counts.notifications, counts.audit, vd_mono_ms () - started);
+}
+
+void
+housekeeping_actor (zsock_t *pipe, void *args)
+{
+    housekeeping_t self = { .meshd = (meshd_t *) args, .pipe = pipe };
+    vd_config_t *config = self.meshd->config;
+    self.interval = vd_config_int (config, "housekeeping/interval");
+    self.keep = (retention_t) {
+        .raw = vd_config_int (config, "retention/raw"),
+        .rollup = { vd_config_int (config, "retention/5m"), vd_config_int (config, "retention/1h"),
+                    vd_config_int (config, "retention/1d") },
+        .events = vd_config_int (config, "retention/events"),
+        .audit = vd_config_int (config, "retention/audit"),
+        .notifications = vd_config_int (config, "retention/notifications")
+    };
+    self.db = vd_db_open (self.meshd->db_path, false);
+    if (!self.db) {
+        zsys_error ("housekeeping: cannot start");
+        zsock_signal (pipe, 0);
+        vd_actor_failed (pipe);
+        return;
+    }
+    zsock_signal (pipe, 0);
+    int64_t next = vd_mono_ms () + self.interval;
+    zpoller_t *poller = zpoller_new (pipe, NULL);
+    while (!self.stopping) {
+        int64_t wait = next - vd_mono_ms ();
+        zsock_t *which = (zsock_t *) zpoller_wait (poller, wait < 0? 0: (int) wait);
+        if (which == pipe) {
+            bool term;
+            free (vd_actor_command (pipe, &term));
+            self.stopping = term;
+        }
+        else
+        if (zpoller_terminated (poller))
+            break;
+        if (!self.stopping && vd_mono_ms () >= next) {
+            s_pass (&self);
+            next = vd_mono_ms () + self.interval;
+        }
+    }
+    zpoller_destroy (&poller);
+    vd_db_close (&self.db);
+}
