@@ -48,6 +48,83 @@ vd_db_exec (sqlite3 *db, const char *sql)
     return 0;
 }
 
+static int
+s_past_deadline (void *deadline)
+{
+    return vd_mono_ms () > *(int64_t *) deadline;
+}
+
+int
+vd_db_check (sqlite3 *db, int64_t limit_ms, char **result)
+{
+    int64_t deadline = vd_mono_ms () + limit_ms;
+    sqlite3_progress_handler (db, 10000, s_past_deadline, &deadline);
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+    *result = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step (stmt);
+    int outcome;
+    if (rc == SQLITE_ROW) {
+        const char *first = (const char *) sqlite3_column_text (stmt, 0);
+        outcome = first && streq (first, "ok")? 0: 1;
+        if (outcome)
+            *result = strdup (first? first: "?");
+    }
+    else
+    if (rc == SQLITE_INTERRUPT)
+        outcome = 2;
+    else {
+        //  a file so damaged that the check cannot even run is damaged
+        outcome = rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || (rc & 0xFF) == SQLITE_CORRUPT? 1: -1;
+        *result = strdup (sqlite3_errmsg (db));
+    }
+    sqlite3_finalize (stmt);
+    sqlite3_progress_handler (db, 0, NULL, NULL);
+    return outcome;
+}
+
+int
+vd_db_copy (sqlite3 *db, const char *path, char **error)
+{
+    char *tmp = zsys_sprintf ("%s.tmp", path);
+    unlink (tmp);
+    sqlite3 *copy = NULL;
+    int rc = sqlite3_open_v2 (tmp, &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    *error = NULL;
+    if (rc == SQLITE_OK) {
+        sqlite3_backup *backup = sqlite3_backup_init (copy, "main", db, "main");
+        if (!backup)
+            rc = sqlite3_errcode (copy);
+        else {
+            rc = sqlite3_backup_step (backup, -1);
+            sqlite3_backup_finish (backup);
+            rc = rc == SQLITE_DONE? sqlite3_errcode (copy): rc;
+        }
+    }
+    if (rc != SQLITE_OK)
+        *error = zsys_sprintf ("%s: %s", tmp, copy? sqlite3_errmsg (copy): sqlite3_errstr (rc));
+    else {
+        char *check;
+        //  the copy keeps the source's WAL mode: one file once closed
+        if (vd_db_check (copy, INT64_MAX / 2, &check) != 0)
+            *error = zsys_sprintf ("%s: the copy does not check: %s", tmp, check? check: "?");
+        free (check);
+    }
+    sqlite3_close_v2 (copy);
+    if (!*error) {
+        int fd = open (tmp, O_RDONLY);
+        if (fd < 0 || fsync (fd) || rename (tmp, path))
+            *error = zsys_sprintf ("%s: %s", path, strerror (errno));
+        if (fd >= 0)
+            close (fd);
+    }
+    if (*error)
+        unlink (tmp);
+    free (tmp);
+    return *error? -1: 0;
+}
+
 sqlite3_stmt *
 vd_db_prepare (sqlite3 *db, const char *sql)
 {

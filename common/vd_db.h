@@ -38,5 +38,13 @@ int vd_db_run (sqlite3 *db, const char *sql, const char *format, ...);
 int64_t vd_db_int (sqlite3 *db, const char *sql, int64_t def);
 //  Schema version this program knows.
 int vd_db_schema_version (const vd_migration_t *migrations);
+//  Copies the database of db, as one consistent snapshot (SQLite's online
+//  backup API in a single step: writers on other connections go on), to
+//  path: written to path.tmp, checked (quick_check), synced, renamed. 0, or
+//  -1 with *error (caller frees) saying why.
+int vd_db_copy (sqlite3 *db, const char *path, char **error);
+//  PRAGMA quick_check for at most limit_ms: 0 sound, 1 damaged (*result,
+//  caller frees, has the first problem), 2 not finished in time, -1 error.
+int vd_db_check (sqlite3 *db, int64_t limit_ms, char **result);
 
 #endif

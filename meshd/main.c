@@ -2,6 +2,7 @@
     order (auth before any CURVE socket binds), wait, tear down in reverse. */
 #include "meshd.h"
 #include "api/api.h"
+#include "housekeeping/housekeeping.h"
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -15,6 +16,8 @@ s_usage (FILE *out)
     fprintf (out,
         "usage: vedette-meshd [-fv] [-c FILE] -d DIR\n"
         "       vedette-meshd init -d DIR [--admin-password-stdin] [--force]\n"
+        "       vedette-meshd backup -d DIR FILE     (while meshd runs, or not)\n"
+        "       vedette-meshd restore -d DIR FILE    (meshd stopped)\n"
         "\n"
         "The vedette coordinator: probes join its encrypted mesh, it keeps the state\n"
         "in SQLite and serves the API, the CLI and the console.\n"
@@ -111,7 +114,10 @@ main (int argc, char *argv [])
 {
     const char *dir = NULL, *config_file = NULL;
     bool foreground = false, verbose = false, password_stdin = false, force = false;
-    bool init = argc > 1 && streq (argv [1], "init");
+    //  init, backup, restore: a command word before the options
+    const char *command = argc > 1 && (streq (argv [1], "init") || streq (argv [1], "backup")
+                                       || streq (argv [1], "restore"))? argv [1]: NULL;
+    int init = command? 1: 0;           //  arguments the command word takes
     static struct option options [] = {
         { "dir", required_argument, 0, 'd' },
         { "config", required_argument, 0, 'c' },
@@ -144,6 +150,15 @@ main (int argc, char *argv [])
             default: s_usage (stderr); return 2;
         }
     }
+    //  backup and restore take a FILE
+    const char *file = NULL;
+    if (command && !streq (command, "init")) {
+        if (optind + init >= argc) {
+            fprintf (stderr, "vedette-meshd: %s: FILE is required\n", command);
+            return 2;
+        }
+        file = argv [optind + init++];
+    }
     if (optind + init < argc) {
         fprintf (stderr, "vedette-meshd: unexpected argument '%s'\n", argv [optind + init]);
         return 2;
@@ -153,7 +168,7 @@ main (int argc, char *argv [])
         s_usage (stderr);
         return 2;
     }
-    if ((password_stdin || force) && !init) {
+    if ((password_stdin || force) && !(command && streq (command, "init"))) {
         fprintf (stderr, "vedette-meshd: --admin-password-stdin and --force go with init\n");
         return 2;
     }
@@ -161,7 +176,7 @@ main (int argc, char *argv [])
         fprintf (stderr, "vedette-meshd: libsodium cannot start\n");
         return 1;
     }
-    if (init) {
+    if (command && streq (command, "init")) {
         vd_log_init ("vedette-meshd", true, verbose);
         char *password = NULL;
         if (password_stdin && !(password = vd_secret_read (stdin))) {
@@ -187,7 +202,14 @@ main (int argc, char *argv [])
         return 1;
     }
     meshd.db_path = zsys_sprintf ("%s/meshd.db", dir);
+    const char *pidfile = vd_config_str (meshd.config, "server/pidfile");
+    pid_path = *pidfile? strdup (pidfile): zsys_sprintf ("%s/meshd.pid", dir);
     char *cert_path = zsys_sprintf ("%s/meshd.cert", dir);
+    if (command) {
+        vd_log_init ("vedette-meshd", true, verbose);
+        rc = streq (command, "backup")? backup_command (dir, file): restore_command (dir, file, pid_path);
+        goto done;
+    }
     meshd.cert = zcert_load (cert_path);
     if (!meshd.cert || !zsys_file_exists (meshd.db_path)) {
         fprintf (stderr, "vedette-meshd: %s: no keys or database (run vedette-meshd init -d %s)\n",
@@ -195,8 +217,14 @@ main (int argc, char *argv [])
         rc = 1;
         goto done;
     }
-    //  the schema is brought up to date once, before any actor opens it
+    //  a damaged file is refused; the schema is brought up to date once,
+    //  before any actor opens it
     sqlite3 *db = vd_db_open (meshd.db_path, false);
+    if (backup_check_at_start (&meshd, db)) {
+        vd_db_close (&db);
+        rc = 1;
+        goto done;
+    }
     if (!db || vd_db_migrate (db, vd_migrations)) {
         fprintf (stderr, "vedette-meshd: %s: cannot open or migrate the database\n", meshd.db_path);
         vd_db_close (&db);
@@ -204,8 +232,6 @@ main (int argc, char *argv [])
         goto done;
     }
     vd_db_close (&db);
-    const char *pidfile = vd_config_str (meshd.config, "server/pidfile");
-    pid_path = *pidfile? strdup (pidfile): zsys_sprintf ("%s/meshd.pid", dir);
     if (!foreground && s_daemonize ()) {
         fprintf (stderr, "vedette-meshd: cannot daemonize\n");
         return 1;

@@ -16,6 +16,9 @@
         ready  --(silent for lost_ms)--> idle
     In ready: never more than `credit` DATA messages unacknowledged; if an
     acknowledgement is due for 10 s, go back and resend from the last one.
+    If meshd is behind what it acknowledged (its database was restored from
+    a backup), those messages are gone from the spool: the next message
+    declares the gap (its "from"), meshd counts it and goes on.
 
     The clock: each PING carries this probe's time (sent_us); PONG brings it
     back with meshd's times of receipt and reply, four timestamps from which
@@ -79,6 +82,7 @@ typedef struct {
     int credit;                 //  from WELCOME
     uint64_t sent;              //  highest sequence number sent
     uint64_t rewound_at;        //  last resync we obeyed
+    uint64_t declare_from;      //  meshd lost from here (0: it lost nothing)
     int64_t waiting_since;      //  when the oldest unacknowledged send went out
     byte *batch;                //  samples not yet in the spool
     size_t batch_size;
@@ -153,9 +157,13 @@ s_pump (uplink_t *self)
             json = json_object ();
         json_object_set_new (json, "seq", json_integer ((json_int_t) seq));
         //  the messages between the last sent and this one were dropped by
-        //  the spool (full, or too old): say so, or meshd waits for them
-        if (seq > self->sent + 1)
-            json_object_set_new (json, "from", json_integer ((json_int_t) (self->sent + 1)));
+        //  the spool (full, or too old), or meshd lost them: say so, or
+        //  meshd waits for them
+        uint64_t from = seq > self->sent + 1? self->sent + 1: 0;
+        if (self->declare_from && self->declare_from < seq && (!from || self->declare_from < from))
+            from = self->declare_from;
+        if (from)
+            json_object_set_new (json, "from", json_integer ((json_int_t) from));
         zmsg_t *msg = vd_wire_encode (command, json, zframe_data (payload), zframe_size (payload));
         json_decref (json);
         free (command);
@@ -308,6 +316,22 @@ s_clock (uplink_t *self, vd_wire_t *wire)
         vd_clock_add (&self->clock, sent, received, replied, now);
 }
 
+//  meshd is at last_seq, behind what it acknowledged: it lost the rest
+//  (its database restored from a backup). The spool let them go; the next
+//  message sent declares the gap.
+static void
+s_meshd_lost (uplink_t *self, uint64_t last_seq)
+{
+    uint64_t acked = vd_spool_acked (self->spool);
+    if (self->declare_from != last_seq + 1)
+        zsys_warning ("uplink: meshd is at sequence %" PRIu64 " but acknowledged %" PRIu64
+                      ": it lost %" PRIu64 " messages (a database restored?); going on from %" PRIu64,
+                      last_seq, acked, acked - last_seq, acked + 1);
+    self->declare_from = last_seq + 1;
+    self->sent = acked;
+    self->rewound_at = acked;
+}
+
 static void
 s_welcome (uplink_t *self, vd_wire_t *wire)
 {
@@ -325,6 +349,9 @@ s_welcome (uplink_t *self, vd_wire_t *wire)
     if ((uint64_t) last_seq > vd_spool_last (self->spool))
         zsys_error ("uplink: meshd has sequence %lld but this spool only reached %" PRIu64
                     ": was the spool deleted?", (long long) last_seq, vd_spool_last (self->spool));
+    else
+    if ((uint64_t) last_seq < vd_spool_acked (self->spool))
+        s_meshd_lost (self, (uint64_t) last_seq);
     else
     if ((uint64_t) last_seq > vd_spool_acked (self->spool))
         vd_spool_ack (self->spool, (uint64_t) last_seq);
@@ -359,11 +386,18 @@ s_ack (uplink_t *self, vd_wire_t *wire)
             zsys_error ("uplink: spool cannot drop what was acknowledged");
         self->waiting_since = vd_mono_ms ();
     }
-    //  meshd refused a message that came before its predecessor: go back
-    if (json_is_true (json_object_get (wire->header, "resync")) && (uint64_t) seq >= self->rewound_at
-    &&  (uint64_t) seq < self->sent) {
-        self->rewound_at = self->sent;
-        self->sent = (uint64_t) seq;
+    if (self->declare_from && (uint64_t) seq >= self->declare_from)
+        self->declare_from = 0;         //  meshd took the gap
+    //  meshd refused a message that came before its predecessor: go back,
+    //  or past what it lost
+    if (json_is_true (json_object_get (wire->header, "resync"))) {
+        if ((uint64_t) seq < vd_spool_acked (self->spool))
+            s_meshd_lost (self, (uint64_t) seq);
+        else
+        if ((uint64_t) seq >= self->rewound_at && (uint64_t) seq < self->sent) {
+            self->rewound_at = self->sent;
+            self->sent = (uint64_t) seq;
+        }
     }
     s_pump (self);
 }

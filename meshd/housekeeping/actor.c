@@ -16,6 +16,10 @@ typedef struct {
     sqlite3 *db;
     int64_t interval;
     retention_t keep;
+    int64_t backup_every;       //  ms, 0: no scheduled backups
+    int backup_keep;
+    char *backup_dir;
+    int64_t backup_last;        //  µs
     bool stopping;
 } housekeeping_t;
 
@@ -89,6 +93,17 @@ s_pass (housekeeping_t *self)
     if (counts.audit)
         s_step (self, s_audit_deleted, &counts.audit);
     uint64_t rollups = counts.rollups [0] + counts.rollups [1] + counts.rollups [2];
+    if (self->backup_every && vd_now_us () >= self->backup_last + self->backup_every * 1000) {
+        char *path, *error;
+        int64_t begun = vd_mono_ms ();
+        if (backup_take (self->db, self->backup_dir, self->backup_keep, &path, &error) == 0)
+            zsys_info ("housekeeping: backup %s taken in %lld ms", path, (long long) (vd_mono_ms () - begun));
+        else
+            zsys_error ("housekeeping: backup failed: %s", error);
+        free (path);
+        free (error);
+        self->backup_last = vd_now_us ();     //  a failure is tried again next time
+    }
     if (series || counts.chunks || rollups || counts.events || counts.audit || counts.notifications)
         zsys_info ("housekeeping: %" PRId64 " series rolled up; deleted %" PRIu64 " chunks, %" PRIu64
                    " rollups, %" PRIu64 " events, %" PRIu64 " notifications, %" PRIu64
@@ -110,9 +125,14 @@ housekeeping_actor (zsock_t *pipe, void *args)
         .audit = vd_config_int (config, "retention/audit"),
         .notifications = vd_config_int (config, "retention/notifications")
     };
+    self.backup_every = vd_config_int (config, "backup/every");
+    self.backup_keep = (int) vd_config_int (config, "backup/keep");
+    self.backup_dir = backup_dir (self.meshd);
+    self.backup_last = backup_last_us (self.backup_dir);
     self.db = vd_db_open (self.meshd->db_path, false);
     if (!self.db) {
         zsys_error ("housekeeping: cannot start");
+        free (self.backup_dir);
         zsock_signal (pipe, 0);
         vd_actor_failed (pipe);
         return;
@@ -138,4 +158,5 @@ housekeeping_actor (zsock_t *pipe, void *args)
     }
     zpoller_destroy (&poller);
     vd_db_close (&self.db);
+    free (self.backup_dir);
 }

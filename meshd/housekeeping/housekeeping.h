@@ -1,7 +1,7 @@
 /*  meshd/housekeeping: the passes over stored data that keep it useful and
     bounded for years. rollup.c builds 5-minute, 1-hour and 1-day rollups of
     the series compaction touched; retention.c deletes what is older than
-    its class keeps; actor.c runs both in bounded transactions.            */
+    its class keeps; backup.c copies the database; actor.c runs them.     */
 #ifndef MESHD_HOUSEKEEPING_H_INCLUDED
 #define MESHD_HOUSEKEEPING_H_INCLUDED
 
@@ -65,5 +65,25 @@ typedef struct {
 //  deleted (0: nothing left to delete), or -1.
 int retention_step (sqlite3 *db, const retention_t *keep, int64_t now_us, int limit,
                     retention_counts_t *counts);
+
+//  Where scheduled backups go (backup/dir, or DIR/backups); caller frees.
+char *backup_dir (meshd_t *meshd);
+//  The newest scheduled backup in dir, or NULL; caller frees.
+char *backup_newest (const char *dir);
+//  When the newest scheduled backup in dir was written (µs), 0 if none.
+int64_t backup_last_us (const char *dir);
+//  Copies db to a new timestamped file in dir and deletes all but the
+//  newest keep (0: all kept). 0 and *path_p (caller frees), or -1 and
+//  *error (caller frees).
+int backup_take (sqlite3 *db, const char *dir, int keep, char **path_p, char **error);
+//  `vedette-meshd backup -d DIR FILE`: exit code.
+int backup_command (const char *dir, const char *file);
+//  `vedette-meshd restore -d DIR FILE`, refused while meshd runs (it
+//  holds pid_path): exit code.
+int restore_command (const char *dir, const char *file, const char *pid_path);
+//  At start: quick_check for at most store/check_time (db NULL: it could
+//  not be opened). -1 when the file is damaged: it says so on stderr and
+//  in the log, naming the newest backup and how to restore it.
+int backup_check_at_start (meshd_t *meshd, sqlite3 *db);
 
 #endif
