@@ -166,8 +166,9 @@ s_decimal (double value, int scale, int64_t *n)
     return true;
 }
 
-//  The coarsest scale at which the value is decimal: 1 found, 0 none
-//  (zero fits any scale and leaves *scale alone)
+//  Lowers *scale to the coarsest scale at which the value is decimal, if
+//  it needs a finer one; false if it is decimal at none (zero fits any
+//  scale and leaves *scale alone)
 static bool
 s_finest_scale (double value, int *scale)
 {

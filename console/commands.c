@@ -99,6 +99,24 @@ static const option_t s_series_options [] = {
     { NULL, NULL, NULL, OPT_TEXT }
 };
 
+static const option_t s_report_options [] = {
+    { "site", "SITE", "only this site's devices", OPT_TEXT },
+    { "device", "DEVICE", "only this device", OPT_TEXT },
+    { "from", "TIME", "from (default: 30 days ago)", OPT_TEXT },
+    { "to", "TIME", "to (default: now)", OPT_TEXT },
+    { "month", "YYYY-MM", "a calendar month (UTC), instead of --from and --to", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_report_top_options [] = {
+    { "site", "SITE", "only this site's devices", OPT_TEXT },
+    { "device", "DEVICE", "only this device", OPT_TEXT },
+    { "from", "TIME", "from (default: 30 days ago)", OPT_TEXT },
+    { "to", "TIME", "to (default: now)", OPT_TEXT },
+    { "month", "YYYY-MM", "a calendar month (UTC), instead of --from and --to", OPT_TEXT },
+    { "limit", "N", "the N most used (default 10)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+
 static const option_t s_device_set_options [] = {
     { "parent", "DEVICE", "the device it is reached through: when that one is down, "
       "this one is unreachable and its alarms are suppressed", OPT_TEXT },
@@ -404,6 +422,32 @@ static const column_t s_event_columns [] = {
 };
 static const column_t s_point_columns [] = {
     { "ts_us", "TIME", COL_TIME }, { "value", "VALUE", COL_MS }, { "lost", "LOST", COL_TEXT },
+    { NULL }
+};
+static const column_t s_latency_columns [] = {
+    { "device", "DEVICE", COL_TEXT }, { "probe", "PROBE", COL_TEXT }, { "to", "TO", COL_TEXT },
+    { "site", "SITE", COL_TEXT }, { "samples", "SAMPLES", COL_INT }, { "loss_pct", "LOSS", COL_PERCENT },
+    { "mean", "MEAN", COL_MS }, { "min", "MIN", COL_MS }, { "max", "MAX", COL_MS },
+    { "p50", "P50", COL_MS }, { "p95", "P95", COL_MS }, { "p99", "P99", COL_MS },
+    { NULL }
+};
+static const column_t s_billing_columns [] = {
+    { "device", "DEVICE", COL_TEXT }, { "interface", "INTERFACE", COL_TEXT }, { "site", "SITE", COL_TEXT },
+    { "samples", "5MIN", COL_INT }, { "in_p95_bps", "IN95", COL_BPS }, { "out_p95_bps", "OUT95", COL_BPS },
+    { "billable_bps", "BILLABLE", COL_BPS }, { "in_max_bps", "INMAX", COL_BPS }, { "out_max_bps", "OUTMAX", COL_BPS },
+    { NULL }
+};
+static const column_t s_top_columns [] = {
+    { "device", "DEVICE", COL_TEXT }, { "interface", "INTERFACE", COL_TEXT }, { "site", "SITE", COL_TEXT },
+    { "peak_p95_pct", "PEAK95", COL_PERCENT }, { "in_p95_pct", "IN95", COL_PERCENT },
+    { "out_p95_pct", "OUT95", COL_PERCENT }, { "in_mean_pct", "INMEAN", COL_PERCENT },
+    { "out_mean_pct", "OUTMEAN", COL_PERCENT },
+    { NULL }
+};
+static const column_t s_alarm_report_columns [] = {
+    { "rule", "RULE", COL_TEXT }, { "severity", "SEVERITY", COL_TEXT }, { "count", "COUNT", COL_INT },
+    { "acked", "ACKED", COL_INT }, { "cleared", "CLEARED", COL_INT }, { "mtta_s", "MTTA(s)", COL_RATE },
+    { "mttr_s", "MTTR(s)", COL_RATE },
     { NULL }
 };
 static const column_t s_bucket_columns [] = {
@@ -1004,6 +1048,14 @@ const command_t commands [] = {
       "list a device's series with their last values" },
     { "series", "show", "series.show", "NAME METRIC", "device metric", s_series_options, NULL, s_series_show,
       "show the samples of a device's series (icmp.rtt, icmp.loss, icmp.jitter) or, with --probe, a probe's" },
+    { "report", "latency", "report.latency", NULL, NULL, s_report_options, s_latency_columns, cli_report,
+      "latency over a period per device and probe path: loss, mean, p50, p95, p99" },
+    { "report", "billing", "report.billing", NULL, NULL, s_report_options, s_billing_columns, cli_report,
+      "95th percentile billing per interface over a period (5-minute rates, in and out)" },
+    { "report", "top", "report.top", NULL, NULL, s_report_top_options, s_top_columns, cli_report,
+      "the interfaces most used over a period (95th percentile of 5-minute utilisation)" },
+    { "report", "alarms", "report.alarms", NULL, NULL, s_report_options, s_alarm_report_columns, cli_report,
+      "alarms raised over a period by rule and severity: counts, MTTA, MTTR" },
     { "user", "add", "user.add", "NAME", "name", s_user_add_options, NULL, s_user,
       "add a user with a role and optional site scopes" },
     { "user", "list", "user.list", NULL, NULL, s_no_options, s_user_columns, NULL,

@@ -117,6 +117,8 @@ int cli_run_generic (const command_t *command, json_t *args, bool json, bool csv
 json_t *cli_call (const command_t *command, json_t *args, int *code);
 //  Prints a result as indented JSON.
 void cli_print_json (json_t *value);
+//  report latency, billing, top, alarms (console/report_commands.c).
+int cli_report (const command_t *command, json_t *args, bool json, bool csv);
 //  event list and event since; event follow (console/event_commands.c).
 int cli_event_list (const command_t *command, json_t *args, bool json, bool csv);
 int cli_event_follow (const command_t *command, json_t *args, bool json, bool csv);

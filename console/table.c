@@ -200,11 +200,21 @@ table_print (json_t *list, const column_t *columns, bool csv)
                 widths [c] = s_width (cell);
         }
     if (csv) {
+        //  numbers as they are (a spreadsheet adds up 2858000, not 2.86M)
         for (size_t r = 0; r <= nrows; r++) {
             for (int c = 0; c < ncols; c++) {
                 if (c)
                     putchar (',');
-                s_csv_field (r == 0? columns [c].key: cells [r * (size_t) ncols + (size_t) c]);
+                json_t *value = r? json_object_get (json_array_get (list, r - 1), columns [c].key): NULL;
+                char number [32];
+                if (json_is_integer (value) && columns [c].kind != COL_TIME)
+                    snprintf (number, sizeof number, "%lld", (long long) json_integer_value (value));
+                else
+                if (json_is_real (value))
+                    snprintf (number, sizeof number, "%.15g", json_real_value (value));
+                s_csv_field (r == 0? columns [c].key
+                           : json_is_number (value) && !(json_is_integer (value) && columns [c].kind == COL_TIME)
+                           ? number: cells [r * (size_t) ncols + (size_t) c]);
             }
             putchar ('\n');
         }

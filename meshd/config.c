@@ -38,6 +38,8 @@ const vd_config_key_t meshd_config_keys [] = {
       "most DATA messages committed in one transaction" },
     { "store/compact_interval", VD_CFG_DURATION, "2s",
       "how often the sample tail is compacted into per-series chunks" },
+    { "store/min_free", VD_CFG_SIZE, "64MB",
+      "free space kept where the database is: below it no data is acknowledged (probes keep it) until there is a tenth more (0: no limit)" },
     { "store/check_time", VD_CFG_DURATION, "10s",
       "longest the database check at start may take (quick_check); past it meshd starts unchecked" },
     { "backup/every", VD_CFG_DURATION, "1d",

@@ -5,8 +5,12 @@
 #include <math.h>
 #include "view.h"
 
-static const char *s_spans [] = { "1h", "24h", "7d" };
-static const char *s_span_names [] = { "last hour", "last 24 hours", "last 7 days" };
+#define SPANS 5
+static const char *s_spans [SPANS] = { "1h", "24h", "7d", "30d", "1y" };
+static const char *s_span_names [SPANS] = { "last hour", "last 24 hours", "last 7 days",
+                                            "last 30 days", "last year" };
+static const int64_t s_span_seconds [SPANS] = { 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400 };
+#define CHART_POINTS 400        //  past the first hour, buckets (their max drawn)
 
 //  The chart's metric: RTT, loss, or the selected interface's traffic
 static void
@@ -54,7 +58,7 @@ s_draw_chart (tui_t *tui, int top, int height)
     double *bucket = (double *) calloc ((size_t) width, sizeof (double));
     int *seen = (int *) calloc ((size_t) width, sizeof (int));
     bool *lost = (bool *) calloc ((size_t) width, sizeof (bool));
-    int64_t span_us = (int64_t[]) { 3600, 86400, 7 * 86400 } [tui->chart_span % 3] * 1000000LL;
+    int64_t span_us = s_span_seconds [tui->chart_span % SPANS] * 1000000LL;
     int64_t now = vd_now_us (), since = now - span_us;
     size_t index;
     json_t *point;
@@ -63,10 +67,12 @@ s_draw_chart (tui_t *tui, int top, int height)
         int column = (int) ((ts - since) * width / span_us);
         if (column < 0 || column >= width)
             continue;
-        if (json_is_true (json_object_get (point, "lost")))
+        //  a sample, or a bucket of them: its peak, or only lost ones
+        json_t *peak = json_object_get (point, "max");
+        if (json_is_true (json_object_get (point, "lost")) || (json_object_get (point, "samples") && !peak))
             lost [column] = true;
         else {
-            double value = json_number_value (json_object_get (point, "value"));
+            double value = json_number_value (peak? peak: json_object_get (point, "value"));
             bucket [column] = seen [column]? (value > bucket [column]? value: bucket [column]): value;
             seen [column]++;
         }
@@ -117,7 +123,8 @@ s_draw_chart (tui_t *tui, int top, int height)
         struct tm tm;
         localtime_r (&seconds, &tm);
         char when [32];
-        strftime (when, sizeof when, tui->chart_span % 3 == 2? "%a %d": "%H:%M", &tm);
+        int span = tui->chart_span % SPANS;
+        strftime (when, sizeof when, span < 2? "%H:%M": span == 2? "%a %d": "%d %b", &tm);
         int x = axis + (width - 1) * t / 3 - (t == 3? (int) strlen (when) - 1: t? 2: 0);
         tui_put (y + 1, x, 8, when, tui->attr [C_DIM]);
     }
@@ -132,7 +139,7 @@ s_chart_fetch (tui_t *tui)
 {
     char metric [160], label [160], key [400];
     s_chart_metric (tui, metric, sizeof metric, label, sizeof label);
-    snprintf (key, sizeof key, "%s %s %d", tui->place.device, metric, tui->chart_span % 3);
+    snprintf (key, sizeof key, "%s %s %d", tui->place.device, metric, tui->chart_span % SPANS);
     if (streq (key, tui->chart_for))
         return;
     snprintf (tui->chart_for, sizeof tui->chart_for, "%s", key);
@@ -142,11 +149,14 @@ s_chart_fetch (tui_t *tui)
         return;
     int code;
     char since [16];
-    snprintf (since, sizeof since, "-%s", s_spans [tui->chart_span % 3]);
+    snprintf (since, sizeof since, "-%s", s_spans [tui->chart_span % SPANS]);
     //  a series the device does not have yet is an empty chart, not an error
     client_set_quiet (tui->client, true);
-    tui->chart = client_call (tui->client, "series.show", json_pack ("{s:s, s:s, s:s}",
-        "device", tui->place.device, "metric", metric, "since", since), &code);
+    json_t *args = json_pack ("{s:s, s:s, s:s}", "device", tui->place.device, "metric", metric,
+                              "since", since);
+    if (tui->chart_span % SPANS)
+        json_object_set_new (args, "points", json_integer (CHART_POINTS));   //  rollups
+    tui->chart = client_call (tui->client, "series.show", args, &code);
     tui->redraw = true;
 }
 
@@ -206,7 +216,7 @@ s_draw_device (tui_t *tui)
     //  the chart (its points fetched by the loop: s_chart_fetch)
     char metric [160], label [160];
     s_chart_metric (tui, metric, sizeof metric, label, sizeof label);
-    snprintf (text, sizeof text, "%s, %s  (c: metric, t: span)", label, s_span_names [tui->chart_span % 3]);
+    snprintf (text, sizeof text, "%s, %s  (c: metric, t: span)", label, s_span_names [tui->chart_span % SPANS]);
     line++;
     y = s_line_y (tui, line);
     if (y >= 0)
@@ -359,7 +369,7 @@ static const binding_t s_device_keys [] = {
     { KEY_NPAGE, 0, "PgDn/PgUp", "scroll", view_scroll_down, false },
     { KEY_PPAGE, 0, NULL, NULL, view_scroll_up, false },
     { 'c', 0, "c", "chart: RTT, loss, the interface's traffic in and out", s_chart_next, false },
-    { 't', 0, "t", "chart span: 1h, 24h, 7d", s_span_next, false },
+    { 't', 0, "t", "chart span: 1h, 24h, 7d, 30d, 1y", s_span_next, false },
     { 'r', 0, "r", "fetch again", s_device_refresh, false },
     { 0 }
 };

@@ -555,6 +555,8 @@ s_event (rules_t *self, const char *topic, int64_t site_id, json_t *data, int64_
         source = json_string_value (json_object_get (data, "address"));
     if (!source)
         source = json_string_value (json_object_get (data, "probe"));
+    if (!source)
+        source = json_string_value (json_object_get (data, "object"));     //  meshd's own
     const char *oid = json_string_value (json_object_get (data, "oid"));
     const char *ifname = json_string_value (json_object_get (data, "if"));
     char object [200];

@@ -22,14 +22,14 @@ extern const api_op_t op_session_ops [], op_server_ops [], op_site_ops [],
                       op_user_key_ops [], op_audit_ops [], op_event_ops [],
                       op_rule_ops [], op_alarm_ops [], op_maintenance_ops [],
                       op_cred_ops [], op_channel_ops [], op_route_ops [],
-                      op_notification_ops [];
+                      op_notification_ops [], op_report_ops [];
 static const api_op_t *s_tables [] = {
     op_session_ops, op_server_ops, op_site_ops, op_probe_ops,
     op_device_ops, op_check_ops, op_interface_ops, op_discovery_ops,
     op_topology_ops, op_trap_ops, op_series_ops, op_user_ops, op_apikey_ops,
     op_user_key_ops, op_audit_ops, op_event_ops, op_rule_ops,
     op_alarm_ops, op_maintenance_ops, op_cred_ops, op_channel_ops,
-    op_route_ops, op_notification_ops,
+    op_route_ops, op_notification_ops, op_report_ops,
     NULL
 };
 

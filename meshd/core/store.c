@@ -23,9 +23,18 @@
     them in the drops of its heartbeats, which become probe.dropped events).
 
     The sample tail is one row per DATA message, appended in arrival order;
-    between bursts the tail is compacted into per-series chunks (compact.c). */
+    between bursts the tail is compacted into per-series chunks (compact.c).
+
+    Before the disk is full: with less than store/min_free free where the
+    database is, DATA, EVENTS and REPORTS are refused without an ACK (the
+    probes keep them spooled and resend), until a tenth more than that is
+    free again; each change is an event, meshd.disk_low or meshd.disk_ok,
+    which the built-in rule meshd-disk-low turns into an alarm.           */
 #include "meshd.h"
 #include "monitor/monitor.h"
+#include <sys/statvfs.h>
+
+#define DISK_CHECK_MS   1000
 
 typedef struct {
     int64_t probe_id;
@@ -73,6 +82,10 @@ typedef struct {
     uint64_t failures;          //  transactions that failed
     uint64_t reported;          //  transactions at the last report
     int64_t next_report;        //  monotonic ms of the next report
+    uint64_t min_free;          //  bytes
+    bool disk_low;              //  refusing data for want of space
+    int64_t next_disk_check;
+    uint64_t refused_disk;      //  messages refused for want of space
 } store_t;
 
 static store_probe_t *
@@ -230,7 +243,10 @@ s_data (store_t *self, zmsg_t *msg, const char *command)
     int64_t seq = vd_frame_i64 (seq_frame);
     int64_t from = vd_frame_i64 (from_frame);
     int rc = 0;
-    store_probe_t *probe = payload? s_probe (self, probe_id): NULL;
+    store_probe_t *probe = payload && !self->disk_low? s_probe (self, probe_id): NULL;
+    if (self->disk_low)
+        self->refused_disk++;   //  no ACK: the probe keeps it and resends
+    else
     if (!probe)
         ;                       //  a probe deleted meanwhile: nothing to ACK
     else
@@ -405,6 +421,36 @@ s_rollback (store_t *self)
     self->failures++;
 }
 
+//  Free space where the database is, once a second at most; a change of
+//  state is recorded as an event in the transaction begun
+static int
+s_disk (store_t *self)
+{
+    struct statvfs st;
+    if (!self->min_free || vd_mono_ms () < self->next_disk_check || statvfs (self->meshd->dir, &st))
+        return 0;
+    self->next_disk_check = vd_mono_ms () + DISK_CHECK_MS;
+    uint64_t free = (uint64_t) st.f_bavail * st.f_frsize;
+    bool low = free < self->min_free + (self->disk_low? self->min_free / 10: 0);
+    if (low == self->disk_low)
+        return 0;
+    self->disk_low = low;
+    char data [300];
+    snprintf (data, sizeof data, "{\"object\": \"meshd\", \"free_bytes\": %" PRIu64 ", "
+              "\"min_free_bytes\": %" PRIu64 ", \"text\": \"%" PRIu64 " MB free for the database, %s "
+              "store/min_free (%" PRIu64 " MB)\"}", free, self->min_free, free / 1000000,
+              low? "below": "above", self->min_free / 1000000);
+    if (low)
+        zsys_warning ("store: %" PRIu64 " MB free for the database, below store/min_free (%" PRIu64
+                      " MB): no data is acknowledged until space returns; the probes keep it",
+                      free / 1000000, self->min_free / 1000000);
+    else
+        zsys_notice ("store: %" PRIu64 " MB free for the database again: acknowledging; %" PRIu64
+                     " messages were refused meanwhile", free / 1000000, self->refused_disk);
+    self->new_events = true;
+    return meshd_event (self->db, low? "meshd.disk_low": "meshd.disk_ok", 0, data);
+}
+
 //  One group commit: everything waiting, up to batch_max messages
 static void
 s_ingest (store_t *self)
@@ -414,7 +460,7 @@ s_ingest (store_t *self)
         return;
     }
     int count = 0;
-    int rc = 0;
+    int rc = s_disk (self);
     do {
         zmsg_t *msg = zmsg_recv (self->in);
         if (!msg)
@@ -513,6 +559,7 @@ store_actor (zsock_t *pipe, void *args)
     store_t self = { .meshd = (meshd_t *) args };
     self.batch_max = (int) vd_config_int (self.meshd->config, "store/batch");
     self.compact_interval = vd_config_int (self.meshd->config, "store/compact_interval");
+    self.min_free = (uint64_t) vd_config_int (self.meshd->config, "store/min_free");
     self.probes = zhashx_new ();
     zhashx_set_destructor (self.probes, (zhashx_destructor_fn *) zstr_free);
     self.replies = zlistx_new ();
@@ -619,8 +666,9 @@ store_actor (zsock_t *pipe, void *args)
             zsys_info ("store: %" PRIu64 " messages, %" PRIu64 " samples committed in %" PRIu64
                        " transactions; %" PRIu64 " resends dropped, %" PRIu64 " out of order, %"
                        PRIu64 " dropped by probes' spools, %" PRIu64 " foreign samples, %" PRIu64
-                       " failed transactions", self.messages, self.samples, self.transactions,
-                       self.duplicates, self.gaps, self.skipped, self.foreign, self.failures);
+                       " failed transactions, %" PRIu64 " refused for want of disk space",
+                       self.messages, self.samples, self.transactions, self.duplicates, self.gaps,
+                       self.skipped, self.foreign, self.failures, self.refused_disk);
             self.reported = self.transactions;
             self.next_report = vd_mono_ms () + 60000;
         }

@@ -36,6 +36,13 @@ void rollup_add (rollup_t *self, int64_t ts, double value, uint32_t flags, bool 
 //  time order. Returns their number, or -1.
 int rollup_read (sqlite3 *db, int64_t series_id, int64_t step, int64_t since, int64_t until,
                  int64_t out_step, int max, rollup_t **result, bool *truncated);
+//  Merges the rollups of a series at step (seconds) that start in [from,
+//  to) into *total (its sketch the caller's to destroy); with means, the
+//  mean of each bucket that had values, in time order, at most max_means
+//  (for percentiles of 5-minute means: burstable billing). Returns the
+//  buckets with values, or -1.
+int rollup_total (sqlite3 *db, int64_t series_id, int64_t step, int64_t from, int64_t to, rollup_t *total,
+                  double *means, int max_means);
 //  Frees buckets from rollup_read.
 void rollup_free (rollup_t **buckets_p, int count);
 //  The finest rollup step (seconds) that serves a read at step seconds: the

@@ -310,6 +310,31 @@ rollup_read (sqlite3 *db, int64_t series_id, int64_t step, int64_t since, int64_
     return count;
 }
 
+int
+rollup_total (sqlite3 *db, int64_t series_id, int64_t step, int64_t from, int64_t to, rollup_t *total,
+              double *means, int max_means)
+{
+    sqlite3_stmt *read = vd_db_prepare (db,
+        "SELECT t, count, lost, sum, min, max, last, sketch FROM rollup "
+        "WHERE series_id = ? AND step = ? AND t >= ? AND t < ? ORDER BY t");
+    if (!read)
+        return -1;
+    sqlite3_bind_int64 (read, 1, series_id);
+    sqlite3_bind_int64 (read, 2, step);
+    sqlite3_bind_int64 (read, 3, from);
+    sqlite3_bind_int64 (read, 4, to);
+    *total = (rollup_t) { .t = from };
+    int buckets = 0;
+    while (sqlite3_step (read) == SQLITE_ROW) {
+        s_merge_row (total, read);
+        int64_t count = sqlite3_column_int64 (read, 1);
+        if (means && count > 0 && buckets < max_means)
+            means [buckets++] = sqlite3_column_double (read, 3) / (double) count;
+    }
+    sqlite3_finalize (read);
+    return buckets;
+}
+
 void
 rollup_free (rollup_t **buckets_p, int count)
 {

@@ -239,6 +239,11 @@ check("a forged token is unauthorized", error_of(forged, "device.list") == "unau
 admin.call("device.show", name="core1")
 admin.call("series.list", device="core1")
 admin.call("series.show", device="core1", metric="icmp.rtt", since="-1h")
+admin.call("series.show", device="core1", metric="icmp.rtt", since="-1h", step="5m")
+for kind in ("latency", "billing", "top", "alarms"):
+    admin.call("report." + kind, month="2026-11")
+check("report.latency over a month without rollups: core1 with no samples",
+      [r["samples"] for r in admin.call("report.latency", device="core1", month="2026-11")["rows"]] == [0])
 admin.call("check.list", device="core1")
 admin.call("probe.enroll", site="hq", name="p1", endpoint=os.environ["MESH"], expires="1h")
 admin.call("probe.list")

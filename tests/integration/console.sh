@@ -69,12 +69,14 @@ check "device detail: the RTT chart with its axis" wait_for 10 shows a "RTT (ms)
 check "device detail: open alarms" wait_for 10 shows a "Open alarms (1)"
 keys a t
 check "t: the chart's span" wait_for 5 shows a "last 24 hours"
+keys a t t t
+check "... t t t: a year, from the rollups" wait_for 5 shows a "last year"
 keys a '['
 check "[ goes back to the devices" wait_for 5 shows a "of 6 devices"
 keys a ']'
 check "] forward again" wait_for 5 shows a "127.0.0.9  site hq"
 keys a '?'
-check "help lists the view's keys from its table" wait_for 5 shows a "chart span: 1h, 24h, 7d"
+check "help lists the view's keys from its table" wait_for 5 shows a "chart span: 1h, 24h, 7d, 30d, 1y"
 check "help says what the mouse does" shows a "click a tab or a row"
 keys a q
 

@@ -69,6 +69,7 @@ start_meshd () {
         printf 'api\n    tcp = "%s"\n    session_lifetime = "%s"\n    workers = %s\nevents\n    tcp = "%s"\n' \
                "${API_TCP:-}" "${SESSION_LIFETIME:-24h}" "${API_WORKERS:-4}" "${EVENTS_TCP:-}"
         printf 'store\n    compact_interval = "%s"\n' "${COMPACT:-500ms}"
+        [ -z "${MIN_FREE:-}" ] || printf '    min_free = "%s"\n' "$MIN_FREE"
         printf 'ssh\n    endpoint = "%s"\n    console = "%s"\n' "${SSH_ENDPOINT:-}" "$BUILD/vedette"
         for line in "$@"; do printf '%s\n' "$line"; done
     } > "$dir/meshd.cfg"
