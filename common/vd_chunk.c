@@ -315,13 +315,14 @@ vd_chunk_encode (vd_chunk_t *self)
     for (uint32_t i = 0; i < self->count && ts_exp > 0; i++)
         while (ts_exp > 0 && self->points [i].ts_us % s_ipow10 [ts_exp])
             ts_exp--;
-    //  values: XOR, or decimal at the finest scale any value needs, if smaller
-    writer_t w = { self->data, 0, self->capacity, 0, 0 };
-    s_encode (self, ts_exp, XOR_MODE, &w);
+    //  values: XOR, or decimal at the finest scale any value needs, if not
+    //  larger (a spiky series, zeros and a few big values, is smaller XOR-ed)
     int scale = SCALE_MAX;
     bool decimal = false;
     for (uint32_t i = 0; i < self->count; i++)
         decimal |= s_finest_scale (self->points [i].value, &scale);
+    writer_t w = { self->data, 0, self->capacity, 0, 0 };
+    s_encode (self, ts_exp, XOR_MODE, &w);
     if (decimal) {
         writer_t other = { NULL, 0, 0, 0, 0 };
         s_encode (self, ts_exp, scale, &other);

@@ -13,7 +13,7 @@ vd_db_open (const char *path, bool readonly)
         sqlite3_close (db);
         return NULL;
     }
-    sqlite3_busy_timeout (db, 10000);
+    vd_db_eager (db, 10000);
     sqlite3_extended_result_codes (db, 1);
     if (!readonly
     &&  vd_db_exec (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")) {
@@ -25,6 +25,22 @@ vd_db_open (const char *path, bool readonly)
         return NULL;
     }
     return db;
+}
+
+static int
+s_busy_eager (void *limit_ms, int attempts)
+{
+    if (attempts >= (int) (intptr_t) limit_ms)
+        return 0;               //  a millisecond an attempt, about
+    struct timespec pause = { 0, 1000000 };
+    nanosleep (&pause, NULL);
+    return 1;
+}
+
+void
+vd_db_eager (sqlite3 *db, int64_t limit_ms)
+{
+    sqlite3_busy_handler (db, s_busy_eager, (void *) (intptr_t) limit_ms);
 }
 
 void

@@ -16,12 +16,19 @@ typedef struct {
 //  Migrations of meshd's database, ending with a zero version.
 extern const vd_migration_t vd_migrations [];
 
-//  Opens a database in WAL mode with a busy timeout and foreign keys on;
+//  Opens a database in WAL mode, waiting for other writers eagerly
+//  (vd_db_eager, 10 s), with foreign keys on;
 //  synchronous=FULL so a commit is on disk when it returns. Read-only opens
 //  never create. Returns NULL and logs on failure.
 sqlite3 *vd_db_open (const char *path, bool readonly);
 //  Closes; accepts NULL.
 void vd_db_close (sqlite3 **db_p);
+//  While another connection writes, retries every millisecond (about
+//  limit_ms times) instead of SQLite's back-off, which sleeps up to 100 ms
+//  at a time: a writer gets the lock as soon as the holder lets go of it.
+//  With back-off, a writer polling every 100 ms can miss, for as long as
+//  it lasts, every gap a steady background writer (housekeeping) leaves.
+void vd_db_eager (sqlite3 *db, int64_t limit_ms);
 //  Applies the migrations newer than PRAGMA user_version, each in its own
 //  transaction. Refuses a database newer than this program. 0 or -1.
 int vd_db_migrate (sqlite3 *db, const vd_migration_t *migrations);

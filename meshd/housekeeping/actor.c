@@ -23,17 +23,24 @@ typedef struct {
     bool stopping;
 } housekeeping_t;
 
-//  Runs one step in a transaction: its result, or -1 (rolled back)
+//  Runs one step in a transaction: its result, or -1 (rolled back). Then
+//  lets the write lock go for as long as it held it (2 to 50 ms): the
+//  store, the rules actor and the API, which retry every millisecond
+//  (vd_db_eager), get in between steps, so housekeeping takes at most
+//  half of the writing time.
 static int
 s_step (housekeeping_t *self, int (*fn) (housekeeping_t *, void *), void *arg)
 {
+    int64_t began = vd_mono_ns ();
     if (vd_db_exec (self->db, "BEGIN IMMEDIATE"))
         return -1;
     int rc = fn (self, arg);
     if (rc < 0 || vd_db_exec (self->db, "COMMIT")) {
         vd_db_exec (self->db, "ROLLBACK");
-        return -1;
+        rc = -1;
     }
+    int64_t held_ms = (vd_mono_ns () - began) / 1000000;
+    zclock_sleep ((int) (held_ms < 2? 2: held_ms > 50? 50: held_ms));
     return rc;
 }
 

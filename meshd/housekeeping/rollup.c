@@ -113,9 +113,10 @@ typedef struct {
     sqlite3_stmt *chunks, *next, *write, *read, *done, *later;
 } rollup_ctx_t;
 
-//  The 5-minute buckets of [from, from + SPAN_US) from the chunks
+//  The 5-minute buckets of [from, from + SPAN_US) from the chunks; *end is
+//  where the last of them ends (from when there are none)
 static int
-s_finest (rollup_ctx_t *self, int64_t series_id, int64_t from, bool latency)
+s_finest (rollup_ctx_t *self, int64_t series_id, int64_t from, bool latency, int64_t *end)
 {
     rollup_t *buckets = (rollup_t *) zmalloc (SPAN_BUCKETS * sizeof (rollup_t));
     int rc = 0;
@@ -141,10 +142,12 @@ s_finest (rollup_ctx_t *self, int64_t series_id, int64_t from, bool latency)
             zsys_warning ("rollup: series %lld: a corrupt chunk left out", (long long) series_id);
     }
     sqlite3_reset (self->chunks);
+    *end = from;
     for (int64_t i = 0; i < SPAN_BUCKETS; i++) {
         if (rc == 0 && buckets [i].count + buckets [i].lost > 0) {
             buckets [i].t = from + i * FINEST_US;
             rc = s_write (self->write, series_id, rollup_steps [0], &buckets [i]);
+            *end = buckets [i].t + FINEST_US;
         }
         vd_sketch_destroy (&buckets [i].sketch);
     }
@@ -181,11 +184,12 @@ s_coarser (rollup_ctx_t *self, int64_t series_id, int level, int64_t from, int64
 static int
 s_series (rollup_ctx_t *self, int64_t series_id, int64_t since, bool latency)
 {
-    int64_t from = s_floor (since, FINEST_US), to = from + SPAN_US;
-    if (s_finest (self, series_id, from, latency))
+    int64_t from = s_floor (since, FINEST_US), to = from + SPAN_US, end;
+    if (s_finest (self, series_id, from, latency, &end))
         return -1;
+    //  the hours and days over the buckets just made, not the empty rest
     for (int level = 1; level < ROLLUP_STEPS; level++)
-        if (s_coarser (self, series_id, level, from, to))
+        if (s_coarser (self, series_id, level, from, end))
             return -1;
     //  samples past this span: pending from the next of them
     int64_t next = 0;

@@ -67,7 +67,7 @@ check "... the last 14 days' are kept ($kept of 720 chunks; 13 to 14 days of hou
 check "5-minute rollups: 30 days of them, 5 samples each" \
     [ "$(sql "SELECT count(*), sum(count + lost = 5) FROM rollup WHERE series_id = $SERIES AND step = 300")" = "8640|8640" ]
 check "1-hour rollups: 720" [ "$(sql "SELECT count(*) FROM rollup WHERE series_id = $SERIES AND step = 3600")" = 720 ]
-check "the log says what housekeeping did" grep -q "housekeeping: .* series rolled up; deleted [1-9][0-9]* chunks" "$M/meshd.log"
+check "the log says what housekeeping did" wait_for 10 grep -q "housekeeping: .* series rolled up; deleted [1-9][0-9]* chunks" "$M/meshd.log"
 
 # the days, read through the API at a 1 day step: exact count, lost, sum,
 # min, max, last; p50 and p99 within 1% of the exact ones
