@@ -202,7 +202,8 @@ s_direction (api_t *api, int64_t series_id, const period_t *period, direction_t 
     return n < 0? -1: 0;
 }
 
-//  Interfaces in scope with the in and out series of a kind (bps, util)
+//  Interfaces in scope with the in and out series of a kind (bps, util);
+//  NULL on a database error
 static json_t *
 s_interfaces (api_t *api, const period_t *period, const char *kind, bool billing)
 {
@@ -214,7 +215,8 @@ s_interfaces (api_t *api, const period_t *period, const char *kind, bool billing
     sqlite3_stmt *other = vd_db_prepare (api_db (api),
         "SELECT o.id FROM series o JOIN series s ON s.id = ?1 "
         "WHERE o.device_id = s.device_id AND o.metric = ?2");
-    while (stmt && other && sqlite3_step (stmt) == SQLITE_ROW) {
+    bool failed = !stmt || !other;
+    while (!failed && sqlite3_step (stmt) == SQLITE_ROW) {
         const char *metric = (const char *) sqlite3_column_text (stmt, 3);
         size_t name_length = strlen (metric) - 3 - strlen (in_suffix);
         char name [200], out_metric [240];
@@ -226,8 +228,10 @@ s_interfaces (api_t *api, const period_t *period, const char *kind, bool billing
         sqlite3_reset (other);
         direction_t in, out;
         if (s_direction (api, sqlite3_column_int64 (stmt, 0), period, &in)
-        ||  s_direction (api, out_id, period, &out))
+        ||  s_direction (api, out_id, period, &out)) {
+            failed = true;
             break;
+        }
         if (in.buckets + out.buckets == 0)
             continue;
         json_t *row = json_pack ("{s:s, s:s, s:s, s:i}", "device", sqlite3_column_text (stmt, 1),
@@ -251,7 +255,9 @@ s_interfaces (api_t *api, const period_t *period, const char *kind, bool billing
     }
     sqlite3_finalize (stmt);
     sqlite3_finalize (other);
-    return rows;
+    if (failed)
+        json_decref (rows);
+    return failed? NULL: rows;
 }
 
 static json_t *
@@ -260,7 +266,8 @@ op_report_billing (api_t *api, api_call_t *call)
     period_t period;
     if (!s_period (call, &period))
         return NULL;
-    return s_result (&period, rollup_steps [0], s_interfaces (api, &period, "bps", true));
+    json_t *rows = s_interfaces (api, &period, "bps", true);
+    return rows? s_result (&period, rollup_steps [0], rows): api_fail (call, "internal", "database error");
 }
 
 static int
@@ -281,6 +288,8 @@ op_report_top (api_t *api, api_call_t *call)
     if (limit <= 0)
         limit = TOP_DEFAULT;
     json_t *all = s_interfaces (api, &period, "util", false);
+    if (!all)
+        return api_fail (call, "internal", "database error");
     size_t count = json_array_size (all);
     json_t **rows = (json_t **) malloc ((count + 1) * sizeof (json_t *));
     for (size_t i = 0; i < count; i++)
