@@ -25,6 +25,8 @@ typedef struct {
     vd_sketch_t *sketch;        //  latency series only, else NULL
 } rollup_t;
 
+//  The start of the step_us long bucket, aligned to the epoch, that holds t.
+int64_t rollup_floor (int64_t t, int64_t step_us);
 //  Adds a sample to a bucket: a lost one counts as lost, NaN and the
 //  infinities not at all; latency keeps a sketch of the values.
 void rollup_add (rollup_t *self, int64_t ts, double value, uint32_t flags, bool latency);
@@ -58,17 +60,19 @@ typedef struct {
     int64_t notifications;
 } retention_t;
 
-//  What retention deleted
+//  What retention deleted in a pass, and the classes it is done with
 typedef struct {
     uint64_t chunks;
     uint64_t rollups [ROLLUP_STEPS];
     uint64_t events;
     uint64_t audit;
     uint64_t notifications;
+    unsigned done;              //  a bit per class with nothing more to delete
 } retention_counts_t;
 
 //  Deletes at most limit rows past retention, of the first class that has
-//  any, in the caller's transaction; adds them to counts. Returns the rows
+//  any and is not done, in the caller's transaction; adds them to counts
+//  and marks a class done once it gives fewer than limit. Returns the rows
 //  deleted (0: nothing left to delete), or -1.
 int retention_step (sqlite3 *db, const retention_t *keep, int64_t now_us, int limit,
                     retention_counts_t *counts);

@@ -92,7 +92,7 @@ retention_step (sqlite3 *db, const retention_t *keep, int64_t now_us, int limit,
         { AUDIT, keep->audit, 0, &counts->audit },
     };
     for (size_t i = 0; i < sizeof classes / sizeof classes [0]; i++) {
-        if (classes [i].keep_ms <= 0)
+        if (classes [i].keep_ms <= 0 || (counts->done & (1u << i)))
             continue;
         int deleted = s_class (db, classes [i].kind, now_us - classes [i].keep_ms * MS, limit,
                                classes [i].step);
@@ -100,6 +100,8 @@ retention_step (sqlite3 *db, const retention_t *keep, int64_t now_us, int limit,
             zsys_error ("retention: %s", sqlite3_errmsg (db));
             return -1;
         }
+        if (deleted < limit)
+            counts->done |= 1u << i;    //  not looked at again this pass
         if (deleted > 0) {
             *classes [i].count += (uint64_t) deleted;
             return deleted;

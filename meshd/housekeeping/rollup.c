@@ -18,9 +18,13 @@ const int64_t rollup_steps [ROLLUP_STEPS] = { 300, 3600, 86400 };
 #define SPAN_US         (86400 * US)        //  raw samples rolled up a call, per series
 #define FINEST_US       (300 * US)
 #define SPAN_BUCKETS    (SPAN_US / FINEST_US)
+//  The rollup rows of a series at a step starting in [?3, ?4), in time
+//  order, as s_merge_row reads them
+#define ROLLUP_ROWS     "SELECT t, count, lost, sum, min, max, last, sketch FROM rollup " \
+                        "WHERE series_id = ? AND step = ? AND t >= ? AND t < ? ORDER BY t"
 
-static int64_t
-s_floor (int64_t t, int64_t step_us)
+int64_t
+rollup_floor (int64_t t, int64_t step_us)
 {
     int64_t below = t % step_us;
     return below < 0? t - below - step_us: t - below;
@@ -161,7 +165,7 @@ s_coarser (rollup_ctx_t *self, int64_t series_id, int level, int64_t from, int64
 {
     int64_t step_us = rollup_steps [level] * US;
     int rc = 0;
-    for (int64_t t = s_floor (from, step_us); rc == 0 && t < to; t += step_us) {
+    for (int64_t t = rollup_floor (from, step_us); rc == 0 && t < to; t += step_us) {
         rollup_t bucket = { .t = t };
         bool any = false;
         sqlite3_bind_int64 (self->read, 1, series_id);
@@ -184,7 +188,7 @@ s_coarser (rollup_ctx_t *self, int64_t series_id, int level, int64_t from, int64
 static int
 s_series (rollup_ctx_t *self, int64_t series_id, int64_t since, bool latency)
 {
-    int64_t from = s_floor (since, FINEST_US), to = from + SPAN_US, end;
+    int64_t from = rollup_floor (since, FINEST_US), to = from + SPAN_US, end;
     if (s_finest (self, series_id, from, latency, &end))
         return -1;
     //  the hours and days over the buckets just made, not the empty rest
@@ -224,8 +228,7 @@ rollup_run (sqlite3 *db, int max_series)
         "INSERT OR REPLACE INTO rollup (series_id, step, t, count, lost, sum, min, max, last, sketch) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     self.read = vd_db_prepare (db,
-        "SELECT t, count, lost, sum, min, max, last, sketch FROM rollup "
-        "WHERE series_id = ? AND step = ? AND t >= ? AND t < ? ORDER BY t");
+        ROLLUP_ROWS);
     self.done = vd_db_prepare (db, "DELETE FROM rollup_pending WHERE series_id = ?1");
     self.later = vd_db_prepare (db, "UPDATE rollup_pending SET since_us = ?2 WHERE series_id = ?1");
     int done = -1;
@@ -281,24 +284,23 @@ rollup_read (sqlite3 *db, int64_t series_id, int64_t step, int64_t since, int64_
              int64_t out_step, int max, rollup_t **result, bool *truncated)
 {
     sqlite3_stmt *read = vd_db_prepare (db,
-        "SELECT t, count, lost, sum, min, max, last, sketch FROM rollup "
-        "WHERE series_id = ? AND step = ? AND t >= ? AND t <= ? ORDER BY t");
+        ROLLUP_ROWS);
     if (!read)
         return -1;
     //  the newest max buckets at most: start no earlier than they do
     int64_t out_us = out_step * US;
-    int64_t first = s_floor (since, out_us), newest = s_floor (until, out_us);
+    int64_t first = rollup_floor (since, out_us), newest = rollup_floor (until, out_us);
     *truncated = (newest - first) / out_us >= max;
     if (*truncated)
         first = newest - (max - 1) * out_us;
     sqlite3_bind_int64 (read, 1, series_id);
     sqlite3_bind_int64 (read, 2, step);
     sqlite3_bind_int64 (read, 3, first);
-    sqlite3_bind_int64 (read, 4, until);
+    sqlite3_bind_int64 (read, 4, until < INT64_MAX? until + 1: until);   //  until included
     rollup_t *buckets = NULL;
     int count = 0, limit = 0;
     while (sqlite3_step (read) == SQLITE_ROW) {
-        int64_t t = s_floor (sqlite3_column_int64 (read, 0), out_us);
+        int64_t t = rollup_floor (sqlite3_column_int64 (read, 0), out_us);
         if (count == 0 || buckets [count - 1].t != t) {
             if (count == limit) {
                 limit = limit? limit * 2: 64;
@@ -319,8 +321,7 @@ rollup_total (sqlite3 *db, int64_t series_id, int64_t step, int64_t from, int64_
               double *means, int max_means)
 {
     sqlite3_stmt *read = vd_db_prepare (db,
-        "SELECT t, count, lost, sum, min, max, last, sketch FROM rollup "
-        "WHERE series_id = ? AND step = ? AND t >= ? AND t < ? ORDER BY t");
+        ROLLUP_ROWS);
     if (!read)
         return -1;
     sqlite3_bind_int64 (read, 1, series_id);

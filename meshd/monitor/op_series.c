@@ -38,12 +38,15 @@ s_raw_buckets (sqlite3 *db, int64_t series_id, int64_t since, int64_t until, int
         return -1;
     int64_t step_us = step * 1000000;
     rollup_t *buckets = NULL;
-    int used = 0;
+    int used = 0, limit = 0;
     for (int i = 0; i < count; i++) {
-        int64_t t = points [i].ts_us - ((points [i].ts_us % step_us) + step_us) % step_us;
+        int64_t t = rollup_floor (points [i].ts_us, step_us);
         if (used == 0 || buckets [used - 1].t != t) {
-            buckets = (rollup_t *) realloc (buckets, (size_t) (used + 1) * sizeof (rollup_t));
-            assert (buckets);
+            if (used == limit) {
+                limit = limit? limit * 2: 64;
+                buckets = (rollup_t *) realloc (buckets, (size_t) limit * sizeof (rollup_t));
+                assert (buckets);
+            }
             buckets [used++] = (rollup_t) { .t = t };
         }
         rollup_add (&buckets [used - 1], points [i].ts_us, points [i].value, points [i].flags, latency);
