@@ -116,6 +116,26 @@ static const option_t s_report_top_options [] = {
     { "limit", "N", "the N most used (default 10)", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
+static const option_t s_schedule_add_options [] = {
+    { "report", "KIND", "availability, latency, billing, top or alarms", OPT_TEXT },
+    { "every", "PERIOD", "day, week (from Monday) or month: the last whole one, UTC", OPT_TEXT },
+    { "channel", "CHANNEL", "an email channel (CSV attached) or a webhook (JSON)", OPT_TEXT },
+    { "site", "SITE", "only this site's devices", OPT_TEXT },
+    { "device", "DEVICE", "only this device", OPT_TEXT },
+    { "by", "device|site", "availability: a row per device (default) or per site", OPT_TEXT },
+    { "limit", "N", "top: the N most used", OPT_INT },
+    { "start", "TIME", "first run (default: 5 minutes after the current period ends)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_report_availability_options [] = {
+    { "site", "SITE", "only this site's devices", OPT_TEXT },
+    { "device", "DEVICE", "only this device", OPT_TEXT },
+    { "from", "TIME", "from (default: 30 days ago)", OPT_TEXT },
+    { "to", "TIME", "to (default: now)", OPT_TEXT },
+    { "month", "YYYY-MM", "a calendar month (UTC), instead of --from and --to", OPT_TEXT },
+    { "by", "device|site", "a row per device (default) or per site", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
 
 static const option_t s_device_set_options [] = {
     { "parent", "DEVICE", "the device it is reached through: when that one is down, "
@@ -303,6 +323,12 @@ static const column_t s_maintenance_columns [] = {
     { "from", "START", COL_TEXT }, { "to", "END", COL_TEXT }, { "open", "OPEN", COL_TEXT },
     { "comment", "COMMENT", COL_TEXT }, { NULL }
 };
+static const column_t s_schedule_columns [] = {
+    { "name", "SCHEDULE", COL_TEXT }, { "report", "REPORT", COL_TEXT }, { "every", "EVERY", COL_TEXT },
+    { "channel", "CHANNEL", COL_TEXT }, { "args", "NARROWED", COL_TEXT }, { "next_us", "NEXT", COL_TIME },
+    { "last_us", "LAST", COL_TIME }, { "last_result", "RESULT", COL_TEXT },
+    { NULL }
+};
 static const column_t s_channel_columns [] = {
     { "name", "CHANNEL", COL_TEXT }, { "kind", "KIND", COL_TEXT }, { "params", "PARAMETERS", COL_TEXT },
     { "routes", "ROUTES", COL_INT }, { "sent", "SENT", COL_INT }, { "failed", "FAILED", COL_INT },
@@ -442,6 +468,14 @@ static const column_t s_top_columns [] = {
     { "peak_p95_pct", "PEAK95", COL_PERCENT }, { "in_p95_pct", "IN95", COL_PERCENT },
     { "out_p95_pct", "OUT95", COL_PERCENT }, { "in_mean_pct", "INMEAN", COL_PERCENT },
     { "out_mean_pct", "OUTMEAN", COL_PERCENT },
+    { NULL }
+};
+static const column_t s_availability_columns [] = {
+    { "device", "DEVICE", COL_TEXT }, { "site", "SITE", COL_TEXT }, { "devices", "DEVICES", COL_INT },
+    { "availability_pct", "AVAIL", COL_AVAIL }, { "up_s", "UP", COL_SPAN },
+    { "down_s", "DOWN", COL_SPAN }, { "unreachable_s", "UNREACH", COL_SPAN },
+    { "maintenance_s", "MAINT", COL_SPAN }, { "unknown_s", "UNKNOWN", COL_SPAN },
+    { "outages", "OUTAGES", COL_INT },
     { NULL }
 };
 static const column_t s_alarm_report_columns [] = {
@@ -1054,6 +1088,9 @@ const command_t commands [] = {
       "95th percentile billing per interface over a period (5-minute rates, in and out)" },
     { "report", "top", "report.top", NULL, NULL, s_report_top_options, s_top_columns, cli_report,
       "the interfaces most used over a period (95th percentile of 5-minute utilisation)" },
+    { "report", "availability", "report.availability", NULL, NULL, s_report_availability_options,
+      s_availability_columns, cli_report,
+      "time up, down, unreachable, in maintenance and unknown per device or site: availability (SLA)" },
     { "report", "alarms", "report.alarms", NULL, NULL, s_report_options, s_alarm_report_columns, cli_report,
       "alarms raised over a period by rule and severity: counts, MTTA, MTTR" },
     { "user", "add", "user.add", "NAME", "name", s_user_add_options, NULL, s_user,
@@ -1116,6 +1153,14 @@ const command_t commands [] = {
       "list the credentials traps are accepted with, and where" },
     { "trap", "remove", "trap.remove", "CRED", "cred", s_trap_options, NULL, NULL,
       "stop accepting traps with a credential there" },
+    { "schedule", "add", "schedule.add", "NAME", "name", s_schedule_add_options, NULL, NULL,
+      "schedule a report of the last day, week or month, sent through a channel once it is over" },
+    { "schedule", "list", "schedule.list", NULL, NULL, s_no_options, s_schedule_columns, NULL,
+      "list scheduled reports: when they run next, how the last went" },
+    { "schedule", "remove", "schedule.remove", "NAME", "name", s_no_options, NULL, NULL,
+      "remove a scheduled report" },
+    { "schedule", "run", "schedule.run", "NAME", "name", s_no_options, NULL, NULL,
+      "send a scheduled report's last whole period now" },
     { "channel", "add", "channel.add", "NAME KIND", "name kind", s_channel_add_options, NULL, NULL,
       "add a notification channel: email, webhook or exec" },
     { "channel", "list", "channel.list", NULL, NULL, s_no_options, s_channel_columns, NULL,

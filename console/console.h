@@ -56,7 +56,8 @@ typedef enum {
     COL_RATE,                   //  per second, two decimals
     COL_SPAN,                   //  seconds as a span: 12d3h
     COL_MICROS,                 //  microseconds as 0.231ms, 1.20s
-    COL_OFFSET                  //  signed microseconds: +0.231ms, -5.00s
+    COL_OFFSET,                 //  signed microseconds: +0.231ms, -5.00s
+    COL_AVAIL                   //  a percentage to 0.001: 99.982% (availability)
 } column_kind_t;
 
 typedef struct {

@@ -1,6 +1,6 @@
 /*  console/report_commands.c: vedette report KIND: the period, then the
     rows as a table (or --csv, --json); the alarms report adds its totals
-    by severity and overall.                                                */
+    by severity and overall, the availability report its total.            */
 #include "console.h"
 
 static const column_t s_by_severity_columns [] = {
@@ -36,6 +36,16 @@ cli_report (const command_t *command, json_t *args, bool json, bool csv)
             json_object_set_new (total, "severity", json_string ("all"));
             json_array_append_new (all, total);
             table_print (all, s_by_severity_columns, false);
+            json_decref (all);
+        }
+        else
+        if (json_object_get (result, "total") && !csv) {
+            //  the total as a last row, under a line
+            json_t *total = json_deep_copy (json_object_get (result, "total"));
+            json_object_set_new (total, "site", json_string ("all"));
+            json_t *all = json_pack ("[o]", total);
+            printf ("\n");
+            table_print (all, command->columns, false);
             json_decref (all);
         }
     }

@@ -53,6 +53,9 @@ table_cell (json_t *object, const column_t *column)
         case COL_PERCENT:
             snprintf (buf, sizeof buf, "%.0f%%", json_number_value (value));
             break;
+        case COL_AVAIL:
+            snprintf (buf, sizeof buf, "%.3f%%", json_number_value (value));
+            break;
         case COL_BPS: {
             double bps = json_number_value (value);
             const char *units [] = { "", "k", "M", "G", "T", "P" };
@@ -68,7 +71,7 @@ table_cell (json_t *object, const column_t *column)
             snprintf (buf, sizeof buf, "%.2f", json_number_value (value));
             break;
         case COL_SPAN: {
-            int64_t seconds = json_integer_value (value);
+            int64_t seconds = (int64_t) json_number_value (value);
             if (seconds >= 86400)
                 snprintf (buf, sizeof buf, "%lldd%lldh", (long long) (seconds / 86400),
                           (long long) (seconds % 86400 / 3600));

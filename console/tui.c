@@ -604,6 +604,7 @@ static void s_key_devices (tui_t *tui) { tui_go (tui, VIEW_DEVICES, NULL); }
 static void s_key_alarms (tui_t *tui) { tui_go (tui, VIEW_ALARMS, NULL); }
 static void s_key_probes (tui_t *tui) { tui_go (tui, VIEW_PROBES, NULL); }
 static void s_key_events (tui_t *tui) { tui_go (tui, VIEW_EVENTS, NULL); }
+static void s_key_reports (tui_t *tui) { tui_go (tui, VIEW_REPORTS, NULL); }
 
 static void s_mouse (tui_t *tui);
 
@@ -611,17 +612,18 @@ static void s_mouse (tui_t *tui);
 const view_t *const tui_views [VIEW_COUNT] = {
     [VIEW_OVERVIEW] = &view_overview, [VIEW_DEVICES] = &view_devices, [VIEW_DEVICE] = &view_device,
     [VIEW_ALARMS] = &view_alarms, [VIEW_PROBES] = &view_probes, [VIEW_EVENTS] = &view_events,
-    [VIEW_HELP] = &view_help
+    [VIEW_REPORTS] = &view_reports, [VIEW_HELP] = &view_help
 };
 
 const binding_t tui_global_keys [] = {
     { '\t', 0, "Tab", "next view", s_key_tab, false },
     { KEY_BTAB, 0, "Shift-Tab", "previous view", s_key_backtab, false },
-    { '1', 0, "1 … 5", "overview, devices, alarms, probes, events", s_key_overview, false },
+    { '1', 0, "1 … 6", "overview, devices, alarms, probes, events, reports", s_key_overview, false },
     { '2', 0, NULL, NULL, s_key_devices, false },
     { '3', 0, NULL, NULL, s_key_alarms, false },
     { '4', 0, NULL, NULL, s_key_probes, false },
     { '5', 0, NULL, NULL, s_key_events, false },
+    { '6', 0, NULL, NULL, s_key_reports, false },
     { '[', 0, "[", "back", s_key_back, false },
     { ']', 0, "]", "forward", s_key_forward, false },
     { 'q', 0, "q", "back (quits at the first view)", s_key_back, false },
@@ -805,7 +807,10 @@ s_draw_frame (tui_t *tui)
     localtime_r (&now, &tm);
     char clock [16];
     strftime (clock, sizeof clock, "%H:%M:%S", &tm);
+    //  who, and the clock when there is room for it
     snprintf (right, sizeof right, " %s (%s)  %s ", tui->user, tui->role, clock);
+    if (COLS - (int) strlen (right) <= x)
+        snprintf (right, sizeof right, " %s (%s) ", tui->user, tui->role);
     int width = (int) strlen (right);
     if (COLS - width > x)
         tui_put (0, COLS - width, width, right, tui->attr [C_TITLE]);
@@ -905,6 +910,7 @@ s_destroy (tui_t **tui_p)
     json_decref (tui->device);
     json_decref (tui->device_alarms);
     json_decref (tui->chart);
+    json_decref (tui->report);
     json_decref (tui->sites);
     free (tui);
     *tui_p = NULL;

@@ -24,7 +24,7 @@ typedef struct {
 
 typedef enum {
     VIEW_OVERVIEW, VIEW_DEVICES, VIEW_DEVICE, VIEW_ALARMS, VIEW_PROBES, VIEW_EVENTS,
-    VIEW_HELP, VIEW_COUNT
+    VIEW_REPORTS, VIEW_HELP, VIEW_COUNT
 } view_id_t;
 
 typedef struct {
@@ -101,6 +101,11 @@ struct _tui_t {
     json_t *device;             //  the device detail's device.show
     json_t *device_alarms;
     json_t *chart;              //  points of the detail's chart
+    json_t *report;             //  the reports view's report
+    char report_for [64];       //  "kind period by_site" it holds
+    int report_kind, report_period;
+    bool report_by_site;
+    int64_t report_ms;          //  when it was fetched (monotonic)
     char chart_for [400];       //  "device metric span" the chart holds
     int chart_metric, chart_span, interface;
     zhashx_t *sparks;           //  device name -> spark_t

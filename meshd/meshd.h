@@ -4,7 +4,8 @@
     core/auth      ZAP handler: which CURVE keys may connect, per ZAP domain
     core/mesh      ROUTER for probes: connections, heartbeats, credit, links
     core/store     the only writer of samples: group commit, ACK after
-                   commit, exactly-once by sequence number, compaction
+                   commit, exactly-once by sequence number, compaction,
+                   meshd's own series (selfmon.c)
     core/events    PUB of recorded events (table event) and live samples
     api/api        ROUTER for JSON requests (ipc and CURVE tcp); each noun's
                    operations in op_NOUN.c of its subsystem's folder
@@ -102,6 +103,23 @@ int meshd_curve_server (zsock_t *sock, meshd_t *meshd, const char *domain, int64
 char *meshd_dialable (const char *bind);
 //  Resolves the API ipc endpoint (default DIR/api.sock).
 char *meshd_api_endpoint (meshd_t *meshd);
+
+//  meshd's own series (core/selfmon.c): those of the built-in object
+//  "vedette" (no device, no probe), written by the store every
+//  self/interval from its counters and the API's (its "API" message)
+#define MESHD_SELF_NAME     "vedette"
+typedef struct _selfmon_t selfmon_t;
+typedef struct {
+    uint64_t samples;           //  committed so far
+    uint64_t refused;           //  messages refused for want of disk space
+    uint64_t api_requests;      //  served so far
+    uint64_t api_latency_us;    //  their time, in all
+} selfmon_counts_t;
+selfmon_t *selfmon_new (sqlite3 *db, meshd_t *meshd);
+void selfmon_destroy (selfmon_t **self_p);
+//  One round of samples into the tail, in the caller's transaction: how
+//  many, or -1
+int selfmon_run (selfmon_t *self, const selfmon_counts_t *counts);
 
 //  Compaction: moves up to max_batches of the sample tail into chunks in the
 //  caller's transaction. Returns batches moved, or -1.

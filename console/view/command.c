@@ -38,6 +38,7 @@ static void s_overview (tui_t *tui, char *rest) { (void) rest; tui_go (tui, VIEW
 static void s_devices (tui_t *tui, char *rest) { s_list_view (tui, VIEW_DEVICES, rest); }
 static void s_probes (tui_t *tui, char *rest) { s_list_view (tui, VIEW_PROBES, rest); }
 static void s_events (tui_t *tui, char *rest) { s_list_view (tui, VIEW_EVENTS, rest); }
+static void s_reports (tui_t *tui, char *rest) { s_list_view (tui, VIEW_REPORTS, rest); }
 static void s_help (tui_t *tui, char *rest) { (void) rest; tui_go (tui, VIEW_HELP, NULL); }
 static void s_quit (tui_t *tui, char *rest) { (void) rest; tui->quit = true; }
 static void s_ack (tui_t *tui, char *rest) { views_ack (tui, true, rest); }
@@ -105,6 +106,8 @@ const tui_command_t tui_commands [] = {
     { "alarms", "[severity] [pattern]", "the alarms, of a severity", s_alarms, false, ARG_SEVERITY, NULL },
     { "probes", "[pattern]", "the probes and their mesh", s_probes, false, ARG_NONE, NULL },
     { "events", "[pattern]", "the events, filtered", s_events, false, ARG_NONE, NULL },
+    { "reports", "[pattern]", "the reports: availability, latency, top, billing, alarms", s_reports, false,
+      ARG_NONE, NULL },
     { "ack", "[comment]", "ack the marked alarms (or the selected one)", s_ack, true, ARG_NONE, NULL },
     { "unack", NULL, "unack the marked alarms (or the selected one)", s_unack, true, ARG_NONE, NULL },
     { "theme", "dark|light|mono", "the colours", s_theme, false, ARG_WORDS, s_themes },

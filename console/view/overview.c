@@ -1,6 +1,7 @@
 /*  console/view/overview.c: the first view. Devices by status, active
     alarms by severity, probes connected and their backlog, series updated
-    a second, the worst latency and loss now, the latest events.         */
+    a second, meshd itself (its own series: ingest, database, disk, API,
+    notifications), the worst latency and loss now, the latest events.   */
 #include "view.h"
 
 #define WORST 5
@@ -132,6 +133,24 @@ s_draw_overview (tui_t *tui)
     snprintf (text, sizeof text, "%s series updated/s   %s events recorded", tui_count (tui->samples_rate, a, sizeof a),
               tui_count (json_integer_value (json_object_get (tui->status, "events_recorded")), b, sizeof b));
     tui_put (y, 16, COLS - 18, text, A_NORMAL);
+    //  meshd itself, from its own series
+    json_t *own = json_object_get (tui->status, "self");
+    if (json_object_size (own)) {
+        y += 2;
+        #define OWN(metric) json_number_value (json_object_get (own, metric))
+        char c [32], d [32];
+        double free_pct = OWN ("meshd.disk_free_pct");
+        snprintf (text, sizeof text, "ingest %s/s   database %s MB (WAL %s MB)   disk %s MB free (%.0f%%)   "
+                  "API %.0f/s %.1f ms   notifications queued %.0f",
+                  tui_count ((int64_t) OWN ("meshd.ingest"), a, sizeof a),
+                  tui_count ((int64_t) (OWN ("meshd.db_size") / 1e6), b, sizeof b),
+                  tui_count ((int64_t) (OWN ("meshd.wal_size") / 1e6), c, sizeof c),
+                  tui_count ((int64_t) (OWN ("meshd.disk_free") / 1e6), d, sizeof d), free_pct,
+                  OWN ("meshd.api_requests"), OWN ("meshd.api_latency"), OWN ("meshd.notify_queue"));
+        #undef OWN
+        tui_put (y, 2, 14, "meshd", tui->attr [C_HEADER]);
+        tui_put (y, 16, COLS - 18, text, free_pct > 0 && free_pct < 10? tui->attr [C_WARN]: A_NORMAL);
+    }
     //  worst now
     y += 2;
     int half = COLS / 2;

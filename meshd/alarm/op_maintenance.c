@@ -96,11 +96,12 @@ op_maintenance_list (api_t *api, api_call_t *call)
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
         "SELECT m.id, d.name, s.name, m.from_us, m.to_us, m.every, m.start_min, m.end_min, "
         "  m.comment, m.created_by, m.created_us, coalesce (m.device_id, 0), "
-        "  coalesce (m.site_id, d.site_id) "
+        "  coalesce (m.site_id, d.site_id), m.removed_us "
         "FROM maintenance m LEFT JOIN device d ON d.id = m.device_id "
         "LEFT JOIN site s ON s.id = m.site_id "
         "WHERE in_scope (coalesce (m.site_id, d.site_id)) "
-        "  AND (m.every IS NOT NULL OR m.to_us > ?) ORDER BY m.id");
+        "  AND ((m.every IS NOT NULL AND (?1 = 0 OR m.removed_us IS NULL)) "
+        "       OR min (m.to_us, coalesce (m.removed_us, m.to_us)) > ?1) ORDER BY m.id");
     if (!stmt)
         return api_fail (call, "internal", "database error");
     sqlite3_bind_int64 (stmt, 1, json_is_true (json_object_get (call->args, "all"))? 0: vd_now_us ());
@@ -131,6 +132,10 @@ op_maintenance_list (api_t *api, api_call_t *call)
             open = maint_recurring_open ((const char *) sqlite3_column_text (stmt, 5), start, end,
                                          now, &until);
         }
+        if (sqlite3_column_type (stmt, 13) != SQLITE_NULL) {
+            open = false;
+            json_object_set_new (window, "removed_us", json_integer (sqlite3_column_int64 (stmt, 13)));
+        }
         json_object_set_new (window, "open", json_boolean (open));
         json_array_append_new (list, window);
     }
@@ -142,13 +147,19 @@ static json_t *
 op_maintenance_remove (api_t *api, api_call_t *call)
 {
     int64_t id = json_integer_value (json_object_get (call->args, "id"));
-    char sql [200];
+    char sql [400];
     snprintf (sql, sizeof sql, "SELECT coalesce (m.site_id, d.site_id) FROM maintenance m "
-              "LEFT JOIN device d ON d.id = m.device_id WHERE m.id = %lld", (long long) id);
+              "LEFT JOIN device d ON d.id = m.device_id WHERE m.id = %lld "
+              "AND m.removed_us IS NULL", (long long) id);
     int64_t site_id = vd_db_int (api_db (api), sql, 0);
     if (!site_id || !api_site_allowed (api, site_id))
         return api_fail (call, "not_found", "no maintenance window %lld", (long long) id);
-    snprintf (sql, sizeof sql, "DELETE FROM maintenance WHERE id = %lld", (long long) id);
+    //  one that has opened ends now, and stays for the reports of its time
+    int64_t now = vd_now_us ();
+    snprintf (sql, sizeof sql, "UPDATE maintenance SET removed_us = %lld WHERE id = %lld "
+              "AND (every IS NOT NULL OR from_us <= %lld); "
+              "DELETE FROM maintenance WHERE id = %lld AND removed_us IS NULL",
+              (long long) now, (long long) id, (long long) now, (long long) id);
     if (vd_db_exec (api_db (api), sql))
         return api_fail (call, "internal", "database error");
     //  what the window held back is looked at again now

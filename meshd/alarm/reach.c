@@ -14,10 +14,14 @@ reach_device (zhashx_t *devices, int64_t id)
 }
 
 bool
-reach_loss (rdev_t *device, double loss, int down_after)
+reach_loss (rdev_t *device, double loss, int64_t ts, int down_after)
 {
     reach_t was = device->reach;
+    if (ts > device->last_ts)
+        device->last_ts = ts;       //  results may come out of order
     if (loss >= 100) {
+        if (device->bad == 0)
+            device->bad_us = ts;
         if (device->bad < down_after)
             device->bad++;
         if (device->bad >= down_after)
@@ -27,7 +31,43 @@ reach_loss (rdev_t *device, double loss, int down_after)
         device->bad = 0;
         device->reach = REACH_UP;
     }
-    return device->reach != was;
+    if (device->reach == was)
+        return false;
+    device->reach_us = device->reach == REACH_DOWN? device->bad_us: ts;
+    return true;
+}
+
+void
+reach_unknown (rdev_t *device, int64_t now)
+{
+    int64_t after = device->last_ts? device->last_ts + device->interval_ms * 1000: now;
+    device->reach = REACH_UNKNOWN;
+    device->bad = 0;
+    device->reach_us = after < now? after: now;
+}
+
+bool
+reach_gap (rdev_t *device, int64_t ts)
+{
+    if (device->reach == REACH_UNKNOWN || !device->last_ts
+    ||  ts - device->last_ts <= (2 * device->interval_ms + REACH_GAP_MS) * 1000)
+        return false;
+    reach_unknown (device, ts);
+    return true;
+}
+
+int64_t
+reach_since (zhashx_t *devices, rdev_t *device, int64_t under, int64_t was_under, int64_t now)
+{
+    int64_t since = device->reach_us;
+    rdev_t *above [2] = { under? reach_device (devices, under): NULL,
+                          was_under? reach_device (devices, was_under): NULL };
+    for (int i = 0; i < 2; i++)
+        if (above [i] && above [i]->reach_us > since)
+            since = above [i]->reach_us;
+    if (since > now)
+        since = now;
+    return since > device->state_us? since: device->state_us;
 }
 
 int64_t

@@ -17,12 +17,17 @@
        against event rules;
     3. device states are worked out with dependencies (reach.c): a device
        that is down under a parent that is down is unreachable, and its
-       alarms are suppressed under that parent;
+       alarms are suppressed under that parent; each change goes into the
+       device's state history (device_state_log, read by availability
+       reports) timed by the measurements, not by this pass;
     4. alarm transitions are written (alarm.c), each with its event and its
        notifications; state rules follow device and probe states.
     Flapping (flap.c): a (rule, object) that changes state rules/flap_count
     times within rules/flap_window becomes one flapping alarm that stays
     open until it has been quiet for a window.
+
+    Metric rules apply to devices' series and to meshd's own (the object
+    vedette, core/selfmon.c).
 
     On the pipe: "RELOAD" (rules, devices or routes changed), "STATS".       */
 #include "alarm/rule.h"
@@ -46,7 +51,8 @@ typedef struct {
 
 typedef struct {
     int64_t id;
-    rdev_t *device;
+    rdev_t *device;             //  NULL for meshd's own (own)
+    bool own;                   //  a series of the object "vedette"
     char *metric;
     char *unit;
     bool is_loss;
@@ -94,10 +100,12 @@ typedef struct {
     zhashx_t *probes;           //  "id" -> rprobe_t
     zhashx_t *flaps;            //  "rule/object" -> flap_t
     zlistx_t *changes;          //  change_t waiting for the pass's commit
+    zlistx_t *history;          //  history_t: states seen within the pass
     int64_t sample_cursor, event_cursor;
     int down_after, flap_count;
     int64_t flap_window_us;
     bool reload;
+    bool fresh;                 //  reload without what the devices' samples said (a pass failed)
     bool states_dirty;
     int holds;                  //  links with a breach to record
     uint64_t samples, matched, raised, cleared, passes, failures;
@@ -166,9 +174,27 @@ s_forget (rules_t *self)
     self->holds = 0;
 }
 
-//  Loads rules, devices and probes; series are loaded as they are met
+static int s_load_from (rules_t *self, zhashx_t *before);
+
+//  Loads rules, devices and probes; series are loaded as they are met.
+//  What the devices' samples said so far (their reach, their last result)
+//  carries over, unless a pass failed: it reads them again.
 static int
 s_load (rules_t *self)
+{
+    zhashx_t *before = self->fresh? NULL: self->devices;
+    if (before) {
+        self->devices = zhashx_new ();
+        zhashx_set_destructor (self->devices, (zhashx_destructor_fn *) s_device_destroy);
+    }
+    self->fresh = false;
+    int rc = s_load_from (self, before);
+    zhashx_destroy (&before);
+    return rc;
+}
+
+static int
+s_load_from (rules_t *self, zhashx_t *before)
 {
     s_forget (self);
     sqlite3_stmt *stmt = vd_db_prepare (self->db,
@@ -194,7 +220,7 @@ s_load (rules_t *self)
     stmt = vd_db_prepare (self->db,
         "SELECT d.id, d.name, d.site_id, d.parent_id, d.probe_id, d.state, "
         "  coalesce ((SELECT interval_ms FROM device_check c WHERE c.device_id = d.id "
-        "             AND c.kind = 'icmp'), 10000) FROM device d");
+        "             AND c.kind = 'icmp'), 10000), coalesce (d.state_us, 0) FROM device d");
     if (!stmt)
         return -1;
     while (sqlite3_step (stmt) == SQLITE_ROW) {
@@ -214,8 +240,26 @@ s_load (rules_t *self)
         device->bad = device->reach == REACH_DOWN? self->down_after: 0;
         device->last_loss_us = vd_now_us ();
         device->interval_ms = sqlite3_column_int64 (stmt, 6);
+        device->state_us = device->reach_us = sqlite3_column_int64 (stmt, 7);
+        device->logged = device->state;
+        //  its last result is not known here (the compacted one may be
+        //  older than those the rules read): no gap is judged before the
+        //  next one
+        device->last_ts = 0;
         char key [24];
         snprintf (key, sizeof key, "%lld", (long long) device->id);
+        rdev_t *was = before? (rdev_t *) zhashx_lookup (before, key): NULL;
+        if (was) {
+            device->reach = was->reach;
+            device->bad = was->bad;
+            device->bad_us = was->bad_us;
+            device->reach_us = was->reach_us;
+            device->last_ts = was->last_ts;
+            device->last_loss_us = was->last_loss_us;
+            device->state_us = was->state_us;
+            device->logged = was->logged;
+            device->logged_under = was->logged_under;
+        }
         zhashx_update (self->devices, key, device);
         zhashx_update (self->device_names, device->name, device);
     }
@@ -260,6 +304,64 @@ s_open_alarm (rules_t *self, int64_t rule_id, const char *object)
     return open;
 }
 
+//  What an alarm on a series is about: DEVICE/METRIC, or vedette/METRIC
+static void
+s_series_object (rseries_t *series, char *object, size_t size)
+{
+    snprintf (object, size, "%s/%s", series->device? series->device->name: MESHD_SELF_NAME,
+              series->metric);
+}
+
+//  A state a device was in for a while within a pass (a probe's spool sent
+//  after a cut holds whole outages): its history has it, even when the
+//  pass ends in the state it began with
+typedef struct {
+    int64_t device_id, ts;
+    dev_state_t state;
+} history_t;
+
+static void
+s_history (rules_t *self, rdev_t *device)
+{
+    int64_t above;
+    dev_state_t state = reach_state (self->devices, device, &above);
+    if (state == device->logged)
+        return;
+    device->state_us = reach_since (self->devices, device, above, device->logged_under, vd_now_us ());
+    device->logged = state;
+    device->logged_under = above;
+    history_t *entry = (history_t *) zmalloc (sizeof (history_t));
+    *entry = (history_t) { device->id, device->state_us, state };
+    zlistx_add_end (self->history, entry);
+}
+
+//  A device's reach changed: its history, and that of those under a
+//  parent (it may be theirs), have their states now
+static void
+s_reach_changed (rules_t *self, rdev_t *changed)
+{
+    self->states_dirty = true;
+    s_history (self, changed);
+    for (rdev_t *device = (rdev_t *) zhashx_first (self->devices); device;
+         device = (rdev_t *) zhashx_next (self->devices))
+        if (device->parent_id && device != changed)
+            s_history (self, device);
+}
+
+static int
+s_write_history (rules_t *self)
+{
+    history_t *entry;
+    int rc = 0;
+    while (rc == 0 && (entry = (history_t *) zlistx_first (self->history))) {
+        rc = vd_db_run (self->db, "INSERT OR REPLACE INTO device_state_log (device_id, ts_us, state) "
+                                  "VALUES (?, ?, ?)", "iis", entry->device_id, entry->ts,
+                        reach_states [entry->state]);
+        zlistx_delete (self->history, NULL);
+    }
+    return rc;
+}
+
 static rseries_t *
 s_series (rules_t *self, uint64_t id)
 {
@@ -280,7 +382,7 @@ s_series (rules_t *self, uint64_t id)
     series->id = (int64_t) id;
     self->series [id] = series;
     sqlite3_stmt *stmt = vd_db_prepare (self->db,
-        "SELECT device_id, metric, unit FROM series WHERE id = ?");
+        "SELECT device_id, metric, unit, own FROM series WHERE id = ?");
     if (!stmt)
         return series;
     sqlite3_bind_int64 (stmt, 1, (int64_t) id);
@@ -288,20 +390,21 @@ s_series (rules_t *self, uint64_t id)
         series->device = reach_device (self->devices, sqlite3_column_int64 (stmt, 0));
         series->metric = strdup ((const char *) sqlite3_column_text (stmt, 1));
         series->unit = strdup ((const char *) sqlite3_column_text (stmt, 2));
-        series->is_loss = streq (series->metric, "icmp.loss");
+        series->is_loss = streq (series->metric, "icmp.loss") && series->device;
+        series->own = sqlite3_column_int (stmt, 3);
     }
     sqlite3_finalize (stmt);
-    if (!series->device)
+    if (!series->device && !series->own)
         return series;          //  a removed device's series: nothing applies
     series->rules = (int *) calloc (self->nrules + 1, sizeof (int));
     for (int i = 0; i < self->nrules; i++)
-        if (rule_applies (&self->rules [i], series->metric, series->device->site_id,
-                          series->device->id))
+        if (rule_applies (&self->rules [i], series->metric, series->device? series->device->site_id: 0,
+                          series->device? series->device->id: 0))
             series->rules [series->nlinks++] = i;
     series->links = (rlink_t *) calloc (series->nlinks + 1, sizeof (rlink_t));
     for (int i = 0; i < series->nlinks; i++) {
         char object [200];
-        snprintf (object, sizeof object, "%s/%s", series->device->name, series->metric);
+        s_series_object (series, object, sizeof object);
         series->links [i].state.raised = s_open_alarm (self, self->rules [series->rules [i]].id, object);
     }
     return series;
@@ -323,13 +426,17 @@ static void
 s_sample (rules_t *self, const vd_sample_t *sample)
 {
     rseries_t *series = s_series (self, sample->series_id);
-    if (!series || !series->device)
+    if (!series || (!series->device && !series->own))
         return;
     self->samples++;
     if (series->is_loss) {
-        series->device->last_loss_us = vd_now_us ();
-        if (reach_loss (series->device, sample->value, self->down_after))
-            self->states_dirty = true;
+        rdev_t *device = series->device;
+        int64_t ts = vd_round_ms (sample->ts_us);
+        device->last_loss_us = vd_now_us ();
+        if (reach_gap (device, ts))
+            s_reach_changed (self, device);
+        if (reach_loss (device, sample->value, ts, self->down_after))
+            s_reach_changed (self, device);
     }
     for (int i = 0; i < series->nlinks; i++) {
         rlink_t *link = &series->links [i];
@@ -347,7 +454,7 @@ s_sample (rules_t *self, const vd_sample_t *sample)
         if (step != RULE_RAISE && step != RULE_CLEAR)
             continue;
         char object [200];
-        snprintf (object, sizeof object, "%s/%s", series->device->name, series->metric);
+        s_series_object (series, object, sizeof object);
         change_t *change = s_change (self, step, series->rules [i], object, sample->ts_us);
         change->series = series;
         change->device = series->device;
@@ -494,12 +601,11 @@ s_probe_link (rules_t *self, json_t *data)
     probe->lost = lost;
     s_probe_state (self, probe, "lost", lost);
     //  its devices: unknown, not down, while nobody measures them
+    int64_t now = vd_now_us ();
     for (rdev_t *device = (rdev_t *) zhashx_first (self->devices); device;
          device = (rdev_t *) zhashx_next (self->devices))
-        if (device->probe_id == probe->id && lost) {
-            device->reach = REACH_UNKNOWN;
-            device->bad = 0;
-        }
+        if (device->probe_id == probe->id && lost)
+            reach_unknown (device, now);
     self->states_dirty = true;
 }
 
@@ -607,19 +713,28 @@ s_read_events (rules_t *self)
     return rows;
 }
 
+//  Stores the device's state and adds it to its history (device_state_log,
+//  what availability reports read): a state that began at the same time as
+//  the one before it replaces it
 static int
-s_exec_state (rules_t *self, rdev_t *device, int64_t now)
+s_exec_state (rules_t *self, rdev_t *device)
 {
-    sqlite3_stmt *stmt = vd_db_prepare (self->db,
-        "UPDATE device SET state = ?, state_us = ? WHERE id = ?");
-    if (!stmt)
-        return -1;
-    sqlite3_bind_text (stmt, 1, reach_states [device->state], -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 2, now);
-    sqlite3_bind_int64 (stmt, 3, device->id);
-    int rc = sqlite3_step (stmt) == SQLITE_DONE? 0: -1;
-    sqlite3_finalize (stmt);
-    return rc;
+    static const char *sql [] = {
+        "UPDATE device SET state = ?1, state_us = ?2 WHERE id = ?3",
+        "INSERT OR REPLACE INTO device_state_log (device_id, ts_us, state) VALUES (?3, ?2, ?1)" };
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *stmt = vd_db_prepare (self->db, sql [i]);
+        if (!stmt)
+            return -1;
+        sqlite3_bind_text (stmt, 1, reach_states [device->state], -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, device->state_us);
+        sqlite3_bind_int64 (stmt, 3, device->id);
+        int rc = sqlite3_step (stmt) == SQLITE_DONE? 0: -1;
+        sqlite3_finalize (stmt);
+        if (rc)
+            return -1;
+    }
+    return 0;
 }
 
 //  Works out each device's state from its reach and its parents', writes
@@ -633,7 +748,7 @@ s_device_states (rules_t *self)
     int64_t now = vd_now_us ();
     for (rdev_t *device = (rdev_t *) zhashx_first (self->devices); device;
          device = (rdev_t *) zhashx_next (self->devices)) {
-        int64_t above;
+        int64_t above, was_under = device->down_under;
         dev_state_t state = reach_state (self->devices, device, &above);
         if (above != device->down_under) {
             if (alarm_suppress (self->db, device->id, above) < 0)
@@ -643,12 +758,15 @@ s_device_states (rules_t *self)
         if (state == device->state)
             continue;
         dev_state_t was = device->state;
-        device->state = state;
-        if (s_exec_state (self, device, now))
+        device->state = device->logged = state;
+        device->state_us = reach_since (self->devices, device, above, was_under, now);
+        device->logged_under = above;
+        if (s_exec_state (self, device))
             return -1;
         rdev_t *under = above? reach_device (self->devices, above): NULL;
-        json_t *data = json_pack ("{s:s, s:s, s:s}", "device", device->name,
-                                  "state", reach_states [state], "previous", reach_states [was]);
+        json_t *data = json_pack ("{s:s, s:s, s:s, s:I}", "device", device->name,
+                                  "state", reach_states [state], "previous", reach_states [was],
+                                  "since_us", (json_int_t) device->state_us);
         if (under)
             json_object_set_new (data, "under", json_string (under->name));
         char *text = json_dumps (data, JSON_COMPACT);
@@ -762,7 +880,7 @@ s_holds (rules_t *self)
     int rc = 0;
     for (size_t id = 0; id < self->series_size && rc == 0; id++) {
         rseries_t *series = self->series [id];
-        if (!series || !series->device)
+        if (!series || (!series->device && !series->own))
             continue;
         for (int i = 0; i < series->nlinks; i++) {
             rlink_t *link = &series->links [i];
@@ -770,7 +888,7 @@ s_holds (rules_t *self)
                 continue;
             link->hold = false;
             char object [200];
-            snprintf (object, sizeof object, "%s/%s", series->device->name, series->metric);
+            s_series_object (series, object, sizeof object);
             sqlite3_bind_double (stmt, 1, link->value);
             sqlite3_bind_int64 (stmt, 2, link->ts);
             sqlite3_bind_int64 (stmt, 3, self->rules [series->rules [i]].id);
@@ -847,8 +965,7 @@ s_tick (rules_t *self)
          device = (rdev_t *) zhashx_next (self->devices)) {
         int64_t stale = (3 * device->interval_ms + 30000) * 1000;
         if (device->reach != REACH_UNKNOWN && now - device->last_loss_us > stale) {
-            device->reach = REACH_UNKNOWN;
-            device->bad = 0;
+            reach_unknown (device, now);
             self->states_dirty = true;
         }
     }
@@ -929,7 +1046,9 @@ s_pass (rules_t *self, bool tick, bool *more)
         return 0;
     if (vd_db_exec (self->db, "BEGIN IMMEDIATE"))
         goto failed;
-    int rc = s_device_states (self);
+    int rc = s_write_history (self);
+    if (rc == 0)
+        rc = s_device_states (self);
     if (rc == 0)
         rc = s_apply_all (self);
     if (rc == 0)
@@ -947,6 +1066,7 @@ s_pass (rules_t *self, bool tick, bool *more)
         goto failed;
     }
     zlistx_purge (self->changes);
+    zlistx_purge (self->history);
     self->passes++;
     zstr_send (self->events, "NEW");
     zstr_send (self->notify, "NEW");
@@ -956,9 +1076,11 @@ failed:
     self->failures++;
     zsys_error ("rules: a pass failed; evaluating again from the last commit");
     zlistx_purge (self->changes);
+    zlistx_purge (self->history);
     self->sample_cursor = samples_was;
     self->event_cursor = events_was;
     self->reload = true;
+    self->fresh = true;
     zhashx_purge (self->flaps);
     *more = false;
     return -1;
@@ -973,6 +1095,7 @@ s_destroy (rules_t *self)
     zhashx_destroy (&self->probes);
     zhashx_destroy (&self->flaps);
     zlistx_destroy (&self->changes);
+    zlistx_destroy (&self->history);
     vd_db_close (&self->db);
     vd_sock_close (&self->in, MESHD_RULES_IN);
     zsock_destroy (&self->events);
@@ -999,6 +1122,8 @@ rules_actor (zsock_t *pipe, void *args)
     self.flaps = zhashx_new ();
     zhashx_set_destructor (self.flaps, (zhashx_destructor_fn *) zstr_free);
     self.changes = zlistx_new ();
+    self.history = zlistx_new ();
+    zlistx_set_destructor (self.history, (zhashx_destructor_fn *) zstr_free);
     zlistx_set_destructor (self.changes, (zhashx_destructor_fn *) s_change_destroy);
     self.db = vd_db_open (self.meshd->db_path, false);
     self.in = zsock_new (ZMQ_PULL);

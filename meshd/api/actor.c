@@ -68,7 +68,26 @@ struct _front_t {
     atomic_bool stopping;       //  the workers drop what is queued
     atomic_size_t unserved;     //  requests dropped at stop
     api_t *api;                 //  the actor's own, for quick requests
+    zsock_t *store;             //  PUSH: the totals for meshd's own series
+    int64_t self_interval;      //  ms; 0: not sent
+    int64_t next_self;          //  monotonic ms
 };
+
+//  The requests served and their time, for meshd's own series (the store
+//  writes them: core/selfmon.c)
+static void
+s_self_report (front_t *self)
+{
+    self->next_self = vd_mono_ms () + self->self_interval;
+    int64_t requests = (int64_t) api_shared_requests (self->shared, NULL, NULL);
+    int64_t latency = (int64_t) api_shared_latency (self->shared);
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, "API");
+    zmsg_addmem (msg, &requests, 8);
+    zmsg_addmem (msg, &latency, 8);
+    if (zmsg_send (&msg, self->store))
+        zmsg_destroy (&msg);    //  the store is restarting: next time
+}
 
 //  Requests the actor serves itself when their client has nothing in
 //  flight: a row or two read, nothing written, so they hold up nobody and
@@ -320,6 +339,14 @@ s_start (front_t *self, const char *endpoint)
             return -1;
         }
     }
+    self->self_interval = vd_config_int (meshd->config, "self/interval");
+    if (self->self_interval > 0) {
+        self->store = zsock_new (ZMQ_PUSH);
+        if (!self->store || zsock_connect (self->store, MESHD_STORE_IN))
+            return -1;
+        zsock_set_sndtimeo (self->store, 0);
+        self->next_self = vd_mono_ms () + self->self_interval;
+    }
     zsys_info ("api: listening on %s%s%s, %zu workers", endpoint, self->tcp? " and ": "",
                self->tcp? tcp_endpoint: "", self->worker_count);
     return 0;
@@ -341,6 +368,7 @@ s_stop (front_t *self)
     zsock_destroy (&self->local);
     zsock_destroy (&self->tcp);
     zsock_destroy (&self->replies);
+    zsock_destroy (&self->store);
     zhashx_destroy (&self->clients);
     api_destroy (&self->api);
     api_shared_destroy (&self->shared);
@@ -367,8 +395,11 @@ api_actor (zsock_t *pipe, void *args)
         for (int c = 0; c < 2; c++)
             if (clients [c])
                 items [count++] = (zmq_pollitem_t) { zsock_resolve (clients [c]), 0, ZMQ_POLLIN, 0 };
-        if (zmq_poll (items, count, -1) == -1 && zmq_errno () != EINTR)
+        long timeout = self.store? (long) (self.next_self - vd_mono_ms ()): -1;
+        if (zmq_poll (items, count, self.store && timeout < 0? 0: timeout) == -1 && zmq_errno () != EINTR)
             break;
+        if (self.store && vd_mono_ms () >= self.next_self)
+            s_self_report (&self);
         for (int n = 0; (items [1].revents & ZMQ_POLLIN) && n < API_BATCH && s_reply (&self); n++)
             ;
         for (int c = 0, at = 2; c < 2; c++)

@@ -22,14 +22,14 @@ extern const api_op_t op_session_ops [], op_server_ops [], op_site_ops [],
                       op_user_key_ops [], op_audit_ops [], op_event_ops [],
                       op_rule_ops [], op_alarm_ops [], op_maintenance_ops [],
                       op_cred_ops [], op_channel_ops [], op_route_ops [],
-                      op_notification_ops [], op_report_ops [];
+                      op_notification_ops [], op_report_ops [], op_availability_ops [], op_schedule_ops [];
 static const api_op_t *s_tables [] = {
     op_session_ops, op_server_ops, op_site_ops, op_probe_ops,
     op_device_ops, op_check_ops, op_interface_ops, op_discovery_ops,
     op_topology_ops, op_trap_ops, op_series_ops, op_user_ops, op_apikey_ops,
     op_user_key_ops, op_audit_ops, op_event_ops, op_rule_ops,
     op_alarm_ops, op_maintenance_ops, op_cred_ops, op_channel_ops,
-    op_route_ops, op_notification_ops, op_report_ops,
+    op_route_ops, op_notification_ops, op_report_ops, op_availability_ops, op_schedule_ops,
     NULL
 };
 
@@ -48,7 +48,10 @@ struct _api_shared_t {
     atomic_uint_fast64_t requests;
     atomic_uint_fast64_t failures;          //  requests answered with an error
     atomic_uint_fast64_t replies_dropped;   //  for clients that do not read them
+    atomic_uint_fast64_t latency_us;        //  the time spent serving requests
     atomic_uint_fast64_t errors [API_ERROR_CODES];
+    atomic_uint_fast64_t generation;        //  writes so far: what the cache was made at
+    api_cache_t *cache;
 };
 
 struct _api_t {
@@ -67,6 +70,8 @@ struct _api_t {
     //  the sites of the caller being served (none: every site), for in_scope()
     int64_t *scope;
     size_t scope_size;
+    uint64_t cache_generation;  //  the writes seen when a list began to be made,
+    char *cache_key;            //  and its key
     //  statements of every request, kept prepared (api_prepare)
     struct {
         const char *sql;
@@ -172,9 +177,56 @@ api_time (api_call_t *call, const char *name, int64_t def, bool *ok)
     return 0;
 }
 
+//  The cache's key for a call: the operation, its arguments, the sites,
+//  and the last event recorded (a device's state, one discovered: what
+//  meshd changes by itself and says so)
+static char *
+s_cache_key (api_t *api, api_call_t *call)
+{
+    sqlite3_stmt *stmt = api_prepare (api, "SELECT seq FROM sqlite_sequence WHERE name = 'event'");
+    int64_t event = stmt && sqlite3_step (stmt) == SQLITE_ROW? sqlite3_column_int64 (stmt, 0): -1;
+    sqlite3_reset (stmt);
+    char *args = json_dumps (call->args, JSON_COMPACT | JSON_SORT_KEYS);
+    size_t size = strlen (call->op) + (args? strlen (args): 0) + (size_t) api->scope_size * 21 + 32;
+    char *key = (char *) malloc (size);
+    int used = snprintf (key, size, "%s %s @%lld |", call->op, args? args: "", (long long) event);
+    for (size_t i = 0; i < api->scope_size; i++)
+        used += snprintf (key + used, size - (size_t) used, " %lld", (long long) api->scope [i]);
+    free (args);
+    return key;
+}
+
+bool
+api_cached (api_t *api, api_call_t *call)
+{
+    //  a list made from here on sees every write counted so far (each
+    //  write is committed before it is counted), and the events up to the
+    //  last in its key
+    api->cache_generation = atomic_load (&api->shared->generation);
+    free (api->cache_key);
+    api->cache_key = s_cache_key (api, call);
+    char *key = strdup (api->cache_key);
+    char *text = api_cache_get (api->shared->cache, key, api->cache_generation);
+    free (key);
+    if (!text)
+        return false;
+    free (call->raw);
+    call->raw = text;
+    return true;
+}
+
+void
+api_cache_keep (api_t *api, api_call_t *call)
+{
+    if (api->cache_key)
+        api_cache_put (api->shared->cache, api->cache_key, call->raw, api->cache_generation);
+}
+
 void
 api_audit (api_t *api, api_call_t *call, json_t *detail)
 {
+    //  a write: what the cache keeps is older than it
+    atomic_fetch_add (&api->shared->generation, 1);
     sqlite3_stmt *stmt = vd_db_prepare (api->db,
         "INSERT INTO audit (ts_us, user, origin, op, detail) VALUES (?, ?, ?, ?, ?)");
     char *text = json_dumps (detail, JSON_COMPACT | JSON_SORT_KEYS);
@@ -565,6 +617,7 @@ s_call_begin (api_t *api, api_call_t *call)
     snprintf (call->origin, sizeof call->origin, "ipc");
     atomic_fetch_add (&api->shared->requests, 1);
     api->scope_size = 0;
+    call->begun_us = vd_mono_ns () / 1000;
 }
 
 static char *s_finish (api_t *api, api_call_t *call, json_t *request, json_t *result);
@@ -589,6 +642,49 @@ api_request (api_t *api, const char *data, size_t size, const char *key)
             api_fail (&call, "bad_request", "a request is a JSON object");
     }
     return s_finish (api, &call, request, NULL);
+}
+
+json_t *
+api_run_as (api_t *api, const char *user, const char *op, json_t *args, char **error)
+{
+    api_call_t call;
+    s_call_begin (api, &call);
+    const api_op_t *entry = NULL;
+    for (int t = 0; s_tables [t] && !entry; t++)
+        for (const api_op_t *o = s_tables [t]; o->op && !entry; o++)
+            if (streq (o->op, op))
+                entry = o;
+    json_t *result = NULL;
+    call.args = json_is_object (args)? json_deep_copy (args): json_object ();
+    snprintf (call.origin, sizeof call.origin, "meshd");
+    if (!entry)
+        api_fail (&call, "unknown_op", "unknown operation '%.64s'", op);
+    else {
+        call.op = entry->op;
+        if (s_load_user (api, &call, user))
+            api_fail (&call, "unauthorized", "no user %s", user);
+        else
+        if (entry->role && s_rank (call.role) < s_rank (entry->role))
+            api_fail (&call, "forbidden", "%s needs the %s role; %s is %s", op, entry->role, call.user, call.role);
+        else
+        if (s_check_args (&call, entry->args) == 0)
+            result = entry->handler (api, &call);
+    }
+    if (result && call.raw) {
+        json_decref (result);
+        result = json_loads (call.raw, 0, NULL);
+    }
+    if (!result) {
+        if (!call.error)
+            api_fail (&call, "internal", "the operation returned nothing");
+        s_count_error (api, json_string_value (json_object_get (call.error, "code")));
+        *error = strdup (json_string_value (json_object_get (call.error, "message")));
+    }
+    free (call.raw);
+    json_decref (call.error);
+    json_decref (call.args);
+    api->scope_size = 0;
+    return result;
 }
 
 char *
@@ -655,6 +751,7 @@ s_finish (api_t *api, api_call_t *call, json_t *request, json_t *result)
         zstr_send (api->notify, "NEW");
     api->new_events = false;
     api->pokes = 0;
+    atomic_fetch_add (&api->shared->latency_us, (uint64_t) (vd_mono_ns () / 1000 - call->begun_us));
     return text;
 }
 
@@ -682,6 +779,7 @@ api_shared_new (meshd_t *meshd)
     api_shared_t *self = (api_shared_t *) zmalloc (sizeof (api_shared_t));
     self->master_key = cred_key_load (meshd->dir);
     self->started_us = vd_now_us ();
+    self->cache = api_cache_new (vd_config_int (meshd->config, "api/list_cache"));
     if (!self->master_key)
         api_shared_destroy (&self);
     return self;
@@ -692,6 +790,7 @@ api_shared_destroy (api_shared_t **self_p)
 {
     if (self_p && *self_p) {
         cred_key_free (&(*self_p)->master_key);
+        api_cache_destroy (&(*self_p)->cache);
         free (*self_p);
         *self_p = NULL;
     }
@@ -701,6 +800,12 @@ uint64_t
 api_shared_dropped (api_shared_t *self)
 {
     return atomic_fetch_add (&self->replies_dropped, 1) + 1;
+}
+
+uint64_t
+api_shared_latency (api_shared_t *self)
+{
+    return atomic_load (&self->latency_us);
 }
 
 uint64_t
@@ -764,6 +869,7 @@ api_destroy (api_t **self_p)
         zsock_destroy (&self->rules);
         zsock_destroy (&self->notify);
         free (self->scope);
+        free (self->cache_key);
         if (self->owns_shared)
             api_shared_destroy (&self->shared);
         free (self);

@@ -19,6 +19,7 @@ typedef struct {
     bool scoped;                //  the user sees only the sites of user_site
     json_t *error;              //  set by api_fail
     char *raw;                  //  the result as JSON text (api_rows_reply)
+    int64_t begun_us;           //  monotonic, when it came
 } api_call_t;
 
 typedef json_t *(api_handler_fn) (api_t *api, api_call_t *call);
@@ -36,6 +37,26 @@ typedef struct {
 } api_op_t;
 
 #define API_VERSION 1
+
+//  Lists kept a moment for the next same request (cache.c)
+typedef struct _api_cache_t api_cache_t;
+api_cache_t *api_cache_new (int64_t ttl_ms);
+void api_cache_destroy (api_cache_t **self_p);
+//  The text kept under key at that generation, not older than the ttl:
+//  a copy (caller frees), or NULL
+char *api_cache_get (api_cache_t *self, const char *key, uint64_t generation);
+void api_cache_put (api_cache_t *self, const char *key, const char *text, uint64_t generation);
+//  For a list operation: the reply kept for the same request (op,
+//  arguments, the caller's sites), with no write through the API since,
+//  set as the call's text (true: return api_rows_reply's json_null ());
+//  and once a list is made, keeps it
+bool api_cached (api_t *api, api_call_t *call);
+void api_cache_keep (api_t *api, api_call_t *call);
+
+//  Runs an operation for meshd itself on behalf of a user (their role and
+//  sites apply), as a scheduled report does: its result, or NULL and
+//  *error (freed by the caller).
+json_t *api_run_as (api_t *api, const char *user, const char *op, json_t *args, char **error);
 
 //  Records an error for the reply; returns NULL so handlers can return it.
 json_t *api_fail (api_call_t *call, const char *code, const char *format, ...);
@@ -162,6 +183,8 @@ void api_shared_destroy (api_shared_t **self_p);
 uint64_t api_shared_dropped (api_shared_t *self);
 //  Requests served so far; failures and replies dropped if asked.
 uint64_t api_shared_requests (api_shared_t *self, uint64_t *failures, uint64_t *replies_dropped);
+//  The time (µs) spent serving them, in all.
+uint64_t api_shared_latency (api_shared_t *self);
 //  Makes an API context with its own connection to meshd's database (a
 //  worker's); shared NULL makes one for itself (fuzzing). NULL on failure.
 api_t *api_new (meshd_t *meshd, api_shared_t *shared);

@@ -1,6 +1,7 @@
 /*  meshd/api/op_server.c: server.status, what an operator checks first:
     versions, uptime, the API's counters, where the events are published,
-    the console's look and how much the database holds.                    */
+    the console's look, how much the database holds and the last values of
+    meshd's own series (self: the object vedette, for unscoped users).    */
 #include "api/api.h"
 
 static json_t *
@@ -28,7 +29,15 @@ op_server_status (api_t *api, api_call_t *call)
         snprintf (sql, sizeof sql, "SELECT count(*) FROM %s", tables [i]);
         json_object_set_new (result, tables [i + 1], json_integer (vd_db_int (api_db (api), sql, 0)));
     }
-    (void) call;
+    json_t *own = json_object ();
+    sqlite3_stmt *stmt = call->scoped? NULL: vd_db_prepare (api_db (api),
+        "SELECT metric, last_value FROM series WHERE own = 1 AND metric GLOB 'meshd.*' "
+        "AND last_value IS NOT NULL");
+    while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        json_object_set_new (own, (const char *) sqlite3_column_text (stmt, 0),
+                             json_real (sqlite3_column_double (stmt, 1)));
+    sqlite3_finalize (stmt);
+    json_object_set_new (result, "self", own);
     return result;
 }
 

@@ -136,7 +136,9 @@ compact_run (sqlite3 *db, int max_batches, uint64_t *foreign)
     compact_t self = { .db = db };
     self.series = zhashx_new ();
     zhashx_set_destructor (self.series, (zhashx_destructor_fn *) s_series_destroy);
-    self.owner = vd_db_prepare (db, "SELECT probe_id FROM series WHERE id = ?");
+    //  meshd's own series are written by meshd (batches of probe 0)
+    self.owner = vd_db_prepare (db, "SELECT CASE WHEN own = 1 THEN 0 ELSE probe_id END "
+                                    "FROM series WHERE id = ?");
     self.latest = vd_db_prepare (db,
         "SELECT id, t0, count, data, format FROM chunk WHERE series_id = ? ORDER BY t0 DESC LIMIT 1");
     self.insert = vd_db_prepare (db,

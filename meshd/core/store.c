@@ -86,6 +86,11 @@ typedef struct {
     bool disk_low;              //  refusing data for want of space
     int64_t next_disk_check;
     uint64_t refused_disk;      //  messages refused for want of space
+    selfmon_t *selfmon;         //  meshd's own series; NULL: off
+    int64_t self_interval;      //  ms
+    int64_t next_self;          //  monotonic ms
+    uint64_t api_requests;      //  the API's totals, from its "API" messages
+    uint64_t api_latency_us;
 } store_t;
 
 static store_probe_t *
@@ -401,6 +406,15 @@ s_handle (store_t *self, zmsg_t *msg)
     if (streq (command, "LINK"))
         rc = s_link (self, msg);
     else
+    if (streq (command, "API")) {
+        //  the API's totals, for meshd's own series
+        zframe_t *requests = zmsg_pop (msg), *latency = zmsg_pop (msg);
+        self->api_requests = (uint64_t) vd_frame_i64 (requests);
+        self->api_latency_us = (uint64_t) vd_frame_i64 (latency);
+        zframe_destroy (&requests);
+        zframe_destroy (&latency);
+    }
+    else
     if (streq (command, "ROTATE"))
         rc = s_rotate (self, msg);
     else
@@ -528,6 +542,26 @@ s_compact (store_t *self)
     self->tail_dirty = moved == 500;
 }
 
+//  A round of meshd's own samples, in a transaction of its own; none while
+//  the disk is short (the space is kept for what the probes send)
+static void
+s_selfmon (store_t *self)
+{
+    self->next_self = vd_mono_ms () + self->self_interval;
+    if (self->disk_low || vd_db_exec (self->db, "BEGIN IMMEDIATE"))
+        return;
+    selfmon_counts_t counts = { self->samples, self->refused_disk, self->api_requests,
+                                self->api_latency_us };
+    if (selfmon_run (self->selfmon, &counts) < 0 || vd_db_exec (self->db, "COMMIT")) {
+        vd_db_exec (self->db, "ROLLBACK");
+        self->failures++;
+        zsys_error ("store: meshd's own samples could not be written");
+        return;
+    }
+    self->tail_dirty = true;
+    zstr_send (self->rules, "NEW");
+}
+
 static void
 s_destroy (store_t *self)
 {
@@ -544,6 +578,7 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->event_device);
     sqlite3_finalize (self->insert_event);
     report_store_destroy (&self->polls);
+    selfmon_destroy (&self->selfmon);
     vd_db_close (&self->db);
     vd_sock_close (&self->in, MESHD_STORE_IN);
     vd_sock_close (&self->mesh, MESHD_STORE_OUT);
@@ -630,6 +665,10 @@ store_actor (zsock_t *pipe, void *args)
     ||  !self.rotate || !self.link_event || !self.clock_event || !self.drops_event || !self.rotate_event || !self.event_probe || !self.event_device
     ||  !self.insert_event)
         goto fail;
+    self.self_interval = vd_config_int (self.meshd->config, "self/interval");
+    if (self.self_interval > 0 && !(self.selfmon = selfmon_new (self.db, self.meshd)))
+        goto fail;
+    self.next_self = vd_mono_ms () + (self.self_interval > 0? self.self_interval: INT32_MAX);
     self.tail_dirty = vd_db_int (self.db, "SELECT count(*) FROM sample_batch", 0) > 0;
     self.next_compact = vd_mono_ms () + self.compact_interval;
     self.next_report = vd_mono_ms () + 10000;
@@ -637,7 +676,8 @@ store_actor (zsock_t *pipe, void *args)
 
     zpoller_t *poller = zpoller_new (pipe, self.in, NULL);
     while (true) {
-        int timeout = (int) (self.next_compact - vd_mono_ms ());
+        int64_t next = self.next_compact < self.next_self? self.next_compact: self.next_self;
+        int timeout = (int) (next - vd_mono_ms ());
         zsock_t *which = (zsock_t *) zpoller_wait (poller, timeout < 0? 0: timeout);
         if (which == pipe) {
             bool term;
@@ -672,6 +712,8 @@ store_actor (zsock_t *pipe, void *args)
             self.reported = self.transactions;
             self.next_report = vd_mono_ms () + 60000;
         }
+        if (self.selfmon && vd_mono_ms () >= self.next_self)
+            s_selfmon (&self);
         if (vd_mono_ms () >= self.next_compact) {
             if (self.tail_dirty)
                 s_compact (&self);

@@ -4,8 +4,12 @@
     is its own short write transaction (at most ROLLUP_SERIES series a day
     each, or RETENTION_ROWS rows), so the store actor's ingest, which waits
     for the write lock, waits for one step at most. A stop is heard between
-    steps. A line is logged per pass that did something.                   */
+    steps. A line is logged per pass that did something. Then scheduled
+    backups, and scheduled reports that are due (report/schedule.c), run
+    through an API context of its own.                                     */
 #include "housekeeping/housekeeping.h"
+#include "report/report.h"
+#include "notify/channel.h"
 
 #define ROLLUP_SERIES   64
 #define RETENTION_ROWS  2000
@@ -20,6 +24,9 @@ typedef struct {
     int backup_keep;
     char *backup_dir;
     int64_t backup_last;        //  µs
+    api_t *api;                 //  runs scheduled reports
+    char *from;                 //  their sender
+    int64_t send_timeout;       //  ms
     bool stopping;
 } housekeeping_t;
 
@@ -111,11 +118,15 @@ s_pass (housekeeping_t *self)
         free (error);
         self->backup_last = vd_now_us ();     //  a failure is tried again next time
     }
-    if (series || counts.chunks || rollups || counts.events || counts.audit || counts.notifications)
+    if (!s_interrupted (self))
+        schedule_due (self->api, self->from, self->send_timeout);
+    if (series || counts.chunks || rollups || counts.events || counts.audit || counts.notifications
+    ||  counts.states)
         zsys_info ("housekeeping: %" PRId64 " series rolled up; deleted %" PRIu64 " chunks, %" PRIu64
                    " rollups, %" PRIu64 " events, %" PRIu64 " notifications, %" PRIu64
-                   " audit rows; %" PRId64 " ms", series, counts.chunks, rollups, counts.events,
-                   counts.notifications, counts.audit, vd_mono_ms () - started);
+                   " audit rows, %" PRIu64 " device states; %" PRId64 " ms", series, counts.chunks,
+                   rollups, counts.events, counts.notifications, counts.audit, counts.states,
+                   vd_mono_ms () - started);
 }
 
 void
@@ -130,15 +141,22 @@ housekeeping_actor (zsock_t *pipe, void *args)
                     vd_config_int (config, "retention/1d") },
         .events = vd_config_int (config, "retention/events"),
         .audit = vd_config_int (config, "retention/audit"),
-        .notifications = vd_config_int (config, "retention/notifications")
+        .notifications = vd_config_int (config, "retention/notifications"),
+        .states = vd_config_int (config, "retention/states")
     };
     self.backup_every = vd_config_int (config, "backup/every");
     self.backup_keep = (int) vd_config_int (config, "backup/keep");
     self.backup_dir = backup_dir (self.meshd);
     self.backup_last = backup_last_us (self.backup_dir);
     self.db = vd_db_open (self.meshd->db_path, false);
-    if (!self.db) {
+    self.api = api_new (self.meshd, NULL);
+    self.from = channel_from (self.meshd);
+    self.send_timeout = vd_config_int (config, "notify/timeout");
+    if (!self.db || !self.api) {
         zsys_error ("housekeeping: cannot start");
+        vd_db_close (&self.db);
+        api_destroy (&self.api);
+        free (self.from);
         free (self.backup_dir);
         zsock_signal (pipe, 0);
         vd_actor_failed (pipe);
@@ -165,5 +183,7 @@ housekeeping_actor (zsock_t *pipe, void *args)
     }
     zpoller_destroy (&poller);
     vd_db_close (&self.db);
+    api_destroy (&self.api);
+    free (self.from);
     free (self.backup_dir);
 }

@@ -58,6 +58,7 @@ typedef struct {
     int64_t events;
     int64_t audit;
     int64_t notifications;
+    int64_t states;             //  devices' state history
 } retention_t;
 
 //  What retention deleted in a pass, and the classes it is done with
@@ -67,6 +68,7 @@ typedef struct {
     uint64_t events;
     uint64_t audit;
     uint64_t notifications;
+    uint64_t states;
     unsigned done;              //  a bit per class with nothing more to delete
 } retention_counts_t;
 

@@ -5,15 +5,16 @@
     growing.
 
     Each class is found through an index: chunks and rollups per series
-    (their keys start with series_id), events by time, notifications by
-    status and due time; the audit, in id order, which is time order. The
+    (their keys start with series_id), events and devices' states by time,
+    notifications by status and due time; the audit, in id order, which is
+    time order. A device keeps the state it was in at the cutoff. The
     audit refuses deletes (a trigger): retention first sets the cutoff
     below which the trigger lets them through.                               */
 #include "housekeeping/housekeeping.h"
 
 #define MS      1000LL
 
-typedef enum { CHUNKS, ROLLUPS, EVENTS, NOTIFICATIONS, AUDIT } kind_t;
+typedef enum { CHUNKS, ROLLUPS, EVENTS, NOTIFICATIONS, AUDIT, STATES } kind_t;
 
 static int
 s_delete (sqlite3 *db, const char *sql, int64_t cutoff, int limit, int64_t step)
@@ -56,6 +57,14 @@ s_class (sqlite3 *db, kind_t kind, int64_t cutoff, int limit, int64_t step)
                 "DELETE FROM notification WHERE id IN (SELECT id FROM notification "
                 "WHERE status IN ('sent', 'failed', 'skipped') AND due_us < ?1 LIMIT ?2)",
                 cutoff, limit, 0);
+        case STATES:
+            //  a device's state at the cutoff stays: the newest row before
+            //  it goes only when a newer one is before it too
+            return s_delete (db,
+                "DELETE FROM device_state_log WHERE (device_id, ts_us) IN (SELECT l.device_id, l.ts_us "
+                "FROM device_state_log l WHERE l.ts_us < ?1 AND EXISTS (SELECT 1 FROM device_state_log n "
+                "WHERE n.device_id = l.device_id AND n.ts_us > l.ts_us AND n.ts_us < ?1) LIMIT ?2)",
+                cutoff, limit, 0);
         case AUDIT: {
             sqlite3_stmt *stmt = vd_db_prepare (db,
                 "INSERT INTO retention (name, cutoff_us) VALUES ('audit', ?) "
@@ -90,6 +99,7 @@ retention_step (sqlite3 *db, const retention_t *keep, int64_t now_us, int limit,
         { EVENTS, keep->events, 0, &counts->events },
         { NOTIFICATIONS, keep->notifications, 0, &counts->notifications },
         { AUDIT, keep->audit, 0, &counts->audit },
+        { STATES, keep->states, 0, &counts->states },
     };
     for (size_t i = 0; i < sizeof classes / sizeof classes [0]; i++) {
         if (classes [i].keep_ms <= 0 || (counts->done & (1u << i)))

@@ -111,6 +111,9 @@ op_device_add (api_t *api, api_call_t *call)
     const char *site = api_str (call, "site");
     if (!vd_address_valid (address))
         return api_fail (call, "invalid", "'%s' is not an IPv4 or IPv6 address", address);
+    if (streq (name, MESHD_SELF_NAME))
+        return api_fail (call, "invalid", "'%s' is meshd's own object: name the device otherwise",
+                         MESHD_SELF_NAME);
     int64_t interval = api_duration (call, "interval", ICMP_DEFAULT_INTERVAL);
     if (interval < 0)
         return NULL;
@@ -258,6 +261,8 @@ op_device_list (api_t *api, api_call_t *call)
 {
     const char *site = api_str (call, "site");
     const char *only = api_str (call, "status");
+    if (api_cached (api, call))
+        return json_null ();
     last_t *last;
     ssize_t lasts = s_last_values (api, &last);
     if (lasts < 0)
@@ -315,7 +320,9 @@ op_device_list (api_t *api, api_call_t *call)
     }
     sqlite3_reset (stmt);
     free (last);
-    return api_rows_reply (call, &rows);
+    json_t *reply = api_rows_reply (call, &rows);
+    api_cache_keep (api, call);
+    return reply;
 }
 
 //  The n devices with the highest last value of an ICMP metric, in a site

@@ -57,6 +57,22 @@ s_raw_buckets (sqlite3 *db, int64_t series_id, int64_t since, int64_t until, int
     return used;
 }
 
+//  True if name is meshd's own object (vedette) and no device has that
+//  name; its series are for users of every site
+static bool
+s_own (api_t *api, api_call_t *call, const char *name)
+{
+    if (!streq (name, MESHD_SELF_NAME) || call->scoped)
+        return false;
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api), "SELECT 1 FROM device WHERE name = ?");
+    if (!stmt)
+        return false;
+    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+    bool device = sqlite3_step (stmt) == SQLITE_ROW;
+    sqlite3_finalize (stmt);
+    return !device;
+}
+
 static json_t *
 op_series_show (api_t *api, api_call_t *call)
 {
@@ -84,7 +100,12 @@ op_series_show (api_t *api, api_call_t *call)
     if (wanted && until <= since)
         return api_fail (call, "invalid", "points need until to come after since");
     int64_t step = wanted? ((until - since) / wanted + 999999) / 1000000: step_ms > 0? step_ms / 1000: 0;
-    sqlite3_stmt *stmt = vd_db_prepare (api_db (api), device
+    //  a device's, meshd's own (the object vedette, for users of every
+    //  site, unless a device has that name), or a probe's
+    bool own = device && s_own (api, call, device);
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api), own
+        ? "SELECT s.id, s.unit FROM series s WHERE s.own = 1 AND ?1 IS NOT NULL AND s.metric = ?2"
+        : device
         ? "SELECT s.id, s.unit FROM series s JOIN device d ON d.id = s.device_id "
           "WHERE d.name = ? AND s.metric = ? AND in_scope (d.site_id)"
         : "SELECT s.id, s.unit FROM series s JOIN probe p ON p.id = s.probe_id "
@@ -155,10 +176,13 @@ op_series_show (api_t *api, api_call_t *call)
 json_t *
 series_of_device (api_t *api, api_call_t *call, int64_t device_id, const char *device)
 {
-    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT s.id, s.metric, s.unit, c.kind, s.last_ts_us, s.last_value, s.last_flags "
-        "FROM series s LEFT JOIN device_check c ON c.id = s.check_id "
-        "WHERE s.device_id = ? ORDER BY s.metric");
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api), device_id
+        ? "SELECT s.id, s.metric, s.unit, c.kind, s.last_ts_us, s.last_value, s.last_flags "
+          "FROM series s LEFT JOIN device_check c ON c.id = s.check_id "
+          "WHERE s.device_id = ? ORDER BY s.metric"
+        : "SELECT s.id, s.metric, s.unit, NULL, s.last_ts_us, s.last_value, s.last_flags "
+          "FROM series s WHERE s.own = 1 AND ?1 = 0 "
+          "ORDER BY s.metric");
     if (!stmt)
         return api_fail (call, "internal", "database error");
     sqlite3_bind_int64 (stmt, 1, device_id);
@@ -183,6 +207,8 @@ static json_t *
 op_series_list (api_t *api, api_call_t *call)
 {
     const char *device = api_str (call, "device");
+    if (s_own (api, call, device))
+        return series_of_device (api, call, 0, device);
     int64_t device_id = api_find (api, call, "device", device);
     return device_id? series_of_device (api, call, device_id, device): NULL;
 }

@@ -73,7 +73,7 @@ series_read (sqlite3 *db, int64_t series_id, int64_t since, int64_t until, int m
         "SELECT count, data, format FROM chunk WHERE series_id = ? AND t0 <= ? AND t1 >= ? ORDER BY t0");
     sqlite3_stmt *tail = vd_db_prepare (db,
         "SELECT data FROM sample_batch WHERE probe_id = "
-        "(SELECT probe_id FROM series WHERE id = ?) ORDER BY id");
+        "(SELECT CASE WHEN own = 1 THEN 0 ELSE probe_id END FROM series WHERE id = ?) ORDER BY id");
     if (!chunks || !tail)
         rc = -1;
     if (rc == 0) {

@@ -1,6 +1,7 @@
 /*  meshd/notify/email.c: an email channel: a plain-text mail with the
-    alarm's facts, over SMTP with libcurl (STARTTLS when the server offers
-    it), to each address of the channel's list.                          */
+    alarm's facts (or a mail made by its caller: a scheduled report), over
+    SMTP with libcurl (STARTTLS when the server offers it), to each address
+    of the channel's list.                                                 */
 #include "channel.h"
 #include <time.h>
 
@@ -88,7 +89,8 @@ email_prepare (job_t *job, json_t *params, json_t *payload, const char *default_
         return -1;
     }
     char *sender = zsys_sprintf ("<%s>", from? from: default_from);
-    job->payload = s_mail (job, params, alarm, default_from);
+    const char *mail = json_string_value (json_object_get (payload, "mail"));
+    job->payload = mail? strdup (mail): s_mail (job, params, alarm, default_from);
     job->payload_size = strlen (job->payload);
     char *list = strdup (to);
     for (char *save = NULL, *one = strtok_r (list, ", ", &save); one;

@@ -111,20 +111,10 @@ s_route_open (const char *hours, const char *days, int64_t now)
 static int
 s_start_curl (notify_t *self, job_t *job, const char *kind, json_t *params, json_t *payload)
 {
-    job->curl = curl_easy_init ();
-    if (!job->curl) {
-        snprintf (job->error, sizeof job->error, "cannot make a transfer");
-        return -1;
-    }
-    CURL *curl = job->curl;
-    curl_easy_setopt (curl, CURLOPT_PRIVATE, job);
-    curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, job->error);
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->timeout_ms);
-    curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->timeout_ms);
-    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-    int rc = streq (kind, "email")? email_prepare (job, params, payload, self->from)
-                                  : webhook_prepare (job, params, payload);
-    if (rc == 0 && curl_multi_add_handle (self->multi, curl) != CURLM_OK) {
+    int rc = channel_curl (job, kind, params, payload, self->from, self->timeout_ms);
+    if (rc == 0)
+        curl_easy_setopt (job->curl, CURLOPT_PRIVATE, job);
+    if (rc == 0 && curl_multi_add_handle (self->multi, job->curl) != CURLM_OK) {
         snprintf (job->error, sizeof job->error, "cannot start the transfer");
         rc = -1;
     }
@@ -377,10 +367,7 @@ notify_actor (zsock_t *pipe, void *args)
     self.timeout_ms = vd_config_int (self.meshd->config, "notify/timeout");
     self.retry_ms = vd_config_int (self.meshd->config, "notify/retry");
     self.max_attempts = (int) vd_config_int (self.meshd->config, "notify/attempts");
-    const char *from = vd_config_str (self.meshd->config, "notify/from");
-    char host [256] = "localhost";
-    gethostname (host, sizeof host - 1);
-    self.from = *from? strdup (from): zsys_sprintf ("vedette@%s", host);
+    self.from = channel_from (self.meshd);
     self.jobs = zlistx_new ();
     zlistx_set_destructor (self.jobs, (zlistx_destructor_fn *) s_job_destroy);
     self.multi = curl_multi_init ();

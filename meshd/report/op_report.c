@@ -2,70 +2,18 @@
     the alarm history: latency (percentiles per device and per probe path),
     billing (95th percentile of 5-minute rates per interface, the usual
     burstable rule), top (interfaces by utilisation) and alarms (counts,
-    MTTA, MTTR). A period is from/to or a month (YYYY-MM, UTC), by default
-    the last 30 days; site and device narrow it, and a user scoped to some
-    sites sees only theirs.                                                  */
-#include "api/api.h"
+    MTTA, MTTR), over a period (report.h); a user scoped to some sites sees
+    only theirs.                                                             */
+#include "report/report.h"
 #include "housekeeping/housekeeping.h"
 
-#define US          1000000LL
-#define DAY_US      (86400 * US)
 #define TOP_DEFAULT 10
-
-typedef struct {
-    int64_t from, to;           //  µs, [from, to)
-    const char *site, *device;
-} period_t;
-
-//  The period asked for; false after api_fail
-static bool
-s_period (api_call_t *call, period_t *period)
-{
-    bool ok;
-    int64_t now = vd_now_us ();
-    period->from = api_time (call, "from", now - 30 * DAY_US, &ok);
-    period->to = ok? api_time (call, "to", now, &ok): 0;
-    if (!ok)
-        return false;
-    const char *month = api_str (call, "month");
-    if (month) {
-        int year, mon;
-        char tail;
-        if (api_str (call, "from") || api_str (call, "to")) {
-            api_fail (call, "invalid", "give a month or from and to, not both");
-            return false;
-        }
-        if (sscanf (month, "%4d-%2d%c", &year, &mon, &tail) != 2 || year < 1970 || mon < 1 || mon > 12) {
-            api_fail (call, "invalid", "a month is YYYY-MM, such as 2026-11");
-            return false;
-        }
-        struct tm first = { .tm_year = year - 1900, .tm_mon = mon - 1, .tm_mday = 1 };
-        struct tm next = { .tm_year = year - 1900 + (mon == 12), .tm_mon = mon % 12, .tm_mday = 1 };
-        period->from = (int64_t) timegm (&first) * US;
-        period->to = (int64_t) timegm (&next) * US;
-    }
-    if (period->to <= period->from) {
-        api_fail (call, "invalid", "the period must end after it begins");
-        return false;
-    }
-    period->site = api_str (call, "site");
-    period->device = api_str (call, "device");
-    return true;
-}
 
 //  The rollups a period is read from: hours past two days, else 5 minutes
 static int64_t
 s_step (const period_t *period)
 {
     return period->to - period->from >= 2 * DAY_US? rollup_steps [1]: rollup_steps [0];
-}
-
-static json_t *
-s_result (const period_t *period, int64_t step, json_t *rows)
-{
-    return json_pack ("{s:I, s:I, s:I, s:o}", "from_us", (json_int_t) period->from,
-                      "to_us", (json_int_t) period->to, "resolution_us", (json_int_t) (step * US),
-                      "rows", rows);
 }
 
 //  Series of devices in the period's scope, of a metric (LIKE pattern):
@@ -130,7 +78,7 @@ static json_t *
 op_report_latency (api_t *api, api_call_t *call)
 {
     period_t period;
-    if (!s_period (call, &period))
+    if (!report_period (call, &period))
         return NULL;
     int64_t step = s_step (&period);
     json_t *rows = json_array ();
@@ -161,7 +109,7 @@ op_report_latency (api_t *api, api_call_t *call)
         json_decref (rows);
         return api_fail (call, "internal", "database error");
     }
-    return s_result (&period, step, rows);
+    return report_result (&period, step, rows);
 }
 
 static int
@@ -264,10 +212,10 @@ static json_t *
 op_report_billing (api_t *api, api_call_t *call)
 {
     period_t period;
-    if (!s_period (call, &period))
+    if (!report_period (call, &period))
         return NULL;
     json_t *rows = s_interfaces (api, &period, "bps", true);
-    return rows? s_result (&period, rollup_steps [0], rows): api_fail (call, "internal", "database error");
+    return rows? report_result (&period, rollup_steps [0], rows): api_fail (call, "internal", "database error");
 }
 
 static int
@@ -282,7 +230,7 @@ static json_t *
 op_report_top (api_t *api, api_call_t *call)
 {
     period_t period;
-    if (!s_period (call, &period))
+    if (!report_period (call, &period))
         return NULL;
     json_int_t limit = json_integer_value (json_object_get (call->args, "limit"));
     if (limit <= 0)
@@ -300,7 +248,7 @@ op_report_top (api_t *api, api_call_t *call)
         json_array_append (top, rows [i]);
     free (rows);
     json_decref (all);
-    return s_result (&period, rollup_steps [0], top);
+    return report_result (&period, rollup_steps [0], top);
 }
 
 //  count, acked, cleared, mtta_s, mttr_s of the alarms a statement groups
@@ -320,7 +268,7 @@ static json_t *
 op_report_alarms (api_t *api, api_call_t *call)
 {
     period_t period;
-    if (!s_period (call, &period))
+    if (!report_period (call, &period))
         return NULL;
     //  the alarms raised in the period; MTTA over the acknowledged ones,
     //  MTTR over the cleared ones, from when each was raised
@@ -358,7 +306,7 @@ op_report_alarms (api_t *api, api_call_t *call)
         sqlite3_finalize (stmt);
     }
     json_t *total = json_array_get (parts [2], 0);
-    json_t *result = s_result (&period, 0, parts [0]);
+    json_t *result = report_result (&period, 0, parts [0]);
     json_object_set_new (result, "by_severity", parts [1]);
     json_object_set_new (result, "total", total? json_incref (total)
                          : json_pack ("{s:i, s:i, s:i, s:n, s:n}", "count", 0, "acked", 0, "cleared", 0,
@@ -366,8 +314,6 @@ op_report_alarms (api_t *api, api_call_t *call)
     json_decref (parts [2]);
     return result;
 }
-
-#define PERIOD_ARGS "site:n device:n from:t to:t month:s"
 
 const api_op_t op_report_ops [] = {
     { "report.latency", "viewer", PERIOD_ARGS, op_report_latency,

@@ -151,6 +151,26 @@ olga.call("device.add", address="127.0.0.2", name="edge1", site="branch", interv
 admin.call("device.add", address="127.0.0.3", name="spare1", site="hq")
 admin.call("device.remove", name="spare1")
 check("an operator adds devices", len(admin.call("device.list")) == 2)
+# device.list is kept a moment (api/list_cache, 1 s) for the same request;
+# a write through the API is seen at once, one made around it within that
+first = admin.call("device.list")
+check("the same list twice is the same", admin.call("device.list") == first)
+admin.call("device.add", address="127.0.0.4", name="spare2", site="hq")
+check("a device added is listed at once", "spare2" in [d["name"] for d in admin.call("device.list")])
+admin.call("device.remove", name="spare2")
+check("... and not listed once removed", "spare2" not in [d["name"] for d in admin.call("device.list")])
+db = os.path.join(os.path.dirname(os.environ["VEDETTE_ENDPOINT"][len("ipc://"):]), "meshd.db")
+def interval_of_core1(ms):
+    subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db, "UPDATE device_check SET interval_ms = %d "
+                           "WHERE device_id = (SELECT id FROM device WHERE name = 'core1')" % ms])
+interval_of_core1(12345)
+changed_at = time.monotonic()
+while time.monotonic() - changed_at < 5 and \
+        [d["interval_ms"] for d in admin.call("device.list") if d["name"] == "core1"] != [12345]:
+    time.sleep(0.05)
+seen = time.monotonic() - changed_at
+check("a change made outside the API is listed within api/list_cache (%.2f s)" % seen, seen < 1.5)
+interval_of_core1(10000)
 check("a viewer cannot add a device: forbidden",
       error_of(vic, "device.add", address="127.0.0.9", name="x", site="hq") == "forbidden")
 check("an operator cannot add a site: forbidden", error_of(olga, "site.add", name="x") == "forbidden")
@@ -240,7 +260,7 @@ admin.call("device.show", name="core1")
 admin.call("series.list", device="core1")
 admin.call("series.show", device="core1", metric="icmp.rtt", since="-1h")
 admin.call("series.show", device="core1", metric="icmp.rtt", since="-1h", step="5m")
-for kind in ("latency", "billing", "top", "alarms"):
+for kind in ("latency", "billing", "top", "alarms", "availability"):
     admin.call("report." + kind, month="2026-11")
 check("report.latency over a month without rollups: core1 with no samples",
       [r["samples"] for r in admin.call("report.latency", device="core1", month="2026-11")["rows"]] == [0])
@@ -449,6 +469,34 @@ check("cred.remove of an unknown name is not_found", error_of(admin, "cred.remov
 admin.call("channel.add", name="ops", kind="webhook", url="http://127.0.0.1:9/hook")
 admin.call("channel.add", name="mail", kind="email", to="noc@example.org", smtp="smtp://127.0.0.1:9")
 admin.call("channel.list")
+admin.call("schedule.add", name="monthly", report="availability", every="month", channel="ops", by="site")
+check("schedule.list: the schedule, not run yet", [(x["name"], x["last_us"]) for x in admin.call("schedule.list")] == [("monthly", None)])
+check("schedule.add of an exec or unknown channel is refused",
+      error_of(admin, "schedule.add", name="x", report="alarms", every="day", channel="nowhere") == "not_found")
+check("schedule.run to a channel nobody answers: internal, not sent",
+      error_of(admin, "schedule.run", name="monthly") == "internal")
+# a webhook that takes it: a receiver of our own, answering 204
+import http.server, threading  # noqa: E402
+class Taker(http.server.BaseHTTPRequestHandler):
+    posted = []
+    def do_POST(self):
+        Taker.posted.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+taker = http.server.HTTPServer(("127.0.0.1", 0), Taker)
+threading.Thread(target=taker.serve_forever, daemon=True).start()
+admin.call("channel.add", name="taker", kind="webhook", url="http://127.0.0.1:%d/r" % taker.server_address[1])
+admin.call("schedule.add", name="weekly", report="alarms", every="week", channel="taker")
+ran = admin.call("schedule.run", name="weekly")
+check("schedule.run posts last week's alarms report as JSON",
+      len(Taker.posted) == 1 and Taker.posted[0]["report"] == "alarms"
+      and Taker.posted[0]["from_us"] == ran["from_us"] and ran["to_us"] - ran["from_us"] == 7 * 86400 * 10**6)
+taker.shutdown()
+admin.call("schedule.remove", name="monthly")
+admin.call("schedule.remove", name="weekly")
+admin.call("channel.remove", name="taker")
 route = admin.call("route.add", channel="ops", severity="major+", site="hq", after="1m",
                    escalate_to="mail", if_unacked="15m", repeat="1h", hours="08:00-18:00", days="mon-fri")
 check("route.add keeps the minimum severity", route["severity"] == "major")

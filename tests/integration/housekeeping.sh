@@ -1,7 +1,7 @@
 #!/bin/bash
 # Housekeeping: rollups (5 min, 1 h, 1 day) exact against the samples they
 # came from, quantiles within 1%; retention of samples, events,
-# notifications and the audit; reads by step and by points; the file's size
+# notifications, the audit and devices' state history; reads by step and by points; the file's size
 # steady over repeated cycles while ingest runs.
 . "$(dirname "$0")/lib.sh"
 
@@ -56,7 +56,13 @@ sql "INSERT INTO event (ts_us, topic, data) VALUES ($(( (NOW - 100 * 86400) * 10
      INSERT INTO audit (ts_us, user, origin, op, detail) VALUES ($(( (NOW - 800 * 86400) * 1000000 )), 'mallory', 'test', 'test.old', '{}');
      INSERT INTO notification (alarm_id, channel, kind, status, due_us, created_us) VALUES
         (1, 'c', 'problem', 'sent', $(( (NOW - 100 * 86400) * 1000000 )), $(( (NOW - 100 * 86400) * 1000000 ))),
-        (1, 'c', 'problem', 'pending', $(( (NOW - 100 * 86400) * 1000000 )), $(( (NOW - 100 * 86400) * 1000000 )));"
+        (1, 'c', 'problem', 'pending', $(( (NOW - 100 * 86400) * 1000000 )), $(( (NOW - 100 * 86400) * 1000000 )));
+     INSERT INTO device_state_log (device_id, ts_us, state) SELECT d.id, o.ts, o.state FROM device d,
+        (SELECT $(( (NOW - 4000 * 86400) * 1000000 )) AS ts, 'up' AS state UNION ALL
+         SELECT $(( (NOW - 3700 * 86400) * 1000000 )), 'down' UNION ALL
+         SELECT $(( (NOW - 3660 * 86400) * 1000000 )), 'unreachable' UNION ALL
+         SELECT $(( (NOW - 100 * 86400) * 1000000 )), 'down' UNION ALL
+         SELECT $(( (NOW - 99 * 86400) * 1000000 )), 'up') o WHERE d.name = 'live1';"
 
 rolled_up () { [ "$(sql "SELECT count(*) FROM rollup_pending WHERE series_id = $SERIES")" = 0 ]; }
 check "housekeeping rolls up the 30 days" wait_for 60 rolled_up
@@ -102,6 +108,8 @@ check "events older than 90 days are deleted, younger kept" \
     [ "$(sql "SELECT group_concat (topic) FROM event WHERE topic LIKE 'test.%'")" = test.young ]
 check "sent notifications older than 90 days are deleted, pending ones kept" \
     [ "$(sql "SELECT group_concat (status) FROM notification WHERE channel = 'c'")" = pending ]
+check "device states older than 10 years are deleted but the one in force then (unreachable)" \
+    [ "$(sql "SELECT group_concat (state) FROM (SELECT state FROM device_state_log WHERE ts_us < $(( (NOW - 50 * 86400) * 1000000 )) ORDER BY ts_us)")" = unreachable,down,up ]
 check "audit rows older than 2 years are deleted" [ "$(sql "SELECT count(*) FROM audit WHERE user = 'mallory'")" = 0 ]
 check "... and the deletion is itself audited" \
     [ "$(sql "SELECT count(*) FROM audit WHERE op = 'audit.retention' AND user = 'meshd' AND json_extract (detail, '$.deleted') >= 1")" -ge 1 ]

@@ -31,12 +31,25 @@ main (void)
     CHECK (reach_device (devices, 3) == edge && reach_device (devices, 9) == NULL);
 
     //  down after two rounds of 100% loss, not one; up at the first answer
-    CHECK (reach_loss (core, 0, 2) && core->reach == REACH_UP);
-    CHECK (!reach_loss (core, 100, 2) && core->reach == REACH_UP);
-    CHECK (reach_loss (core, 100, 2) && core->reach == REACH_DOWN);
-    CHECK (!reach_loss (core, 100, 2));
-    CHECK (reach_loss (core, 50, 2) && core->reach == REACH_UP && core->bad == 0);
-    CHECK (!reach_loss (core, 99.9, 2));
+    //  (the times by the measurements: down from the first lost round)
+    CHECK (reach_loss (core, 0, 1000, 2) && core->reach == REACH_UP && core->reach_us == 1000);
+    CHECK (!reach_loss (core, 100, 2000, 2) && core->reach == REACH_UP);
+    CHECK (reach_loss (core, 100, 3000, 2) && core->reach == REACH_DOWN && core->reach_us == 2000);
+    CHECK (!reach_loss (core, 100, 4000, 2) && core->reach_us == 2000);
+    CHECK (reach_loss (core, 50, 5000, 2) && core->reach == REACH_UP && core->bad == 0
+           && core->reach_us == 5000);
+    CHECK (!reach_loss (core, 99.9, 6000, 2) && core->reach_us == 5000);
+    //  unknown one interval (1 s) after the last measurement, not later than now
+    reach_unknown (core, 9000000);
+    CHECK (core->reach == REACH_UNKNOWN && core->reach_us == 1006000);
+    reach_unknown (core, 1000);
+    CHECK (core->reach_us == 1000);
+    //  a gap of more than two intervals and 2 s in its results: unknown
+    //  from an interval after the last (1 s intervals: 4 s is no gap)
+    CHECK (reach_loss (core, 0, 10000000, 2) && core->reach == REACH_UP);
+    CHECK (!reach_gap (core, 14000000) && core->reach == REACH_UP);
+    CHECK (reach_gap (core, 14000001) && core->reach == REACH_UNKNOWN && core->reach_us == 11000000);
+    CHECK (!reach_gap (core, 99000000));
 
     int64_t under;
     //  everything up
@@ -53,6 +66,15 @@ main (void)
     CHECK (reach_state (devices, edge, &under) == STATE_UNREACHABLE && under == 2);
     CHECK (reach_state (devices, dist, &under) == STATE_UNREACHABLE && under == 1);
     CHECK (reach_state (devices, core, &under) == STATE_DOWN && under == 0);
+    //  since: the latest of its own change and the devices above it
+    //  (was or is under), not before its stored state, not after now
+    edge->reach_us = 100; dist->reach_us = 300; core->reach_us = 200; edge->state_us = 0;
+    CHECK (reach_since (devices, edge, 2, 0, 1000) == 300);
+    CHECK (reach_since (devices, edge, 0, 1, 1000) == 200);
+    CHECK (reach_since (devices, edge, 0, 0, 1000) == 100);
+    CHECK (reach_since (devices, edge, 2, 0, 250) == 250);
+    edge->state_us = 500;
+    CHECK (reach_since (devices, edge, 2, 1, 1000) == 500);
     //  unknown stays unknown, whatever is above
     lone->reach = REACH_UNKNOWN;
     CHECK (reach_state (devices, lone, &under) == STATE_UNKNOWN);
