@@ -7,7 +7,9 @@
     format 1 (the encoder of before migration 0016, kept here as the
     reference) and plain SQLite rows (series_id, ts, value, flags) in a file.
     Every chunk is decoded back and compared bit for bit. Prints one line per
-    kind: samples, bytes per sample of each, encode and decode rates.
+    kind: samples, bytes per sample of each, encode and decode rates. Then
+    what compaction pays per sample of a 1 s series, by how many samples a
+    run adds to the open chunk (it decodes it, appends, encodes it whole).
     usage: chunk_bench DIR [HOURS]                                           */
 #include "vedette.h"
 #include <sys/stat.h>
@@ -230,6 +232,45 @@ main (int argc, char *argv [])
         printf ("%-46s %9" PRIu64 " %8.2f %8.2f %8.1f %5.1fx %8.1f %8.1f\n", s_kinds [k].name, samples,
                 (double) bytes2 / samples, (double) bytes1 / samples, rows,
                 (double) bytes1 / bytes2, samples * 1e3 / encode_ns, samples * 1e3 / decode_ns);
+    }
+    //  what compaction pays: each run loads the open chunk (decodes it),
+    //  appends what came since and encodes it whole again
+    uint32_t count = s_make (s_kinds [0].kind, s_kinds [0].interval_ms, hours, points);
+    printf ("\ncompaction of a %s series: per run it decodes the open chunk, appends, encodes it whole\n",
+            s_kinds [0].name);
+    printf ("%-34s %14s %10s\n", "samples a run (1 s series)", "ns per sample", "x one-shot");
+    static const uint32_t runs [] = { CHUNK_MAX, 60, 30, 10, 2 };
+    double one_shot = 0;
+    for (size_t r = 0; r < sizeof runs / sizeof runs [0]; r++) {
+        int64_t started = vd_mono_ns ();
+        for (uint32_t first = 0; first < count; ) {
+            uint32_t n = 0;
+            while (first + n < count && n < CHUNK_MAX
+            &&     points [first + n].ts_us / HOUR_US == points [first].ts_us / HOUR_US)
+                n++;
+            vd_chunk_t *chunk = vd_chunk_new ();
+            for (uint32_t done = 0; done < n; ) {
+                vd_chunk_t *open = vd_chunk_new ();
+                if (done && vd_chunk_load (open, VD_CHUNK_FORMAT, chunk->data, chunk->size, done))
+                    status = 1;
+                uint32_t k = n - done < runs [r]? n - done: runs [r];
+                for (uint32_t i = 0; i < k; i++)
+                    vd_chunk_append (open, points [first + done + i].ts_us, points [first + done + i].value,
+                                     points [first + done + i].flags);
+                vd_chunk_encode (open);
+                done += k;
+                vd_chunk_destroy (&chunk);
+                chunk = open;
+            }
+            vd_chunk_destroy (&chunk);
+            first += n;
+        }
+        double ns = (double) (vd_mono_ns () - started) / count;
+        if (r == 0)
+            one_shot = ns;
+        char label [64];
+        snprintf (label, sizeof label, r == 0? "all at once (%u)": "%u", runs [r]);
+        printf ("%-34s %14.0f %9.1fx\n", label, ns, ns / one_shot);
     }
     if (status)
         printf ("chunk_bench: a chunk did not decode to what was encoded\n");
