@@ -111,6 +111,14 @@ s_sample (selfmon_t *self, const char *metric, const char *unit, int64_t now, do
         self->out [self->count++] = (vd_sample_t) { (uint64_t) id, now, value, 0 };
 }
 
+//  What a counter added since the round before; a counter that went back
+//  started again (an actor or a probe restarted)
+static uint64_t
+s_delta (uint64_t now, uint64_t before)
+{
+    return now >= before? now - before: now;
+}
+
 static int64_t
 s_int (selfmon_t *self, const char *sql, int64_t since)
 {
@@ -146,7 +154,8 @@ s_probes (selfmon_t *self, int64_t now)
         int64_t total = sqlite3_column_int64 (stmt, 2);
         const char *before = (const char *) zhashx_lookup (self->dropped, name);
         snprintf (metric, sizeof metric, "probe.%s.dropped", name);
-        s_sample (self, metric, "", now, before? (double) (total - strtoll (before, NULL, 10)): 0);
+        s_sample (self, metric, "", now, before? (double) s_delta ((uint64_t) total,
+                                                          (uint64_t) strtoll (before, NULL, 10)): 0);
         zhashx_update (self->dropped, name, zsys_sprintf ("%lld", (long long) total));
     }
     sqlite3_finalize (stmt);
@@ -159,13 +168,13 @@ selfmon_run (selfmon_t *self, const selfmon_counts_t *counts)
     double seconds = self->last_us? (double) (now - self->last_us) / 1e6: 0;
     self->count = 0;
     if (seconds > 0) {
-        s_sample (self, "meshd.ingest", "/s", now, (double) (counts->samples - self->samples) / seconds);
-        s_sample (self, "meshd.refused", "", now, (double) (counts->refused - self->refused));
-        uint64_t requests = counts->api_requests - self->api_requests;
+        s_sample (self, "meshd.ingest", "/s", now, (double) s_delta (counts->samples, self->samples) / seconds);
+        s_sample (self, "meshd.refused", "", now, (double) s_delta (counts->refused, self->refused));
+        uint64_t requests = s_delta (counts->api_requests, self->api_requests);
         s_sample (self, "meshd.api_requests", "/s", now, (double) requests / seconds);
         if (requests)
             s_sample (self, "meshd.api_latency", "ms", now,
-                      vd_round ((double) (counts->api_latency_us - self->api_latency_us) / 1000.0
+                      vd_round ((double) s_delta (counts->api_latency_us, self->api_latency_us) / 1000.0
                                 / (double) requests, 3));
     }
     s_sample (self, "meshd.tail", "", now, (double) s_int (self, "SELECT count(*) FROM sample_batch", 0));
