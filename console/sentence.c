@@ -34,6 +34,8 @@ static const struct {
     { "alarm.stable", "{rule} on {device|site|probe} is stable again" },
     { "notification.sent", "{kind} notification of alarm {alarm} sent to {channel}" },
     { "notification.failed", "{kind} notification of alarm {alarm} to {channel} failed: {result}" },
+    { "report.sent", "scheduled report {schedule} sent" },
+    { "report.failed", "scheduled report {schedule} not sent: {text}" },
     { "discovery.done", "discovery {discovery}: {alive} alive of {swept}, {added} added, {updated} updated" },
     { "site.added", "site {site} added" },
     { "site.removed", "site {site} removed" },

@@ -58,6 +58,10 @@ main (void)
     CHECK (s_says ("{\"topic\":\"notification.failed\",\"data\":{\"id\":4,\"channel\":\"ops\",\"kind\":\"problem\","
                    "\"alarm\":12,\"result\":\"SMTP 550\"}}",
                    "problem notification of alarm 12 to ops failed: SMTP 550"));
+    CHECK (s_says ("{\"topic\":\"report.failed\",\"data\":{\"schedule\":\"sla\",\"from_us\":1,\"to_us\":2,"
+                   "\"text\":\"Couldn't connect to server\"}}", "scheduled report sla not sent: Couldn't connect to server"));
+    CHECK (s_says ("{\"topic\":\"report.sent\",\"data\":{\"schedule\":\"sla\",\"from_us\":1,\"to_us\":2,"
+                   "\"text\":\"sent\"}}", "scheduled report sla sent"));
     CHECK (s_says ("{\"topic\":\"discovery.done\",\"data\":{\"discovery\":2,\"run\":3,\"swept\":256,\"alive\":12,"
                    "\"added\":2,\"updated\":10}}", "discovery 2: 12 alive of 256, 2 added, 10 updated"));
     //  a topic without a template, and an event without data
