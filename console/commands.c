@@ -123,6 +123,7 @@ static const option_t s_schedule_add_options [] = {
     { "site", "SITE", "only this site's devices", OPT_TEXT },
     { "device", "DEVICE", "only this device", OPT_TEXT },
     { "by", "device|site", "availability: a row per device (default) or per site", OPT_TEXT },
+    { "target", "PCT", "availability: an SLA target (99.9%), met or not per row", OPT_TEXT },
     { "limit", "N", "top: the N most used", OPT_INT },
     { "start", "TIME", "first run (default: 5 minutes after the current period ends)", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
@@ -134,6 +135,7 @@ static const option_t s_report_availability_options [] = {
     { "to", "TIME", "to (default: now)", OPT_TEXT },
     { "month", "YYYY-MM", "a calendar month (UTC), instead of --from and --to", OPT_TEXT },
     { "by", "device|site", "a row per device (default) or per site", OPT_TEXT },
+    { "target", "PCT", "an SLA target (99.9%): each row says whether it was met", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 
@@ -475,7 +477,7 @@ static const column_t s_availability_columns [] = {
     { "availability_pct", "AVAIL", COL_AVAIL }, { "up_s", "UP", COL_SPAN },
     { "down_s", "DOWN", COL_SPAN }, { "unreachable_s", "UNREACH", COL_SPAN },
     { "maintenance_s", "MAINT", COL_SPAN }, { "unknown_s", "UNKNOWN", COL_SPAN },
-    { "outages", "OUTAGES", COL_INT },
+    { "outages", "OUTAGES", COL_INT }, { "target_met", "MET", COL_TEXT },
     { NULL }
 };
 static const column_t s_alarm_report_columns [] = {

@@ -471,7 +471,12 @@ s_event (icmp_t *self, int slot, int64_t now)
     target_t *target = &self->targets [slot];
     switch (target->phase) {
         case PHASE_IDLE:
-            target->round_start = now;
+            //  on the schedule's grid: a timer woken a little late keeps
+            //  the rhythm (rounds an interval apart are stamped exactly
+            //  that apart); one far behind (the probe stalled) starts the
+            //  grid again now, never stamped in the past
+            target->round_start = target->interval > 0 && now - target->due <= target->interval / 4
+                                ? target->due: now;
             target->phase = PHASE_SENDING;
             //  fall through
         case PHASE_SENDING:

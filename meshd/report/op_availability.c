@@ -10,7 +10,7 @@
     silent, or before its first result. Time before the device was added,
     or still to come, is not counted. Availability is up over up, down and
     unreachable: maintenance and unknown are left out, never counted as up
-    or down.                                                                 */
+    or down. With a target (99.9%), each row says whether it was met.        */
 #include "report/report.h"
 #include "alarm/maint.h"
 
@@ -96,15 +96,18 @@ s_device (sqlite3_stmt *history, int64_t device_id, int64_t from, int64_t to,
     return rc == SQLITE_DONE? 0: -1;
 }
 
-//  A row's fields from a tally
+//  A row's fields from a tally; with a target (%, not negative), whether
+//  it was met
 static void
-s_fields_of (json_t *row, const tally_t *tally)
+s_fields_of (json_t *row, const tally_t *tally, double target)
 {
     for (int i = 0; i < BUCKETS; i++)
         json_object_set_new (row, s_fields [i], json_real ((double) tally->us [i] / US));
     int64_t measured = tally->us [UP] + tally->us [DOWN] + tally->us [UNREACHABLE];
-    json_object_set_new (row, "availability_pct", measured
-        ? json_real (100.0 * (double) tally->us [UP] / (double) measured): json_null ());
+    double availability = measured? 100.0 * (double) tally->us [UP] / (double) measured: 0;
+    json_object_set_new (row, "availability_pct", measured? json_real (availability): json_null ());
+    if (target >= 0)
+        json_object_set_new (row, "target_met", measured? json_boolean (availability >= target): json_null ());
     json_object_set_new (row, "outages", json_integer (tally->outages));
     json_object_set_new (row, "devices", json_integer (tally->devices));
 }
@@ -128,6 +131,10 @@ op_report_availability (api_t *api, api_call_t *call)
     bool by_site = by && streq (by, "site");
     if (by && !by_site && !streq (by, "device"))
         return api_fail (call, "invalid", "by is device or site");
+    const char *target_text = api_str (call, "target");
+    double target = -1;
+    if (target_text && vd_percent_parse (target_text, &target))
+        return api_fail (call, "invalid", "a target is a percentage, such as 99.9%%");
     int64_t now = vd_now_us ();
     int64_t to = period.to < now? period.to: now;
     sqlite3 *db = api_db (api);
@@ -181,7 +188,7 @@ op_report_availability (api_t *api, api_call_t *call)
             //  rows come by site: a new site closes the one before
             if (!site_row || !streq (json_string_value (json_object_get (site_row, "site")), site_name)) {
                 if (site_row)
-                    s_fields_of (site_row, &site);
+                    s_fields_of (site_row, &site, target);
                 site_row = json_pack ("{s:s}", "site", site_name);
                 json_array_append_new (rows, site_row);
                 memset (&site, 0, sizeof site);
@@ -191,7 +198,7 @@ op_report_availability (api_t *api, api_call_t *call)
         else {
             json_t *row = json_pack ("{s:s, s:s}", "device", sqlite3_column_text (stmt, 1),
                                      "site", site_name);
-            s_fields_of (row, &tally);
+            s_fields_of (row, &tally, target);
             json_array_append_new (rows, row);
         }
     }
@@ -199,21 +206,23 @@ op_report_availability (api_t *api, api_call_t *call)
     sqlite3_finalize (history);
     free (site_spans);
     if (site_row)
-        s_fields_of (site_row, &site);
+        s_fields_of (site_row, &site, target);
     if (rc || nsite_spans < 0) {
         json_decref (rows);
         return api_fail (call, "internal", "database error");
     }
     json_t *result = report_result (&period, 0, rows);
+    if (target >= 0)
+        json_object_set_new (result, "target_pct", json_real (target));
     json_t *all = json_object ();
-    s_fields_of (all, &total);
+    s_fields_of (all, &total, target);
     json_object_set_new (result, "total", all);
     return result;
 }
 
 const api_op_t op_availability_ops [] = {
-    { "report.availability", "viewer", PERIOD_ARGS " by:s", op_report_availability,
+    { "report.availability", "viewer", PERIOD_ARGS " by:s target:s", op_report_availability,
       "time up, down, unreachable, in maintenance and unknown per device or site over a period, "
-      "and availability (up over up, down and unreachable)" },
+      "availability (up over up, down and unreachable), and whether it met a target" },
     { NULL }
 };

@@ -33,7 +33,7 @@ op_schedule_add (api_t *api, api_call_t *call)
         return api_fail (call, "invalid", "a report goes by an email or webhook channel");
     //  what narrows the report, checked as the report would
     json_t *args = json_object ();
-    static const char *narrow [] = { "site", "device", "by", "limit", NULL };
+    static const char *narrow [] = { "site", "device", "by", "limit", "target", NULL };
     for (int i = 0; narrow [i]; i++)
         if (json_object_get (call->args, narrow [i]))
             json_object_set (args, narrow [i], json_object_get (call->args, narrow [i]));
@@ -46,6 +46,12 @@ op_schedule_add (api_t *api, api_call_t *call)
     if (by && (!streq (report, "availability") || (!streq (by, "device") && !streq (by, "site")))) {
         json_decref (args);
         return api_fail (call, "invalid", "by (device or site) is for the availability report");
+    }
+    const char *target = api_str (call, "target");
+    double percent;
+    if (target && (!streq (report, "availability") || vd_percent_parse (target, &percent))) {
+        json_decref (args);
+        return api_fail (call, "invalid", "target (a percentage, such as 99.9%%) is for the availability report");
     }
     bool ok;
     int64_t now = vd_now_us ();
@@ -158,7 +164,7 @@ op_schedule_run (api_t *api, api_call_t *call)
 
 const api_op_t op_schedule_ops [] = {
     { "schedule.add", "operator",
-      "name:n! report:s! every:s! channel:n! site:n device:n by:s limit:i start:t", op_schedule_add,
+      "name:n! report:s! every:s! channel:n! site:n device:n by:s limit:i target:s start:t", op_schedule_add,
       "schedules a report of the last day, week or month, sent through a channel once it is over" },
     { "schedule.list", "viewer", "", op_schedule_list, "lists scheduled reports, when they run next and how the last went" },
     { "schedule.remove", "operator", "name:n!", op_schedule_remove, "removes a scheduled report" },

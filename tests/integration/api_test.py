@@ -262,6 +262,8 @@ admin.call("series.show", device="core1", metric="icmp.rtt", since="-1h")
 admin.call("series.show", device="core1", metric="icmp.rtt", since="-1h", step="5m")
 for kind in ("latency", "billing", "top", "alarms", "availability"):
     admin.call("report." + kind, month="2026-11")
+check("report.availability with a target says, per row, whether it was met",
+      all("target_met" in r for r in admin.call("report.availability", month="2026-11", target="99.9")["rows"]))
 check("report.latency over a month without rollups: core1 with no samples",
       [r["samples"] for r in admin.call("report.latency", device="core1", month="2026-11")["rows"]] == [0])
 admin.call("check.list", device="core1")

@@ -195,6 +195,12 @@ total=sum(r[k] for k in ('up_s','down_s','unreachable_s','maintenance_s','unknow
 assert $T0 - 60 < $T1 - total < $T0, (total, r)\""
 check "the table: availability to 0.001%, spans, a total row" bash -c "V report availability --from $(iso $T0) --to $(iso $T1) | grep -Eq '^core1 +hq +1 +[0-9]+\.[0-9]{3}% ' && V report availability --from $(iso $T0) --to $(iso $T1) | grep -Eq '^ +all +2 '"
 check "CSV: a header and raw seconds" bash -c "V report availability --from $(iso $T0) --to $(iso $T1) --csv | head -1 | grep -q '^device,site,devices,availability_pct,up_s' && V report availability --from $(iso $T0) --to $(iso $T1) --csv | grep -Eq '^core1,hq,1,[0-9.]+,[0-9]+\.[0-9]+'"
+check "--target: each row says whether it met it, the total too" bash -c "V report availability --from $(iso $T0) --to $(iso $T1) --target 50% --json | $PY -c \"
+import json,sys; r=json.load(sys.stdin)
+assert r['target_pct'] == 50 and all(x['target_met'] == (x['availability_pct'] >= 50) for x in r['rows'] + [r['total']]), r\" &&
+    V report availability --from $(iso $T0) --to $(iso $T1) --target 0.001% | grep -Eq '^core1 .* yes$'"
+V report availability --target lots >/dev/null 2>&1
+check "a target that is no percentage is refused" [ $? != 0 ]
 V report availability --by probe >/dev/null 2>"$T/err"; rc=$?
 check "--by probe is refused, with a reason" bash -c "[ $rc != 0 ] && grep -q 'device or site' '$T/err'"
 check "the history survives a restart of meshd: the same report" bash -c "

@@ -111,6 +111,8 @@ check "every year is refused" refused x --report availability --every year --cha
 check "an unknown report is refused" refused x --report uptime --every day --channel mail
 check "an exec channel is refused" refused x --report alarms --every day --channel script
 check "by for a report other than availability is refused" refused x --report latency --every day --by site --channel mail
+check "a target for a report other than availability is refused" refused x --report latency --every day --target 99% --channel mail
+check "a target that is no percentage is refused" refused x --report availability --every day --target high --channel mail
 check "an unknown site is refused" refused x --report latency --every day --site nowhere --channel mail
 check "a name taken is refused" refused daily --report alarms --every day --channel mail
 check "schedule remove" V schedule remove daily
