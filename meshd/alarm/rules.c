@@ -348,15 +348,23 @@ s_reach_changed (rules_t *self, rdev_t *changed)
             s_history (self, device);
 }
 
+//  Adds a state to a device's history (device_state_log, what availability
+//  reports read): one that began at the same time as the one before it
+//  replaces it
+static int
+s_log_state (rules_t *self, int64_t device_id, int64_t ts, dev_state_t state)
+{
+    return vd_db_run (self->db, "INSERT OR REPLACE INTO device_state_log (device_id, ts_us, state) "
+                                "VALUES (?, ?, ?)", "iis", device_id, ts, reach_states [state]);
+}
+
 static int
 s_write_history (rules_t *self)
 {
     history_t *entry;
     int rc = 0;
     while (rc == 0 && (entry = (history_t *) zlistx_first (self->history))) {
-        rc = vd_db_run (self->db, "INSERT OR REPLACE INTO device_state_log (device_id, ts_us, state) "
-                                  "VALUES (?, ?, ?)", "iis", entry->device_id, entry->ts,
-                        reach_states [entry->state]);
+        rc = s_log_state (self, entry->device_id, entry->ts, entry->state);
         zlistx_delete (self->history, NULL);
     }
     return rc;
@@ -713,28 +721,14 @@ s_read_events (rules_t *self)
     return rows;
 }
 
-//  Stores the device's state and adds it to its history (device_state_log,
-//  what availability reports read): a state that began at the same time as
-//  the one before it replaces it
+//  Stores the device's state and adds it to its history
 static int
 s_exec_state (rules_t *self, rdev_t *device)
 {
-    static const char *sql [] = {
-        "UPDATE device SET state = ?1, state_us = ?2 WHERE id = ?3",
-        "INSERT OR REPLACE INTO device_state_log (device_id, ts_us, state) VALUES (?3, ?2, ?1)" };
-    for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *stmt = vd_db_prepare (self->db, sql [i]);
-        if (!stmt)
-            return -1;
-        sqlite3_bind_text (stmt, 1, reach_states [device->state], -1, SQLITE_STATIC);
-        sqlite3_bind_int64 (stmt, 2, device->state_us);
-        sqlite3_bind_int64 (stmt, 3, device->id);
-        int rc = sqlite3_step (stmt) == SQLITE_DONE? 0: -1;
-        sqlite3_finalize (stmt);
-        if (rc)
-            return -1;
-    }
-    return 0;
+    if (vd_db_run (self->db, "UPDATE device SET state = ?, state_us = ? WHERE id = ?", "sii",
+                   reach_states [device->state], device->state_us, device->id))
+        return -1;
+    return s_log_state (self, device->id, device->state_us, device->state);
 }
 
 //  Works out each device's state from its reach and its parents', writes

@@ -182,6 +182,18 @@ s_rows_bytes (const char *dir, const vd_point_t *points, uint32_t count)
     return (double) st.st_size / count;
 }
 
+//  How many samples from first go into one chunk, as compaction cuts them:
+//  an hour at most, CHUNK_MAX at most
+static uint32_t
+s_chunk_length (const vd_point_t *points, uint32_t first, uint32_t count)
+{
+    uint32_t n = 0;
+    while (first + n < count && n < CHUNK_MAX
+    &&     points [first + n].ts_us / HOUR_US == points [first].ts_us / HOUR_US)
+        n++;
+    return n;
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -204,10 +216,7 @@ main (int argc, char *argv [])
                 rows = s_rows_bytes (argv [1], points, count);
             //  chunks as compaction cuts them
             for (uint32_t first = 0; first < count; ) {
-                uint32_t n = 0;
-                while (first + n < count && n < CHUNK_MAX
-                &&     points [first + n].ts_us / HOUR_US == points [first].ts_us / HOUR_US)
-                    n++;
+                uint32_t n = s_chunk_length (points, first, count);
                 vd_chunk_t *chunk = vd_chunk_new ();
                 int64_t started = vd_mono_ns ();
                 for (uint32_t i = 0; i < n; i++)
@@ -244,10 +253,7 @@ main (int argc, char *argv [])
     for (size_t r = 0; r < sizeof runs / sizeof runs [0]; r++) {
         int64_t started = vd_mono_ns ();
         for (uint32_t first = 0; first < count; ) {
-            uint32_t n = 0;
-            while (first + n < count && n < CHUNK_MAX
-            &&     points [first + n].ts_us / HOUR_US == points [first].ts_us / HOUR_US)
-                n++;
+            uint32_t n = s_chunk_length (points, first, count);
             vd_chunk_t *chunk = vd_chunk_new ();
             for (uint32_t done = 0; done < n; ) {
                 vd_chunk_t *open = vd_chunk_new ();
