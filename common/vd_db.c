@@ -175,6 +175,19 @@ vd_db_schema_version (const vd_migration_t *migrations)
     return version;
 }
 
+//  After a migration that edits a table's SQL in place (writable_schema):
+//  one more schema_version, so every connection reads the schema again
+static int
+s_schema_edited (sqlite3 *db, const char *sql)
+{
+    if (!strstr (sql, "writable_schema"))
+        return 0;
+    char bump [64];
+    snprintf (bump, sizeof bump, "PRAGMA schema_version=%lld;",
+              (long long) vd_db_int (db, "PRAGMA schema_version", 0) + 1);
+    return vd_db_exec (db, bump);
+}
+
 int
 vd_db_migrate (sqlite3 *db, const vd_migration_t *migrations)
 {
@@ -195,7 +208,7 @@ vd_db_migrate (sqlite3 *db, const vd_migration_t *migrations)
         snprintf (pragma, sizeof pragma, "PRAGMA user_version=%d;", migration->version);
         if (vd_db_exec (db, "BEGIN IMMEDIATE;"))
             return -1;
-        if (vd_db_exec (db, migration->sql) || vd_db_exec (db, pragma)) {
+        if (vd_db_exec (db, migration->sql) || s_schema_edited (db, migration->sql) || vd_db_exec (db, pragma)) {
             zsys_error ("db: migration %s failed", migration->name);
             vd_db_exec (db, "ROLLBACK;");
             return -1;

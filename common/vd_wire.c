@@ -14,6 +14,8 @@ static const char *s_commands [] = {
     "ACK",          //  meshd -> probe: committed up to this sequence
     "PING",         //  probe -> meshd: heartbeat with backlog
     "PONG",         //  meshd -> probe: heartbeat reply
+    "LIVE",         //  meshd -> probe: a request someone waits on (a credential test)
+    "ANSWER",       //  probe -> meshd: its answer, with the request's id
     "ERROR",        //  either way: a refusal with a code and a reason
     NULL
 };

@@ -25,5 +25,6 @@
 #include "vd_chunk.h"
 #include "vd_sketch.h"
 #include "vd_heap.h"
+#include "vd_backup_model.h"
 
 #endif

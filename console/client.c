@@ -222,6 +222,9 @@ client_call (client_t *self, const char *op, json_t *args, int *code)
     if (fault_code && (streq (fault_code, "invalid") || streq (fault_code, "bad_request")))
         *code = EXIT_USAGE;
     else
+    if (fault_code && streq (fault_code, "unavailable"))
+        *code = EXIT_UNREACHABLE;
+    else
         *code = EXIT_FAILED;
     json_decref (reply);
     return NULL;

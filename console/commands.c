@@ -147,6 +147,11 @@ static const option_t s_device_set_options [] = {
     { "no-snmp", NULL, "stop polling it over SNMP (its custom OID checks go too)", OPT_TEXT },
     { "snmp-interval", "DURATION", "how often it is polled over SNMP", OPT_TEXT },
     { "snmp-port", "PORT", "its SNMP agent's UDP port", OPT_INT },
+    { "backup", "CRED", "back up its configuration over SSH with this ssh credential", OPT_TEXT },
+    { "no-backup", NULL, "stop backing it up (its versions are kept)", OPT_TEXT },
+    { "model", "MODEL", "its backup model (vedette backup models; auto: guessed from sysDescr and sysObjectID, the default)", OPT_TEXT },
+    { "backup-every", "DURATION", "how often it is backed up (default 1d, at least 1m)", OPT_TEXT },
+    { "backup-port", "PORT", "its SSH port (default 22)", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_check_add_options [] = {
@@ -269,6 +274,10 @@ static const option_t s_channel_add_options [] = {
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_cred_add_options [] = {
+    { "user", "USER", "ssh: the user to log in as", OPT_TEXT },
+    { "password-stdin", NULL, "ssh: read the password from standard input (else it is asked for, unless --key)", OPT_TEXT },
+    { "key", "FILE", "ssh: a private key file (OpenSSH or PEM, without a passphrase) to log in with", OPT_TEXT },
+    { "enable-stdin", NULL, "ssh: read the enable secret from standard input (after the password)", OPT_TEXT },
     { "community", "COMMUNITY", "snmp v1/v2c: the community (visible to ps on this host: "
       "prefer a script with the API over a shared shell)", OPT_TEXT },
     { "version", "1|2c|3", "snmp: the version (default 2c with a community, 3 with a user)", OPT_TEXT },
@@ -277,6 +286,52 @@ static const option_t s_cred_add_options [] = {
     { "priv", "PROTO:PASS", "snmp v3: des or aes, and the passphrase", OPT_TEXT },
     { "timeout", "DURATION", "snmp: how long to wait for an answer before a retry (default: the probe's snmp/timeout)", OPT_TEXT },
     { "retries", "N", "snmp: retries after the first try (default: the probe's snmp/retries)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_backup_run_options [] = {
+    { "site", "SITE", "every backed-up device of this site", OPT_TEXT },
+    { "no-wait", NULL, "do not wait for the results", OPT_TEXT },
+    { "timeout", "DURATION", "how long to wait for the results (default 2m)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_backup_status_options [] = {
+    { "site", "SITE", "only this site's devices", OPT_TEXT },
+    { "device", "DEVICE", "only this device", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_backup_list_options [] = {
+    { "limit", "N", "at most N versions (default 100)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const option_t s_backup_diff_options [] = {
+    { "color", NULL, "colour the diff even when not on a terminal", OPT_TEXT },
+    { "context", "N", "lines of context around each change (default 3)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const column_t s_backup_status_columns [] = {
+    { "device", "DEVICE", COL_TEXT }, { "site", "SITE", COL_TEXT }, { "model", "MODEL", COL_TEXT },
+    { "state", "STATE", COL_STATUS }, { "last_ok_us", "LAST OK", COL_AGE },
+    { "last_fail_us", "LAST FAILURE", COL_AGE }, { "reason", "WHY", COL_TEXT },
+    { "versions", "VERSIONS", COL_INT }, { "last_changed_us", "CHANGED", COL_AGE }, { NULL }
+};
+static const column_t s_backup_list_columns [] = {
+    { "version", "VERSION", COL_INT }, { "ts_us", "TIME", COL_TIME }, { "size", "SIZE", COL_INT },
+    { "lines", "LINES", COL_INT }, { "added", "+", COL_INT }, { "removed", "-", COL_INT },
+    { "trigger", "TRIGGER", COL_TEXT }, { "who", "WHO", COL_TEXT }, { NULL }
+};
+static const option_t s_backup_grep_options [] = {
+    { "site", "SITE", "only this site's devices", OPT_TEXT },
+    { "ignore-case", NULL, "match letters in either case", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+static const column_t s_backup_model_columns [] = {
+    { "name", "MODEL", COL_TEXT }, { "mode", "MODE", COL_TEXT }, { "description", "DESCRIPTION", COL_TEXT },
+    { "source", "SOURCE", COL_TEXT }, { "error", "ERROR", COL_TEXT }, { NULL }
+};
+static const option_t s_cred_test_options [] = {
+    { "device", "DEVICE", "the device to log into (required)", OPT_TEXT },
+    { "model", "MODEL", "its backup model (default: the device's, or the one that fits it)", OPT_TEXT },
+    { "port", "PORT", "its SSH port (default: the device's backup port, or 22)", OPT_INT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_trap_options [] = {
@@ -509,29 +564,25 @@ cli_print_json (json_t *value)
     putchar ('\n');
 }
 
-//  Reads a password: from stdin when asked, else from the terminal unechoed
-static char *
-s_password (bool from_stdin)
+int
+cli_run_print (const command_t *command, json_t *args, bool json, bool csv, cli_print_fn *print)
 {
-    if (from_stdin || !isatty (STDIN_FILENO))
-        return vd_secret_read (stdin);
-    struct termios saved, quiet;
-    fprintf (stderr, "password: ");
-    tcgetattr (STDIN_FILENO, &saved);
-    quiet = saved;
-    quiet.c_lflag &= (tcflag_t) ~ECHO;
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-    char *password = vd_secret_read (stdin);
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
-    fprintf (stderr, "\n");
-    return password;
+    int code;
+    json_t *result = cli_call (command, args, &code);
+    if (result && json)
+        cli_print_json (result);
+    else
+    if (result)
+        print (result, csv);
+    json_decref (result);
+    return code;
 }
 
 static int
 s_login (const command_t *command, json_t *args, bool json, bool csv)
 {
     client_t *client = client_new (NULL);
-    char *password = s_password (json_is_true (json_object_get (args, "password_stdin")));
+    char *password = cli_secret ("password", json_is_true (json_object_get (args, "password_stdin")));
     if (!password || !*password) {
         fprintf (stderr, "vedette: login: no password given\n");
         vd_secret_free (&password);
@@ -649,7 +700,7 @@ s_user (const command_t *command, json_t *args, bool json, bool csv)
     json_object_del (args, "password_stdin");
     json_object_del (args, "password");
     if (wanted) {
-        char *password = s_password (from_stdin);
+        char *password = cli_secret ("password", from_stdin);
         if (!password || !*password) {
             fprintf (stderr, "vedette: user %s: no password given\n", command->verb);
             vd_secret_free (&password);
@@ -800,15 +851,7 @@ s_print_discovery (json_t *result, bool csv)
 static int
 s_discovery_show (const command_t *command, json_t *args, bool json, bool csv)
 {
-    int code;
-    json_t *result = cli_call (command, args, &code);
-    if (result && json)
-        cli_print_json (result);
-    else
-    if (result)
-        s_print_discovery (result, csv);
-    json_decref (result);
-    return code;
+    return cli_run_print (command, args, json, csv, s_print_discovery);
 }
 
 //  discover: starts a discovery, then waits for its run's report
@@ -1059,7 +1102,7 @@ const command_t commands [] = {
     { "device", "remove", "device.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a device and its checks" },
     { "device", "set", "device.set", "NAME", "name", s_device_set_options, NULL, NULL,
-      "change a device: its parent (for correlation) and SNMP polling" },
+      "change a device: its parent (for correlation), SNMP polling, configuration backups" },
     { "interface", "list", "interface.list", "DEVICE", "device", s_no_options, s_interface_columns, NULL,
       "list a device's interfaces: status, speed, rates, utilisation, errors" },
     { "check", "list", "check.list", NULL, NULL, s_check_list_options, s_check_columns, NULL,
@@ -1143,12 +1186,30 @@ const command_t commands [] = {
       s_maintenance_columns, NULL, "list maintenance windows" },
     { "maintenance", "remove", "maintenance.remove", "ID", "id:i", s_no_options, NULL, NULL,
       "remove a maintenance window" },
-    { "cred", "add", "cred.add", "KIND NAME", "kind name", s_cred_add_options, NULL, NULL,
-      "add a credential (snmp: a community or a v3 user); sealed, never shown again" },
+    { "cred", "add", "cred.add", "KIND NAME", "kind name", s_cred_add_options, NULL, cli_cred_add,
+      "add a credential (snmp: a community or a v3 user; ssh: a user with a password or key); sealed, never shown again" },
+    { "cred", "test", "cred.test", "NAME", "name", s_cred_test_options, NULL, cli_cred_test,
+      "log into a device with an ssh credential through its probe, now: does it work?" },
     { "cred", "list", "cred.list", NULL, NULL, s_no_options, s_cred_columns, NULL,
       "list credentials: names and summaries, nothing secret" },
     { "cred", "remove", "cred.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a credential" },
+    { "backup", "run", "backup.run", "[DEVICE]", "device?", s_backup_run_options, NULL, cli_backup_run,
+      "back up a device, or a site's devices, now, and wait for the results" },
+    { "backup", "status", "backup.status", NULL, NULL, s_backup_status_options, s_backup_status_columns, NULL,
+      "each backed-up device: model, last success and failure with why, versions" },
+    { "backup", "list", "backup.list", "DEVICE", "device", s_backup_list_options, s_backup_list_columns, NULL,
+      "a device's configuration versions, newest first, with lines added and removed and who" },
+    { "backup", "show", "backup.show", "DEVICE [VERSION]", "device version:i?", s_no_options, NULL, cli_backup_show,
+      "print a configuration version (the latest unless named)" },
+    { "backup", "diff", "backup.diff", "DEVICE [V1 [V2]]", "device from:i? to:i?", s_backup_diff_options, NULL,
+      cli_backup_diff, "a unified diff between two versions (the latest two unless named)" },
+    { "backup", "grep", "backup.grep", "PATTERN", "pattern", s_backup_grep_options, NULL, cli_backup_grep,
+      "the lines matching a pattern (regex(7)) in the latest configuration of every device" },
+    { "backup", "models", "backup.models", NULL, NULL, s_no_options, s_backup_model_columns, NULL,
+      "list the backup models: shipped, and those in meshd's models/dir" },
+    { "backup", "accept", "backup.accept", "DEVICE", "device", s_no_options, NULL, NULL,
+      "accept the new host key a device shows, and back it up" },
     { "trap", "add", "trap.add", "CRED", "cred", s_trap_options, NULL, NULL,
       "accept traps and informs with a credential's community or v3 user, at every probe, a site or a probe" },
     { "trap", "list", "trap.list", NULL, NULL, s_no_options, s_trap_columns, NULL,

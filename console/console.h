@@ -118,8 +118,23 @@ int cli_run_generic (const command_t *command, json_t *args, bool json, bool csv
 json_t *cli_call (const command_t *command, json_t *args, int *code);
 //  Prints a result as indented JSON.
 void cli_print_json (json_t *value);
+//  Calls the command's operation and prints the result with print, or as
+//  JSON with --json; returns the exit code.
+typedef void (cli_print_fn) (json_t *result, bool csv);
+int cli_run_print (const command_t *command, json_t *args, bool json, bool csv, cli_print_fn *print);
 //  report latency, billing, top, alarms (console/report_commands.c).
 int cli_report (const command_t *command, json_t *args, bool json, bool csv);
+//  One secret line from stdin (from_stdin, or stdin is not a terminal), or
+//  asked for on the terminal without echo after "PROMPT: ". Caller frees
+//  with vd_secret_free.
+char *cli_secret (const char *prompt, bool from_stdin);
+//  cred add (its secrets); backup run, show, diff (console/backup_commands.c).
+int cli_cred_add (const command_t *command, json_t *args, bool json, bool csv);
+int cli_cred_test (const command_t *command, json_t *args, bool json, bool csv);
+int cli_backup_run (const command_t *command, json_t *args, bool json, bool csv);
+int cli_backup_show (const command_t *command, json_t *args, bool json, bool csv);
+int cli_backup_diff (const command_t *command, json_t *args, bool json, bool csv);
+int cli_backup_grep (const command_t *command, json_t *args, bool json, bool csv);
 //  event list and event since; event follow (console/event_commands.c).
 int cli_event_list (const command_t *command, json_t *args, bool json, bool csv);
 int cli_event_follow (const command_t *command, json_t *args, bool json, bool csv);

@@ -52,6 +52,8 @@ const vd_config_key_t meshd_config_keys [] = {
       "how many scheduled backups are kept, the newest (0: all)" },
     { "backup/dir", VD_CFG_STRING, "",
       "where scheduled backups go (default: DIR/backups)" },
+    { "models/dir", VD_CFG_STRING, "",
+      "where the operator's configuration backup models are, NAME.model each (default: DIR/models); read when needed" },
     { "housekeeping/interval", VD_CFG_DURATION, "1m",
       "how often rollups are brought up to date and retention is enforced" },
     { "retention/raw", VD_CFG_DURATION, "14d",

@@ -29,6 +29,9 @@
 
 #define MESHD_STORE_IN      "inproc://meshd-store"     //  PULL in store
 #define MESHD_MESH_CTL      "inproc://meshd-mesh"      //  PULL in mesh, from api
+//  ROUTER in mesh: live requests to a probe, answered while the caller
+//  waits (api_live): [id] [probe id] [request JSON] in, [id] [answer JSON] out
+#define MESHD_MESH_LIVE     "inproc://meshd-mesh-live"
 //  The store binds what it says to the mesh (ACK, ROTATED) and the mesh
 //  connects: an inproc connection does not come back when the side that
 //  bound is gone, and the mesh is the one restarted on SIGHUP

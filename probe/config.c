@@ -40,6 +40,18 @@ const vd_config_key_t probe_config_keys [] = {
       "a reply later than this is loss" },
     { "peer/report", VD_CFG_DURATION, "10s",
       "how often each path's round trip, loss and jitter go to meshd" },
+    { "backup/workers", VD_CFG_INT, "8",
+      "configuration backups fetched at once (1 to 256), one per device; more wait their turn" },
+    { "backup/connect_timeout", VD_CFG_DURATION, "10s",
+      "time to connect to a device and finish the SSH handshake" },
+    { "backup/prompt_timeout", VD_CFG_DURATION, "20s",
+      "time a device may stay silent while a prompt or output is awaited" },
+    { "backup/timeout", VD_CFG_DURATION, "2m",
+      "time one backup may take in all, from connect to the last line" },
+    { "backup/settle", VD_CFG_DURATION, "30s",
+      "after a device's syslog says its configuration changed, wait this long for more changes, then back it up once" },
+    { "backup/max_size", VD_CFG_SIZE, "4MiB",
+      "most bytes a device may print for one backup; more fails it as too_large" },
     { "server/pidfile", VD_CFG_STRING, "",
       "pid file (default: DIR/probe.pid)" },
     { NULL }
@@ -53,7 +65,7 @@ probe_path (probe_t *probe, const char *name)
 
 const char *probe_config_endpoints [PROBE_CONFIG_READERS] = {
     PROBE_CHECKS, PROBE_SNMP_CHECKS, PROBE_SERVICE_CHECKS, PROBE_DISCOVER_JOBS, PROBE_PEER_CONFIG,
-    PROBE_LISTEN_CONFIG
+    PROBE_LISTEN_CONFIG, PROBE_BACKUP_CONFIG
 };
 
 const char *
@@ -85,13 +97,19 @@ probe_actor_inputs (zmq_pollitem_t *items, zsock_t *pipe, zsock_t *checks, char 
 }
 
 void
-probe_report (zsock_t *out, json_t *report)
+probe_report_as (zsock_t *out, const char *kind, json_t *report)
 {
     char *text = json_dumps (report, JSON_COMPACT);
     json_decref (report);
     if (text)
-        zstr_sendx (out, "REPORT", text, NULL);
+        zstr_sendx (out, kind, text, NULL);
     free (text);
+}
+
+void
+probe_report (zsock_t *out, json_t *report)
+{
+    probe_report_as (out, "REPORT", report);
 }
 
 //  The key that seals checks.sealed: derived from this probe's CURVE secret

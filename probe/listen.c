@@ -63,6 +63,9 @@ typedef struct {
     probe_t *probe;
     zsock_t *events;            //  PUSH to uplink
     zsock_t *spooled;           //  PULL from uplink: informs whose events are in the spool
+    zsock_t *backup;            //  PUSH to backup: syslog from the devices backed up
+    zhashx_t *backed_up;        //  their addresses, from CONFIG
+    uint64_t backup_dropped;    //  syslog the backup actor could not take
     int udp;                    //  syslog UDP, -1 if off
     int tcp;                    //  syslog TCP listener, -1 if off
     trap_t *trap;
@@ -232,6 +235,10 @@ s_syslog (listen_t *self, const char *address, const char *data, size_t size,
         json_object_set_new (json, "sent_us", json_integer (msg.ts_us));
     if (msg.truncated || truncated)
         json_object_set_new (json, "truncated", json_true ());
+    //  a backed-up device's syslog may announce a configuration change
+    if (zhashx_lookup (self->backed_up, address)
+    &&  zstr_sendx (self->backup, address, msg.message, NULL))
+        self->backup_dropped++;
     syslog_msg_free (&msg);
     if (!json) {
         counts->bad++;
@@ -424,13 +431,25 @@ s_trap_emit (void *arg, const struct sockaddr *from, json_t *data, uint64_t info
     s_pass (self, PROTO_TRAP, "trap", address, data, inform);
 }
 
-//  The trap credentials of a CONFIG (text, which the caller wipes)
+//  The trap credentials of a CONFIG (text, which the caller wipes), and the
+//  addresses of the devices backed up
 static void
 s_configure (listen_t *self, const char *text)
 {
     json_t *config = text? json_loads (text, 0, NULL): NULL;
     if (self->trap && config)
         trap_configure (self->trap, config);
+    json_t *backups = json_object_get (config, "backups");
+    if (json_is_array (backups)) {
+        zhashx_purge (self->backed_up);
+        size_t index;
+        json_t *backup;
+        json_array_foreach (backups, index, backup) {
+            const char *address = json_string_value (json_object_get (backup, "address"));
+            if (address)
+                zhashx_update (self->backed_up, address, (void *) "");
+        }
+    }
     vd_json_wipe (config);
     vd_config_t *cfg = self->probe->config;
     if (self->trap && !trap_accepts_any (self->trap) && !*vd_config_str (cfg, "listen/trap_community")
@@ -550,6 +569,11 @@ listen_actor (zsock_t *pipe, void *args)
     zsock_bind (self.spooled, PROBE_SPOOLED);
     zsock_t *checks = zsock_new (ZMQ_PULL);
     zsock_bind (checks, PROBE_LISTEN_CONFIG);
+    self.backup = zsock_new (ZMQ_PUSH);
+    zsock_set_sndhwm (self.backup, 1000);
+    zsock_set_sndtimeo (self.backup, 0);
+    zsock_connect (self.backup, PROBE_BACKUP_SYSLOG);
+    self.backed_up = zhashx_new ();
     s_setup (&self);
     zsock_signal (pipe, 0);
     while (true) {
@@ -637,6 +661,11 @@ listen_actor (zsock_t *pipe, void *args)
     free (self.iovecs);
     free (self.addrs);
     zsock_destroy (&self.events);
+    zsock_destroy (&self.backup);
+    zhashx_destroy (&self.backed_up);
+    if (self.backup_dropped)
+        zsys_notice ("listen: %" PRIu64 " syslog messages of backed-up devices not looked at for "
+                     "configuration changes (the backup actor was behind)", self.backup_dropped);
     vd_sock_close (&self.spooled, PROBE_SPOOLED);
     vd_sock_close (&checks, PROBE_LISTEN_CONFIG);
 }

@@ -40,7 +40,7 @@ static struct {
 } s_actors [] = {
     { uplink_actor, true, NULL }, { icmp_actor, true, NULL }, { listen_actor, false, NULL },
     { snmp_actor, false, NULL }, { service_actor, false, NULL }, { discover_actor, false, NULL },
-    { peer_actor, false, NULL }
+    { peer_actor, false, NULL }, { backup_actor, false, NULL }
 };
 #define ACTORS (sizeof s_actors / sizeof s_actors [0])
 

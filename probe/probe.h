@@ -9,6 +9,7 @@
             certificate days left
     discover  sweeps of networks: ICMP, then SNMP with a credential ladder
     peer    paths to the other probes (UDP): round trip, loss, jitter
+    backup  configuration backups over SSH (probe/backup/)
 
     State directory (-d DIR):
         probe.json            meshd's endpoint and key, this probe's name, site
@@ -26,14 +27,19 @@
 #define PROBE_CHECKS    "inproc://probe-checks"     //  PULL in icmp
 #define PROBE_SPOOLED   "inproc://probe-spooled"    //  PULL in listen: informs whose events are spooled
 #define PROBE_EVENTS    "inproc://probe-events"     //  PULL in uplink: "EVENT" json, "STATS" json,
-                                                    //  "REPORT" json (an SNMP poll's report)
+                                                    //  "REPORT" json (an SNMP poll's report),
+                                                    //  "ANSWER" json (to a LIVE request)
 #define PROBE_SNMP_CHECKS "inproc://probe-snmp-checks"  //  PULL in snmp
 #define PROBE_SERVICE_CHECKS "inproc://probe-service-checks"    //  PULL in service
 #define PROBE_DISCOVER_JOBS "inproc://probe-discover-jobs"      //  PULL in discover
 #define PROBE_PEER_CONFIG "inproc://probe-peer-config"          //  PULL in peer
 #define PROBE_LISTEN_CONFIG "inproc://probe-listen-config"      //  PULL in listen: trap credentials
+#define PROBE_BACKUP_CONFIG "inproc://probe-backup-config"      //  PULL in backup
+#define PROBE_BACKUP_LIVE   "inproc://probe-backup-live"        //  PULL in backup: a LIVE request (JSON)
+#define PROBE_BACKUP_SYSLOG "inproc://probe-backup-syslog"      //  PULL in backup: ADDRESS, MESSAGE
+                                                                //  (syslog from backed-up devices)
 //  Where the uplink pushes each CONFIG (and checks.sealed is read at start)
-#define PROBE_CONFIG_READERS 6
+#define PROBE_CONFIG_READERS 7
 extern const char *probe_config_endpoints [PROBE_CONFIG_READERS];
 
 //  What every actor gets at start; owned by main.
@@ -58,12 +64,15 @@ void snmp_actor (zsock_t *pipe, void *args);
 void service_actor (zsock_t *pipe, void *args);
 void discover_actor (zsock_t *pipe, void *args);
 void peer_actor (zsock_t *pipe, void *args);
+void backup_actor (zsock_t *pipe, void *args);
 //  The address other probes reach this one's peer socket at (peer/address,
 //  else peer/listen unless that is "*:PORT"); NULL if none.
 const char *probe_peer_address (probe_t *probe);
 //  Sends a report (an SNMP poll's, a service check's, a discovery's, the
 //  paths to the peers) to the uplink, as "REPORT"; takes the report.
 void probe_report (zsock_t *out, json_t *report);
+//  The same as another kind of message to the uplink ("ANSWER")
+void probe_report_as (zsock_t *out, const char *kind, json_t *report);
 //  Keeps a CONFIG in checks.sealed (secretbox, with a key derived from the
 //  probe's CURVE secret key): the probe measures when meshd is away, and
 //  never writes a credential in clear. 0, or -1.

@@ -63,6 +63,7 @@ typedef struct {
     zsock_t *dealer;            //  NULL while idle
     zsock_t *samples;           //  PULL from icmp
     zsock_t *config_out [PROBE_CONFIG_READERS];    //  PUSH to the actors that take CONFIG
+    zsock_t *live_out;          //  PUSH to backup: LIVE requests from meshd
     zsock_t *events;            //  PULL from listen, snmp, service, discover
     zsock_t *answers;           //  PUSH to listen: informs whose events are spooled
     vd_spool_t *spool;
@@ -286,6 +287,15 @@ s_event (uplink_t *self)
         zstr_free (&kind);
         return;
     }
+    if (streq (kind, "ANSWER")) {
+        //  live: sent now, never spooled; lost with the link (meshd's
+        //  caller times out)
+        json_t *answer = json_loads (text, 0, NULL);
+        if (answer && self->state == UPLINK_READY)
+            vd_wire_send (self->dealer, NULL, "ANSWER", answer, NULL, 0);
+        vd_json_wipe (answer);
+    }
+    else
     if (streq (kind, "STATS")) {
         json_decref (self->listen);
         self->listen = json_loads (text, 0, NULL);
@@ -414,6 +424,27 @@ s_config (uplink_t *self, vd_wire_t *wire)
     vd_secret_free (&text);
 }
 
+//  LIVE: a request meshd waits on (a credential test), to the backup
+//  actor; one it cannot take is answered as refused at once
+static void
+s_live (uplink_t *self, vd_wire_t *wire)
+{
+    const char *id = vd_wire_str (wire, "id");
+    const char *kind = vd_wire_str (wire, "kind");
+    char *text = json_dumps (wire->header, JSON_COMPACT);
+    if (id && kind && streq (kind, "backup.test") && text && zstr_send (self->live_out, text) == 0)
+        ;
+    else
+    if (id) {
+        json_t *answer = json_pack ("{s:s, s:s}", "id", id, "refused",
+                                    kind && streq (kind, "backup.test")? "the probe's backup actor is busy"
+                                                                      : "this probe does not know the request");
+        vd_wire_send (self->dealer, NULL, "ANSWER", answer, NULL, 0);
+        json_decref (answer);
+    }
+    vd_secret_free (&text);
+}
+
 static void
 s_receive (uplink_t *self)
 {
@@ -441,6 +472,9 @@ s_receive (uplink_t *self)
     else
     if (streq (command, "CONFIG"))
         s_config (self, wire);
+    else
+    if (streq (command, "LIVE"))
+        s_live (self, wire);
     else
     if (streq (command, "ERROR")) {
         const char *code = vd_wire_str (wire, "code");
@@ -605,6 +639,13 @@ s_setup (uplink_t *self)
         if (zsock_connect (self->config_out [i], "%s", probe_config_endpoints [i]))
             return -1;
     }
+    self->live_out = zsock_new (ZMQ_PUSH);
+    if (!self->live_out)
+        return -1;
+    zsock_set_sndtimeo (self->live_out, 0);
+    zsock_set_linger (self->live_out, 0);
+    if (zsock_connect (self->live_out, PROBE_BACKUP_LIVE))
+        return -1;
     zsock_set_rcvhwm (self->samples, 100000);
     zsock_set_rcvhwm (self->events, 10000);
     if (zsock_bind (self->samples, PROBE_SAMPLES)
@@ -689,6 +730,7 @@ uplink_actor (zsock_t *pipe, void *args)
     zsock_destroy (&self.samples);
     for (int i = 0; i < PROBE_CONFIG_READERS; i++)
         zsock_destroy (&self.config_out [i]);
+    zsock_destroy (&self.live_out);
     zsock_destroy (&self.events);
     zsock_destroy (&self.answers);
     zmsg_destroy (&self.event_batch.informs);

@@ -22,21 +22,22 @@ extern const api_op_t op_session_ops [], op_server_ops [], op_site_ops [],
                       op_user_key_ops [], op_audit_ops [], op_event_ops [],
                       op_rule_ops [], op_alarm_ops [], op_maintenance_ops [],
                       op_cred_ops [], op_channel_ops [], op_route_ops [],
-                      op_notification_ops [], op_report_ops [], op_availability_ops [], op_schedule_ops [];
+                      op_notification_ops [], op_report_ops [], op_availability_ops [], op_schedule_ops [],
+                      op_backup_ops [];
 static const api_op_t *s_tables [] = {
     op_session_ops, op_server_ops, op_site_ops, op_probe_ops,
     op_device_ops, op_check_ops, op_interface_ops, op_discovery_ops,
     op_topology_ops, op_trap_ops, op_series_ops, op_user_ops, op_apikey_ops,
     op_user_key_ops, op_audit_ops, op_event_ops, op_rule_ops,
     op_alarm_ops, op_maintenance_ops, op_cred_ops, op_channel_ops,
-    op_route_ops, op_notification_ops, op_report_ops, op_availability_ops, op_schedule_ops,
+    op_route_ops, op_notification_ops, op_report_ops, op_availability_ops, op_schedule_ops, op_backup_ops,
     NULL
 };
 
 //  Error codes of replies (vedette-api(7)), counted by the api actor
 static const char *s_error_codes [] = {
     "bad_request", "unsupported_version", "unknown_op", "unauthorized", "forbidden",
-    "not_found", "conflict", "invalid", "too_large", "internal", NULL
+    "not_found", "conflict", "invalid", "too_large", "unavailable", "internal", NULL
 };
 
 #define API_ERROR_CODES (sizeof s_error_codes / sizeof s_error_codes [0])
@@ -60,6 +61,8 @@ struct _api_t {
     bool owns_shared;           //  made by api_new for itself (fuzzing)
     sqlite3 *db;
     zsock_t *mesh;              //  PUSH to the mesh actor
+    zsock_t *live;              //  DEALER to the mesh actor: live requests to probes
+    uint64_t live_id;           //  the last live request's number
     zsock_t *events;            //  PUSH to the events actor
     int64_t session_lifetime;   //  ms
     size_t max_request;
@@ -286,6 +289,59 @@ api_tell_mesh (api_t *api, const char *command, int64_t probe_id)
     zmsg_send (&msg, api->mesh);
 }
 
+json_t *
+api_live (api_t *api, int64_t probe_id, json_t *request, int timeout_ms, char **error)
+{
+    *error = NULL;
+    if (!api->live) {
+        vd_json_wipe (request);
+        *error = strdup ("meshd has no mesh here");
+        return NULL;
+    }
+    char id [32];
+    snprintf (id, sizeof id, "%p-%" PRIu64, (void *) api, ++api->live_id);
+    char *text = json_dumps (request, JSON_COMPACT);
+    vd_json_wipe (request);         //  it may hold a credential
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, id);
+    zmsg_addmem (msg, &probe_id, 8);
+    zmsg_addstr (msg, text? text: "{}");
+    if (text) {
+        sodium_memzero (text, strlen (text));
+        free (text);
+    }
+    if (zmsg_send (&msg, api->live)) {
+        zmsg_destroy (&msg);
+        *error = strdup ("the mesh does not take the request");
+        return NULL;
+    }
+    //  the answer to this request; a late one to an earlier request is dropped
+    int64_t deadline = vd_mono_ms () + timeout_ms;
+    zpoller_t *poller = zpoller_new (api->live, NULL);
+    json_t *answer = NULL;
+    while (!answer && !*error) {
+        int64_t left = deadline - vd_mono_ms ();
+        if (left <= 0 || !zpoller_wait (poller, (int) left)) {
+            *error = zsys_sprintf ("no answer from the probe within %d s", timeout_ms / 1000);
+            break;
+        }
+        char *got = NULL, *body = NULL;
+        if (zstr_recvx (api->live, &got, &body, NULL) == 2 && streq (got, id)) {
+            answer = json_loads (body, 0, NULL);
+            const char *refused = json_string_value (json_object_get (answer, "refused"));
+            if (!answer || refused) {
+                *error = strdup (refused? refused: "the probe's answer is not JSON");
+                json_decref (answer);
+                answer = NULL;
+            }
+        }
+        zstr_free (&got);
+        zstr_free (&body);
+    }
+    zpoller_destroy (&poller);
+    return answer;
+}
+
 int64_t
 api_limit (api_call_t *call)
 {
@@ -493,6 +549,11 @@ s_check_args (api_call_t *call, const char *spec)
                 if (!json_is_string (value) || json_string_length (value) == 0
                 ||  json_string_length (value) > 1024)
                     expected = "a string of 1 to 1024 bytes";
+                break;
+            case 'K':
+                if (!json_is_string (value) || json_string_length (value) == 0
+                ||  json_string_length (value) > 16384)
+                    expected = "a text of 1 to 16384 bytes";
                 break;
             case 'n':
                 if (!json_is_string (value) || !api_name_valid (json_string_value (value)))
@@ -846,6 +907,9 @@ api_connect (api_t *self)
 {
     self->mesh = zsock_new (ZMQ_PUSH);
     zsock_connect (self->mesh, MESHD_MESH_CTL);
+    self->live = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (self->live, 0);
+    zsock_connect (self->live, MESHD_MESH_LIVE);
     self->events = zsock_new (ZMQ_PUSH);
     zsock_connect (self->events, MESHD_EVENTS_IN);
     self->rules = zsock_new (ZMQ_PUSH);
@@ -865,6 +929,7 @@ api_destroy (api_t **self_p)
             sqlite3_finalize (self->stmts [i].stmt);
         vd_db_close (&self->db);
         zsock_destroy (&self->mesh);
+        zsock_destroy (&self->live);
         zsock_destroy (&self->events);
         zsock_destroy (&self->rules);
         zsock_destroy (&self->notify);

@@ -57,6 +57,11 @@ void api_cache_keep (api_t *api, api_call_t *call);
 //  sites apply), as a scheduled report does: its result, or NULL and
 //  *error (freed by the caller).
 json_t *api_run_as (api_t *api, const char *user, const char *op, json_t *args, char **error);
+//  A live request to a probe over the mesh (request taken and wiped: it
+//  may hold a credential), waiting at most timeout_ms for its answer: the
+//  answer, or NULL and *error (caller frees): the probe is not connected,
+//  it did not answer in time.
+json_t *api_live (api_t *api, int64_t probe_id, json_t *request, int timeout_ms, char **error);
 
 //  Records an error for the reply; returns NULL so handlers can return it.
 json_t *api_fail (api_call_t *call, const char *code, const char *format, ...);

@@ -10,6 +10,10 @@
     offset and round trip from the four and reports them in its next PING;
     beyond mesh/max_clock_offset its clock is "skewed", else "ok" (a change
     is the event probe.clock).
+    LIVE carries a request from the api (api_live: a credential test) to a
+    connected probe, with an id; the probe's ANSWER with that id goes back
+    to the api worker that waits for it. Requests not answered within
+    LIVE_EXPIRY_MS are forgotten (the worker has given up by then).
     DATA goes to the store actor; the store's ACK comes back on the control
     socket (connected to MESHD_STORE_OUT) once committed and is forwarded
     to the probe. Credit (mesh/credit) caps what a probe may have in flight
@@ -21,6 +25,7 @@
     again by the probe (nothing is acknowledged before it is committed).   */
 #include "meshd.h"
 #include "cred/cred.h"
+#include "backup/backup.h"
 
 typedef enum { LINK_CONNECTED, LINK_LATE, LINK_LOST } link_state_t;
 static const char *s_link_names [] = { "connected", "late", "lost" };
@@ -52,12 +57,23 @@ typedef struct {
 //  An unacknowledged message older than this was lost by a failed store
 //  transaction: the probe sends it again after 10 s (probe/uplink.c)
 #define WINDOW_EXPIRY_MS    15000
+#define LIVE_EXPIRY_MS      120000
+
+//  A live request waiting for its probe's answer
+typedef struct {
+    zframe_t *caller;           //  the api worker's routing id
+    char *id;
+    int64_t probe;
+    int64_t expires;            //  mono ms
+} live_t;
 
 typedef struct {
     meshd_t *meshd;
     zsock_t *router;            //  probes
     zsock_t *ctl;               //  PULL: from store (ACK, ROTATED) and api
     zsock_t *store;             //  PUSH: to store
+    zsock_t *live;              //  ROUTER: live requests from api workers
+    zhashx_t *pending;          //  "id" -> live_t
     sqlite3 *db;                //  read-only: WELCOME, CONFIG
     unsigned char *key;         //  master key: opens the credentials CONFIG carries
     zhashx_t *probes;           //  "id" -> probe_t: the probes connected or known this run
@@ -72,6 +88,17 @@ typedef struct {
     uint64_t refused;           //  messages refused (revoked, wrong state)
     vd_complaint_t complaint;   //  bad input, logged throttled
 } mesh_t;
+
+static void
+s_live_destroy (live_t **self_p)
+{
+    if (*self_p) {
+        zframe_destroy (&(*self_p)->caller);
+        free ((*self_p)->id);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
 
 static void
 s_probe_destroy (probe_t **self_p)
@@ -195,15 +222,7 @@ s_probe (mesh_t *self, int64_t id)
 static void
 s_open_cred (mesh_t *self, json_t *creds, const char *name, const void *sealed, size_t size)
 {
-    if (json_object_get (creds, name))
-        return;
-    char *text = self->key? cred_open (self->key, sealed, size): NULL;
-    json_t *secret = text? json_loads (text, 0, NULL): NULL;
-    cred_free (&text);
-    if (secret)
-        json_object_set_new (creds, name, secret);
-    else
-        zsys_error ("mesh: credential %s cannot be opened with this master key", name);
+    cred_open_into (self->key, creds, name, sealed, size);
 }
 
 //  The probe's discoveries, with the credentials of their ladders
@@ -312,13 +331,15 @@ s_peers_changed (mesh_t *self, int64_t except)
 
 //  The checks this probe runs, with the series each result goes to, its
 //  discoveries, the credentials traps are accepted with, the credentials
-//  all these use, opened (they travel only inside CURVE), and the other
-//  probes to measure the paths to
+//  all these use, opened (they travel only inside CURVE), the other
+//  probes to measure the paths to, and the devices to back up with their
+//  models (backup/config.c)
 static json_t *
 s_config (mesh_t *self, int64_t probe_id)
 {
     json_t *checks = json_array ();
     json_t *creds = json_object ();
+    json_t *backups = json_object ();       //  "backups" and "models"
     sqlite3_stmt *stmt = vd_db_prepare (self->db,
         "SELECT c.id, c.kind, c.interval_ms, c.params, d.address, d.name, cr.name, cr.sealed "
         "FROM device_check c JOIN device d ON d.id = c.device_id "
@@ -356,13 +377,17 @@ s_config (mesh_t *self, int64_t probe_id)
         }
         discoveries = s_discoveries (self, probe_id, creds);
         traps = s_trap_creds (self, probe_id, creds);
+        backup_config (self->meshd, self->db, self->key, probe_id, backups, creds);
         vd_db_exec (self->db, "COMMIT");
     }
     sqlite3_finalize (stmt);
     sqlite3_finalize (series);
-    return json_pack ("{s:o, s:o, s:o, s:o, s:o}", "checks", checks, "creds", creds,
-                      "discoveries", discoveries? discoveries: json_array (),
-                      "traps", traps? traps: json_array (), "peers", s_peers (self, probe_id));
+    json_t *config = json_pack ("{s:o, s:o, s:o, s:o, s:o}", "checks", checks, "creds", creds,
+                                "discoveries", discoveries? discoveries: json_array (),
+                                "traps", traps? traps: json_array (), "peers", s_peers (self, probe_id));
+    json_object_update (config, backups);
+    json_decref (backups);
+    return config;
 }
 
 //  Sends a probe its checks; the opened credentials are wiped after
@@ -488,6 +513,72 @@ s_counts_valid (json_t *counts)
     return true;
 }
 
+//  An answer (or a refusal) to the api worker waiting for it; takes caller
+static void
+s_live_reply (mesh_t *self, zframe_t **caller_p, const char *id, const char *text)
+{
+    zmsg_t *msg = zmsg_new ();
+    zmsg_append (msg, caller_p);
+    zmsg_addstr (msg, id);
+    zmsg_addstr (msg, text);
+    zmsg_send (&msg, self->live);
+}
+
+//  A live request from an api worker: to its probe if connected
+static void
+s_live_request (mesh_t *self)
+{
+    zmsg_t *msg = zmsg_recv (self->live);
+    zframe_t *caller = msg? zmsg_pop (msg): NULL;
+    char *id = msg? zmsg_popstr (msg): NULL;
+    zframe_t *probe_frame = msg? zmsg_pop (msg): NULL;
+    char *text = msg? zmsg_popstr (msg): NULL;
+    json_t *request = text? json_loads (text, 0, NULL): NULL;
+    probe_t *probe = probe_frame? s_probe (self, vd_frame_i64 (probe_frame)): NULL;
+    if (!caller || !id || !json_is_object (request))
+        ;                       //  not from an api worker
+    else
+    if (!probe || probe->link != LINK_CONNECTED || probe->enrolling)
+        s_live_reply (self, &caller, id, "{\"refused\": \"the device's probe is not connected\"}");
+    else {
+        json_object_set_new (request, "id", json_string (id));
+        vd_wire_send (self->router, probe->routing, "LIVE", request, NULL, 0);
+        live_t *live = (live_t *) zmalloc (sizeof (live_t));
+        live->caller = caller;
+        caller = NULL;
+        live->id = strdup (id);
+        live->probe = probe->id;
+        live->expires = vd_mono_ms () + LIVE_EXPIRY_MS;
+        zhashx_update (self->pending, id, live);
+    }
+    vd_json_wipe (request);
+    if (text) {
+        sodium_memzero (text, strlen (text));
+        free (text);
+    }
+    zframe_destroy (&caller);
+    zframe_destroy (&probe_frame);
+    free (id);
+    zmsg_destroy (&msg);
+}
+
+//  A probe's ANSWER: to the worker that asked, if it was this probe asked
+static void
+s_live_answer (mesh_t *self, probe_t *probe, vd_wire_t *wire)
+{
+    const char *id = vd_wire_str (wire, "id");
+    live_t *live = id? (live_t *) zhashx_lookup (self->pending, id): NULL;
+    if (!live || live->probe != probe->id) {
+        self->refused++;
+        s_complain (self, "probe %s: an ANSWER to no request", probe->name);
+        return;
+    }
+    char *text = json_dumps (wire->header, JSON_COMPACT);
+    s_live_reply (self, &live->caller, id, text? text: "{}");
+    free (text);
+    zhashx_delete (self->pending, id);
+}
+
 static void
 s_router (mesh_t *self)
 {
@@ -598,6 +689,9 @@ s_router (mesh_t *self)
         }
     }
     else
+    if (streq (command, "ANSWER") && !enrolling)
+        s_live_answer (self, probe, wire);
+    else
     if (streq (command, "PING")) {
         probe->backlog = vd_wire_int (wire, "backlog", probe->backlog);
         json_t *listen = json_object_get (wire->header, "listen");
@@ -690,6 +784,13 @@ static void
 s_sweep (mesh_t *self)
 {
     int64_t now = vd_mono_ms ();
+    zlistx_t *expired = zlistx_new ();
+    for (live_t *live = (live_t *) zhashx_first (self->pending); live; live = (live_t *) zhashx_next (self->pending))
+        if (now >= live->expires)
+            zlistx_add_end (expired, live->id);
+    for (char *id = (char *) zlistx_first (expired); id; id = (char *) zlistx_next (expired))
+        zhashx_delete (self->pending, id);
+    zlistx_destroy (&expired);
     for (probe_t *probe = (probe_t *) zhashx_first (self->probes); probe;
          probe = (probe_t *) zhashx_next (self->probes)) {
         if (probe->config_due && probe->link == LINK_CONNECTED)
@@ -716,9 +817,10 @@ s_setup (mesh_t *self)
     self->router = zsock_new (ZMQ_ROUTER);
     self->ctl = zsock_new (ZMQ_PULL);
     self->store = zsock_new (ZMQ_PUSH);
+    self->live = zsock_new (ZMQ_ROUTER);
     self->db = vd_db_open (meshd->db_path, true);
     self->key = cred_key_load (meshd->dir);
-    if (!self->router || !self->ctl || !self->store || !self->db || !self->key)
+    if (!self->router || !self->ctl || !self->store || !self->live || !self->db || !self->key)
         return -1;
     zsock_set_rcvhwm (self->router, 10000);
     zsock_set_sndhwm (self->router, 10000);
@@ -734,7 +836,8 @@ s_setup (mesh_t *self)
         zsys_error ("mesh: cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
         return -1;
     }
-    if (zsock_bind (self->ctl, MESHD_MESH_CTL) || zsock_connect (self->ctl, MESHD_STORE_OUT)
+    if (zsock_bind (self->ctl, MESHD_MESH_CTL) || zsock_bind (self->live, MESHD_MESH_LIVE)
+    ||  zsock_connect (self->ctl, MESHD_STORE_OUT)
     ||  zsock_connect (self->store, MESHD_STORE_IN))
         return -1;
     zsys_info ("mesh: listening on %s", endpoint);
@@ -749,6 +852,8 @@ mesh_actor (zsock_t *pipe, void *args)
     zhashx_set_destructor (self.probes, (zhashx_destructor_fn *) s_probe_destroy);
     self.revoked = zhashx_new ();
     zhashx_set_destructor (self.revoked, (zhashx_destructor_fn *) zstr_free);
+    self.pending = zhashx_new ();
+    zhashx_set_destructor (self.pending, (zhashx_destructor_fn *) s_live_destroy);
     self.heartbeat = vd_config_int (self.meshd->config, "mesh/heartbeat");
     self.late = vd_config_int (self.meshd->config, "mesh/late");
     self.max_offset = vd_config_int (self.meshd->config, "mesh/max_clock_offset") * 1000;
@@ -759,7 +864,7 @@ mesh_actor (zsock_t *pipe, void *args)
     if (!ok)
         vd_actor_failed (pipe);
     if (ok) {
-        zpoller_t *poller = zpoller_new (pipe, self.router, self.ctl, NULL);
+        zpoller_t *poller = zpoller_new (pipe, self.router, self.ctl, self.live, NULL);
         int64_t next_sweep = vd_mono_ms () + 500;
         while (true) {
             int timeout = (int) (next_sweep - vd_mono_ms ());
@@ -780,6 +885,9 @@ mesh_actor (zsock_t *pipe, void *args)
             if (which == self.ctl)
                 s_control (&self);
             else
+            if (which == self.live)
+                s_live_request (&self);
+            else
             if (zpoller_terminated (poller))
                 break;
             if (vd_mono_ms () >= next_sweep) {
@@ -794,6 +902,8 @@ mesh_actor (zsock_t *pipe, void *args)
     }
     zsock_destroy (&self.router);
     vd_sock_close (&self.ctl, MESHD_MESH_CTL);
+    vd_sock_close (&self.live, MESHD_MESH_LIVE);
+    zhashx_destroy (&self.pending);
     zsock_destroy (&self.store);
     vd_db_close (&self.db);
     cred_key_free (&self.key);

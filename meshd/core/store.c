@@ -31,6 +31,7 @@
     free again; each change is an event, meshd.disk_low or meshd.disk_ok,
     which the built-in rule meshd-disk-low turns into an alarm.           */
 #include "meshd.h"
+#include "cred/cred.h"
 #include "monitor/monitor.h"
 #include <sys/statvfs.h>
 
@@ -63,6 +64,7 @@ typedef struct {
     sqlite3_stmt *event_device;     //  the device at an address in a site
     sqlite3_stmt *insert_event;
     report_store_t *polls;        //  SNMP poll reports
+    unsigned char *key;           //  the master key: configuration backups are sealed
     bool new_events;            //  this transaction recorded events
     zhashx_t *probes;           //  probe id -> store_probe_t, the committed state
     zlistx_t *replies;          //  zmsg_t to send once the transaction commits
@@ -227,6 +229,8 @@ s_reports (store_t *self, int64_t probe_id, int64_t seq, zframe_t *payload)
                                 &samples, &size);
     if (rc == 0)
         rc = s_samples (self, probe_id, seq, samples, size);
+    if (report_store_events (self->polls))
+        self->new_events = true;
     if (rc == 0 && report_store_changed (self->polls)) {
         //  after the commit: the probe gets its new devices and runs
         zmsg_t *config = zmsg_new ();
@@ -578,6 +582,7 @@ s_destroy (store_t *self)
     sqlite3_finalize (self->event_device);
     sqlite3_finalize (self->insert_event);
     report_store_destroy (&self->polls);
+    cred_key_free (&self->key);
     selfmon_destroy (&self->selfmon);
     vd_db_close (&self->db);
     vd_sock_close (&self->in, MESHD_STORE_IN);
@@ -660,7 +665,8 @@ store_actor (zsock_t *pipe, void *args)
         "SELECT name FROM device WHERE address = ? AND site_id = ? ORDER BY id LIMIT 1");
     self.insert_event = vd_db_prepare (self.db,
         "INSERT INTO event (ts_us, topic, site_id, data) VALUES (?, ?, ?, ?)");
-    self.polls = report_store_new (self.db);
+    self.key = cred_key_load (self.meshd->dir);
+    self.polls = self.key? report_store_new (self.db, self.key): NULL;
     if (!self.polls || !self.insert_batch || !self.update_seq || !self.select_seq || !self.update_link
     ||  !self.rotate || !self.link_event || !self.clock_event || !self.drops_event || !self.rotate_event || !self.event_probe || !self.event_device
     ||  !self.insert_event)

@@ -5,9 +5,11 @@
     each, or RETENTION_ROWS rows), so the store actor's ingest, which waits
     for the write lock, waits for one step at most. A stop is heard between
     steps. A line is logged per pass that did something. Then scheduled
-    backups, and scheduled reports that are due (report/schedule.c), run
-    through an API context of its own.                                     */
+    backups of the database, the devices whose configuration backups are
+    overdue (backup/overdue.c), and scheduled reports that are due
+    (report/schedule.c), run through an API context of its own.                                     */
 #include "housekeeping/housekeeping.h"
+#include "backup/backup.h"
 #include "report/report.h"
 #include "notify/channel.h"
 
@@ -67,6 +69,15 @@ s_retention (housekeeping_t *self, void *arg)
 
 //  What retention deleted of the audit is itself audited
 static int
+s_backup_overdue (housekeeping_t *self, void *arg)
+{
+    int count = backup_overdue (self->db);
+    if (count > 0)
+        *(int *) arg = count;
+    return count < 0? -1: 0;
+}
+
+static int
 s_audit_deleted (housekeeping_t *self, void *arg)
 {
     uint64_t deleted = *(uint64_t *) arg;
@@ -118,6 +129,12 @@ s_pass (housekeeping_t *self)
         free (error);
         self->backup_last = vd_now_us ();     //  a failure is tried again next time
     }
+    int overdue = 0;
+    if (!s_interrupted (self))
+        s_step (self, s_backup_overdue, &overdue);
+    if (overdue)
+        zsys_notice ("housekeeping: %d device%s not backed up within twice their interval", overdue,
+                     overdue == 1? "": "s");
     if (!s_interrupted (self))
         schedule_due (self->api, self->from, self->send_timeout);
     if (series || counts.chunks || rollups || counts.events || counts.audit || counts.notifications

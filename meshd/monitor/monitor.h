@@ -27,8 +27,9 @@ bool ident_lookup (const char *object_id, const char **vendor, const char **mode
 //  discoveries, paths between probes) into the database, in the store's
 //  transaction.
 typedef struct _report_store_t report_store_t;
-//  Prepares the statements on the store's connection; NULL on failure.
-report_store_t *report_store_new (sqlite3 *db);
+//  Prepares the statements on the store's connection; key is the master
+//  key, for configuration backups. NULL on failure.
+report_store_t *report_store_new (sqlite3 *db, const unsigned char *key);
 void report_store_destroy (report_store_t **self_p);
 //  Takes a REPORTS message's payload (a JSON array of reports) from a probe,
 //  inside the caller's transaction. *samples (valid until the next call)
@@ -41,6 +42,8 @@ void report_store_forget (report_store_t *self);
 //  True (once) if a report changed what a probe is told (discovery added
 //  devices or finished a run): the caller sends it a new CONFIG.
 bool report_store_changed (report_store_t *self);
+//  True (once) if reports recorded events (backup.changed, backup.failed).
+bool report_store_events (report_store_t *self);
 //  Reports and parts of reports refused so far.
 uint64_t report_store_bad (report_store_t *self);
 

@@ -4,6 +4,7 @@
     SNMP check and credential.                                             */
 #include "api/api.h"
 #include "monitor/monitor.h"
+#include "backup/backup.h"
 
 #define ICMP_DEFAULT_INTERVAL   10000
 #define ICMP_MIN_INTERVAL       100
@@ -485,9 +486,10 @@ op_device_set (api_t *api, api_call_t *call)
     const char *parent = api_str (call, "parent");
     bool no_parent = json_is_true (json_object_get (call->args, "no_parent"));
     bool snmp = s_snmp_wanted (call);
-    if (!parent && !no_parent && !snmp)
+    bool backup = backup_target_wanted (call);
+    if (!parent && !no_parent && !snmp && !backup)
         return api_fail (call, "invalid", "nothing to change (parent, no_parent, snmp, snmp_interval, "
-                                          "snmp_port, no_snmp)");
+                                          "snmp_port, no_snmp, backup, no_backup, model, backup_every, backup_port)");
     if (parent && no_parent)
         return api_fail (call, "invalid", "parent or no_parent, not both");
     int64_t id = api_find (api, call, "device", name);
@@ -521,6 +523,8 @@ op_device_set (api_t *api, api_call_t *call)
     }
     if (rc == 0 && snmp)
         rc = s_snmp_apply (api, call, id, detail);
+    if (rc == 0 && backup)
+        rc = backup_target_apply (api, call, id, detail);
     if (rc || vd_db_exec (db, "COMMIT")) {
         vd_db_exec (db, "ROLLBACK");
         json_decref (detail);
@@ -529,7 +533,7 @@ op_device_set (api_t *api, api_call_t *call)
     api_audit (api, call, json_incref (detail));
     if (parent || no_parent)
         api_poke (api, API_RELOAD_RULES);
-    if (snmp)
+    if (snmp || backup)
         api_tell_device_probe (api, id);
     json_object_del (detail, "device");
     json_object_set_new (detail, "id", json_integer (id));
@@ -548,7 +552,8 @@ const api_op_t op_device_ops [] = {
       "one device with its checks and series" },
     { "device.remove",  "operator", "name:n!", op_device_remove,
       "removes a device and its checks" },
-    { "device.set",     "operator", "name:n! parent:n no_parent:b snmp:n no_snmp:b snmp_interval:d snmp_port:i",
-      op_device_set, "sets a device's parent (for correlation) and SNMP polling" },
+    { "device.set",     "operator", "name:n! parent:n no_parent:b snmp:n no_snmp:b snmp_interval:d snmp_port:i "
+                                    "backup:n no_backup:b model:n backup_every:d backup_port:i",
+      op_device_set, "sets a device's parent (for correlation), SNMP polling and configuration backups" },
     { NULL }
 };

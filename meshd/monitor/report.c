@@ -17,9 +17,11 @@
     and counted, as is anything malformed.                              */
 #include "meshd.h"
 #include "monitor/monitor.h"
+#include "backup/backup.h"
 
 struct _report_store_t {
     sqlite3 *db;
+    const unsigned char *key;       //  the master key: seals configuration backups
     sqlite3_stmt *check;            //  the device of a check of this probe
     sqlite3_stmt *service;          //  the device and name of a service check of this probe
     sqlite3_stmt *service_set;
@@ -37,6 +39,7 @@ struct _report_store_t {
     size_t size, limit;
     uint64_t bad;                   //  reports refused
     bool changed;                   //  a probe's config changed (discovery)
+    bool events;                    //  events were recorded (backups)
 };
 
 static const struct {
@@ -56,10 +59,11 @@ s_free_id (int64_t **id_p)
 }
 
 report_store_t *
-report_store_new (sqlite3 *db)
+report_store_new (sqlite3 *db, const unsigned char *key)
 {
     report_store_t *self = (report_store_t *) zmalloc (sizeof (report_store_t));
     self->db = db;
+    self->key = key;
     self->check = vd_db_prepare (db,
         "SELECT d.id FROM device_check c JOIN device d ON d.id = c.device_id "
         "WHERE c.id = ? AND c.kind = 'snmp' AND d.probe_id = ?");
@@ -145,6 +149,14 @@ report_store_changed (report_store_t *self)
     bool changed = self->changed;
     self->changed = false;
     return changed;
+}
+
+bool
+report_store_events (report_store_t *self)
+{
+    bool events = self->events;
+    self->events = false;
+    return events;
 }
 
 static int
@@ -470,6 +482,8 @@ s_report (report_store_t *self, int64_t probe_id, json_t *report, int64_t now)
     const char *kind = json_string_value (json_object_get (report, "kind"));
     if (kind && streq (kind, "discovery"))
         return discovery_ingest (self->db, probe_id, report, &self->changed, &self->bad);
+    if (kind && streq (kind, "backup"))
+        return backup_ingest (self->db, self->key, probe_id, report, &self->bad, &self->events);
     int64_t ts = json_integer_value (json_object_get (report, "ts_us"));
     if (ts <= 0 || ts > now + 86400 * 1000000LL)
         ts = now;

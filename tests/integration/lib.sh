@@ -182,3 +182,51 @@ veth () {
     ip ${ns_a:+-n "$ns_a"} link set "$a" up
     ip ${ns_b:+-n "$ns_b"} link set "$b" up
 }
+
+# -- devices behind OpenSSH (configuration backups) ------------------------
+# The device user every fake device logs in: a system user made once, with
+# this password (the tests run as root, as sshd's password check needs)
+DEVICE_USER=vdbackup
+DEVICE_PASSWORD='lab-Pass-1'
+device_user () {
+    id "$DEVICE_USER" >/dev/null 2>&1 || useradd -M -d /nonexistent -s /bin/sh "$DEVICE_USER" || return 1
+    echo "$DEVICE_USER:$DEVICE_PASSWORD" | chpasswd || return 1
+    mkdir -p /run/sshd
+    # the device's files must be readable by that user
+    chmod 711 "$T"
+    mkdir -p "$T/devices" && chmod 755 "$T/devices"
+    cp "$SRC/tests/integration/fake_device.py" "$T/devices/" && chmod 755 "$T/devices/fake_device.py"
+}
+
+# start_sshd NAME PORT ARGS...: Debian's sshd on 127.0.0.1:PORT in front of
+# fake_device.py ARGS (its ForceCommand), with a host key of its own
+# (made once per NAME: a new one with NEWKEY=1); sets SSHD_PID_<NAME>
+start_sshd () {
+    local name=$1 port=$2; shift 2
+    local dir=$T/devices/sshd-$name
+    mkdir -p "$dir"
+    if [ ! -f "$dir/host_key" ] || [ -n "${NEWKEY:-}" ]; then
+        rm -f "$dir/host_key" "$dir/host_key.pub"
+        ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key" || return 1
+    fi
+    cat > "$dir/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $T/devices/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+PermitRootLogin no
+AllowUsers $DEVICE_USER
+MaxStartups 300:30:400
+ForceCommand /usr/bin/python3 $T/devices/fake_device.py $*
+CONF
+    /usr/sbin/sshd -D -e -f "$dir/sshd_config" >> "$dir/sshd.log" 2>&1 &
+    eval "SSHD_PID_$name=$!"
+    PIDS="$PIDS $!"
+    wait_for 10 $PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
+}

@@ -2,7 +2,8 @@
 # A database of the schema before the state history (migration 0018) taken
 # up to this one: its devices' history seeded from the device.state events
 # it recorded (none from before a device was added), the reports reading it
-# exact to the µs, the rest of the later migrations applied once.
+# exact to the µs, the rest of the later migrations applied once (0022
+# widening the credential kinds in place).
 . "$(dirname "$0")/lib.sh"
 M=$T/meshd
 start_meshd "$M" || { fail "meshd starts"; finish; }
@@ -19,8 +20,9 @@ H=3600000000
 ADDED=$(( NOW - 4 * H )) DOWN=$(( NOW - 3 * H )) UP=$(( NOW - 3 * H + 1507500000 ))
 sqlite3 "$M/meshd.db" "
     DROP TABLE device_state_log; DROP TABLE report_schedule; DROP INDEX series_own;
+    DROP TABLE backup_version; DROP TABLE backup_target;
     ALTER TABLE series DROP COLUMN own; ALTER TABLE maintenance DROP COLUMN removed_us;
-    DELETE FROM rule WHERE name LIKE 'vedette-%';
+    DELETE FROM rule WHERE name LIKE 'vedette-%' OR name LIKE 'backup-%';
     UPDATE device SET created_us = $ADDED, state = 'unknown', state_us = NULL;
     UPDATE device SET state = 'up', state_us = $UP WHERE name = 'd1';
     INSERT INTO event (ts_us, topic, data) VALUES
@@ -30,8 +32,10 @@ sqlite3 "$M/meshd.db" "
         ($UP, 'device.state', '{\"device\": \"d1\", \"state\": \"up\", \"previous\": \"down\"}');
     PRAGMA user_version = 18;" || fail "the database is taken back to schema 18"
 run_meshd "$M"
-check "meshd applies 0019, 0020 and 0021 once" bash -c "
-    [ \$(grep -c 'applied migration 00\(19\|20\|21\)_' '$M/meshd.log') = 3 ]"
+check "meshd applies 0019 to 0022 once" bash -c "
+    [ \$(grep -c 'applied migration 00\(19\|20\|21\|22\)_' '$M/meshd.log') = 4 ]"
+check "0022 widened the credential kinds once, in place" bash -c "
+    sqlite3 '$M/meshd.db' \"SELECT sql FROM sqlite_schema WHERE name = 'credential'\" | grep -q \"CHECK (kind IN ('snmp', 'ssh'))\""
 check "d1's history: up when added, down, up again; nothing from before it was added" \
     [ "$(sqlite3 "$M/meshd.db" "SELECT group_concat (l.ts_us || ':' || l.state) FROM device_state_log l
         JOIN device d ON d.id = l.device_id WHERE d.name = 'd1' AND l.ts_us < $NOW")" = "$(( ADDED + 1000 )):up,$DOWN:down,$UP:up" ]
@@ -46,4 +50,6 @@ assert r['down_s'] == 1507.5 and r['unknown_s'] == 0.001 and r['outages'] == 1, 
 assert abs(r['up_s'] + r['down_s'] + r['unknown_s'] - 3 * 3600) < 1e-6, r\""
 check "the default rules of 0020 are there once" \
     [ "$(sqlite3 "$M/meshd.db" "SELECT count(*) FROM rule WHERE name LIKE 'vedette-%'")" = 4 ]
+check "the default rules of 0022 are there once" \
+    [ "$(sqlite3 "$M/meshd.db" "SELECT count(*) FROM rule WHERE name LIKE 'backup-%'")" = 2 ]
 finish

@@ -1,0 +1,111 @@
+/*  meshd/backup/target.c: device.set's backup arguments. A device is backed
+    up once it has an ssh credential (backup); model, backup_every and
+    backup_port refine it; no_backup stops it (its versions are kept).   */
+#include "api/api.h"
+#include "backup/backup.h"
+
+#define EVERY_DEFAULT_MS    86400000
+
+bool
+backup_target_wanted (api_call_t *call)
+{
+    const char *names [] = { "backup", "no_backup", "model", "backup_every", "backup_port", NULL };
+    for (int i = 0; names [i]; i++)
+        if (json_object_get (call->args, names [i]))
+            return true;
+    return false;
+}
+
+int
+backup_target_apply (api_t *api, api_call_t *call, int64_t device_id, json_t *detail)
+{
+    sqlite3 *db = api_db (api);
+    const char *cred = api_str (call, "backup");
+    const char *model = api_str (call, "model");
+    bool none = json_is_true (json_object_get (call->args, "no_backup"));
+    json_t *port = json_object_get (call->args, "backup_port");
+    int64_t every = json_object_get (call->args, "backup_every")? api_duration (call, "backup_every", 0): 0;
+    if (call->error)
+        return -1;
+    if (none) {
+        if (cred || model || every || port) {
+            api_fail (call, "invalid", "no_backup stops backups: it takes no other backup argument");
+            return -1;
+        }
+        json_object_set_new (detail, "backup", json_null ());
+        return vd_db_run (db, "DELETE FROM backup_target WHERE device_id = ?", "i", device_id)
+            ? (api_fail_db (api, call, "backup"), -1): 0;
+    }
+    if (json_object_get (call->args, "backup_every") && every < 60000) {
+        api_fail (call, "invalid", "backup_every is at least 1m");
+        return -1;
+    }
+    if (port && (json_integer_value (port) < 1 || json_integer_value (port) > 65535)) {
+        api_fail (call, "invalid", "backup_port is 1 to 65535");
+        return -1;
+    }
+    int64_t cred_id = 0;
+    if (cred) {
+        char *sql = sqlite3_mprintf ("SELECT id FROM credential WHERE name = %Q AND kind = 'ssh'", cred);
+        cred_id = vd_db_int (db, sql, 0);
+        sqlite3_free (sql);
+        if (!cred_id) {
+            api_fail (call, "not_found", "no ssh credential '%s' (vedette cred list)", cred);
+            return -1;
+        }
+    }
+    //  a model by name, or "auto": guessed from sysDescr and sysObjectID
+    if (model && !streq (model, "auto")) {
+        backup_models_t *models = backup_models_load (api_meshd (api));
+        bool known = backup_models_find (models, model) != NULL;
+        backup_models_destroy (&models);
+        if (!known) {
+            api_fail (call, "not_found", "no model '%s' (vedette backup models)", model);
+            return -1;
+        }
+    }
+    char sql [96];
+    snprintf (sql, sizeof sql, "SELECT count (*) FROM backup_target WHERE device_id = %lld", (long long) device_id);
+    bool exists = vd_db_int (db, sql, 0) > 0;
+    if (!cred_id && !exists) {
+        api_fail (call, "invalid", "the device is not backed up yet: give it an ssh credential (backup)");
+        return -1;
+    }
+    sqlite3_stmt *stmt = vd_db_prepare (db, exists
+        ? "UPDATE backup_target SET cred_id = coalesce (?2, cred_id), "
+          "  model = CASE WHEN ?3 IS NULL THEN model WHEN ?3 = 'auto' THEN NULL ELSE ?3 END, "
+          "  every_ms = coalesce (?4, every_ms), port = coalesce (?5, port) "
+          "WHERE device_id = ?1 AND ?6 AND ?7"
+        : "INSERT INTO backup_target (device_id, cred_id, model, every_ms, port, created_us) "
+          "VALUES (?1, ?2, CASE WHEN ?3 = 'auto' THEN NULL ELSE ?3 END, coalesce (?4, ?6), coalesce (?5, 22), ?7)");
+    if (!stmt) {
+        api_fail_db (api, call, "backup");
+        return -1;
+    }
+    sqlite3_bind_int64 (stmt, 1, device_id);
+    if (cred_id)
+        sqlite3_bind_int64 (stmt, 2, cred_id);
+    if (model)
+        sqlite3_bind_text (stmt, 3, model, -1, SQLITE_STATIC);
+    if (every)
+        sqlite3_bind_int64 (stmt, 4, every);
+    if (port)
+        sqlite3_bind_int64 (stmt, 5, json_integer_value (port));
+    sqlite3_bind_int64 (stmt, 6, EVERY_DEFAULT_MS);
+    sqlite3_bind_int64 (stmt, 7, vd_now_us ());
+    int rc = sqlite3_step (stmt) == SQLITE_DONE? 0: -1;
+    sqlite3_finalize (stmt);
+    if (rc) {
+        api_fail_db (api, call, "backup");
+        return -1;
+    }
+    if (cred)
+        json_object_set_new (detail, "backup", json_string (cred));
+    if (model)
+        json_object_set_new (detail, "model", json_string (model));
+    if (every)
+        json_object_set_new (detail, "backup_every_ms", json_integer (every));
+    if (port)
+        json_object_set_new (detail, "backup_port", json_integer (json_integer_value (port)));
+    return 0;
+}
