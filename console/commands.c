@@ -324,6 +324,11 @@ static const option_t s_backup_grep_options [] = {
     { "ignore-case", NULL, "match letters in either case", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
+static const option_t s_backup_export_options [] = {
+    { "git", "DIR", "the repository (made if absent; a second export adds what is new)", OPT_TEXT },
+    { "site", "SITE", "only this site's devices", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
 static const column_t s_backup_model_columns [] = {
     { "name", "MODEL", COL_TEXT }, { "mode", "MODE", COL_TEXT }, { "description", "DESCRIPTION", COL_TEXT },
     { "source", "SOURCE", COL_TEXT }, { "error", "ERROR", COL_TEXT }, { NULL }
@@ -1206,6 +1211,8 @@ const command_t commands [] = {
       cli_backup_diff, "a unified diff between two versions (the latest two unless named)" },
     { "backup", "grep", "backup.grep", "PATTERN", "pattern", s_backup_grep_options, NULL, cli_backup_grep,
       "the lines matching a pattern (regex(7)) in the latest configuration of every device" },
+    { "backup", "export", NULL, NULL, NULL, s_backup_export_options, NULL, cli_backup_export,
+      "write every version into a git repository: a file per device, a commit per version, author who" },
     { "backup", "models", "backup.models", NULL, NULL, s_no_options, s_backup_model_columns, NULL,
       "list the backup models: shipped, and those in meshd's models/dir" },
     { "backup", "accept", "backup.accept", "DEVICE", "device", s_no_options, NULL, NULL,

@@ -107,6 +107,12 @@ version3 () { V backup list core1 --json | $PY -c '
 import json,sys; v=json.load(sys.stdin)[0]; sys.exit(0 if v["version"]==3 and v["trigger"]=="syslog" and v["who"]=="alice" else 1)'; }
 check "a configuration change in syslog makes a version, with who made it" wait_for 30 version3
 check "a burst of five messages made one fetch" [ "$(( $(fetches) - before ))" = 1 ]
+V backup export --git "$T/export" > "$T/export.out"
+check "backup export --git: a commit per version, the author who made it" \
+    [ "$(git -C "$T/export" log --format='%an' -- core1 | tr '\n' ' ')" = "alice vedette vedette " ]
+check "... the file is the latest version" bash -c "git -C '$T/export' show HEAD:core1 | cmp -s - <(V backup show core1)"
+V backup export --git "$T/export" > "$T/export2.out"
+check "a second export adds nothing" grep -q "^0 versions exported" "$T/export2.out"
 check "the events say what changed" bash -c "V event list --since 2020-01-01 --json | $PY -c '
 import json,sys; events=lambda d: d[\"events\"] if isinstance(d, dict) else d; e=[x for x in events(json.load(sys.stdin)) if x[\"topic\"]==\"backup.changed\"]; assert len(e)==3, e
 assert e[1][\"data\"][\"version\"]==2 and e[1][\"data\"][\"added\"]==2 and e[2][\"data\"][\"who\"]==\"alice\"'"
