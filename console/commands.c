@@ -1,7 +1,6 @@
 /*  console/commands.c: every CLI command, declared once. vedette(1) is
     checked against this table by tests/integration/docs.sh.               */
 #include "console.h"
-#include <termios.h>
 #include <unistd.h>
 
 static const option_t s_no_options [] = { { NULL, NULL, NULL, OPT_TEXT } };
@@ -408,10 +407,6 @@ static const column_t s_notification_columns [] = {
     { "channel", "CHANNEL", COL_TEXT }, { "kind", "KIND", COL_TEXT }, { "status", "STATUS", COL_STATUS },
     { "attempts", "TRIES", COL_INT }, { "created_us", "CREATED", COL_AGE },
     { "result", "RESULT", COL_TEXT }, { NULL }
-};
-static const column_t s_transition_columns [] = {
-    { "object", "OBJECT", COL_TEXT }, { "raised_us", "RAISED", COL_TIME },
-    { "cleared_us", "CLEARED", COL_TIME }, { "message", "MESSAGE", COL_TEXT }, { NULL }
 };
 
 static const column_t s_trap_columns [] = {
@@ -910,109 +905,6 @@ s_discover (const command_t *command, json_t *args, bool json, bool csv)
     }
 }
 
-//  rule add: --for is a count or a duration; --clear-below/--clear-above
-//  are the clear value
-static int
-s_rule_add (const command_t *command, json_t *args, bool json, bool csv)
-{
-    json_t *value = json_object_get (args, "for");
-    if (value) {
-        const char *text = json_string_value (value);
-        char *end;
-        long count = strtol (text, &end, 10);
-        if (*end == 0 && end != text)
-            json_object_set_new (args, "count", json_integer (count));
-        else
-            json_object_set (args, "duration", value);
-        json_object_del (args, "for");
-    }
-    const char *clears [] = { "clear_below", "clear_above" };
-    for (int i = 0; i < 2; i++)
-        if ((value = json_object_get (args, clears [i]))) {
-            json_object_set (args, "clear", value);
-            json_object_del (args, clears [i]);
-        }
-    const char *renames [][2] = { { "clear_trap", "clear_on" }, { "clear_event", "clear_on" } };
-    for (int i = 0; i < 2; i++)
-        if ((value = json_object_get (args, renames [i][0]))) {
-            json_object_set (args, renames [i][1], value);
-            json_object_del (args, renames [i][0]);
-        }
-    int code;
-    json_t *result = cli_call (command, args, &code);
-    if (result && json)
-        cli_print_json (result);
-    else
-    if (result)
-        printf ("rule %s added (%s%s%s)\n", json_string_value (json_object_get (result, "name")),
-                json_string_value (json_object_get (result, "kind")),
-                *json_string_value (json_object_get (result, "unit"))? ", values in ": "",
-                json_string_value (json_object_get (result, "unit")));
-    json_decref (result);
-    (void) csv;
-    return code;
-}
-
-//  rule set: --enable and --disable are one boolean
-static int
-s_rule_set (const command_t *command, json_t *args, bool json, bool csv)
-{
-    bool enable = json_is_true (json_object_get (args, "enable"));
-    bool disable = json_is_true (json_object_get (args, "disable"));
-    if (enable && disable) {
-        fprintf (stderr, "vedette: rule set: --enable or --disable, not both\n");
-        return EXIT_USAGE;
-    }
-    json_object_del (args, "enable");
-    json_object_del (args, "disable");
-    if (enable || disable)
-        json_object_set_new (args, "enabled", json_boolean (enable));
-    int code;
-    json_t *result = cli_call (command, args, &code);
-    if (result && json)
-        cli_print_json (result);
-    else
-    if (result)
-        printf ("rule %s changed\n", json_string_value (json_object_get (result, "name")));
-    json_decref (result);
-    (void) csv;
-    return code;
-}
-
-//  rule test: the alarms the rule would have raised
-static int
-s_rule_test (const command_t *command, json_t *args, bool json, bool csv)
-{
-    int code;
-    json_t *result = cli_call (command, args, &code);
-    if (result && json)
-        cli_print_json (result);
-    else
-    if (result) {
-        json_t *alarms = json_object_get (result, "alarms");
-        if (!csv && json_object_get (result, "samples"))
-            printf ("# rule %s over %lld series, %lld samples: %zu alarms\n",
-                    json_string_value (json_object_get (result, "rule")),
-                    (long long) json_integer_value (json_object_get (result, "series")),
-                    (long long) json_integer_value (json_object_get (result, "samples")),
-                    json_array_size (alarms));
-        else
-        if (!csv)
-            printf ("# rule %s over %lld events: %zu matches\n",
-                    json_string_value (json_object_get (result, "rule")),
-                    (long long) json_integer_value (json_object_get (result, "events")),
-                    json_array_size (alarms));
-        size_t index;
-        json_t *alarm;
-        json_array_foreach (alarms, index, alarm)
-            if (!json_object_get (alarm, "raised_us"))
-                json_object_set (alarm, "raised_us", json_object_get (alarm, "ts_us"));
-        table_print (alarms, s_transition_columns, csv);
-    }
-    json_decref (result);
-    return code;
-}
-
 //  route add: --no-recovery is recovery false
 static int
 s_route_add (const command_t *command, json_t *args, bool json, bool csv)
@@ -1165,15 +1057,15 @@ const command_t commands [] = {
       "remove an API key: it is refused from the next connection" },
     { "audit", "list", "audit.list", NULL, NULL, s_audit_options, s_audit_columns, NULL,
       "read the audit log: who changed what, when, from where" },
-    { "rule", "add", "rule.add", "NAME", "name", s_rule_add_options, NULL, s_rule_add,
+    { "rule", "add", "rule.add", "NAME", "name", s_rule_add_options, NULL, cli_rule_add,
       "add an alarm rule: a threshold, an event match or a state" },
     { "rule", "list", "rule.list", NULL, NULL, s_no_options, s_rule_columns, NULL,
       "list rules with their open alarms" },
-    { "rule", "set", "rule.set", "NAME", "name", s_rule_set_options, NULL, s_rule_set,
+    { "rule", "set", "rule.set", "NAME", "name", s_rule_set_options, NULL, cli_rule_set,
       "change a rule's severity, or turn it off and on" },
     { "rule", "remove", "rule.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a rule; its open alarms are cleared" },
-    { "rule", "test", "rule.test", "NAME", "name", s_rule_test_options, NULL, s_rule_test,
+    { "rule", "test", "rule.test", "NAME", "name", s_rule_test_options, NULL, cli_rule_test,
       "show what a rule would have raised on stored data" },
     { "alarm", "list", "alarm.list", NULL, NULL, s_alarm_list_options, s_alarm_columns, NULL,
       "list alarms: open ones first, worst first" },

@@ -136,6 +136,10 @@ int cli_backup_show (const command_t *command, json_t *args, bool json, bool csv
 int cli_backup_diff (const command_t *command, json_t *args, bool json, bool csv);
 int cli_backup_grep (const command_t *command, json_t *args, bool json, bool csv);
 int cli_backup_export (const command_t *command, json_t *args, bool json, bool csv);
+//  rule add, set, test (console/rule_commands.c).
+int cli_rule_add (const command_t *command, json_t *args, bool json, bool csv);
+int cli_rule_set (const command_t *command, json_t *args, bool json, bool csv);
+int cli_rule_test (const command_t *command, json_t *args, bool json, bool csv);
 //  event list and event since; event follow (console/event_commands.c).
 int cli_event_list (const command_t *command, json_t *args, bool json, bool csv);
 int cli_event_follow (const command_t *command, json_t *args, bool json, bool csv);

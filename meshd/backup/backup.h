@@ -36,9 +36,10 @@ backup_model_t *backup_models_first (backup_models_t *self);
 backup_model_t *backup_models_next (backup_models_t *self);
 //  A model that loaded, by name; NULL if none
 backup_model_t *backup_models_find (backup_models_t *self, const char *name);
-//  The model for a device by its sysDescr (a pattern) or else its
-//  sysObjectID (the longest prefix); NULL if none fits
-backup_model_t *backup_models_guess (backup_models_t *self, const char *object_id, const char *descr);
+//  A device's model: the one named, else the one its sysDescr (a pattern)
+//  or else its sysObjectID (the longest prefix) fits; NULL if none
+backup_model_t *backup_models_pick (backup_models_t *self, const char *name, const char *object_id,
+                                    const char *descr);
 //  The directory of the operator's models (models/dir, else DIR/models); caller frees
 char *backup_models_dir (meshd_t *meshd);
 

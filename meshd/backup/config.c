@@ -29,9 +29,8 @@ backup_config (meshd_t *meshd, sqlite3 *db, const unsigned char *key, int64_t pr
             if (!known)
                 known = backup_models_load (meshd);
             const char *name = (const char *) sqlite3_column_text (stmt, 4);
-            backup_model_t *model = name? backup_models_find (known, name)
-                : backup_models_guess (known, (const char *) sqlite3_column_text (stmt, 12),
-                                       (const char *) sqlite3_column_text (stmt, 13));
+            backup_model_t *model = backup_models_pick (known, name, (const char *) sqlite3_column_text (stmt, 12),
+                                                        (const char *) sqlite3_column_text (stmt, 13));
             if (!model)
                 continue;               //  backup.status: "no model"
             const char *cred = (const char *) sqlite3_column_text (stmt, 5);

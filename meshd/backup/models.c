@@ -128,8 +128,10 @@ backup_models_find (backup_models_t *self, const char *name)
 }
 
 backup_model_t *
-backup_models_guess (backup_models_t *self, const char *object_id, const char *descr)
+backup_models_pick (backup_models_t *self, const char *name, const char *object_id, const char *descr)
 {
+    if (name)
+        return backup_models_find (self, name);
     backup_model_t *best = NULL;
     size_t best_length = 0;
     for (backup_model_t *model = backup_models_first (self); model; model = backup_models_next (self)) {

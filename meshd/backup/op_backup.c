@@ -100,9 +100,8 @@ op_backup_status (api_t *api, api_call_t *call)
         if (!api_site_allowed (api, sqlite3_column_int64 (stmt, 2)))
             continue;
         const char *model = (const char *) sqlite3_column_text (stmt, 3);
-        backup_model_t *found = model? backup_models_find (models, model)
-            : backup_models_guess (models, (const char *) sqlite3_column_text (stmt, 16),
-                                   (const char *) sqlite3_column_text (stmt, 17));
+        backup_model_t *found = backup_models_pick (models, model, (const char *) sqlite3_column_text (stmt, 16),
+                                                    (const char *) sqlite3_column_text (stmt, 17));
         int64_t every = sqlite3_column_int64 (stmt, 5);
         int64_t last_ok = sqlite3_column_int64 (stmt, 7);
         int64_t last = sqlite3_column_int64 (stmt, 6);

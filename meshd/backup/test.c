@@ -36,10 +36,8 @@ backup_test (api_t *api, api_call_t *call, const char *cred, int64_t device_id)
     const char *asked = api_str (call, "model");
     const char *set = (const char *) sqlite3_column_text (stmt, 5);
     backup_models_t *models = backup_models_load (api_meshd (api));
-    backup_model_t *model = asked? backup_models_find (models, asked)
-                          : set? backup_models_find (models, set)
-                          : backup_models_guess (models, (const char *) sqlite3_column_text (stmt, 3),
-                                                 (const char *) sqlite3_column_text (stmt, 4));
+    backup_model_t *model = backup_models_pick (models, asked? asked: set, (const char *) sqlite3_column_text (stmt, 3),
+                                                (const char *) sqlite3_column_text (stmt, 4));
     json_t *port = json_object_get (call->args, "port");
     json_t *request = NULL;
     if (model) {

@@ -8,6 +8,20 @@ import sys
 import zmq
 
 
+def sealed_version(master_key, text):
+    """A configuration backup version as meshd stores it: the text zlib-
+    compressed, then sealed with the master key (crypto_secretbox, nonce
+    first), through libsodium itself."""
+    import ctypes
+    import zlib
+    sodium = ctypes.CDLL("libsodium.so.23")
+    packed = zlib.compress(text.encode())
+    nonce = os.urandom(24)
+    box = ctypes.create_string_buffer(len(packed) + 16)
+    sodium.crypto_secretbox_easy(box, packed, ctypes.c_ulonglong(len(packed)), nonce, master_key)
+    return nonce + box.raw
+
+
 def session_token():
     base = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
     with open(os.path.join(base, "vedette", "session.json")) as f:

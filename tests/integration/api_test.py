@@ -667,17 +667,8 @@ check("refused requests are counted by code",
 # Versions are made here as a probe's report would make them: zlib text
 # sealed with the master key (libsodium through ctypes); the fetching itself
 # is configbackup.sh's.
-import ctypes, zlib  # noqa: E402
-sodium = ctypes.CDLL("libsodium.so.23")
+from api import sealed_version  # noqa: E402
 master = open(os.path.join(os.path.dirname(db), "master.key"), "rb").read()
-
-
-def sealed(text):
-    packed = zlib.compress(text.encode())
-    nonce = os.urandom(24)
-    box = ctypes.create_string_buffer(len(packed) + 16)
-    sodium.crypto_secretbox_easy(box, packed, ctypes.c_ulonglong(len(packed)), nonce, master)
-    return (nonce + box.raw).hex()
 
 
 admin.call("cred.add", kind="ssh", name="lab-ssh", user="backup", password="device-pw", enable="en-pw")
@@ -703,7 +694,7 @@ for version, text in ((1, one), (2, two)):
     subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db,
         "INSERT INTO backup_version (device_id, version, ts_us, size, lines, added, removed, trigger, who, hash, sealed) "
         "SELECT id, %d, %d, %d, 2, 1, 0, 'run', 'olga', 'x', x'%s' FROM device WHERE name = 'core1'"
-        % (version, int(time.time() * 1e6), len(text), sealed(text))])
+        % (version, int(time.time() * 1e6), len(text), sealed_version(master, text).hex())])
 check("backup.list: newest first", [v["version"] for v in admin.call("backup.list", device="core1")] == [2, 1])
 check("backup.show: the latest, opened", admin.call("backup.show", device="core1")["text"] == two)
 check("backup.show VERSION", admin.call("backup.show", device="core1", version=1)["text"] == one)
