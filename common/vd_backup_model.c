@@ -23,6 +23,8 @@
             secret = "^enable secret [0-9] (.*)$"
         trigger
             syslog = "%SYS-5-CONFIG_I: Configured from .* by ([^ ]+)"
+            trap = "1.3.6.1.4.1.9.9.43.2.0.1"
+            trap_user = "1.3.6.1.4.1.9.9.43.1.1.6.1.8"
 
     A key may repeat where a list makes sense.                            */
 #include "vedette.h"
@@ -109,6 +111,27 @@ s_section (vd_backup_model_t *self, zconfig_t *section, char **error)
         if (streq (full, "match/sysobjectid"))
             s_add_string (&self->object_ids, &self->object_id_count, value);
         else
+        if (streq (full, "trigger/trap") || streq (full, "trigger/trap_user")
+        ||  streq (full, "trigger/trap_ignore")) {
+            //  an OID, numeric; trap_ignore: an OID, a space and a value
+            size_t length = strcspn (value, " ");
+            bool ignore = streq (key, "trap_ignore");
+            if (!length || *value == '.' || strspn (value, "0123456789.") != length
+            ||  (ignore? !value [length] || !value [length + 1]: value [length] != 0)) {
+                *error = zsys_sprintf ("%s: %s is not %s", full, value,
+                                       ignore? "a numeric OID and a value (1.3.6.1... 1)"
+                                             : "a numeric OID (1.3.6.1...)");
+                return false;
+            }
+            if (streq (key, "trap"))
+                s_add_string (&self->traps, &self->trap_count, value);
+            else
+            if (ignore)
+                s_add_string (&self->trap_ignores, &self->trap_ignore_count, value);
+            else
+                s_add_string (&self->trap_users, &self->trap_user_count, value);
+        }
+        else
         if (streq (full, "login/setup"))
             s_add_string (&self->setup, &self->setup_count, value);
         else
@@ -191,6 +214,9 @@ vd_backup_model_destroy (vd_backup_model_t **self_p)
     s_free_strings (&self->object_ids, &self->object_id_count);
     s_free_strings (&self->setup, &self->setup_count);
     s_free_strings (&self->commands, &self->command_count);
+    s_free_strings (&self->traps, &self->trap_count);
+    s_free_strings (&self->trap_users, &self->trap_user_count);
+    s_free_strings (&self->trap_ignores, &self->trap_ignore_count);
     vd_patterns_t *lists [] = { &self->descr, &self->prompt, &self->unprivileged, &self->password,
                                 &self->more, &self->error, &self->drop, &self->secret, &self->syslog };
     for (size_t i = 0; i < sizeof lists / sizeof lists [0]; i++)
@@ -209,4 +235,48 @@ vd_patterns_match (const vd_patterns_t *patterns, const char *line, regmatch_t *
         if (regexec (&patterns->items [i], line, groups? (size_t) count: 0, groups, 0) == 0)
             return true;
     return false;
+}
+
+//  An OID under a prefix of length bytes: equal, or followed by a dot
+static bool
+s_under (const char *oid, const char *prefix, size_t length)
+{
+    return strncmp (oid, prefix, length) == 0 && (oid [length] == 0 || oid [length] == '.');
+}
+
+bool
+vd_backup_model_trap (const vd_backup_model_t *self, const char *oid, json_t *varbinds, char *who, size_t size)
+{
+    *who = 0;
+    bool announced = false;
+    for (int i = 0; i < self->trap_count && !announced; i++)
+        announced = streq (oid, self->traps [i]);
+    if (!announced)
+        return false;
+    size_t index;
+    json_t *varbind;
+    json_array_foreach (varbinds, index, varbind) {
+        const char *name = json_string_value (json_object_get (varbind, "oid"));
+        json_t *field = json_object_get (varbind, "value");
+        char number [24];
+        if (json_is_integer (field))
+            snprintf (number, sizeof number, "%lld", (long long) json_integer_value (field));
+        const char *value = json_is_integer (field)? number: json_string_value (field);
+        for (int i = 0; name && value && i < self->trap_ignore_count; i++) {
+            size_t length = strcspn (self->trap_ignores [i], " ");
+            if (s_under (name, self->trap_ignores [i], length)
+            &&  streq (value, self->trap_ignores [i] + length + 1)) {
+                *who = 0;
+                return false;
+            }
+        }
+        for (int i = 0; name && value && *value && i < self->trap_user_count; i++)
+            if (s_under (name, self->trap_users [i], strlen (self->trap_users [i]))) {
+                snprintf (who, size, "%s", value);
+                for (char *c = who; *c; c++)        //  shown and stored: printable only
+                    if ((unsigned char) *c < 0x20 || *c == 0x7f)
+                        *c = '?';
+            }
+    }
+    return true;
 }

@@ -9,6 +9,7 @@
 #define VD_BACKUP_MODEL_H_INCLUDED
 
 #include <regex.h>
+#include <jansson.h>
 
 typedef struct {
     regex_t *items;
@@ -40,8 +41,17 @@ typedef struct {
     //  clean
     vd_patterns_t drop;         //  lines that change by themselves: left out
     vd_patterns_t secret;       //  secrets: the last group that matched is hidden
-    //  triggers: a configuration change announced in syslog; group 1 is who
+    //  triggers: a configuration change announced in syslog (the last group
+    //  that matched is who) or by a trap (its OID; who: the value of a
+    //  varbind under one of trap_users; not a change when a varbind under
+    //  a trap_ignores OID has its value)
     vd_patterns_t syslog;
+    char **traps;               //  notification OIDs, numeric
+    int trap_count;
+    char **trap_users;          //  varbind OID prefixes, numeric
+    int trap_user_count;
+    char **trap_ignores;        //  "OID VALUE"
+    int trap_ignore_count;
 } vd_backup_model_t;
 
 //  Reads a model from its text. NULL with *error (caller frees) naming
@@ -51,5 +61,10 @@ void vd_backup_model_destroy (vd_backup_model_t **self_p);
 //  Whether a line matches one of the patterns; if groups, the offsets of
 //  the first match's subexpressions (groups [0] the whole match).
 bool vd_patterns_match (const vd_patterns_t *patterns, const char *line, regmatch_t *groups, int count);
+//  Whether a trap of this OID, with these varbinds (its JSON array of
+//  {oid, type, value}), announces a configuration change; *who (size
+//  bytes) gets the user a varbind names, or "".
+bool vd_backup_model_trap (const vd_backup_model_t *self, const char *oid, json_t *varbinds,
+                           char *who, size_t size);
 
 #endif

@@ -144,9 +144,9 @@ status_class (const char *status)
 {
     static const char *ok [] = { "up", "ok", "connected", "online", "cleared", "done", "active", NULL };
     static const char *bad [] = { "down", "failed", "critical", "major", "lost", "error", "revoked",
-                                  "flapping", "timeout", "refused", "lowerLayerDown", NULL };
+                                  "flapping", "timeout", "refused", "lowerLayerDown", "overdue", NULL };
     static const char *warn [] = { "unreachable", "minor", "warning", "late", "acked", "running",
-                                   "pending", "suppressed", "loss", "stale", "enrolling", NULL };
+                                   "pending", "suppressed", "loss", "stale", "enrolling", "no_model", NULL };
     if (!status)
         return STATUS_NONE;
     if (vd_word_in (status, ok))

@@ -23,6 +23,7 @@
 #define RETRY_MS            2000
 #define REFETCH_MS          1000
 #define EVENTS_KEPT         2000
+#define VERSIONS_KEPT       100     //  of the device detail's configuration
 #define EVENTS_PER_TURN     2000
 
 //  -- the screen ---------------------------------------------------------------
@@ -293,10 +294,15 @@ s_fetch_wanted (tui_t *tui)
         json_t *alarms = device? tui_call (tui, "alarm.list", json_pack ("{s:b, s:s}", "active", 1,
                                                                      "device", tui->place.device)): NULL;
         if (device && alarms) {
+            //  its configuration versions: none is an empty list
+            json_t *versions = tui_call (tui, "backup.list", json_pack ("{s:s, s:i}", "device", tui->place.device,
+                                                                        "limit", VERSIONS_KEPT));
             json_decref (tui->device);
             json_decref (tui->device_alarms);
+            json_decref (tui->versions);
             tui->device = device;
             tui->device_alarms = alarms;
+            tui->versions = versions;
             tui->chart_for [0] = 0;
             tui->redraw = true;
         }
@@ -419,7 +425,7 @@ tui_go (tui_t *tui, view_id_t view, const char *device)
     tui->back [tui->nback++] = tui->place;
     tui->nforward = 0;
     tui->place.view = view;
-    if (device)
+    if (device && device != tui->place.device)
         snprintf (tui->place.device, sizeof tui->place.device, "%s", device);
     tui->view = view;
     tui->scroll = 0;
@@ -605,6 +611,7 @@ static void s_key_alarms (tui_t *tui) { tui_go (tui, VIEW_ALARMS, NULL); }
 static void s_key_probes (tui_t *tui) { tui_go (tui, VIEW_PROBES, NULL); }
 static void s_key_events (tui_t *tui) { tui_go (tui, VIEW_EVENTS, NULL); }
 static void s_key_reports (tui_t *tui) { tui_go (tui, VIEW_REPORTS, NULL); }
+static void s_key_backups (tui_t *tui) { tui_go (tui, VIEW_BACKUPS, NULL); }
 
 static void s_mouse (tui_t *tui);
 
@@ -612,18 +619,20 @@ static void s_mouse (tui_t *tui);
 const view_t *const tui_views [VIEW_COUNT] = {
     [VIEW_OVERVIEW] = &view_overview, [VIEW_DEVICES] = &view_devices, [VIEW_DEVICE] = &view_device,
     [VIEW_ALARMS] = &view_alarms, [VIEW_PROBES] = &view_probes, [VIEW_EVENTS] = &view_events,
-    [VIEW_REPORTS] = &view_reports, [VIEW_HELP] = &view_help
+    [VIEW_REPORTS] = &view_reports, [VIEW_BACKUPS] = &view_backups, [VIEW_DIFF] = &view_diff,
+    [VIEW_HELP] = &view_help
 };
 
 const binding_t tui_global_keys [] = {
     { '\t', 0, "Tab", "next view", s_key_tab, false },
     { KEY_BTAB, 0, "Shift-Tab", "previous view", s_key_backtab, false },
-    { '1', 0, "1 … 6", "overview, devices, alarms, probes, events, reports", s_key_overview, false },
+    { '1', 0, "1 … 7", "overview, devices, alarms, probes, events, reports, backups", s_key_overview, false },
     { '2', 0, NULL, NULL, s_key_devices, false },
     { '3', 0, NULL, NULL, s_key_alarms, false },
     { '4', 0, NULL, NULL, s_key_probes, false },
     { '5', 0, NULL, NULL, s_key_events, false },
     { '6', 0, NULL, NULL, s_key_reports, false },
+    { '7', 0, NULL, NULL, s_key_backups, false },
     { '[', 0, "[", "back", s_key_back, false },
     { ']', 0, "]", "forward", s_key_forward, false },
     { 'q', 0, "q", "back (quits at the first view)", s_key_back, false },
@@ -790,7 +799,15 @@ s_draw_frame (tui_t *tui)
     attron (tui->attr [C_TITLE]);
     mvhline (0, 0, ' ', COLS);
     attroff (tui->attr [C_TITLE]);
-    int x = tui_put (0, 1, COLS - 1, tui->banner, tui->attr [C_TITLE]) + 2;
+    //  the banner goes first when the tabs and who would not fit
+    int tabs = 0;
+    for (int v = 0; v < VIEW_COUNT; v++)
+        if (tui_views [v]->tab || v == (int) tui->view)
+            tabs += (int) strlen (tui_views [v]->title) + 2;
+    int who = (int) (strlen (tui->user) + strlen (tui->role)) + 5;
+    int x = 1;
+    if ((int) strlen (tui->banner) + 3 + tabs + who <= COLS)
+        x += tui_put (0, 1, COLS - 1, tui->banner, tui->attr [C_TITLE]) + 2;
     for (int v = 0; v < VIEW_COUNT; v++) {
         if (!tui_views [v]->tab && v != (int) tui->view)
             continue;
@@ -911,6 +928,9 @@ s_destroy (tui_t **tui_p)
     json_decref (tui->device_alarms);
     json_decref (tui->chart);
     json_decref (tui->report);
+    json_decref (tui->backups);
+    json_decref (tui->versions);
+    json_decref (tui->diff);
     json_decref (tui->sites);
     free (tui);
     *tui_p = NULL;

@@ -24,7 +24,7 @@ typedef struct {
 
 typedef enum {
     VIEW_OVERVIEW, VIEW_DEVICES, VIEW_DEVICE, VIEW_ALARMS, VIEW_PROBES, VIEW_EVENTS,
-    VIEW_REPORTS, VIEW_HELP, VIEW_COUNT
+    VIEW_REPORTS, VIEW_BACKUPS, VIEW_DIFF, VIEW_HELP, VIEW_COUNT
 } view_id_t;
 
 typedef struct {
@@ -102,6 +102,12 @@ struct _tui_t {
     json_t *device_alarms;
     json_t *chart;              //  points of the detail's chart
     json_t *report;             //  the reports view's report
+    json_t *backups;            //  backup.status: the backups view's rows
+    int64_t backups_ms;         //  when they were fetched (monotonic; 0: fetch now)
+    json_t *versions;           //  backup.list of the device detail's device
+    json_t *diff;               //  backup.diff the diff view shows
+    char diff_for [160];        //  "device version" it holds
+    int64_t diff_to;            //  the version the diff view shows (0: the latest)
     char report_for [64];       //  "kind period by_site" it holds
     int report_kind, report_period;
     bool report_by_site;

@@ -237,7 +237,7 @@ s_syslog (listen_t *self, const char *address, const char *data, size_t size,
         json_object_set_new (json, "truncated", json_true ());
     //  a backed-up device's syslog may announce a configuration change
     if (zhashx_lookup (self->backed_up, address)
-    &&  zstr_sendx (self->backup, address, msg.message, NULL))
+    &&  zstr_sendx (self->backup, address, "syslog", msg.message, NULL))
         self->backup_dropped++;
     syslog_msg_free (&msg);
     if (!json) {
@@ -428,6 +428,14 @@ s_trap_emit (void *arg, const struct sockaddr *from, json_t *data, uint64_t info
     listen_t *self = (listen_t *) arg;
     char address [INET6_ADDRSTRLEN];
     vd_sockaddr_text (from, address);
+    //  a backed-up device's trap may announce a configuration change
+    if (zhashx_lookup (self->backed_up, address)) {
+        char *varbinds = json_dumps (json_object_get (data, "varbinds"), JSON_COMPACT);
+        const char *oid = json_string_value (json_object_get (data, "oid"));
+        if (zstr_sendx (self->backup, address, "trap", oid? oid: "", varbinds? varbinds: "[]", NULL))
+            self->backup_dropped++;
+        free (varbinds);
+    }
     s_pass (self, PROTO_TRAP, "trap", address, data, inform);
 }
 
@@ -572,7 +580,7 @@ listen_actor (zsock_t *pipe, void *args)
     self.backup = zsock_new (ZMQ_PUSH);
     zsock_set_sndhwm (self.backup, 1000);
     zsock_set_sndtimeo (self.backup, 0);
-    zsock_connect (self.backup, PROBE_BACKUP_SYSLOG);
+    zsock_connect (self.backup, PROBE_BACKUP_HEARD);
     self.backed_up = zhashx_new ();
     s_setup (&self);
     zsock_signal (pipe, 0);

@@ -36,8 +36,9 @@
 #define PROBE_LISTEN_CONFIG "inproc://probe-listen-config"      //  PULL in listen: trap credentials
 #define PROBE_BACKUP_CONFIG "inproc://probe-backup-config"      //  PULL in backup
 #define PROBE_BACKUP_LIVE   "inproc://probe-backup-live"        //  PULL in backup: a LIVE request (JSON)
-#define PROBE_BACKUP_SYSLOG "inproc://probe-backup-syslog"      //  PULL in backup: ADDRESS, MESSAGE
-                                                                //  (syslog from backed-up devices)
+#define PROBE_BACKUP_HEARD  "inproc://probe-backup-heard"       //  PULL in backup: ADDRESS, "syslog", MESSAGE
+                                                                //  or ADDRESS, "trap", OID, VARBINDS (JSON):
+                                                                //  what backed-up devices announce
 //  Where the uplink pushes each CONFIG (and checks.sealed is read at start)
 #define PROBE_CONFIG_READERS 7
 extern const char *probe_config_endpoints [PROBE_CONFIG_READERS];

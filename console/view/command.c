@@ -39,6 +39,7 @@ static void s_devices (tui_t *tui, char *rest) { s_list_view (tui, VIEW_DEVICES,
 static void s_probes (tui_t *tui, char *rest) { s_list_view (tui, VIEW_PROBES, rest); }
 static void s_events (tui_t *tui, char *rest) { s_list_view (tui, VIEW_EVENTS, rest); }
 static void s_reports (tui_t *tui, char *rest) { s_list_view (tui, VIEW_REPORTS, rest); }
+static void s_backups (tui_t *tui, char *rest) { s_list_view (tui, VIEW_BACKUPS, rest); }
 static void s_help (tui_t *tui, char *rest) { (void) rest; tui_go (tui, VIEW_HELP, NULL); }
 static void s_quit (tui_t *tui, char *rest) { (void) rest; tui->quit = true; }
 static void s_ack (tui_t *tui, char *rest) { views_ack (tui, true, rest); }
@@ -54,6 +55,17 @@ s_device (tui_t *tui, char *rest)
         tui_say (tui, true, "device: no device '%s'", rest);
     else
         tui_go (tui, VIEW_DEVICE, rest);
+}
+
+static void
+s_diff (tui_t *tui, char *rest)
+{
+    char device [128] = "";
+    long long version = 0;
+    if (sscanf (rest, "%127s %lld", device, &version) < 1 || version < 0)
+        tui_say (tui, true, "diff: a device, and a version if not the latest");
+    else
+        view_diff_open (tui, device, version);
 }
 
 static void
@@ -108,6 +120,9 @@ const tui_command_t tui_commands [] = {
     { "events", "[pattern]", "the events, filtered", s_events, false, ARG_NONE, NULL },
     { "reports", "[pattern]", "the reports: availability, latency, top, billing, alarms", s_reports, false,
       ARG_NONE, NULL },
+    { "backups", "[site=hq] [state=failed] [pattern]", "the devices backed up: last success, failure, why",
+      s_backups, false, ARG_FILTER, NULL },
+    { "diff", "device [version]", "what changed in a device's configuration", s_diff, false, ARG_DEVICE, NULL },
     { "ack", "[comment]", "ack the marked alarms (or the selected one)", s_ack, true, ARG_NONE, NULL },
     { "unack", NULL, "unack the marked alarms (or the selected one)", s_unack, true, ARG_NONE, NULL },
     { "theme", "dark|light|mono", "the colours", s_theme, false, ARG_WORDS, s_themes },

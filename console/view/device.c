@@ -1,7 +1,8 @@
 /*  console/view/device.c: one device: system information, a chart of RTT,
     loss or an interface's traffic, interfaces with rates, neighbours, open
-    alarms and recent events. The chart's points are fetched by the loop
-    (s_fetch) when the device, metric or span changes, never while drawing. */
+    alarms, configuration versions (d: the last change) and recent events.
+    The chart's points are fetched by the loop (s_fetch) when the device,
+    metric or span changes, never while drawing.                          */
 #include <math.h>
 #include "view.h"
 
@@ -11,6 +12,7 @@ static const char *s_span_names [SPANS] = { "last hour", "last 24 hours", "last 
                                             "last 30 days", "last year" };
 static const int64_t s_span_seconds [SPANS] = { 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400 };
 #define CHART_POINTS 400        //  past the first hour, buckets (their max drawn)
+#define VERSIONS_SHOWN 5        //  configuration versions listed
 
 //  The chart's metric: RTT, loss, or the selected interface's traffic
 static void
@@ -323,6 +325,34 @@ s_draw_device (tui_t *tui)
         snprintf (text, sizeof text, "%s  %s", view_str (alarm, "object"), view_str (alarm, "message"));
         tui_put (y, 21, COLS - 22, text, A_NORMAL);
     }
+    //  configuration versions, newest first
+    json_t *versions = tui->versions;
+    if (json_array_size (versions)) {
+        line++;
+        snprintf (text, sizeof text, "Configuration (%lld versions)  d: the last change",
+                  (long long) json_integer_value (json_object_get (json_array_get (versions, 0), "version")));
+        y = s_line_y (tui, line++);
+        if (y >= 0)
+            tui_rule (tui, y, text);
+        json_t *version;
+        json_array_foreach (versions, index, version) {
+            if (index == VERSIONS_SHOWN)
+                break;
+            time_t seconds = (time_t) (json_integer_value (json_object_get (version, "ts_us")) / 1000000);
+            struct tm tm;
+            localtime_r (&seconds, &tm);
+            char when [32];
+            strftime (when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+            s_format_value ((double) json_integer_value (json_object_get (version, "size")), a, sizeof a);
+            snprintf (text, sizeof text, "v%-5lld %s  %6sB %6lld lines  +%-4lld -%-4lld %-8s %s",
+                      (long long) json_integer_value (json_object_get (version, "version")), when, a,
+                      (long long) json_integer_value (json_object_get (version, "lines")),
+                      (long long) json_integer_value (json_object_get (version, "added")),
+                      (long long) json_integer_value (json_object_get (version, "removed")),
+                      view_str (version, "trigger"), view_str (version, "who"));
+            s_text_line (tui, line++, 2, text, A_NORMAL);
+        }
+    }
     //  recent events of this device, from the tail the console keeps
     line++;
     y = s_line_y (tui, line++);
@@ -362,6 +392,14 @@ static void s_if_up (tui_t *tui) { s_interface_step (tui, -1); }
 static void s_chart_next (tui_t *tui) { tui->chart_metric++; }
 static void s_span_next (tui_t *tui) { tui->chart_span++; }
 static void s_device_refresh (tui_t *tui) { tui->want_device = true; tui->chart_for [0] = 0; }
+static void
+s_device_diff (tui_t *tui)
+{
+    if (json_array_size (tui->versions))
+        view_diff_open (tui, tui->place.device, 0);
+    else
+        tui_say (tui, true, "%s has no configuration backup", tui->place.device);
+}
 
 static const binding_t s_device_keys [] = {
     { 'j', KEY_DOWN, "j/k, ↓/↑", "select an interface", s_if_down, false },
@@ -371,6 +409,7 @@ static const binding_t s_device_keys [] = {
     { 'c', 0, "c", "chart: RTT, loss, the interface's traffic in and out", s_chart_next, false },
     { 't', 0, "t", "chart span: 1h, 24h, 7d, 30d, 1y", s_span_next, false },
     { 'r', 0, "r", "fetch again", s_device_refresh, false },
+    { 'd', 0, "d", "the configuration's last change, coloured (n/p walk the changes)", s_device_diff, false },
     { 0 }
 };
 

@@ -89,7 +89,10 @@ views_event (tui_t *tui, const char *topic, json_t *event)
     else
     if (strncmp (topic, "probe.", 6) == 0)
         tui->want_probes = true;
-    if (tui->view == VIEW_DEVICE && *device && streq (device, tui->place.device))
+    else
+    if (strncmp (topic, "backup.", 7) == 0)
+        tui->backups_ms = 0;            //  fetched again when shown
+    if ((tui->view == VIEW_DEVICE || tui->view == VIEW_DIFF) && *device && streq (device, tui->place.device))
         tui->want_device = true;
     return true;
 }

@@ -1,6 +1,6 @@
 /*  console/view/view.h: what the views share. A view is a file of its own
     (overview.c, devices.c, device.c, alarms.c, probes.c, events.c,
-    reports.c, help.c) that declares its view_t: its draw function, its table of keys
+    reports.c, backups.c, diff.c, help.c) that declares its view_t: its draw function, its table of keys
     (the same table makes the help), and what it fetches before a frame.
     Drawing never waits on meshd: the loop fetches (tui.c, view->fetch),
     meshd's events keep the data (feed.c), and the ":" commands are one
@@ -22,7 +22,11 @@ typedef struct {
 
 //  The views, each in its file
 extern const view_t view_overview, view_devices, view_device, view_alarms, view_probes,
-                    view_events, view_reports, view_help;
+                    view_events, view_reports, view_backups, view_diff, view_help;
+
+//  -- diff.c ---------------------------------------------------------------------
+//  Opens the diff view on a device's change to version (0: the latest)
+void view_diff_open (tui_t *tui, const char *device, int64_t version);
 
 //  -- list.c ---------------------------------------------------------------------
 //  The list of the current view, and its selected row in data (or NULL)

@@ -20,6 +20,18 @@ s_str (json_t *report, const char *name)
     return text && strlen (text) < 1024? text: NULL;
 }
 
+//  What made the probe fetch: one of the words backup.list shows
+static const char *
+s_trigger (json_t *report)
+{
+    static const char *triggers [] = { "schedule", "run", "syslog", "trap" };
+    const char *trigger = s_str (report, "trigger");
+    for (size_t i = 0; trigger && i < sizeof triggers / sizeof triggers [0]; i++)
+        if (streq (trigger, triggers [i]))
+            return triggers [i];
+    return "schedule";
+}
+
 //  The hex SHA-256 of a text
 static void
 s_hash (const char *text, char hex [crypto_hash_sha256_BYTES * 2 + 1])
@@ -84,7 +96,7 @@ s_version (sqlite3 *db, const unsigned char *key, int64_t device_id, json_t *rep
         int64_t lines = 0;
         for (const char *c = text; *c; c++)
             lines += *c == '\n';
-        const char *trigger = s_str (report, "trigger");
+        const char *trigger = s_trigger (report);
         const char *who = s_str (report, "who");
         sqlite3_bind_int64 (stmt, 1, device_id);
         sqlite3_bind_int64 (stmt, 2, latest + 1);
@@ -93,7 +105,7 @@ s_version (sqlite3 *db, const unsigned char *key, int64_t device_id, json_t *rep
         sqlite3_bind_int64 (stmt, 5, lines);
         sqlite3_bind_int64 (stmt, 6, *added);
         sqlite3_bind_int64 (stmt, 7, *removed);
-        sqlite3_bind_text (stmt, 8, trigger? trigger: "schedule", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (stmt, 8, trigger, -1, SQLITE_TRANSIENT);
         if (who)
             sqlite3_bind_text (stmt, 9, who, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text (stmt, 10, hash, -1, SQLITE_TRANSIENT);
@@ -166,7 +178,7 @@ backup_ingest (sqlite3 *db, const unsigned char *key, int64_t probe_id, json_t *
     const char *error = s_str (report, "error");
     const char *hostkey = s_str (report, "hostkey");
     const char *who = s_str (report, "who");
-    const char *trigger = s_str (report, "trigger");
+    const char *trigger = s_trigger (report);
     int64_t requested = json_integer_value (json_object_get (report, "requested"));
     int64_t version = 0, added = 0, removed = 0;
     bool ok = streq (status, "ok");
@@ -209,7 +221,7 @@ backup_ingest (sqlite3 *db, const unsigned char *key, int64_t probe_id, json_t *
     if (version)
         return s_event (db, "backup.changed", site_id, json_pack ("{s:s, s:I, s:I, s:I, s:s, s:o}",
             "device", name, "version", (json_int_t) version, "added", (json_int_t) added,
-            "removed", (json_int_t) removed, "trigger", trigger? trigger: "schedule",
+            "removed", (json_int_t) removed, "trigger", trigger,
             "who", who? json_string (who): json_null ()), events);
     if (!ok)
         return s_event (db, "backup.failed", site_id, json_pack ("{s:s, s:s, s:s}",

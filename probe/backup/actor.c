@@ -7,10 +7,11 @@
     A device is fetched every every_ms from its last attempt (meshd's
     last_us, so a restart does not fetch everything again), at once when
     meshd's requested count is above done (vedette backup run), and
-    backup/settle after the last of its syslog messages that its model's
-    trigger/syslog patterns call a configuration change (the listen actor
-    hands over what backed-up devices send): a burst of changes makes one
-    fetch, with the user the last message named. At
+    backup/settle after the last of its syslog messages or traps that its
+    model's trigger/syslog patterns or trigger/trap OIDs call a
+    configuration change (the listen actor hands over what backed-up
+    devices send): a burst of changes makes one fetch, with the user the
+    last message or trap named. At
     most backup/workers fetches run at once, one per device, each in a
     thread of its own (fetch.c). Results go to meshd as reports (kind
     "backup"), spooled like every other report.                         */
@@ -29,8 +30,9 @@ typedef struct {
     int64_t due_us;             //  wall clock
     int64_t requested, done;
     char hostkey [128];         //  pinned, or seen first by this probe
-    int64_t trigger_due;        //  mono ms: a syslog-triggered fetch, 0 if none
-    char who [64];              //  the user the triggering message named
+    int64_t trigger_due;        //  mono ms: a triggered fetch, 0 if none
+    const char *trigger;        //  what announced it: "syslog" or "trap"
+    char who [64];              //  the user the announcement named
     zactor_t *fetch;            //  running
 } target_t;
 
@@ -40,7 +42,7 @@ typedef struct {
     zhashx_t *targets;          //  "device id" -> target_t
     json_t *creds;              //  name -> secret (wiped when replaced)
     json_t *models;             //  name -> text
-    zhashx_t *compiled;         //  name -> vd_backup_model_t: their syslog triggers
+    zhashx_t *compiled;         //  name -> vd_backup_model_t: their triggers
     zlistx_t *tests;            //  zactor_t: live credential tests running
     int workers, running;
     int64_t connect_ms, prompt_ms, total_ms, max_bytes, settle_ms;
@@ -164,7 +166,7 @@ s_job (backup_t *self, target_t *target, const char *trigger, const char *who)
 static void
 s_start (backup_t *self, target_t *target, const char *trigger)
 {
-    char *job = s_job (self, target, trigger, streq (trigger, "syslog")? target->who: NULL);
+    char *job = s_job (self, target, trigger, target->trigger_due? target->who: NULL);
     target->trigger_due = 0;
     target->who [0] = 0;
     if (!job)
@@ -255,40 +257,52 @@ s_tested (backup_t *self, zactor_t *fetch)
     }
 }
 
-//  A backed-up device's syslog message: a configuration change if its
-//  model's trigger says so; the last group that matched is who
+//  A backed-up device's syslog message or trap: a configuration change if
+//  its model's triggers say so; who is the last group of the syslog
+//  pattern that matched, or the trap's user varbind
 static void
-s_syslog (backup_t *self, zsock_t *syslog)
+s_announced (backup_t *self, zsock_t *heard)
 {
-    char *address = NULL, *message = NULL;
-    if (zstr_recvx (syslog, &address, &message, NULL) < 2) {
-        zstr_free (&address);
-        return;
-    }
-    for (target_t *target = (target_t *) zhashx_first (self->targets); target;
+    char *address = NULL, *kind = NULL, *text = NULL, *varbinds_text = NULL;
+    zstr_recvx (heard, &address, &kind, &text, &varbinds_text, NULL);
+    bool trap = kind && streq (kind, "trap");
+    json_t *varbinds = trap && varbinds_text? json_loads (varbinds_text, 0, NULL): NULL;
+    for (target_t *target = (target_t *) zhashx_first (self->targets); target && text;
          target = (target_t *) zhashx_next (self->targets)) {
         const char *model_name = json_string_value (json_object_get (target->spec, "model"));
         vd_backup_model_t *model = model_name? (vd_backup_model_t *) zhashx_lookup (self->compiled, model_name): NULL;
         if (!model || !streq (address, json_string_value (json_object_get (target->spec, "address"))))
             continue;
-        regmatch_t groups [10];
-        if (!vd_patterns_match (&model->syslog, message, groups, 10))
-            continue;
-        int last = 0;
-        for (int g = 1; g < 10; g++)
-            if (groups [g].rm_so >= 0)
-                last = g;
-        if (last) {
-            int length = (int) (groups [last].rm_eo - groups [last].rm_so);
-            snprintf (target->who, sizeof target->who, "%.*s", length, message + groups [last].rm_so);
+        char who [sizeof target->who] = "";
+        if (trap) {
+            if (!vd_backup_model_trap (model, text, varbinds, who, sizeof who))
+                continue;
         }
+        else {
+            regmatch_t groups [10];
+            if (!vd_patterns_match (&model->syslog, text, groups, 10))
+                continue;
+            int last = 0;
+            for (int g = 1; g < 10; g++)
+                if (groups [g].rm_so >= 0)
+                    last = g;
+            if (last)
+                snprintf (who, sizeof who, "%.*s", (int) (groups [last].rm_eo - groups [last].rm_so),
+                          text + groups [last].rm_so);
+        }
+        if (*who || !target->trigger_due)
+            snprintf (target->who, sizeof target->who, "%s", who);
+        target->trigger = trap? "trap": "syslog";
         target->trigger_due = vd_mono_ms () + self->settle_ms;
-        zsys_info ("backup: %s: a configuration change%s%s; backing up in %lld ms",
-                   json_string_value (json_object_get (target->spec, "name")), *target->who? " by ": "",
-                   target->who, (long long) self->settle_ms);
+        zsys_info ("backup: %s: a configuration change (%s)%s%s; backing up in %lld ms",
+                   json_string_value (json_object_get (target->spec, "name")), target->trigger,
+                   *target->who? " by ": "", target->who, (long long) self->settle_ms);
     }
+    json_decref (varbinds);
     zstr_free (&address);
-    zstr_free (&message);
+    zstr_free (&kind);
+    zstr_free (&text);
+    zstr_free (&varbinds_text);
 }
 
 static void
@@ -303,7 +317,7 @@ s_work (backup_t *self)
             s_start (self, target, "run");
         else
         if (target->trigger_due && vd_mono_ms () >= target->trigger_due)
-            s_start (self, target, "syslog");
+            s_start (self, target, target->trigger);
         else
         if (now >= target->due_us)
             s_start (self, target, "schedule");
@@ -324,19 +338,19 @@ backup_actor (zsock_t *pipe, void *args)
     self.workers = self.workers < 1? 1: self.workers > MAX_WORKERS? MAX_WORKERS: self.workers;
     self.out = zsock_new (ZMQ_PUSH);
     zsock_t *checks = zsock_new (ZMQ_PULL);
-    zsock_t *syslog = zsock_new (ZMQ_PULL);
+    zsock_t *heard = zsock_new (ZMQ_PULL);
     zsock_t *live = zsock_new (ZMQ_PULL);
     self.tests = zlistx_new ();
     self.targets = zhashx_new ();
     zhashx_set_destructor (self.targets, (zhashx_destructor_fn *) s_target_destroy);
     self.compiled = zhashx_new ();
     zhashx_set_destructor (self.compiled, (zhashx_destructor_fn *) vd_backup_model_destroy);
-    if (ssh_init () != SSH_OK || !self.out || !checks || !syslog || !live || zsock_bind (checks, PROBE_BACKUP_CONFIG)
-    ||  zsock_bind (syslog, PROBE_BACKUP_SYSLOG) || zsock_bind (live, PROBE_BACKUP_LIVE)
+    if (ssh_init () != SSH_OK || !self.out || !checks || !heard || !live || zsock_bind (checks, PROBE_BACKUP_CONFIG)
+    ||  zsock_bind (heard, PROBE_BACKUP_HEARD) || zsock_bind (live, PROBE_BACKUP_LIVE)
     ||  zsock_connect (self.out, PROBE_EVENTS)) {
         zsock_destroy (&self.out);
         zsock_destroy (&checks);
-        zsock_destroy (&syslog);
+        zsock_destroy (&heard);
         zsock_destroy (&live);
         zlistx_destroy (&self.tests);
         zhashx_destroy (&self.targets);
@@ -358,7 +372,7 @@ backup_actor (zsock_t *pipe, void *args)
         int count = 0;
         items [count++] = (zmq_pollitem_t) { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 };
         items [count++] = (zmq_pollitem_t) { zsock_resolve (checks), 0, ZMQ_POLLIN, 0 };
-        items [count++] = (zmq_pollitem_t) { zsock_resolve (syslog), 0, ZMQ_POLLIN, 0 };
+        items [count++] = (zmq_pollitem_t) { zsock_resolve (heard), 0, ZMQ_POLLIN, 0 };
         items [count++] = (zmq_pollitem_t) { zsock_resolve (live), 0, ZMQ_POLLIN, 0 };
         int first_test = count;
         for (zactor_t *fetch = (zactor_t *) zlistx_first (self.tests); fetch; fetch = (zactor_t *) zlistx_next (self.tests)) {
@@ -384,7 +398,7 @@ backup_actor (zsock_t *pipe, void *args)
             continue;           //  the targets polled may be gone
         }
         if (items [2].revents & ZMQ_POLLIN)
-            s_syslog (&self, syslog);
+            s_announced (&self, heard);
         if (items [3].revents & ZMQ_POLLIN)
             s_test (&self, live);
         for (int i = first_test; i < first_fetch; i++)
@@ -405,7 +419,7 @@ backup_actor (zsock_t *pipe, void *args)
     json_decref (self.models);
     zsock_destroy (&self.out);
     vd_sock_close (&checks, PROBE_BACKUP_CONFIG);
-    vd_sock_close (&syslog, PROBE_BACKUP_SYSLOG);
+    vd_sock_close (&heard, PROBE_BACKUP_HEARD);
     vd_sock_close (&live, PROBE_BACKUP_LIVE);
     ssh_finalize ();
 }

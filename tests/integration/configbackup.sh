@@ -17,9 +17,9 @@ alarm_open () { [ "$(alarms_of "$1" "$2")" = 1 ]; }
 alarm_gone () { [ "$(alarms_of "$1" "$2")" = 0 ]; }
 V site add hq >/dev/null
 mkdir -p "$T/p1"
-SP=$(free_port)
-printf 'listen\n    syslog_udp = "127.0.0.1:%s"\n    syslog_tcp = ""\n    trap = ""\nbackup\n    prompt_timeout = "2s"\n    max_size = "256KiB"\n    settle = "2s"\n' \
-    "$SP" > "$T/p1/probe.cfg"
+SP=$(free_port); TP=$(free_port)
+printf 'listen\n    syslog_udp = "127.0.0.1:%s"\n    syslog_tcp = ""\n    trap = "udp:127.0.0.1:%s"\n    trap_community = "ops"\nbackup\n    prompt_timeout = "2s"\n    max_size = "256KiB"\n    settle = "2s"\n' \
+    "$SP" "$TP" > "$T/p1/probe.cfg"
 add_probe p1 hq || { fail "the probe joins"; finish; }
 wait_for 20 probe_link_is p1 connected
 
@@ -113,9 +113,53 @@ check "backup export --git: a commit per version, the author who made it" \
 check "... the file is the latest version" bash -c "git -C '$T/export' show HEAD:core1 | cmp -s - <(V backup show core1)"
 V backup export --git "$T/export" > "$T/export2.out"
 check "a second export adds nothing" grep -q "^0 versions exported" "$T/export2.out"
+# the console: the backups view, the device's versions, a coloured diff
+use_tmux
+CUR=b
+tm new-session -d -s b -x 150 -y 50 "env LANG=C.UTF-8 '$BUILD/vedette' 2>'$T/b.err'"
+check "console: the tab bar has Backups" wait_for 10 shows b " Backups "
+tm send-keys -t b 7
+backups_row () { screen b | grep -q "ok  *core1 .* ago"; }
+check "console: 7 lists the devices backed up, core1 ok" wait_for 10 backups_row
+tm send-keys -t b Enter
+check "console: Enter opens the device with its versions" wait_for 10 shows b "Configuration (3 versions)"
+version_row () { screen b | grep -q "v3 .* syslog *alice"; }
+check "console: a version's line says how it came and who" wait_for 10 version_row
+tm send-keys -t b d
+check "console: d shows the last change" wait_for 10 shows b "core1: version 2 → 3, +1 −0"
+# the added line in the colour of ok, the hunk's in the accent: not plain
+coloured () { tm capture-pane -e -p -t b | grep -F -- "$1" | grep -q $'^ *\(\e\[[0-9;]*m\)\+'"$2"; }
+check "console: an added line is coloured" wait_for 5 coloured "+ description changed by alice" "+ description"
+tm send-keys -t b n
+check "console: n walks to the change before" wait_for 10 shows b "+ntp server 192.0.2.123"
+check "console: a removed line is coloured" wait_for 5 coloured "- description uplink" "- description"
+tm send-keys -t b p
+check "console: p walks back" wait_for 10 shows b "core1: version 2 → 3"
+tm send-keys -t b : "diff core1 1" Enter
+check "console: :diff DEVICE VERSION" wait_for 10 shows b "core1: version 0 → 1"
+tm send-keys -t b '?'
+check "console: help lists the diff view's keys" wait_for 5 shows b "the change before (older)"
+tm kill-session -t b
+CUR=""
 check "the events say what changed" bash -c "V event list --since 2020-01-01 --json | $PY -c '
 import json,sys; events=lambda d: d[\"events\"] if isinstance(d, dict) else d; e=[x for x in events(json.load(sys.stdin)) if x[\"topic\"]==\"backup.changed\"]; assert len(e)==3, e
 assert e[1][\"data\"][\"version\"]==2 and e[1][\"data\"][\"added\"]==2 and e[2][\"data\"][\"who\"]==\"alice\"'"
+
+# a change announced by a trap (CISCO-CONFIG-MAN-MIB's ciscoConfigManEvent,
+# the user on the terminal); a read of the configuration right after it,
+# as the probe's own show running-config raises, is no change and names
+# nobody
+echo " description changed by carol" >> "$CONFIG"
+CCM=1.3.6.1.4.1.9.9.43
+before=$(fetches)
+snmptrap -v2c -c ops 127.0.0.1:$TP '' $CCM.2.0.1 $CCM.1.1.6.1.3.41 i 1 $CCM.1.1.6.1.5.41 i 2 $CCM.1.1.6.1.8.41 s carol
+snmptrap -v2c -c ops 127.0.0.1:$TP '' $CCM.2.0.1 $CCM.1.1.6.1.3.42 i 2 $CCM.1.1.6.1.5.42 i 1 $CCM.1.1.6.1.8.42 s mallory
+version4 () { V backup list core1 --json | $PY -c '
+import json,sys; v=json.load(sys.stdin)[0]; sys.exit(0 if v["version"]==4 else 1)'; }
+check "a configuration change in a trap makes a version" wait_for 30 version4
+check "... triggered by the trap, by the terminal's user, not the read after it" bash -c "V backup list core1 --json | $PY -c '
+import json,sys; v=json.load(sys.stdin)[0]; assert v[\"trigger\"]==\"trap\" and v[\"who\"]==\"carol\", v'"
+check "... one fetch" [ "$(( $(fetches) - before ))" = 1 ]
 
 # failures: each with its reason, the versions kept
 printf '%s\nwrong-enable\n' "$DEVICE_PASSWORD" | V cred add ssh badenable --user "$DEVICE_USER" --password-stdin --enable-stdin >/dev/null
@@ -141,7 +185,7 @@ check "a device that never shows a prompt: no_prompt" grep -q "^hangs: failed: n
 check "a device that prints without end: too_large" grep -q "^floods: failed: too_large" <<< "$out"
 check "a device that prints binary: binary" grep -q "^binary: failed: binary" <<< "$out"
 check "nothing listening: connect" grep -q "^closed: failed: connect" <<< "$out"
-check "the good device is fine meanwhile" grep -q "^core1: ok, unchanged, 3 versions" <<< "$out"
+check "the good device is fine meanwhile" grep -q "^core1: ok, unchanged, 4 versions" <<< "$out"
 check "backup status shows each failure and why" bash -c "V backup status | grep hangs | grep -q 'failed.*no_prompt'"
 check "failures are events" bash -c "[ \$(V event list --since 2020-01-01 --json | $PY -c 'import json,sys; events=lambda d: d[\"events\"] if isinstance(d, dict) else d; print(len([x for x in events(json.load(sys.stdin)) if x[\"topic\"]==\"backup.failed\"]))') -ge 6 ]"
 check "the probe is still up" kill -0 "$PROBE_PID_p1"
@@ -195,7 +239,7 @@ rm "$M/models/badcmd.model"
 V user add vera --role viewer --password-stdin <<< "viewerpass1" >/dev/null
 export XDG_CONFIG_HOME=$T/config-vera
 echo viewerpass1 | V login vera --password-stdin >/dev/null
-check "a viewer lists versions" bash -c "V backup list core1 | grep -q '^3 '"
+check "a viewer lists versions" bash -c "V backup list core1 | grep -q '^4 '"
 out=$(V backup show core1 2>&1)
 check "a viewer cannot read a configuration" grep -qi "forbidden\|not allowed\|role" <<< "$out"
 export XDG_CONFIG_HOME=$T/config
@@ -210,7 +254,7 @@ check "a broken one shows why" grep -q "^broken .*login/prompt" <<< "$models"
 V device set core1 --model myios >/dev/null
 out=$(V backup run core1)
 check "a device backed up with the operator's model: $out" grep -q "core1: ok" <<< "$out"
-check "no_backup stops it, the versions stay" bash -c "V device set core1 --no-backup >/dev/null && ! V backup status | grep -q '^core1 ' && V backup list core1 | grep -q '^3 '"
+check "no_backup stops it, the versions stay" bash -c "V device set core1 --no-backup >/dev/null && ! V backup status | grep -q '^core1 ' && V backup list core1 | grep -q '^4 '"
 check "a credential in use cannot be removed" bash -c "V cred remove bad 2>&1 | grep -q 'backs up 1 device'"
 # a probe that is not there: the test cannot be made, and says so
 kill -STOP "$PROBE_PID_p1"

@@ -71,7 +71,34 @@ main (void)
            && groups [1].rm_so >= 0 && strncmp (change + groups [1].rm_so, "alice", 5) == 0
            && groups [1].rm_eo - groups [1].rm_so == 5);
     CHECK (trigger && !vd_patterns_match (&trigger->syslog, "%LINK-3-UPDOWN: Interface Gi0/1, changed state to up", NULL, 0));
+    //  or a trap: ciscoConfigManEvent with the terminal user; a read of
+    //  the configuration (destination commandSource) is no change
+    char who [32];
+    json_t *varbinds = json_loads ("[{\"oid\": \"1.3.6.1.4.1.9.9.43.1.1.6.1.3.7\", \"type\": \"integer\", \"value\": 1},"
+        "{\"oid\": \"1.3.6.1.4.1.9.9.43.1.1.6.1.5.7\", \"type\": \"integer\", \"value\": 2},"
+        "{\"oid\": \"1.3.6.1.4.1.9.9.43.1.1.6.1.8.7\", \"type\": \"string\", \"value\": \"carol\\u0007-the-admin\"}]",
+        0, NULL);
+    CHECK (trigger && varbinds && vd_backup_model_trap (trigger, "1.3.6.1.4.1.9.9.43.2.0.1", varbinds, who, sizeof who)
+           && streq (who, "carol?-the-admin"));
+    CHECK (trigger && !vd_backup_model_trap (trigger, "1.3.6.1.4.1.9.9.43.2.0.10", varbinds, who, sizeof who)
+           && !*who);
+    CHECK (trigger && !vd_backup_model_trap (trigger, "1.3.6.1.4.1.9.9.43.2.0", varbinds, who, sizeof who));
+    json_integer_set (json_object_get (json_array_get (varbinds, 1), "value"), 1);
+    CHECK (trigger && !vd_backup_model_trap (trigger, "1.3.6.1.4.1.9.9.43.2.0.1", varbinds, who, sizeof who)
+           && !*who);
+    //  no user varbind: a change by nobody named
+    json_t *none = json_array ();
+    CHECK (trigger && vd_backup_model_trap (trigger, "1.3.6.1.4.1.9.9.43.2.0.1", none, who, sizeof who)
+           && !*who);
+    json_decref (none);
+    json_decref (varbinds);
     vd_backup_model_destroy (&trigger);
+    CHECK (s_refused ("name = x\nmode = exec\nfetch\n    command = show\ntrigger\n    trap = ifDown\n",
+                      "trigger/trap: ifDown is not a numeric OID"));
+    CHECK (s_refused ("name = x\nmode = exec\nfetch\n    command = show\ntrigger\n    trap_user = \"\"\n",
+                      "trigger/trap_user has no value"));
+    CHECK (s_refused ("name = x\nmode = exec\nfetch\n    command = show\ntrigger\n    trap_ignore = 1.3.6.1\n",
+                      "is not a numeric OID and a value"));
 
     //  a line as a terminal shows it
     char line [] = "abc\b\bx\x1b[7m--More--\x1b[m  \r";
