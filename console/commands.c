@@ -151,6 +151,9 @@ static const option_t s_device_set_options [] = {
     { "model", "MODEL", "its backup model (vedette backup models; auto: guessed from sysDescr and sysObjectID, the default)", OPT_TEXT },
     { "backup-every", "DURATION", "how often it is backed up (default 1d, at least 1m)", OPT_TEXT },
     { "backup-port", "PORT", "its SSH port (default 22)", OPT_INT },
+    { "backup-jump", "HOST[:PORT]", "reach it through this SSH jump host (as ssh -J does)", OPT_TEXT },
+    { "backup-jump-cred", "CRED", "log into the jump host with this ssh credential (default: the device's)", OPT_TEXT },
+    { "no-backup-jump", NULL, "reach it directly again (the jump host and its credential go)", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
 static const option_t s_check_add_options [] = {

@@ -108,7 +108,8 @@ s_accept (tui_t *tui)
         return;
     json_t *reply = tui_call (tui, "backup.accept", json_pack ("{s:s}", "device", device));
     if (reply)
-        tui_say (tui, false, "%s: host key %s accepted", device, view_str (reply, "hostkey"));
+        tui_say (tui, false, "%s: host key %s accepted", device, json_object_get (reply, "hostkey")
+                 ? view_str (reply, "hostkey"): view_str (reply, "jump_hostkey"));
     json_decref (reply);
     tui->backups_ms = 0;
 }

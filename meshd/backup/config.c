@@ -1,7 +1,8 @@
 /*  meshd/backup/config.c: what a probe is told to back up. CONFIG gets
 
         "backups": [{device, name, address, port, model, cred, every_ms,
-                     requested, done, last_us, hostkey}]
+                     requested, done, last_us, hostkey,
+                     jump: {address, port, cred, hostkey} or absent}]
         "models":  {name: text}     the models these use
 
     and their ssh credentials go into CONFIG's "creds". A device whose
@@ -18,9 +19,11 @@ backup_config (meshd_t *meshd, sqlite3 *db, const unsigned char *key, int64_t pr
     json_t *models = json_object ();
     sqlite3_stmt *stmt = vd_db_prepare (db,
         "SELECT d.id, d.name, d.address, t.port, t.model, c.name, c.sealed, t.every_ms, t.requested, "
-        "  t.done, coalesce (t.last_us, 0), t.hostkey, d.sys_object_id, d.sys_descr "
+        "  t.done, coalesce (t.last_us, 0), t.hostkey, d.sys_object_id, d.sys_descr, "
+        "  t.jump_address, t.jump_port, t.jump_hostkey, j.name, j.sealed "
         "FROM backup_target t JOIN device d ON d.id = t.device_id "
         "JOIN credential c ON c.id = t.cred_id AND c.kind = 'ssh' "
+        "LEFT JOIN credential j ON j.id = t.jump_cred_id AND j.kind = 'ssh' "
         "WHERE d.probe_id = ? ORDER BY d.id");
     backup_models_t *known = NULL;
     if (stmt) {
@@ -40,7 +43,7 @@ backup_config (meshd_t *meshd, sqlite3 *db, const unsigned char *key, int64_t pr
                 continue;
             json_object_set_new (models, model->name, json_string (model->text));
             const char *hostkey = (const char *) sqlite3_column_text (stmt, 11);
-            json_array_append_new (list, json_pack ("{s:I, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:o}",
+            json_t *spec = json_pack ("{s:I, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:o}",
                 "device", (json_int_t) sqlite3_column_int64 (stmt, 0),
                 "name", sqlite3_column_text (stmt, 1), "address", sqlite3_column_text (stmt, 2),
                 "port", sqlite3_column_int (stmt, 3), "model", model->name, "cred", cred,
@@ -48,7 +51,20 @@ backup_config (meshd_t *meshd, sqlite3 *db, const unsigned char *key, int64_t pr
                 "requested", (json_int_t) sqlite3_column_int64 (stmt, 8),
                 "done", (json_int_t) sqlite3_column_int64 (stmt, 9),
                 "last_us", (json_int_t) sqlite3_column_int64 (stmt, 10),
-                "hostkey", hostkey? json_string (hostkey): json_null ()));
+                "hostkey", hostkey? json_string (hostkey): json_null ());
+            //  through a jump host, with its own credential or the device's
+            const char *jump = (const char *) sqlite3_column_text (stmt, 14);
+            const char *jump_cred = (const char *) sqlite3_column_text (stmt, 17);
+            if (jump && jump_cred)
+                cred_open_into (key, creds, jump_cred, sqlite3_column_blob (stmt, 18),
+                                (size_t) sqlite3_column_bytes (stmt, 18));
+            if (jump) {
+                const char *jump_hostkey = (const char *) sqlite3_column_text (stmt, 16);
+                json_object_set_new (spec, "jump", json_pack ("{s:s, s:i, s:s, s:o}", "address", jump,
+                    "port", sqlite3_column_int (stmt, 15), "cred", jump_cred? jump_cred: cred,
+                    "hostkey", jump_hostkey? json_string (jump_hostkey): json_null ()));
+            }
+            json_array_append_new (list, spec);
         }
     }
     sqlite3_finalize (stmt);

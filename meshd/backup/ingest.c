@@ -177,6 +177,7 @@ backup_ingest (sqlite3 *db, const unsigned char *key, int64_t probe_id, json_t *
     const char *reason = s_str (report, "reason");
     const char *error = s_str (report, "error");
     const char *hostkey = s_str (report, "hostkey");
+    const char *jump_hostkey = s_str (report, "jump_hostkey");
     const char *who = s_str (report, "who");
     const char *trigger = s_trigger (report);
     int64_t requested = json_integer_value (json_object_get (report, "requested"));
@@ -207,10 +208,15 @@ backup_ingest (sqlite3 *db, const unsigned char *key, int64_t probe_id, json_t *
         "  failures = failures + NOT ?4, last_reason = ?5, last_error = ?6, "
         "  last_changed_us = CASE WHEN ?7 THEN ?2 ELSE last_changed_us END, "
         "  hostkey = CASE WHEN ?4 AND hostkey IS NULL THEN ?8 ELSE hostkey END, "
-        "  hostkey_seen = CASE WHEN ?5 = 'hostkey' THEN ?8 ELSE hostkey_seen END, "
+        "  hostkey_seen = CASE WHEN ?5 = 'hostkey' AND ?8 IS NOT hostkey THEN ?8 ELSE hostkey_seen END, "
+        "  jump_hostkey = CASE WHEN ?4 AND jump_hostkey IS NULL AND jump_address IS NOT NULL THEN ?9 "
+        "    ELSE jump_hostkey END, "
+        "  jump_hostkey_seen = CASE WHEN ?5 = 'hostkey' AND ?9 IS NOT jump_hostkey THEN ?9 "
+        "    ELSE jump_hostkey_seen END, "
         "  overdue = CASE WHEN ?4 THEN 0 ELSE overdue END "
-        "WHERE device_id = ?1", "iiiissis", device_id, ts, requested, (int64_t) ok,
-        ok? NULL: reason? reason: "error", ok? NULL: error? error: "", (int64_t) (version > 0), hostkey);
+        "WHERE device_id = ?1", "iiiississ", device_id, ts, requested, (int64_t) ok,
+        ok? NULL: reason? reason: "error", ok? NULL: error? error: "", (int64_t) (version > 0), hostkey,
+        jump_hostkey);
     if (rc)
         return -1;
     if (ok && !pinned && hostkey)

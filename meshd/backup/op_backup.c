@@ -85,7 +85,10 @@ op_backup_status (api_t *api, api_call_t *call)
         "SELECT d.name, s.name, d.site_id, t.model, c.name, t.every_ms, t.last_us, t.last_ok_us, "
         "  t.last_fail_us, t.last_reason, t.last_error, t.last_changed_us, t.fetches, t.failures, "
         "  t.hostkey, t.hostkey_seen, d.sys_object_id, d.sys_descr, t.requested > t.done, "
-        "  (SELECT count (*) FROM backup_version v WHERE v.device_id = t.device_id), p.name "
+        "  (SELECT count (*) FROM backup_version v WHERE v.device_id = t.device_id), p.name, "
+        "  CASE WHEN t.jump_address IS NULL THEN NULL WHEN t.jump_address LIKE '%:%' "
+        "    THEN '[' || t.jump_address || ']:' || t.jump_port ELSE t.jump_address || ':' || t.jump_port END, "
+        "  t.jump_hostkey, t.jump_hostkey_seen "
         "FROM backup_target t JOIN device d ON d.id = t.device_id JOIN site s ON s.id = d.site_id "
         "JOIN credential c ON c.id = t.cred_id LEFT JOIN probe p ON p.id = d.probe_id "
         "WHERE (?1 = 0 OR d.site_id = ?1) AND (?2 = 0 OR d.id = ?2) ORDER BY d.name");
@@ -112,7 +115,8 @@ op_backup_status (api_t *api, api_call_t *call)
                           : !last? "pending"
                           : sqlite3_column_type (stmt, 9) != SQLITE_NULL? "failed"
                           : now - last_ok > 2 * every * 1000? "overdue": "ok";
-        json_t *row = json_pack ("{s:s, s:s, s:o, s:b, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o}",
+        json_t *row = json_pack ("{s:s, s:s, s:o, s:b, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o,"
+                                 " s:o, s:o, s:o}",
             "device", sqlite3_column_text (stmt, 0), "site", sqlite3_column_text (stmt, 1),
             "model", found? json_string (found->name): json_null (), "model_guessed", !model && found,
             "cred", sqlite3_column_text (stmt, 4), "every_ms", (json_int_t) every, "state", state,
@@ -123,7 +127,8 @@ op_backup_status (api_t *api, api_call_t *call)
             "failures", (json_int_t) sqlite3_column_int64 (stmt, 13),
             "versions", (json_int_t) sqlite3_column_int64 (stmt, 19),
             "hostkey", api_column_text (stmt, 14), "hostkey_seen", api_column_text (stmt, 15),
-            "probe", api_column_text (stmt, 20));
+            "probe", api_column_text (stmt, 20), "jump", api_column_text (stmt, 21),
+            "jump_hostkey", api_column_text (stmt, 22), "jump_hostkey_seen", api_column_text (stmt, 23));
         json_array_append_new (list, row);
     }
     sqlite3_finalize (stmt);
@@ -305,26 +310,32 @@ op_backup_accept (api_t *api, api_call_t *call)
     if (!device_id)
         return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT hostkey, hostkey_seen FROM backup_target WHERE device_id = ?");
-    char pinned [128] = "", seen [128] = "";
+        "SELECT hostkey, hostkey_seen, jump_hostkey, jump_hostkey_seen FROM backup_target WHERE device_id = ?");
+    //  the device's and the jump host's: pinned, seen
+    char keys [4][128] = { "", "", "", "" };
     if (stmt) {
         sqlite3_bind_int64 (stmt, 1, device_id);
-        if (sqlite3_step (stmt) == SQLITE_ROW) {
-            snprintf (pinned, sizeof pinned, "%s", sqlite3_column_text (stmt, 0)? (const char *) sqlite3_column_text (stmt, 0): "");
-            snprintf (seen, sizeof seen, "%s", sqlite3_column_text (stmt, 1)? (const char *) sqlite3_column_text (stmt, 1): "");
-        }
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+            for (int column = 0; column < 4; column++)
+                snprintf (keys [column], sizeof keys [column], "%s", sqlite3_column_text (stmt, column)
+                          ? (const char *) sqlite3_column_text (stmt, column): "");
     }
     sqlite3_finalize (stmt);
-    if (!*seen)
+    if (!*keys [1] && !*keys [3])
         return api_fail (call, "conflict", "%s has shown no other host key%s%s", api_str (call, "device"),
-                         *pinned? ": pinned is ": "", pinned);
-    if (vd_db_run (api_db (api), "UPDATE backup_target SET hostkey = hostkey_seen, hostkey_seen = NULL, "
-                   "requested = requested + 1 WHERE device_id = ?", "i", device_id))
+                         *keys [0]? ": pinned is ": "", keys [0]);
+    if (vd_db_run (api_db (api), "UPDATE backup_target SET hostkey = coalesce (hostkey_seen, hostkey), "
+                   "  hostkey_seen = NULL, jump_hostkey = coalesce (jump_hostkey_seen, jump_hostkey), "
+                   "  jump_hostkey_seen = NULL, requested = requested + 1 WHERE device_id = ?", "i", device_id))
         return api_fail_db (api, call, "backup");
     s_tell_probes (api, "t.device_id = ?1", device_id);
-    api_audit (api, call, json_pack ("{s:s, s:s, s:s}", "device", api_str (call, "device"),
-                                     "hostkey", seen, "previous", pinned));
-    return json_pack ("{s:s, s:s, s:s}", "device", api_str (call, "device"), "hostkey", seen, "previous", pinned);
+    json_t *reply = json_pack ("{s:s}", "device", api_str (call, "device"));
+    if (*keys [1])
+        json_object_update_new (reply, json_pack ("{s:s, s:s}", "hostkey", keys [1], "previous", keys [0]));
+    if (*keys [3])
+        json_object_update_new (reply, json_pack ("{s:s, s:s}", "jump_hostkey", keys [3], "jump_previous", keys [2]));
+    api_audit (api, call, json_deep_copy (reply));
+    return reply;
 }
 
 const api_op_t op_backup_ops [] = {

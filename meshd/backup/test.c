@@ -1,13 +1,31 @@
 /*  meshd/backup/test.c: a live test of an ssh credential against a device
     (vedette cred test), through the device's probe, answered while the
     operator waits: meshd sends the probe the credential, the model and the
-    pinned host key (api_live, inside CURVE), the probe logs in as a backup
-    would and stops at the privileged prompt.                            */
+    pinned host key, and the device's jump host with its own (api_live,
+    inside CURVE); the probe logs in as a backup would and stops at the
+    privileged prompt.                                                   */
 #include "api/api.h"
 #include "backup/backup.h"
 #include "cred/cred.h"
 
 #define TEST_TIMEOUT_MS     70000   //  the probe's own deadline is at most 60 s
+
+//  The secrets of the credential sealed in a column, copied into an object
+//  (user, password, key, enable)
+static void
+s_secrets_into (api_t *api, json_t *into, sqlite3_stmt *stmt, int column)
+{
+    char *text = cred_open (api_master_key (api), sqlite3_column_blob (stmt, column),
+                            (size_t) sqlite3_column_bytes (stmt, column));
+    json_t *secret = text? json_loads (text, 0, NULL): NULL;
+    cred_free (&text);
+    //  copies: wiping secret must not wipe what into holds
+    json_t *copy = json_is_object (secret)? json_deep_copy (secret): NULL;
+    if (copy)
+        json_object_update (into, copy);
+    json_decref (copy);
+    vd_json_wipe (secret);
+}
 
 json_t *
 backup_test (api_t *api, api_call_t *call, const char *cred, int64_t device_id)
@@ -15,8 +33,10 @@ backup_test (api_t *api, api_call_t *call, const char *cred, int64_t device_id)
     sqlite3 *db = api_db (api);
     sqlite3_stmt *stmt = vd_db_prepare (db,
         "SELECT d.name, d.address, d.probe_id, d.sys_object_id, d.sys_descr, t.model, t.port, t.hostkey, "
-        "  c.sealed, c.kind FROM device d JOIN credential c ON c.name = ?2 "
-        "LEFT JOIN backup_target t ON t.device_id = d.id WHERE d.id = ?1");
+        "  c.sealed, c.kind, t.jump_address, t.jump_port, t.jump_hostkey, j.sealed "
+        "FROM device d JOIN credential c ON c.name = ?2 "
+        "LEFT JOIN backup_target t ON t.device_id = d.id "
+        "LEFT JOIN credential j ON j.id = coalesce (t.jump_cred_id, t.cred_id) WHERE d.id = ?1");
     if (!stmt)
         return api_fail_db (api, call, "credential");
     sqlite3_bind_int64 (stmt, 1, device_id);
@@ -41,22 +61,20 @@ backup_test (api_t *api, api_call_t *call, const char *cred, int64_t device_id)
     json_t *port = json_object_get (call->args, "port");
     json_t *request = NULL;
     if (model) {
-        char *text = cred_open (api_master_key (api), sqlite3_column_blob (stmt, 8),
-                                (size_t) sqlite3_column_bytes (stmt, 8));
-        json_t *secret = text? json_loads (text, 0, NULL): NULL;
-        cred_free (&text);
         const char *hostkey = (const char *) sqlite3_column_text (stmt, 7);
         request = json_pack ("{s:s, s:s, s:s, s:I, s:s, s:s}", "kind", "backup.test", "device", device,
             "address", sqlite3_column_text (stmt, 1),
             "port", port? json_integer_value (port): sqlite3_column_type (stmt, 6) == SQLITE_INTEGER
                         ? sqlite3_column_int64 (stmt, 6): 22,
             "model", model->text, "hostkey", hostkey? hostkey: "");
-        //  copies: wiping secret must not wipe what request holds
-        json_t *copy = json_is_object (secret)? json_deep_copy (secret): NULL;
-        if (copy)
-            json_object_update (request, copy);
-        json_decref (copy);
-        vd_json_wipe (secret);
+        s_secrets_into (api, request, stmt, 8);
+        if (sqlite3_column_type (stmt, 10) == SQLITE_TEXT) {
+            const char *jump_hostkey = (const char *) sqlite3_column_text (stmt, 12);
+            json_t *jump = json_pack ("{s:s, s:i, s:s}", "address", sqlite3_column_text (stmt, 10),
+                                      "port", sqlite3_column_int (stmt, 11), "hostkey", jump_hostkey? jump_hostkey: "");
+            s_secrets_into (api, jump, stmt, 13);
+            json_object_set_new (request, "jump", jump);
+        }
     }
     sqlite3_finalize (stmt);
     if (!model) {
@@ -82,7 +100,7 @@ backup_test (api_t *api, api_call_t *call, const char *cred, int64_t device_id)
     }
     const char *status = json_string_value (json_object_get (answer, "status"));
     json_object_set_new (reply, "ok", json_boolean (status && streq (status, "ok")));
-    const char *fields [] = { "reason", "error", "hostkey", "time_ms", NULL };
+    const char *fields [] = { "reason", "error", "hostkey", "jump_hostkey", "time_ms", NULL };
     for (int i = 0; fields [i]; i++)
         json_object_set (reply, fields [i], json_object_get (answer, fields [i])? json_object_get (answer, fields [i])
                                                                               : json_null ());

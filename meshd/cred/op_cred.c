@@ -224,7 +224,7 @@ op_cred_remove (api_t *api, api_call_t *call)
         return api_fail (call, "conflict", "credential '%s' is in use by %lld device%s", name,
                          (long long) users, users == 1? "": "s");
     sql = sqlite3_mprintf ("SELECT count (*) FROM backup_target t JOIN credential c "
-                           "ON c.id = t.cred_id WHERE c.name = %Q", name);
+                           "ON c.id = t.cred_id OR c.id = t.jump_cred_id WHERE c.name = %Q", name);
     users = vd_db_int (api_db (api), sql, 0);
     sqlite3_free (sql);
     if (users)

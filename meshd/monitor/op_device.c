@@ -489,7 +489,8 @@ op_device_set (api_t *api, api_call_t *call)
     bool backup = backup_target_wanted (call);
     if (!parent && !no_parent && !snmp && !backup)
         return api_fail (call, "invalid", "nothing to change (parent, no_parent, snmp, snmp_interval, "
-                                          "snmp_port, no_snmp, backup, no_backup, model, backup_every, backup_port)");
+                                          "snmp_port, no_snmp, backup, no_backup, model, backup_every, backup_port, "
+                                          "backup_jump, backup_jump_cred, no_backup_jump)");
     if (parent && no_parent)
         return api_fail (call, "invalid", "parent or no_parent, not both");
     int64_t id = api_find (api, call, "device", name);
@@ -553,7 +554,8 @@ const api_op_t op_device_ops [] = {
     { "device.remove",  "operator", "name:n!", op_device_remove,
       "removes a device and its checks" },
     { "device.set",     "operator", "name:n! parent:n no_parent:b snmp:n no_snmp:b snmp_interval:d snmp_port:i "
-                                    "backup:n no_backup:b model:n backup_every:d backup_port:i",
+                                    "backup:n no_backup:b model:n backup_every:d backup_port:i backup_jump:s "
+                                    "backup_jump_cred:n no_backup_jump:b",
       op_device_set, "sets a device's parent (for correlation), SNMP polling and configuration backups" },
     { NULL }
 };

@@ -138,7 +138,8 @@ s_configure (backup_t *self, const char *text)
         zsys_info ("backup: %zu devices", zhashx_size (self->targets));
 }
 
-//  The job for a fetch thread: the device, its credential and model
+//  The job for a fetch thread: the device, its credential and model, and
+//  its jump host with that one's credential
 static char *
 s_job (backup_t *self, target_t *target, const char *trigger, const char *who)
 {
@@ -158,6 +159,15 @@ s_job (backup_t *self, target_t *target, const char *trigger, const char *who)
         json_object_set_new (job, "who", json_string (who));
     if (json_is_object (cred))
         json_object_update (job, cred);     //  user, password, key, enable
+    json_t *jump = json_object_get (spec, "jump");
+    if (json_is_object (jump)) {
+        json_t *jump_cred = json_object_get (self->creds, json_string_value (json_object_get (jump, "cred")));
+        json_t *through = json_pack ("{s:O?, s:O?, s:O?}", "address", json_object_get (jump, "address"),
+            "port", json_object_get (jump, "port"), "hostkey", json_object_get (jump, "hostkey"));
+        if (json_is_object (jump_cred))
+            json_object_update (through, jump_cred);
+        json_object_set_new (job, "jump", through);
+    }
     char *text = json_dumps (job, JSON_COMPACT);
     json_decref (job);          //  its strings are self->creds' own: not wiped here
     return text;

@@ -1,6 +1,10 @@
 /*  probe/backup/fetch.c: one backup over SSH (libssh, blocking, in a
     thread of its own), with a deadline for each step:
 
+        jump host   optionally first: logged into like a device (its own
+                    pinned key and credential), then a direct-tcpip
+                    channel to the device that a thread pumps to a socket
+                    pair the device's session runs over (ssh -J)
         connect     TCP and SSH handshake (job connect_ms)
         host key    its SHA256 fingerprint against the one meshd pinned; a
                     different one ends it before any secret is sent
@@ -13,11 +17,12 @@
 
     The job (JSON, holds secrets): device, address, port, user, password,
     key, enable, model (its text), hostkey, connect_ms, prompt_ms, total_ms,
-    max_bytes, and what is passed through (trigger, who, requested, id).
+    max_bytes, jump ({address, port, hostkey, user, password, key}, or
+    absent), and what is passed through (trigger, who, requested, id).
     With test true (a live credential test) it ends once logged in: at the
     privileged prompt in shell mode, after authentication in exec mode.
     The result: the job's device, trigger, who and requested, with status
-    ok or failed, reason, error, hostkey, time_ms, and when ok the cleaned
+    ok or failed, reason, error, hostkey, jump_hostkey, time_ms, and when ok the cleaned
     configuration's size, lines, hash (SHA-256, hex) and config (zlib,
     base64).                                                             */
 #include "backup/backup.h"
@@ -38,6 +43,11 @@ typedef struct {
     const char *reason;
     char error [256];
     char hostkey [128];
+    ssh_session jump;           //  the jump host, if there is one
+    ssh_channel tunnel;         //  its direct-tcpip channel to the device
+    zactor_t *pump;             //  moves the tunnel's bytes to and from pump_fd
+    int pump_fd;
+    char jump_hostkey [128];
     bool stop;                  //  $TERM from the actor
     bool test;                  //  a credential test: done once logged in
 } fetch_t;
@@ -80,96 +90,224 @@ s_stopped (fetch_t *self)
     return self->stop;
 }
 
+//  A session to address:port as user, over fd when it is not -1 (the
+//  session owns it then)
+static ssh_session
+s_session (fetch_t *self, const char *address, int port, const char *user, int fd)
+{
+    long timeout_us = (long) s_int (self, "connect_ms", 10000) * 1000;
+    bool no = false;
+    ssh_session session = ssh_new ();
+    if (!session) {
+        if (fd >= 0)
+            close (fd);
+        return NULL;
+    }
+    ssh_options_set (session, SSH_OPTIONS_HOST, address);
+    ssh_options_set (session, SSH_OPTIONS_PORT, &port);
+    ssh_options_set (session, SSH_OPTIONS_USER, user);
+    ssh_options_set (session, SSH_OPTIONS_TIMEOUT_USEC, &timeout_us);
+    ssh_options_set (session, SSH_OPTIONS_PROCESS_CONFIG, &no);
+    ssh_options_set (session, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
+    ssh_options_set (session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+    if (fd >= 0) {
+        socket_t socket = fd;
+        ssh_options_set (session, SSH_OPTIONS_FD, &socket);
+    }
+    return session;
+}
+
+//  The SSH handshake, and the host key (its SHA256 fingerprint into
+//  hostkey) against the one pinned. what: "" for the device, else how
+//  errors begin ("jump host HOST port PORT: ")
+static int
+s_handshake (fetch_t *self, ssh_session session, const char *what, const char *pinned, char *hostkey, size_t size)
+{
+    if (ssh_connect (session) != SSH_OK) {
+        char *host = NULL;
+        unsigned int port = 0;
+        ssh_options_get (session, SSH_OPTIONS_HOST, &host);
+        ssh_options_get_port (session, &port);
+        s_fail (self, "connect", "%s%s port %u: %s", what, *what? "": host? host: "", port,
+                ssh_get_error (session));
+        ssh_string_free_char (host);
+        return -1;
+    }
+    ssh_key key = NULL;
+    unsigned char *hash = NULL;
+    size_t length = 0;
+    char *fingerprint = NULL;
+    if (ssh_get_server_publickey (session, &key) == SSH_OK
+    &&  ssh_get_publickey_hash (key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) == 0)
+        fingerprint = ssh_get_fingerprint_hash (SSH_PUBLICKEY_HASH_SHA256, hash, length);
+    ssh_clean_pubkey_hash (&hash);
+    ssh_key_free (key);
+    if (!fingerprint)
+        return s_fail (self, "connect", "%sno host key", what);
+    snprintf (hostkey, size, "%s", fingerprint);
+    ssh_string_free_char (fingerprint);
+    if (pinned && *pinned && !streq (pinned, hostkey))
+        return s_fail (self, "hostkey", "%sthe host key changed: %s, pinned %s (vedette backup accept)",
+                       what, hostkey, pinned);
+    return 0;
+}
+
+static int
+s_kbdint (ssh_session session, const char *password)
+{
+    int rc;
+    int rounds = 0;
+    while ((rc = ssh_userauth_kbdint (session, NULL, NULL)) == SSH_AUTH_INFO && rounds++ < 5) {
+        int prompts = ssh_userauth_kbdint_getnprompts (session);
+        for (int i = 0; i < prompts; i++)
+            ssh_userauth_kbdint_setanswer (session, (unsigned) i, password);
+    }
+    return rc;
+}
+
+//  Logs in with the secrets of a credential (user, key, password)
+static int
+s_auth (fetch_t *self, ssh_session session, json_t *secrets, const char *what)
+{
+    const char *user = json_string_value (json_object_get (secrets, "user"));
+    const char *password = json_string_value (json_object_get (secrets, "password"));
+    const char *key_text = json_string_value (json_object_get (secrets, "key"));
+    int rc = ssh_userauth_none (session, NULL);
+    if (rc == SSH_AUTH_SUCCESS)
+        return 0;
+    if (rc == SSH_AUTH_ERROR)
+        return s_fail (self, "connect", "%s%s", what, ssh_get_error (session));
+    int methods = ssh_userauth_list (session, NULL);
+    if (key_text && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
+        ssh_key key = NULL;
+        if (ssh_pki_import_privkey_base64 (key_text, NULL, NULL, NULL, &key) != SSH_OK)
+            return s_fail (self, "auth", "%sthe credential's key cannot be read", what);
+        rc = ssh_userauth_publickey (session, NULL, key);
+        ssh_key_free (key);
+        if (rc == SSH_AUTH_SUCCESS)
+            return 0;
+    }
+    if (password && (methods & SSH_AUTH_METHOD_PASSWORD)) {
+        rc = ssh_userauth_password (session, NULL, password);
+        if (rc == SSH_AUTH_SUCCESS)
+            return 0;
+    }
+    if (password && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
+        rc = s_kbdint (session, password);
+        if (rc == SSH_AUTH_SUCCESS)
+            return 0;
+    }
+    if (rc == SSH_AUTH_ERROR)
+        return s_fail (self, "connect", "%s%s", what, ssh_get_error (session));
+    return s_fail (self, "auth", "%sauthentication refused for %s (%s offers%s%s%s)", what, user? user: "",
+                  *what? "it": "the device",
+                  methods & SSH_AUTH_METHOD_PUBLICKEY? " publickey": "",
+                  methods & SSH_AUTH_METHOD_PASSWORD? " password": "",
+                  methods & SSH_AUTH_METHOD_INTERACTIVE? " keyboard-interactive": "");
+}
+
+//  The jump host's channel to the device, pumped to and from one end of a
+//  socket pair (libssh connectors) until it closes or $TERM; then that
+//  end is closed, so the device's session sees the end at once
+static void
+s_pump (zsock_t *pipe, void *args)
+{
+    fetch_t *self = (fetch_t *) args;
+    ssh_event event = ssh_event_new ();
+    ssh_connector in = ssh_connector_new (self->jump);
+    ssh_connector out = ssh_connector_new (self->jump);
+    zsock_signal (pipe, 0);
+    bool running = event && in && out;
+    if (running) {
+        ssh_connector_set_in_fd (in, self->pump_fd);
+        ssh_connector_set_out_channel (in, self->tunnel, SSH_CONNECTOR_STDINOUT);
+        ssh_connector_set_in_channel (out, self->tunnel, SSH_CONNECTOR_STDINOUT);
+        ssh_connector_set_out_fd (out, self->pump_fd);
+        running = ssh_event_add_connector (event, in) == SSH_OK && ssh_event_add_connector (event, out) == SSH_OK;
+    }
+    bool terminated = false;
+    while (running && !terminated) {
+        if (zsock_events (pipe) & ZMQ_POLLIN) {
+            char *command = zstr_recv (pipe);
+            terminated = !command || streq (command, "$TERM");
+            zstr_free (&command);
+        }
+        running = ssh_event_dopoll (event, 100) != SSH_ERROR
+               && ssh_channel_is_open (self->tunnel) && !ssh_channel_is_eof (self->tunnel);
+    }
+    if (event) {
+        ssh_event_remove_connector (event, in);
+        ssh_event_remove_connector (event, out);
+    }
+    ssh_connector_free (in);
+    ssh_connector_free (out);
+    ssh_event_free (event);
+    close (self->pump_fd);
+    while (!terminated) {
+        char *command = zstr_recv (pipe);
+        terminated = !command || streq (command, "$TERM");
+        zstr_free (&command);
+    }
+}
+
+//  Through a jump host: logged into it with its credential, a
+//  direct-tcpip channel to the device (what ssh -J does), and *fd the end
+//  of a socket pair the device's session runs over
+static int
+s_through (fetch_t *self, json_t *jump, const char *address, int port, int *fd)
+{
+    const char *host = json_string_value (json_object_get (jump, "address"));
+    const char *user = json_string_value (json_object_get (jump, "user"));
+    int jump_port = json_is_integer (json_object_get (jump, "port"))
+                  ? (int) json_integer_value (json_object_get (jump, "port")): 22;
+    if (!host || !user)
+        return s_fail (self, "error", "a jump host without address or credential");
+    char what [300];
+    snprintf (what, sizeof what, "jump host %s port %d: ", host, jump_port);
+    self->jump = s_session (self, host, jump_port, user, -1);
+    if (!self->jump)
+        return s_fail (self, "error", "%sno session", what);
+    if (s_handshake (self, self->jump, what, json_string_value (json_object_get (jump, "hostkey")),
+                     self->jump_hostkey, sizeof self->jump_hostkey)
+    ||  s_auth (self, self->jump, jump, what))
+        return -1;
+    self->tunnel = ssh_channel_new (self->jump);
+    if (!self->tunnel || ssh_channel_open_forward (self->tunnel, address, port, "127.0.0.1", 0) != SSH_OK)
+        return s_fail (self, "connect", "%s%s port %d cannot be reached: %s", what, address, port,
+                       ssh_get_error (self->jump));
+    int pair [2];
+    if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair))
+        return s_fail (self, "error", "socketpair: %s", strerror (errno));
+    self->pump_fd = pair [1];
+    self->pump = zactor_new (s_pump, self);
+    if (!self->pump) {
+        close (pair [0]);
+        close (pair [1]);
+        return s_fail (self, "error", "no thread for the jump host");
+    }
+    *fd = pair [0];
+    return 0;
+}
+
 static int
 s_connect (fetch_t *self)
 {
     const char *address = s_str (self, "address");
     const char *user = s_str (self, "user");
     int port = (int) s_int (self, "port", 22);
-    long timeout_us = (long) s_int (self, "connect_ms", 10000) * 1000;
-    bool no = false;
-    self->session = ssh_new ();
-    if (!self->session || !address || !user)
+    if (!address || !user)
         return s_fail (self, "error", "a job without address or user");
-    ssh_options_set (self->session, SSH_OPTIONS_HOST, address);
-    ssh_options_set (self->session, SSH_OPTIONS_PORT, &port);
-    ssh_options_set (self->session, SSH_OPTIONS_USER, user);
-    ssh_options_set (self->session, SSH_OPTIONS_TIMEOUT_USEC, &timeout_us);
-    ssh_options_set (self->session, SSH_OPTIONS_PROCESS_CONFIG, &no);
-    ssh_options_set (self->session, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
-    ssh_options_set (self->session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
-    if (ssh_connect (self->session) != SSH_OK)
-        return s_fail (self, "connect", "%s port %d: %s", address, port, ssh_get_error (self->session));
-    //  the host key, against the one pinned
-    ssh_key key = NULL;
-    unsigned char *hash = NULL;
-    size_t length = 0;
-    char *fingerprint = NULL;
-    if (ssh_get_server_publickey (self->session, &key) == SSH_OK
-    &&  ssh_get_publickey_hash (key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) == 0)
-        fingerprint = ssh_get_fingerprint_hash (SSH_PUBLICKEY_HASH_SHA256, hash, length);
-    ssh_clean_pubkey_hash (&hash);
-    ssh_key_free (key);
-    if (!fingerprint)
-        return s_fail (self, "connect", "no host key from %s", address);
-    snprintf (self->hostkey, sizeof self->hostkey, "%s", fingerprint);
-    ssh_string_free_char (fingerprint);
-    const char *pinned = s_str (self, "hostkey");
-    if (pinned && *pinned && !streq (pinned, self->hostkey))
-        return s_fail (self, "hostkey", "the host key changed: %s, pinned %s (vedette backup accept)",
-                       self->hostkey, pinned);
+    json_t *jump = json_object_get (self->job, "jump");
+    int fd = -1;
+    if (jump && s_through (self, jump, address, port, &fd))
+        return -1;
+    self->session = s_session (self, address, port, user, fd);
+    if (!self->session)
+        return s_fail (self, "error", "no session");
+    if (s_handshake (self, self->session, "", s_str (self, "hostkey"), self->hostkey, sizeof self->hostkey)
+    ||  s_auth (self, self->session, self->job, ""))
+        return -1;
     return 0;
-}
-
-static int
-s_kbdint (fetch_t *self, const char *password)
-{
-    int rc;
-    int rounds = 0;
-    while ((rc = ssh_userauth_kbdint (self->session, NULL, NULL)) == SSH_AUTH_INFO && rounds++ < 5) {
-        int prompts = ssh_userauth_kbdint_getnprompts (self->session);
-        for (int i = 0; i < prompts; i++)
-            ssh_userauth_kbdint_setanswer (self->session, (unsigned) i, password);
-    }
-    return rc;
-}
-
-static int
-s_auth (fetch_t *self)
-{
-    const char *password = s_str (self, "password");
-    const char *key_text = s_str (self, "key");
-    int rc = ssh_userauth_none (self->session, NULL);
-    if (rc == SSH_AUTH_SUCCESS)
-        return 0;
-    if (rc == SSH_AUTH_ERROR)
-        return s_fail (self, "connect", "%s", ssh_get_error (self->session));
-    int methods = ssh_userauth_list (self->session, NULL);
-    if (key_text && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
-        ssh_key key = NULL;
-        if (ssh_pki_import_privkey_base64 (key_text, NULL, NULL, NULL, &key) != SSH_OK)
-            return s_fail (self, "auth", "the credential's key cannot be read");
-        rc = ssh_userauth_publickey (self->session, NULL, key);
-        ssh_key_free (key);
-        if (rc == SSH_AUTH_SUCCESS)
-            return 0;
-    }
-    if (password && (methods & SSH_AUTH_METHOD_PASSWORD)) {
-        rc = ssh_userauth_password (self->session, NULL, password);
-        if (rc == SSH_AUTH_SUCCESS)
-            return 0;
-    }
-    if (password && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
-        rc = s_kbdint (self, password);
-        if (rc == SSH_AUTH_SUCCESS)
-            return 0;
-    }
-    if (rc == SSH_AUTH_ERROR)
-        return s_fail (self, "connect", "%s", ssh_get_error (self->session));
-    return s_fail (self, "auth", "authentication refused for %s (the device offers%s%s%s)", s_str (self, "user"),
-                  methods & SSH_AUTH_METHOD_PUBLICKEY? " publickey": "",
-                  methods & SSH_AUTH_METHOD_PASSWORD? " password": "",
-                  methods & SSH_AUTH_METHOD_INTERACTIVE? " keyboard-interactive": "");
 }
 
 //  Reads what comes within wait_ms (capped by the deadline): bytes, 0 if
@@ -360,6 +498,22 @@ s_result_config (fetch_t *self, json_t *result, const char *text)
     return 0;
 }
 
+//  Closes a channel and its session, either of which may be NULL
+static void
+s_close (ssh_channel *channel, ssh_session *session)
+{
+    if (*channel) {
+        ssh_channel_close (*channel);
+        ssh_channel_free (*channel);
+        *channel = NULL;
+    }
+    if (*session) {
+        ssh_disconnect (*session);
+        ssh_free (*session);
+        *session = NULL;
+    }
+}
+
 void
 backup_fetch_actor (zsock_t *pipe, void *args)
 {
@@ -381,7 +535,7 @@ backup_fetch_actor (zsock_t *pipe, void *args)
     if (!self.model)
         s_fail (&self, "model", "the model does not load: %s", error? error: "none given");
     else
-    if (s_connect (&self) == 0 && s_auth (&self) == 0 && !(self.test && self.model->exec)) {
+    if (s_connect (&self) == 0 && !(self.test && self.model->exec)) {
         if (self.model->exec)
             s_exec (&self, &output, &size);
         else
@@ -409,6 +563,8 @@ backup_fetch_actor (zsock_t *pipe, void *args)
     }
     if (*self.hostkey)
         json_object_set_new (result, "hostkey", json_string (self.hostkey));
+    if (*self.jump_hostkey)
+        json_object_set_new (result, "jump_hostkey", json_string (self.jump_hostkey));
     json_object_set_new (result, "time_ms", json_integer (vd_mono_ms () - self.started));
     if (output) {
         sodium_memzero (output, size);
@@ -418,14 +574,11 @@ backup_fetch_actor (zsock_t *pipe, void *args)
         sodium_memzero (config, strlen (config));
         free (config);
     }
-    if (self.channel) {
-        ssh_channel_close (self.channel);
-        ssh_channel_free (self.channel);
-    }
-    if (self.session) {
-        ssh_disconnect (self.session);
-        ssh_free (self.session);
-    }
+    //  the device's session, then the pump (it sees its end close), then
+    //  the jump host's
+    s_close (&self.channel, &self.session);
+    zactor_destroy (&self.pump);
+    s_close (&self.tunnel, &self.jump);
     vd_backup_model_destroy (&self.model);
     char *reply = json_dumps (result, JSON_COMPACT);
     json_decref (result);

@@ -36,7 +36,7 @@ interface GigabitEthernet0/1
 EOF
 for i in $(seq 1 40); do printf 'interface Loopback%s\n ip address 10.0.%s.1 255.255.255.255\n' "$i" "$i" >> "$CONFIG"; done
 chmod 644 "$CONFIG"
-P_IOS=$(free_port); P_HANG=$(free_port); P_FLOOD=$(free_port); P_BIN=$(free_port); P_KEY=$(free_port)
+P_IOS=$(free_port); P_HANG=$(free_port); P_FLOOD=$(free_port); P_BIN=$(free_port); P_KBD=$(free_port); P_JUMP=$(free_port)
 start_sshd ios "$P_IOS" ios "$CONFIG" s3cret-enable || fail "sshd (ios) starts"
 start_sshd hang "$P_HANG" hang || fail "sshd (hang) starts"
 start_sshd flood "$P_FLOOD" flood || fail "sshd (flood) starts"
@@ -212,6 +212,61 @@ V device add 127.0.0.1 --name keyed --site hq >/dev/null
 V device set keyed --backup bykey --model ios --backup-port "$P_IOS" >/dev/null
 out=$(V backup run keyed)
 check "a key logs in, and enable without a secret is refused clearly: $out" grep -q "keyed: failed: enable: the device asks for an enable secret; the credential has none" <<< "$out"
+
+# keyboard-interactive: a device that takes the password only through
+# PAM's conversation, as many AAA-backed devices do
+KBDINT=1 start_sshd kbd "$P_KBD" ios "$CONFIG" s3cret-enable || fail "sshd (keyboard-interactive) starts"
+V device add 127.0.0.1 --name kbd --site hq >/dev/null
+V device set kbd --backup bad --model ios --backup-port "$P_KBD" >/dev/null
+out=$(V backup run kbd)
+check "keyboard-interactive only, a wrong password: refused, saying what the device offers: $out" \
+    grep -q "kbd: failed: auth: authentication refused for $DEVICE_USER (the device offers publickey keyboard-interactive)" <<< "$out"
+V device set kbd --backup lab >/dev/null
+out=$(V backup run kbd)
+check "keyboard-interactive logs in: $out" grep -q "kbd: ok, changed, 1 version" <<< "$out"
+V device set kbd --no-backup >/dev/null
+
+# a jump host (ssh -J): logged into with its own credential, its own host
+# key pinned, a channel from there to the device
+start_sshd jump "$P_JUMP" ios "$CONFIG" s3cret-enable || fail "sshd (jump host) starts"
+jumps () { grep -c "Accepted password for $DEVICE_USER" "$T/devices/sshd-jump/sshd.log"; }
+V device add 127.0.0.1 --name behind --site hq >/dev/null
+out=$(V device set behind --backup lab --model ios --backup-port "$P_IOS" --backup-jump "a b" 2>&1)
+check "a jump host that is not HOST[:PORT] is refused: $out" grep -q "backup_jump is HOST\[:PORT\]: a b is not" <<< "$out"
+V device set behind --backup lab --model ios --backup-port "$P_IOS" --backup-jump "127.0.0.1:$P_JUMP" \
+    --backup-jump-cred bad >/dev/null
+out=$(V backup run behind)
+check "the jump host refuses its credential: $out" \
+    grep -q "behind: failed: auth: jump host 127.0.0.1 port $P_JUMP: authentication refused for $DEVICE_USER" <<< "$out"
+V device set behind --no-backup-jump >/dev/null
+V device set behind --backup-jump "127.0.0.1:$P_JUMP" >/dev/null
+out=$(V backup run behind)
+check "through the jump host, with the device's credential: $out" grep -q "behind: ok, changed, 1 version" <<< "$out"
+check "... the jump host logged the probe in" [ "$(jumps)" = 1 ]
+check "... the same configuration as core1's, fetched directly" \
+    bash -c "V backup show behind | cmp -s - <(V backup show core1)"
+status () { V backup status --device behind --json | $PY -c "import json,sys; r=json.load(sys.stdin)[0]; print(r['$1'])"; }
+named () { [ "$(status jump)" = "127.0.0.1:$P_JUMP" ] && status jump_hostkey | grep -q '^SHA256:'; }
+check "backup status names the jump host and its pinned key" named
+out=$(V cred test lab --device behind --json)
+check "cred test goes through the jump host too: $out" bash -c "grep -q '\"ok\": true' <<< '$out' && grep -q '\"jump_hostkey\": \"SHA256:' <<< '$out'"
+logins=$(jumps)
+kill "$SSHD_PID_jump"; wait "$SSHD_PID_jump" 2>/dev/null
+NEWKEY=1 start_sshd jump "$P_JUMP" ios "$CONFIG" s3cret-enable || fail "sshd (jump host) restarts with a new key"
+out=$(V backup run behind)
+check "a jump host whose key changed is refused: $out" \
+    grep -q "behind: failed: hostkey: jump host 127.0.0.1 port $P_JUMP: the host key changed" <<< "$out"
+check "... before any password went to it" [ "$(jumps)" = "$logins" ]
+out=$(V backup accept behind --json)
+check "backup accept pins the jump host's new key" grep -q '"jump_hostkey": "SHA256:' <<< "$out"
+through () { [ "$(status state)" = ok ] && [ "$(jumps)" = $((logins + 1)) ]; }
+check "... and the next backup goes through" wait_for 30 through
+V device set behind --no-backup-jump >/dev/null
+check "--no-backup-jump removes it" [ "$(status jump)" = None ]
+out=$(V backup run behind)
+check "... and the device is reached directly: $out" grep -q "behind: ok, unchanged" <<< "$out"
+check "... not through the jump host" [ "$(jumps)" = $((logins + 1)) ]
+V device set behind --no-backup >/dev/null
 
 # a device not backed up within twice its interval: overdue, an alarm
 sqlite3 -cmd ".timeout 5000" "$M/meshd.db" "UPDATE backup_target SET created_us = created_us - 3 * 86400000000

@@ -200,9 +200,12 @@ device_user () {
 
 # start_sshd NAME PORT ARGS...: Debian's sshd on 127.0.0.1:PORT in front of
 # fake_device.py ARGS (its ForceCommand), with a host key of its own
-# (made once per NAME: a new one with NEWKEY=1); sets SSHD_PID_<NAME>
+# (made once per NAME: a new one with NEWKEY=1); passwords only through
+# keyboard-interactive (PAM's conversation) with KBDINT=1; sets SSHD_PID_<NAME>
 start_sshd () {
     local name=$1 port=$2; shift 2
+    local pam=no password=yes kbdint=no
+    [ -n "${KBDINT:-}" ] && { pam=yes; password=no; kbdint=yes; }
     local dir=$T/devices/sshd-$name
     mkdir -p "$dir"
     if [ ! -f "$dir/host_key" ] || [ -n "${NEWKEY:-}" ]; then
@@ -216,9 +219,9 @@ HostKey $dir/host_key
 PidFile $dir/sshd.pid
 AuthorizedKeysFile $T/devices/authorized_keys
 StrictModes no
-UsePAM no
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
+UsePAM $pam
+PasswordAuthentication $password
+KbdInteractiveAuthentication $kbdint
 PubkeyAuthentication yes
 PermitRootLogin no
 AllowUsers $DEVICE_USER
