@@ -6,6 +6,24 @@
 #include <unistd.h>
 #include <errno.h>
 
+void
+cli_put_secret (json_t *args, const char *key, char **secret)
+{
+    json_object_set_new (args, key, json_string (*secret));
+    vd_secret_free (secret);
+}
+
+void
+cli_wipe_args (json_t *args)
+{
+    const char *secrets [] = { "password", "enable", "key", "community", "auth", "priv", "secret", NULL };
+    for (int i = 0; secrets [i]; i++) {
+        json_t *value = json_object_get (args, secrets [i]);
+        if (json_is_string (value))
+            sodium_memzero ((char *) json_string_value (value), json_string_length (value));
+    }
+}
+
 static void
 s_usage (FILE *out, const char *noun)
 {

@@ -128,6 +128,13 @@ int cli_report (const command_t *command, json_t *args, bool json, bool csv);
 //  asked for on the terminal without echo after "PROMPT: ". Caller frees
 //  with vd_secret_free.
 char *cli_secret (const char *prompt, bool from_stdin);
+//  Moves a secret into args under key; cli_wipe_args wipes the secrets of
+//  args (password, enable, key, community, auth, priv, secret) after the call
+void cli_put_secret (json_t *args, const char *key, char **secret);
+void cli_wipe_args (json_t *args);
+//  nas add (its secret); ip-history, ppp sessions (console/accounting_commands.c)
+int cli_nas_add (const command_t *command, json_t *args, bool json, bool csv);
+int cli_ip_history (const command_t *command, json_t *args, bool json, bool csv);
 //  cred add (its secrets); backup run, show, diff (console/backup_commands.c).
 int cli_cred_add (const command_t *command, json_t *args, bool json, bool csv);
 int cli_cred_test (const command_t *command, json_t *args, bool json, bool csv);

@@ -25,25 +25,6 @@ cli_secret (const char *prompt, bool from_stdin)
     return secret;
 }
 
-//  Moves a secret into args under key (wiped by the caller after the call)
-static void
-s_put_secret (json_t *args, const char *key, char **secret)
-{
-    json_object_set_new (args, key, json_string (*secret));
-    vd_secret_free (secret);
-}
-
-static void
-s_wipe_args (json_t *args)
-{
-    const char *secrets [] = { "password", "enable", "key", "community", "auth", "priv", NULL };
-    for (int i = 0; secrets [i]; i++) {
-        json_t *value = json_object_get (args, secrets [i]);
-        if (json_is_string (value))
-            sodium_memzero ((char *) json_string_value (value), json_string_length (value));
-    }
-}
-
 int
 cli_cred_add (const command_t *command, json_t *args, bool json, bool csv)
 {
@@ -66,7 +47,7 @@ cli_cred_add (const command_t *command, json_t *args, bool json, bool csv)
                 vd_secret_free (&text);
                 return EXIT_USAGE;
             }
-            s_put_secret (args, "key", &text);
+            cli_put_secret (args, "key", &text);
         }
         //  a password unless a key alone is given
         if (password_stdin || !path) {
@@ -76,7 +57,7 @@ cli_cred_add (const command_t *command, json_t *args, bool json, bool csv)
                 vd_secret_free (&password);
                 return EXIT_USAGE;
             }
-            s_put_secret (args, "password", &password);
+            cli_put_secret (args, "password", &password);
         }
         if (enable_stdin) {
             char *enable = cli_secret ("enable secret", true);
@@ -85,11 +66,11 @@ cli_cred_add (const command_t *command, json_t *args, bool json, bool csv)
                 vd_secret_free (&enable);
                 return EXIT_USAGE;
             }
-            s_put_secret (args, "enable", &enable);
+            cli_put_secret (args, "enable", &enable);
         }
     }
     int code = cli_run_generic (command, args, json, csv);
-    s_wipe_args (args);
+    cli_wipe_args (args);
     return code;
 }
 

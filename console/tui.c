@@ -612,6 +612,7 @@ static void s_key_probes (tui_t *tui) { tui_go (tui, VIEW_PROBES, NULL); }
 static void s_key_events (tui_t *tui) { tui_go (tui, VIEW_EVENTS, NULL); }
 static void s_key_reports (tui_t *tui) { tui_go (tui, VIEW_REPORTS, NULL); }
 static void s_key_backups (tui_t *tui) { tui_go (tui, VIEW_BACKUPS, NULL); }
+static void s_key_subscribers (tui_t *tui) { tui_go (tui, VIEW_SUBSCRIBERS, NULL); }
 
 static void s_mouse (tui_t *tui);
 
@@ -619,20 +620,23 @@ static void s_mouse (tui_t *tui);
 const view_t *const tui_views [VIEW_COUNT] = {
     [VIEW_OVERVIEW] = &view_overview, [VIEW_DEVICES] = &view_devices, [VIEW_DEVICE] = &view_device,
     [VIEW_ALARMS] = &view_alarms, [VIEW_PROBES] = &view_probes, [VIEW_EVENTS] = &view_events,
-    [VIEW_REPORTS] = &view_reports, [VIEW_BACKUPS] = &view_backups, [VIEW_DIFF] = &view_diff,
+    [VIEW_REPORTS] = &view_reports, [VIEW_BACKUPS] = &view_backups,
+    [VIEW_SUBSCRIBERS] = &view_subscribers, [VIEW_DIFF] = &view_diff,
     [VIEW_HELP] = &view_help
 };
 
 const binding_t tui_global_keys [] = {
     { '\t', 0, "Tab", "next view", s_key_tab, false },
     { KEY_BTAB, 0, "Shift-Tab", "previous view", s_key_backtab, false },
-    { '1', 0, "1 … 7", "overview, devices, alarms, probes, events, reports, backups", s_key_overview, false },
+    { '1', 0, "1 … 8", "overview, devices, alarms, probes, events, reports, backups, subscribers",
+      s_key_overview, false },
     { '2', 0, NULL, NULL, s_key_devices, false },
     { '3', 0, NULL, NULL, s_key_alarms, false },
     { '4', 0, NULL, NULL, s_key_probes, false },
     { '5', 0, NULL, NULL, s_key_events, false },
     { '6', 0, NULL, NULL, s_key_reports, false },
     { '7', 0, NULL, NULL, s_key_backups, false },
+    { '8', 0, NULL, NULL, s_key_subscribers, false },
     { '[', 0, "[", "back", s_key_back, false },
     { ']', 0, "]", "forward", s_key_forward, false },
     { 'q', 0, "q", "back (quits at the first view)", s_key_back, false },
@@ -929,6 +933,7 @@ s_destroy (tui_t **tui_p)
     json_decref (tui->chart);
     json_decref (tui->report);
     json_decref (tui->backups);
+    json_decref (tui->ppp);
     json_decref (tui->versions);
     json_decref (tui->diff);
     json_decref (tui->sites);

@@ -24,7 +24,7 @@ typedef struct {
 
 typedef enum {
     VIEW_OVERVIEW, VIEW_DEVICES, VIEW_DEVICE, VIEW_ALARMS, VIEW_PROBES, VIEW_EVENTS,
-    VIEW_REPORTS, VIEW_BACKUPS, VIEW_DIFF, VIEW_HELP, VIEW_COUNT
+    VIEW_REPORTS, VIEW_BACKUPS, VIEW_SUBSCRIBERS, VIEW_DIFF, VIEW_HELP, VIEW_COUNT
 } view_id_t;
 
 typedef struct {
@@ -108,6 +108,9 @@ struct _tui_t {
     json_t *diff;               //  backup.diff the diff view shows
     char diff_for [160];        //  "device version" it holds
     int64_t diff_to;            //  the version the diff view shows (0: the latest)
+    json_t *ppp;                //  the subscribers view's rows: NASes or sessions
+    char ppp_query [160];       //  what they answer: "" (the NASes), "nas N", "ip A [T]", "user U"
+    int64_t ppp_ms;             //  when they were fetched (monotonic; 0: fetch now)
     char report_for [64];       //  "kind period by_site" it holds
     int report_kind, report_period;
     bool report_by_site;

@@ -54,6 +54,8 @@ const vd_config_key_t meshd_config_keys [] = {
       "where scheduled backups go (default: DIR/backups)" },
     { "models/dir", VD_CFG_STRING, "",
       "where the operator's configuration backup models are, NAME.model each (default: DIR/models); read when needed" },
+    { "accounting/interim", VD_CFG_DURATION, "10m",
+      "a NAS's interim accounting interval when a session does not say (Acct-Interim-Interval): a session not heard of for three is stale" },
     { "housekeeping/interval", VD_CFG_DURATION, "1m",
       "how often rollups are brought up to date and retention is enforced" },
     { "retention/raw", VD_CFG_DURATION, "14d",

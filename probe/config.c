@@ -22,6 +22,8 @@ const vd_config_key_t probe_config_keys [] = {
       "communities accepted in v1 and v2c traps beside meshd's (vedette trap add), comma-separated; others are refused and counted" },
     { "listen/trap_users", VD_CFG_STRING, "",
       "file of SNMPv3 trap users, one 'createUser [-e ENGINEID] NAME SHA|SHA-256|MD5 AUTHPASS [AES|DES PRIVPASS]' per line, mode 0600; read at start" },
+    { "listen/radius", VD_CFG_STRING, "*:1813",
+      "where RADIUS accounting is received from the NASes meshd names (vedette nas add), UDP HOST:PORT or *:PORT; empty for off" },
     { "listen/rate", VD_CFG_INT, "1000",
       "syslog messages and traps accepted per second from one source; more are dropped and counted (0: no limit)" },
     { "listen/burst", VD_CFG_INT, "2000",

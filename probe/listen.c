@@ -1,7 +1,9 @@
 /*  probe/listen.c: the listen actor. Syslog over UDP and TCP (RFC 5424 and
     RFC 3164; on TCP both RFC 6587 framings, octet counting and a newline
-    at the end), SNMP traps and informs (trap.c). Each message becomes an
-    event (JSON) sent to the uplink, which spools it like samples.
+    at the end), SNMP traps and informs (trap.c), RADIUS accounting
+    (accounting/server.c). Each message becomes an event (JSON) sent to
+    the uplink, which spools it like samples; each accounting request a
+    report (kind "accounting"), answered once it is spooled.
 
     Every message is counted exactly once, per protocol:
         received  = passed + limited + bad + queue
@@ -13,6 +15,7 @@
 #include "probe.h"
 #include "syslog.h"
 #include "trap.h"
+#include "accounting/accounting.h"
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -69,6 +72,8 @@ typedef struct {
     int udp;                    //  syslog UDP, -1 if off
     int tcp;                    //  syslog TCP listener, -1 if off
     trap_t *trap;
+    radius_server_t *radius;    //  RADIUS accounting, NULL if off
+    uint64_t radius_queue;      //  accounting records the uplink could not take
     conn_t **conns;             //  open TCP connections
     int nconns, max_conns;
     zhashx_t *sources;          //  address -> source_t
@@ -113,14 +118,22 @@ s_emit (listen_t *self, const char *topic, const char *address, json_t *data, ui
     return sent;
 }
 
-//  Informs whose events the uplink has spooled: answered now
+//  Informs and accounting requests ("r" and their number) whose events
+//  and reports the uplink has spooled: answered now; those it could not
+//  spool ("-" first): accounting requests forgotten, so that the NAS's
+//  retransmit is taken as new (an inform is simply not answered)
 static void
 s_spooled (listen_t *self)
 {
     zmsg_t *msg = zmsg_recv (self->spooled);
     for (char *number = msg? zmsg_popstr (msg): NULL; number; number = zmsg_popstr (msg)) {
-        if (self->trap)
-            trap_answer (self->trap, strtoull (number, NULL, 10));
+        bool kept = *number != '-';
+        const char *tag = number + !kept;
+        if (*tag == 'r' && self->radius)
+            radius_server_answer (self->radius, strtoull (tag + 1, NULL, 10), kept);
+        else
+        if (*tag != 'r' && self->trap && kept)
+            trap_answer (self->trap, strtoull (tag, NULL, 10));
         free (number);
     }
     zmsg_destroy (&msg);
@@ -439,14 +452,34 @@ s_trap_emit (void *arg, const struct sockaddr *from, json_t *data, uint64_t info
     s_pass (self, PROTO_TRAP, "trap", address, data, inform);
 }
 
-//  The trap credentials of a CONFIG (text, which the caller wipes), and the
-//  addresses of the devices backed up
+//  accounting/server.c's hook: a request's record, a report for the uplink to spool, with the number
+//  it gives back once spooled; false if the uplink's queue is full
+static bool
+s_radius_emit (void *arg, json_t *record, uint64_t number)
+{
+    listen_t *self = (listen_t *) arg;
+    json_object_set_new (record, "kind", json_string ("accounting"));
+    json_object_set_new (record, "ts_us", json_integer (vd_now_us ()));
+    char *text = json_dumps (record, JSON_COMPACT);
+    json_decref (record);
+    char tag [24];
+    snprintf (tag, sizeof tag, "r%" PRIu64, number);
+    bool sent = text && zstr_sendx (self->events, "REPORT", text, tag, NULL) == 0;
+    self->radius_queue += !sent;
+    free (text);
+    return sent;
+}
+
+//  The trap credentials and the NASes of a CONFIG (text, which the caller
+//  wipes), and the addresses of the devices backed up
 static void
 s_configure (listen_t *self, const char *text)
 {
     json_t *config = text? json_loads (text, 0, NULL): NULL;
     if (self->trap && config)
         trap_configure (self->trap, config);
+    if (self->radius && config)
+        radius_server_configure (self->radius, config);
     json_t *backups = json_object_get (config, "backups");
     if (json_is_array (backups)) {
         zhashx_purge (self->backed_up);
@@ -510,6 +543,21 @@ s_setup (listen_t *self)
             vd_secret_free (&saved);
         }
     }
+    endpoint = vd_config_str (config, "listen/radius");
+    if (*endpoint) {
+        char *error = NULL;
+        self->radius = radius_server_new (endpoint, rcvbuf, s_radius_emit, self, &error);
+        if (!self->radius) {
+            zsys_error ("listen: RADIUS accounting: %s", error);
+            free (error);
+        }
+        else {
+            zsys_info ("listen: RADIUS accounting on udp %s", endpoint);
+            char *saved = probe_saved_config (self->probe);
+            s_configure (self, saved);
+            vd_secret_free (&saved);
+        }
+    }
     if (self->max_conns < 1)
         self->max_conns = 1;
     self->conns = (conn_t **) calloc ((size_t) self->max_conns, sizeof (conn_t *));
@@ -540,6 +588,17 @@ s_stats (listen_t *self)
         "bad_auth", (json_int_t) traps.bad_auth, "malformed", (json_int_t) traps.malformed,
         "discovery", (json_int_t) traps.discovery, "queue", (json_int_t) t->queue,
         "informs", (json_int_t) traps.informs);
+    if (self->radius) {
+        radius_stats_t r;
+        radius_server_stats (self->radius, &r);
+        json_object_set_new (stats, "radius", json_pack ("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+            "received", (json_int_t) r.received, "accepted", (json_int_t) r.accepted,
+            "answered", (json_int_t) r.answered, "duplicates", (json_int_t) r.duplicates,
+            "unanswered", (json_int_t) r.unanswered,
+            "unknown_nas", (json_int_t) r.unknown_nas, "bad_authenticator", (json_int_t) r.bad_authenticator,
+            "malformed", (json_int_t) r.malformed, "queue", (json_int_t) (r.queue + self->radius_queue),
+            "nas", radius_server_nas_stats (self->radius)));
+    }
     s_send (self, "STATS", stats);
     self->next_stats = vd_mono_ms () + 5000;
 }
@@ -586,7 +645,7 @@ listen_actor (zsock_t *pipe, void *args)
     zsock_signal (pipe, 0);
     while (true) {
         int fixed = 0;
-        zmq_pollitem_t *items = (zmq_pollitem_t *) calloc (6 + (size_t) self.nconns, sizeof (zmq_pollitem_t));
+        zmq_pollitem_t *items = (zmq_pollitem_t *) calloc (7 + (size_t) self.nconns, sizeof (zmq_pollitem_t));
         items [fixed++] = (zmq_pollitem_t) { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 };
         items [fixed++] = (zmq_pollitem_t) { NULL, self.udp, self.udp >= 0? ZMQ_POLLIN: 0, 0 };
         items [fixed++] = (zmq_pollitem_t) { NULL, self.tcp, self.tcp >= 0? ZMQ_POLLIN: 0, 0 };
@@ -594,6 +653,8 @@ listen_actor (zsock_t *pipe, void *args)
                                              self.trap? ZMQ_POLLIN: 0, 0 };
         items [fixed++] = (zmq_pollitem_t) { zsock_resolve (self.spooled), 0, ZMQ_POLLIN, 0 };
         items [fixed++] = (zmq_pollitem_t) { zsock_resolve (checks), 0, ZMQ_POLLIN, 0 };
+        items [fixed++] = (zmq_pollitem_t) { NULL, self.radius? radius_server_fd (self.radius): -1,
+                                             self.radius? ZMQ_POLLIN: 0, 0 };
         int n = fixed;
         for (int i = 0; i < self.nconns; i++)
             items [n++] = (zmq_pollitem_t) { NULL, self.conns [i]->fd, ZMQ_POLLIN, 0 };
@@ -622,6 +683,8 @@ listen_actor (zsock_t *pipe, void *args)
             s_configure (&self, text);
             vd_secret_free (&text);
         }
+        if (items [6].revents & ZMQ_POLLIN)
+            radius_server_read (self.radius);
         if (items [3].revents & ZMQ_POLLIN)
             for (int i = 0; i < 64; i++) {
                 trap_read (self.trap);
@@ -664,6 +727,7 @@ listen_actor (zsock_t *pipe, void *args)
     if (self.tcp >= 0)
         close (self.tcp);
     trap_destroy (&self.trap);
+    radius_server_destroy (&self.radius);
     free (self.udp_bufs);
     free (self.msgs);
     free (self.iovecs);

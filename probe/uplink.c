@@ -65,7 +65,8 @@ typedef struct {
     zsock_t *config_out [PROBE_CONFIG_READERS];    //  PUSH to the actors that take CONFIG
     zsock_t *live_out;          //  PUSH to backup: LIVE requests from meshd
     zsock_t *events;            //  PULL from listen, snmp, service, discover
-    zsock_t *answers;           //  PUSH to listen: informs whose events are spooled
+    zsock_t *answers;           //  PUSH to listen: informs whose events are spooled ("-" and
+                                //  the number: not spooled)
     vd_spool_t *spool;
     uplink_state_t state;
     int64_t deadline;           //  hello: give up at
@@ -230,8 +231,18 @@ s_flush_json (uplink_t *self, json_batch_t *batch)
     batch->size = 0;
     batch->count = 0;
     //  the informs' senders get their answer now that their events are on
-    //  disk; if they are not, no answer, and the senders try again
-    if (batch->informs && zmsg_size (batch->informs) > 0 && kept)
+    //  disk; if they are not, no answer ("-" and the number: forget it), and
+    //  the senders try again
+    if (batch->informs && !kept) {
+        zmsg_t *forget = zmsg_new ();
+        for (char *number = zmsg_popstr (batch->informs); number; number = zmsg_popstr (batch->informs)) {
+            zmsg_addstrf (forget, "-%s", number);
+            free (number);
+        }
+        zmsg_destroy (&batch->informs);
+        batch->informs = forget;
+    }
+    if (batch->informs && zmsg_size (batch->informs) > 0)
         zmsg_send (&batch->informs, self->answers);
     zmsg_destroy (&batch->informs);
 }
@@ -623,6 +634,7 @@ s_setup (uplink_t *self)
     self->answers = zsock_new (ZMQ_PUSH);
     if (self->answers) {
         zsock_set_sndtimeo (self->answers, 0);
+        zsock_set_sndhwm (self->answers, 0);        //  numbers: the senders bound how many wait
         zsock_set_linger (self->answers, 0);
         zsock_connect (self->answers, PROBE_SPOOLED);
     }
@@ -701,6 +713,15 @@ uplink_actor (zsock_t *pipe, void *args)
             s_samples (&self);
         for (int i = 0; i < 1000 && (zsock_events (self.events) & ZMQ_POLLIN); i++)
             s_event (&self);
+        //  group commit: what a sender waits on (an inform, an accounting
+        //  request) is written once nothing more is queued, not after
+        //  EVENTS_MAX_AGE_MS; a burst still makes one write
+        if (!(zsock_events (self.events) & ZMQ_POLLIN)) {
+            if (self.event_batch.informs)
+                s_flush_json (&self, &self.event_batch);
+            if (self.report_batch.informs)
+                s_flush_json (&self, &self.report_batch);
+        }
         for (int i = 0; i < 1000 && self.dealer && (zsock_events (self.dealer) & ZMQ_POLLIN); i++)
             s_receive (&self);
         s_timers (&self);

@@ -68,6 +68,31 @@ s_diff (tui_t *tui, char *rest)
         view_diff_open (tui, device, version);
 }
 
+//  ":ip ADDRESS [TIME]", ":ppp USER": the subscribers view's lookups
+static void
+s_ip (tui_t *tui, char *rest)
+{
+    char address [64] = "", when [64] = "", query [160];
+    if (sscanf (rest, "%63s %63s", address, when) < 1) {
+        tui_say (tui, true, "ip: an address or prefix, and a time if not now");
+        return;
+    }
+    snprintf (query, sizeof query, "ip %s%s%s", address, *when? " ": "", when);
+    view_subscribers_query (tui, query);
+}
+
+static void
+s_ppp (tui_t *tui, char *rest)
+{
+    char user [128] = "", query [160];
+    if (sscanf (rest, "%127s", user) < 1) {
+        tui_say (tui, true, "ppp: a user");
+        return;
+    }
+    snprintf (query, sizeof query, "user %s", user);
+    view_subscribers_query (tui, query);
+}
+
 static void
 s_alarms (tui_t *tui, char *rest)
 {
@@ -123,6 +148,9 @@ const tui_command_t tui_commands [] = {
     { "backups", "[site=hq] [state=failed] [pattern]", "the devices backed up: last success, failure, why",
       s_backups, false, ARG_FILTER, NULL },
     { "diff", "device [version]", "what changed in a device's configuration", s_diff, false, ARG_DEVICE, NULL },
+    { "ip", "address [time]", "who had an address or prefix then (now if no time): the IP history, audited",
+      s_ip, false, ARG_NONE, NULL },
+    { "ppp", "user", "a subscriber's PPP sessions (audited)", s_ppp, false, ARG_NONE, NULL },
     { "ack", "[comment]", "ack the marked alarms (or the selected one)", s_ack, true, ARG_NONE, NULL },
     { "unack", NULL, "unack the marked alarms (or the selected one)", s_unack, true, ARG_NONE, NULL },
     { "theme", "dark|light|mono", "the colours", s_theme, false, ARG_WORDS, s_themes },

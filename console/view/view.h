@@ -1,6 +1,6 @@
 /*  console/view/view.h: what the views share. A view is a file of its own
     (overview.c, devices.c, device.c, alarms.c, probes.c, events.c,
-    reports.c, backups.c, diff.c, help.c) that declares its view_t: its draw function, its table of keys
+    reports.c, backups.c, subscribers.c, diff.c, help.c) that declares its view_t: its draw function, its table of keys
     (the same table makes the help), and what it fetches before a frame.
     Drawing never waits on meshd: the loop fetches (tui.c, view->fetch),
     meshd's events keep the data (feed.c), and the ":" commands are one
@@ -22,7 +22,12 @@ typedef struct {
 
 //  The views, each in its file
 extern const view_t view_overview, view_devices, view_device, view_alarms, view_probes,
-                    view_events, view_reports, view_backups, view_diff, view_help;
+                    view_events, view_reports, view_backups, view_subscribers, view_diff, view_help;
+
+//  -- subscribers.c --------------------------------------------------------------
+//  Shows the answer to a query: "" the NASes, "nas NAME" its active
+//  sessions, "ip ADDRESS [TIME]" who had it, "user NAME" their sessions
+void view_subscribers_query (tui_t *tui, const char *query);
 
 //  -- diff.c ---------------------------------------------------------------------
 //  Opens the diff view on a device's change to version (0: the latest)

@@ -23,7 +23,7 @@ extern const api_op_t op_session_ops [], op_server_ops [], op_site_ops [],
                       op_rule_ops [], op_alarm_ops [], op_maintenance_ops [],
                       op_cred_ops [], op_channel_ops [], op_route_ops [],
                       op_notification_ops [], op_report_ops [], op_availability_ops [], op_schedule_ops [],
-                      op_backup_ops [];
+                      op_backup_ops [], op_nas_ops [], op_ppp_ops [];
 static const api_op_t *s_tables [] = {
     op_session_ops, op_server_ops, op_site_ops, op_probe_ops,
     op_device_ops, op_check_ops, op_interface_ops, op_discovery_ops,
@@ -31,7 +31,7 @@ static const api_op_t *s_tables [] = {
     op_user_key_ops, op_audit_ops, op_event_ops, op_rule_ops,
     op_alarm_ops, op_maintenance_ops, op_cred_ops, op_channel_ops,
     op_route_ops, op_notification_ops, op_report_ops, op_availability_ops, op_schedule_ops, op_backup_ops,
-    NULL
+    op_nas_ops, op_ppp_ops, NULL
 };
 
 //  Error codes of replies (vedette-api(7)), counted by the api actor
@@ -287,6 +287,20 @@ api_tell_mesh (api_t *api, const char *command, int64_t probe_id)
     zmsg_addstr (msg, command);
     zmsg_addmem (msg, &probe_id, 8);
     zmsg_send (&msg, api->mesh);
+}
+
+void
+api_tell_probes (api_t *api, int64_t site_id, int64_t probe_id)
+{
+    sqlite3_stmt *stmt = vd_db_prepare (api->db,
+        "SELECT id FROM probe WHERE state = 'active' AND (?1 = 0 OR site_id = ?1) AND (?2 = 0 OR id = ?2)");
+    if (!stmt)
+        return;
+    sqlite3_bind_int64 (stmt, 1, site_id);
+    sqlite3_bind_int64 (stmt, 2, probe_id);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+        api_tell_mesh (api, "CONFIG", sqlite3_column_int64 (stmt, 0));
+    sqlite3_finalize (stmt);
 }
 
 json_t *

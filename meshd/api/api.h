@@ -87,6 +87,9 @@ int64_t api_time (api_call_t *call, const char *name, int64_t def, bool *ok);
 void api_audit (api_t *api, api_call_t *call, json_t *detail);
 //  Tells the mesh actor something (CONFIG, REVOKE) about a probe.
 void api_tell_mesh (api_t *api, const char *command, int64_t probe_id);
+//  A new CONFIG for the active probes of a site (0: every site), or one
+//  probe (0: all of them)
+void api_tell_probes (api_t *api, int64_t site_id, int64_t probe_id);
 //  The probe named by the call's "probe" argument (-1 after api_fail), or
 //  the site's first active probe (0 if it has none).
 int64_t api_pick_probe (api_t *api, api_call_t *call, int64_t site_id);

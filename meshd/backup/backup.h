@@ -10,11 +10,18 @@
         target.c    device.set's backup arguments
         test.c      a live credential test through the device's probe
         overdue.c   devices not backed up within twice their interval
-        op_backup.c the API: backup.run, list, show, diff, status, models, accept */
+        op_backup.c the API: backup.run, list, show, diff, status, models,
+                    accept, schedule                                      */
 #ifndef MESHD_BACKUP_H_INCLUDED
 #define MESHD_BACKUP_H_INCLUDED
 
 #include "meshd.h"
+
+//  A device's backup interval, in SQL over backup_target t and device d:
+//  its own (device set --backup-every), else its site's (backup schedule),
+//  else the default it was given
+#define BACKUP_EVERY_SQL    "coalesce (CASE WHEN t.every_own THEN t.every_ms END, " \
+                            "(SELECT b.every_ms FROM backup_site b WHERE b.site_id = d.site_id), t.every_ms)"
 
 //  -- models.c
 

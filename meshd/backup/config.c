@@ -18,7 +18,7 @@ backup_config (meshd_t *meshd, sqlite3 *db, const unsigned char *key, int64_t pr
     json_t *list = json_array ();
     json_t *models = json_object ();
     sqlite3_stmt *stmt = vd_db_prepare (db,
-        "SELECT d.id, d.name, d.address, t.port, t.model, c.name, c.sealed, t.every_ms, t.requested, "
+        "SELECT d.id, d.name, d.address, t.port, t.model, c.name, c.sealed, " BACKUP_EVERY_SQL ", t.requested, "
         "  t.done, coalesce (t.last_us, 0), t.hostkey, d.sys_object_id, d.sys_descr, "
         "  t.jump_address, t.jump_port, t.jump_hostkey, j.name, j.sealed "
         "FROM backup_target t JOIN device d ON d.id = t.device_id "

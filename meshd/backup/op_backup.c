@@ -82,7 +82,7 @@ op_backup_status (api_t *api, api_call_t *call)
     if ((site && !site_id) || (device && !device_id))
         return NULL;
     sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT d.name, s.name, d.site_id, t.model, c.name, t.every_ms, t.last_us, t.last_ok_us, "
+        "SELECT d.name, s.name, d.site_id, t.model, c.name, " BACKUP_EVERY_SQL ", t.last_us, t.last_ok_us, "
         "  t.last_fail_us, t.last_reason, t.last_error, t.last_changed_us, t.fetches, t.failures, "
         "  t.hostkey, t.hostkey_seen, d.sys_object_id, d.sys_descr, t.requested > t.done, "
         "  (SELECT count (*) FROM backup_version v WHERE v.device_id = t.device_id), p.name, "
@@ -338,6 +338,40 @@ op_backup_accept (api_t *api, api_call_t *call)
     return reply;
 }
 
+//  A site's backup interval, for its devices that have none of their own;
+//  none: back to each device's own or the default
+static json_t *
+op_backup_schedule (api_t *api, api_call_t *call)
+{
+    const char *site = api_str (call, "site");
+    bool none = json_is_true (json_object_get (call->args, "none"));
+    int64_t every = json_object_get (call->args, "every")? api_duration (call, "every", 0): 0;
+    if (call->error)
+        return NULL;
+    if (!every == !none)
+        return api_fail (call, "invalid", "every or none, one of them");
+    if (every && every < 60000)
+        return api_fail (call, "invalid", "every is at least 1m");
+    int64_t site_id = api_find (api, call, "site", site);
+    if (!site_id)
+        return NULL;
+    if (!api_site_allowed (api, site_id))
+        return api_fail (call, "forbidden", "site '%s' is outside your scope", site);
+    int rc = none? vd_db_run (api_db (api), "DELETE FROM backup_site WHERE site_id = ?", "i", site_id)
+                 : vd_db_run (api_db (api), "INSERT INTO backup_site (site_id, every_ms) VALUES (?1, ?2) "
+                              "ON CONFLICT (site_id) DO UPDATE SET every_ms = ?2", "ii", site_id, every);
+    if (rc)
+        return api_fail_db (api, call, "backup");
+    s_tell_probes (api, "d.site_id = ?1", site_id);
+    char sql [160];
+    snprintf (sql, sizeof sql, "SELECT count (*) FROM backup_target t JOIN device d ON d.id = t.device_id "
+              "WHERE d.site_id = %lld AND NOT t.every_own", (long long) site_id);
+    json_t *reply = json_pack ("{s:s, s:o, s:I}", "site", site, "every_ms", every? json_integer (every): json_null (),
+                               "devices", (json_int_t) vd_db_int (api_db (api), sql, 0));
+    api_audit (api, call, json_deep_copy (reply));
+    return reply;
+}
+
 const api_op_t op_backup_ops [] = {
     { "backup.run",     "operator", "device:n site:n", op_backup_run,
       "backs up a device, or every device of a site, now" },
@@ -355,5 +389,7 @@ const api_op_t op_backup_ops [] = {
       "the backup models: shipped, and the operator's in models/dir, with any error" },
     { "backup.accept",  "operator", "device:n!", op_backup_accept,
       "accepts the host key a device now shows, after it changed, and backs it up" },
+    { "backup.schedule", "operator", "site:n! every:d none:b", op_backup_schedule,
+      "sets how often a site's devices are backed up, those without an interval of their own" },
     { NULL }
 };

@@ -10,9 +10,9 @@ backup_overdue (sqlite3 *db)
 {
     int64_t now = vd_now_us ();
     sqlite3_stmt *stmt = vd_db_prepare (db,
-        "SELECT t.device_id, d.name, d.site_id, coalesce (t.last_ok_us, t.created_us), t.every_ms, t.last_reason "
-        "FROM backup_target t JOIN device d ON d.id = t.device_id "
-        "WHERE NOT t.overdue AND coalesce (t.last_ok_us, t.created_us) + 2000 * t.every_ms < ?");
+        "SELECT t.device_id, d.name, d.site_id, coalesce (t.last_ok_us, t.created_us), " BACKUP_EVERY_SQL ", "
+        "  t.last_reason FROM backup_target t JOIN device d ON d.id = t.device_id "
+        "WHERE NOT t.overdue AND coalesce (t.last_ok_us, t.created_us) + 2000 * " BACKUP_EVERY_SQL " < ?");
     if (!stmt)
         return -1;
     sqlite3_bind_int64 (stmt, 1, now);

@@ -135,10 +135,12 @@ backup_target_apply (api_t *api, api_call_t *call, int64_t device_id, json_t *de
     sqlite3_stmt *stmt = vd_db_prepare (db, exists
         ? "UPDATE backup_target SET cred_id = coalesce (?2, cred_id), "
           "  model = CASE WHEN ?3 IS NULL THEN model WHEN ?3 = 'auto' THEN NULL ELSE ?3 END, "
-          "  every_ms = coalesce (?4, every_ms), port = coalesce (?5, port) "
+          "  every_ms = coalesce (?4, every_ms), every_own = every_own OR ?4 IS NOT NULL, "
+          "  port = coalesce (?5, port) "
           "WHERE device_id = ?1 AND ?6 AND ?7"
-        : "INSERT INTO backup_target (device_id, cred_id, model, every_ms, port, created_us) "
-          "VALUES (?1, ?2, CASE WHEN ?3 = 'auto' THEN NULL ELSE ?3 END, coalesce (?4, ?6), coalesce (?5, 22), ?7)");
+        : "INSERT INTO backup_target (device_id, cred_id, model, every_ms, every_own, port, created_us) "
+          "VALUES (?1, ?2, CASE WHEN ?3 = 'auto' THEN NULL ELSE ?3 END, coalesce (?4, ?6), ?4 IS NOT NULL, "
+          "  coalesce (?5, 22), ?7)");
     if (!stmt) {
         zstr_free (&jump_host);
         api_fail_db (api, call, "backup");

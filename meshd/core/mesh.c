@@ -26,6 +26,7 @@
 #include "meshd.h"
 #include "cred/cred.h"
 #include "backup/backup.h"
+#include "accounting/accounting.h"
 
 typedef enum { LINK_CONNECTED, LINK_LATE, LINK_LOST } link_state_t;
 static const char *s_link_names [] = { "connected", "late", "lost" };
@@ -333,13 +334,14 @@ s_peers_changed (mesh_t *self, int64_t except)
 //  discoveries, the credentials traps are accepted with, the credentials
 //  all these use, opened (they travel only inside CURVE), the other
 //  probes to measure the paths to, and the devices to back up with their
-//  models (backup/config.c)
+//  models (backup/config.c), and the NASes whose accounting it receives
+//  with their secrets (accounting/config.c)
 static json_t *
 s_config (mesh_t *self, int64_t probe_id)
 {
     json_t *checks = json_array ();
     json_t *creds = json_object ();
-    json_t *backups = json_object ();       //  "backups" and "models"
+    json_t *backups = json_object ();       //  "backups", "models" and "nas"
     sqlite3_stmt *stmt = vd_db_prepare (self->db,
         "SELECT c.id, c.kind, c.interval_ms, c.params, d.address, d.name, cr.name, cr.sealed "
         "FROM device_check c JOIN device d ON d.id = c.device_id "
@@ -378,6 +380,7 @@ s_config (mesh_t *self, int64_t probe_id)
         discoveries = s_discoveries (self, probe_id, creds);
         traps = s_trap_creds (self, probe_id, creds);
         backup_config (self->meshd, self->db, self->key, probe_id, backups, creds);
+        accounting_config (self->db, self->key, probe_id, backups);
         vd_db_exec (self->db, "COMMIT");
     }
     sqlite3_finalize (stmt);

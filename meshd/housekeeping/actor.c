@@ -10,6 +10,7 @@
     (report/schedule.c), run through an API context of its own.                                     */
 #include "housekeeping/housekeeping.h"
 #include "backup/backup.h"
+#include "accounting/accounting.h"
 #include "report/report.h"
 #include "notify/channel.h"
 
@@ -26,6 +27,7 @@ typedef struct {
     int backup_keep;
     char *backup_dir;
     int64_t backup_last;        //  µs
+    int64_t interim;            //  ms: a NAS's interim interval unless its sessions say
     api_t *api;                 //  runs scheduled reports
     char *from;                 //  their sender
     int64_t send_timeout;       //  ms
@@ -72,6 +74,15 @@ static int
 s_backup_overdue (housekeeping_t *self, void *arg)
 {
     int count = backup_overdue (self->db);
+    if (count > 0)
+        *(int *) arg = count;
+    return count < 0? -1: 0;
+}
+
+static int
+s_accounting_stale (housekeeping_t *self, void *arg)
+{
+    int count = accounting_stale (self->db, self->interim);
     if (count > 0)
         *(int *) arg = count;
     return count < 0? -1: 0;
@@ -135,6 +146,12 @@ s_pass (housekeeping_t *self)
     if (overdue)
         zsys_notice ("housekeeping: %d device%s not backed up within twice their interval", overdue,
                      overdue == 1? "": "s");
+    int stale = 0;
+    if (!s_interrupted (self))
+        s_step (self, s_accounting_stale, &stale);
+    if (stale)
+        zsys_notice ("housekeeping: %d PPP session%s not heard of for three interim intervals: stale", stale,
+                     stale == 1? "": "s");
     if (!s_interrupted (self))
         schedule_due (self->api, self->from, self->send_timeout);
     if (series || counts.chunks || rollups || counts.events || counts.audit || counts.notifications
@@ -162,6 +179,7 @@ housekeeping_actor (zsock_t *pipe, void *args)
         .states = vd_config_int (config, "retention/states")
     };
     self.backup_every = vd_config_int (config, "backup/every");
+    self.interim = vd_config_int (config, "accounting/interim");
     self.backup_keep = (int) vd_config_int (config, "backup/keep");
     self.backup_dir = backup_dir (self.meshd);
     self.backup_last = backup_last_us (self.backup_dir);

@@ -5,27 +5,12 @@
     opened, inside CURVE) and take it without a restart.                   */
 #include "api/api.h"
 
-//  The probes a scope covers get their CONFIG again
-static void
-s_tell_probes (api_t *api, int64_t site_id, int64_t probe_id)
-{
-    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
-        "SELECT id FROM probe WHERE state = 'active' AND (?1 = 0 OR site_id = ?1) AND (?2 = 0 OR id = ?2)");
-    if (!stmt)
-        return;
-    sqlite3_bind_int64 (stmt, 1, site_id);
-    sqlite3_bind_int64 (stmt, 2, probe_id);
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-        api_tell_mesh (api, "CONFIG", sqlite3_column_int64 (stmt, 0));
-    sqlite3_finalize (stmt);
-}
-
 //  After a change: the probes of its scope get their CONFIG, the audit its
 //  row, the caller the credential and scope
 static json_t *
 s_changed (api_t *api, api_call_t *call, int64_t site_id, int64_t probe_id)
 {
-    s_tell_probes (api, site_id, probe_id);
+    api_tell_probes (api, site_id, probe_id);
     json_t *result = json_pack ("{s:s, s:s*, s:s*}", "cred", api_str (call, "cred"),
                                 "site", api_str (call, "site"), "probe", api_str (call, "probe"));
     api_audit (api, call, json_deep_copy (result));

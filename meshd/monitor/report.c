@@ -18,6 +18,7 @@
 #include "meshd.h"
 #include "monitor/monitor.h"
 #include "backup/backup.h"
+#include "accounting/accounting.h"
 
 struct _report_store_t {
     sqlite3 *db;
@@ -484,6 +485,8 @@ s_report (report_store_t *self, int64_t probe_id, json_t *report, int64_t now)
         return discovery_ingest (self->db, probe_id, report, &self->changed, &self->bad);
     if (kind && streq (kind, "backup"))
         return backup_ingest (self->db, self->key, probe_id, report, &self->bad, &self->events);
+    if (kind && streq (kind, "accounting"))
+        return accounting_ingest (self->db, probe_id, report, &self->bad, &self->events);
     int64_t ts = json_integer_value (json_object_get (report, "ts_us"));
     if (ts <= 0 || ts > now + 86400 * 1000000LL)
         ts = now;

@@ -12,9 +12,11 @@
 
 //  -- clean.c: what the device printed, as the configuration to keep
 
-//  One line as a terminal shows it: backspaces applied, ANSI escape
-//  sequences and carriage returns removed, trailing white space dropped.
-//  In place; returns the new length.
+//  One line as a terminal shows it: what is written after a backspace,
+//  a carriage return or a cursor move to the left overwrites what was
+//  there (how pagers erase themselves: "\b\b\b   \b\b\b", "\r     \r",
+//  ESC [ K), other ANSI escape sequences removed, trailing white space
+//  dropped. In place; returns the new length.
 size_t backup_line_clean (char *line, size_t length);
 //  The configuration from what the fetch commands printed: each line
 //  cleaned, the model's drop lines left out, its secrets hidden, blank

@@ -9,32 +9,51 @@
 size_t
 backup_line_clean (char *line, size_t length)
 {
-    size_t out = 0;
+    size_t end = 0;             //  the line's length so far
+    size_t column = 0;          //  where the next character goes
     for (size_t i = 0; i < length; i++) {
         unsigned char c = (unsigned char) line [i];
-        if (c == '\b') {
-            if (out)
-                out--;
-        }
+        if (c == '\b')
+            column -= column > 0;
+        else
+        if (c == '\r')
+            column = 0;
         else
         if (c == 0x1b) {
-            //  ESC [ parameters final-byte (CSI), or ESC and one byte
+            //  ESC [ parameters final-byte (CSI), or ESC and one byte;
+            //  of the CSI ones, K erases to the end, D moves left
             if (i + 1 < length && line [i + 1] == '[') {
-                i += 2;
+                size_t start = i += 2;
                 while (i < length && !((unsigned char) line [i] >= 0x40 && (unsigned char) line [i] <= 0x7e))
                     i++;
+                int count = i > start? atoi (line + start): 0;
+                char final = i < length? line [i]: 0;
+                if (final == 'K' && count == 1)     //  erase to the cursor
+                    memset (line, ' ', column);
+                else
+                if (final == 'K')                   //  0: to the end; 2: all of it
+                    end = count == 2? 0: column;
+                else
+                if (final == 'D') {                 //  left, by count (at least 1)
+                    size_t left = count > 1? (size_t) count: 1;
+                    column = left < column? column - left: 0;
+                }
             }
             else
                 i++;
         }
-        else
-        if (c != '\r')
-            line [out++] = (char) c;
+        else {
+            if (column > end)               //  after ESC [ 2 K
+                memset (line + end, ' ', column - end);
+            line [column++] = (char) c;     //  column <= i: never ahead of what is read
+            if (column > end)
+                end = column;
+        }
     }
-    while (out && (line [out - 1] == ' ' || line [out - 1] == '\t'))
-        out--;
-    line [out] = 0;
-    return out;
+    while (end && (line [end - 1] == ' ' || line [end - 1] == '\t'))
+        end--;
+    line [end] = 0;
+    return end;
 }
 
 //  Valid UTF-8 with no control bytes but tab

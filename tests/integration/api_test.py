@@ -720,8 +720,64 @@ subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db, "UPDATE backup_ta
                        "hostkey_seen = 'SHA256:new' WHERE device_id = (SELECT id FROM device WHERE name = 'core1')"])
 accepted = admin.call("backup.accept", device="core1")
 check("backup.accept pins the key seen", accepted["hostkey"] == "SHA256:new" and accepted["previous"] == "SHA256:old")
+subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db, "UPDATE backup_target SET jump_hostkey = 'SHA256:j1', "
+                       "jump_hostkey_seen = 'SHA256:j2' WHERE device_id = (SELECT id FROM device WHERE name = 'core1')"])
+accepted = admin.call("backup.accept", device="core1")
+check("backup.accept pins the jump host's key seen",
+      accepted == {"device": "core1", "jump_hostkey": "SHA256:j2", "jump_previous": "SHA256:j1"}, accepted)
+# a site's interval: the devices without one of their own follow it
+every = lambda: admin.call("backup.status", device="core1")[0]["every_ms"]
+before = every()
+scheduled = admin.call("backup.schedule", site="hq", every="6h")
+check("backup.schedule: a site's interval, for its devices without their own",
+      scheduled == {"site": "hq", "every_ms": 6 * 3600000, "devices": 0} and every() == before, scheduled)
+check("backup.schedule: every or none", error_of(admin, "backup.schedule", site="hq") == "invalid")
+check("backup.schedule: at least a minute", error_of(admin, "backup.schedule", site="hq", every="10s") == "invalid")
+check("backup.schedule: a scoped operator only at their sites",
+      error_of(bob, "backup.schedule", site="hq", every="1h") in ("forbidden", "not_found"))
+admin.call("device.set", name="core1", no_backup=True)
+admin.call("device.set", name="core1", backup="lab-ssh")
+check("a device set up without an interval follows its site's", every() == 6 * 3600000, every())
+check("backup.schedule none: back to the default",
+      admin.call("backup.schedule", site="hq", none=True)["every_ms"] is None and every() == 86400000)
 admin.call("device.set", name="core1", no_backup=True)
 admin.call("cred.remove", name="snmp-only")
+
+# -- PPP accounting: NASes, IP history (sessions as ingest stores them) -----
+check("nas.add: a short secret is invalid",
+      error_of(admin, "nas.add", name="bras9", address="192.0.2.9", site="hq", secret="short") == "invalid")
+check("nas.add: an address is an address",
+      error_of(admin, "nas.add", name="bras9", address="bras9.example", site="hq", secret="s3cret-s3cret") == "invalid")
+check("nas.add: admins only", error_of(olga, "nas.add", name="bras9", address="192.0.2.9", site="hq",
+                                        secret="s3cret-s3cret") == "forbidden")
+added = admin.call("nas.add", name="bras9", address="192.0.2.9", site="hq", secret="s3cret-s3cret")
+check("nas.add", added["name"] == "bras9" and added["probe"] is None, added)
+check("nas.list, without the secret", [n["name"] for n in vic.call("nas.list")] == ["bras9"]
+      and "s3cret" not in json.dumps(vic.call("nas.list")))
+subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db,
+    "INSERT INTO ppp_session (id, nas_id, session_id, user, calling_station, start_us, start_exact, last_us, stop_us, "
+    "  state, closed_by) SELECT 900, id, 'S9', 'bob9', '00:11:22:33:44:55', 1000000, 1, 5000000, 5000000, 'stopped', "
+    "  'stop' FROM nas WHERE name = 'bras9';"
+    "INSERT INTO ppp_address VALUES (900, 'framed_ip', X'00000000000000000000ffff64400307', 128, '100.64.3.7');"
+    "INSERT OR IGNORE INTO ppp_length VALUES (128);"])
+found = admin.call("ip.history", address="100.64.3.7", at=3000000)
+check("ip.history: who had the address then, and how sure",
+      [(s["user"], s["sure"], s["address"]) for s in found["sessions"]] == [("bob9", "exact", "100.64.3.7")], found)
+check("ip.history: not before it", admin.call("ip.history", address="100.64.3.0/24", to=500000)["sessions"] == [])
+check("ip.history: a bad address is invalid", error_of(admin, "ip.history", address="100.64.3.300") == "invalid")
+check("ip.history: at, or from and to", error_of(admin, "ip.history", address="100.64.3.7", at=1, to=2) == "invalid")
+check("ip.history: not for viewers", error_of(vic, "ip.history", address="100.64.3.7") == "forbidden")
+check("ip.history: a scoped operator sees only their sites' NASes",
+      bob.call("ip.history", address="100.64.3.7")["sessions"] == [])
+listed = admin.call("ppp.sessions", user="bob9")
+check("ppp.sessions: a subscriber's, with their addresses", [s["addresses"] for s in listed] == [["100.64.3.7"]], listed)
+check("ppp.sessions: a user or a NAS", error_of(admin, "ppp.sessions") == "invalid")
+check("ppp.sessions: active only", admin.call("ppp.sessions", nas="bras9", active=True) == [])
+audited = [a["op"] for a in admin.call("audit.list", limit=1000)]
+check("IP history lookups are audited", audited.count("ip.history") >= 3 and "ppp.sessions" in audited)
+check("nas.remove: not while it has IP history", error_of(admin, "nas.remove", name="bras9") == "conflict")
+subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db, "DELETE FROM ppp_address; DELETE FROM ppp_session;"])
+check("nas.remove", admin.call("nas.remove", name="bras9") == {"name": "bras9"})
 
 # -- logout, and every op covered -------------------------------------------
 vic.call("logout")

@@ -86,14 +86,8 @@ out=$(V cred test bad --device core1); rc=$?
 check "cred test: a wrong password fails, exit 1" [ "$rc" = 1 ]
 check "... saying why: $out" grep -q "^core1: failed: auth: authentication refused" <<< "$out"
 V cred test lab --device core1 --json > "$T/test.json"
-check "cred test --json fits cred.test.reply.json" $PY -c "
-import json, jsonschema, os, sys
-d = '$SRC/schemas/api'
-store = {n: json.load(open(os.path.join(d, n))) for n in os.listdir(d)}
-resolver = jsonschema.RefResolver(base_uri='', referrer={}, store=store)
-r = json.load(open('$T/test.json'))
-jsonschema.Draft202012Validator(store['cred.test.reply.json'], resolver=resolver).validate(r)
-assert r['ok'] and r['hostkey'].startswith('SHA256:'), r"
+check "cred test --json fits cred.test.reply.json" fits_schema cred.test.reply "$T/test.json" \
+    "r['ok'] and r['hostkey'].startswith('SHA256:')"
 # a change announced in syslog: one backup after the settle time, for a
 # burst of five messages, with the user the last one named
 fetches () { V backup status --device core1 --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["fetches"])'; }

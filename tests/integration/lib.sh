@@ -58,6 +58,20 @@ V () { "$BUILD/vedette" "$@"; }
 export BUILD PY
 export -f V
 
+# fits_schema NAME FILE [PYTHON]: the JSON in FILE is valid against
+# schemas/api/NAME.json, and the Python expression PYTHON (over r) is true
+fits_schema () {
+    $PY - "$SRC/schemas/api" "$1" "$2" "${3:-True}" <<'EOF'
+import json, jsonschema, os, sys
+d, name, path, expression = sys.argv[1:]
+store = {n: json.load(open(os.path.join(d, n))) for n in os.listdir(d)}
+resolver = jsonschema.RefResolver(base_uri='', referrer={}, store=store)
+r = json.load(open(path))
+jsonschema.Draft202012Validator(store[name + '.json'], resolver=resolver).validate(r)
+assert eval(expression), r
+EOF
+}
+
 # start_meshd DIR [extra config lines]: init, configure, run, log in as admin
 start_meshd () {
     local dir=$1; shift
@@ -104,7 +118,7 @@ add_probe () {
 run_probe () {
     local name=$1
     [ -f "$T/$name/probe.cfg" ] ||
-        printf 'listen\n    syslog_udp = ""\n    syslog_tcp = ""\n    trap = ""\n' > "$T/$name/probe.cfg"
+        printf 'listen\n    syslog_udp = ""\n    syslog_tcp = ""\n    trap = ""\n    radius = ""\n' > "$T/$name/probe.cfg"
     $PROBE_WRAP "$BUILD/vedette-probe" -f -d "$T/$name" >> "$T/$name.log" 2>&1 &
     eval "PROBE_PID_$name=$!"
     PIDS="$PIDS $!"

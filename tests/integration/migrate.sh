@@ -20,9 +20,10 @@ H=3600000000
 ADDED=$(( NOW - 4 * H )) DOWN=$(( NOW - 3 * H )) UP=$(( NOW - 3 * H + 1507500000 ))
 sqlite3 "$M/meshd.db" "
     DROP TABLE device_state_log; DROP TABLE report_schedule; DROP INDEX series_own;
-    DROP TABLE backup_version; DROP TABLE backup_target;
+    DROP TABLE backup_version; DROP TABLE backup_target; DROP TABLE backup_site;
+    DROP TABLE ppp_address; DROP TABLE ppp_length; DROP TABLE ppp_session; DROP TABLE nas;
     ALTER TABLE series DROP COLUMN own; ALTER TABLE maintenance DROP COLUMN removed_us;
-    DELETE FROM rule WHERE name LIKE 'vedette-%' OR name LIKE 'backup-%';
+    DELETE FROM rule WHERE name LIKE 'vedette-%' OR name LIKE 'backup-%' OR name LIKE 'ppp-%';
     UPDATE device SET created_us = $ADDED, state = 'unknown', state_us = NULL;
     UPDATE device SET state = 'up', state_us = $UP WHERE name = 'd1';
     INSERT INTO event (ts_us, topic, data) VALUES
@@ -32,8 +33,8 @@ sqlite3 "$M/meshd.db" "
         ($UP, 'device.state', '{\"device\": \"d1\", \"state\": \"up\", \"previous\": \"down\"}');
     PRAGMA user_version = 18;" || fail "the database is taken back to schema 18"
 run_meshd "$M"
-check "meshd applies 0019 to 0022 once" bash -c "
-    [ \$(grep -c 'applied migration 00\(19\|20\|21\|22\)_' '$M/meshd.log') = 4 ]"
+check "meshd applies 0019 to 0025 once" bash -c "
+    [ \$(grep -c 'applied migration 00\(19\|2[0-5]\)_' '$M/meshd.log') = 7 ]"
 check "0022 widened the credential kinds once, in place" bash -c "
     sqlite3 '$M/meshd.db' \"SELECT sql FROM sqlite_schema WHERE name = 'credential'\" | grep -q \"CHECK (kind IN ('snmp', 'ssh'))\""
 check "d1's history: up when added, down, up again; nothing from before it was added" \
@@ -52,4 +53,6 @@ check "the default rules of 0020 are there once" \
     [ "$(sqlite3 "$M/meshd.db" "SELECT count(*) FROM rule WHERE name LIKE 'vedette-%'")" = 4 ]
 check "the default rules of 0022 are there once" \
     [ "$(sqlite3 "$M/meshd.db" "SELECT count(*) FROM rule WHERE name LIKE 'backup-%'")" = 2 ]
+check "the default rule of 0025 is there once" \
+    [ "$(sqlite3 "$M/meshd.db" "SELECT count(*) FROM rule WHERE name = 'ppp-nas-silent'")" = 1 ]
 finish

@@ -46,6 +46,122 @@ s_feed (expect_t *expect, const char *text)
     return expect_feed (expect, text, strlen (text));
 }
 
+//  A device as a shell model expects one: a banner, its prompt (an
+//  unprivileged one first when it has enable), the echo of each command, a
+//  pager in the middle of the configuration
+typedef struct {
+    const char *model;
+    const char *unprivileged;   //  NULL: logged in privileged
+    const char *prompt;
+    const char *pager;
+    const char *before;         //  the configuration before the pager
+    const char *after;          //  and after it
+    const char *expected;       //  cleaned
+} device_t;
+
+//  Drives a model's state machine through a device's session; the cleaned
+//  configuration, or NULL
+static char *
+s_session (const device_t *device)
+{
+    vd_backup_model_t *model = s_model (device->model);
+    if (!model)
+        return NULL;
+    expect_t *expect = expect_new (model, 1 << 20);
+    char said [4096];
+    snprintf (said, sizeof said, "\r\n*** authorised access only ***\r\n\r\n%s",
+              device->unprivileged? device->unprivileged: device->prompt);
+    expect_step_t step = s_feed (expect, said);
+    const char *key = model->more_key? model->more_key: " ";
+    char *text = NULL;
+    for (int rounds = 0; rounds < 40 && !text; rounds++) {
+        if (step == EXPECT_WAIT)
+            step = expect_feed (expect, NULL, 0);           //  the device is quiet
+        else
+        if (step == EXPECT_SEND_SECRET) {
+            snprintf (said, sizeof said, "\r\n%s", device->prompt);
+            step = s_feed (expect, said);
+        }
+        else
+        if (step == EXPECT_SEND && streq (expect_text (expect), key)) {
+            snprintf (said, sizeof said, "\r%*s\r%s%s", (int) strlen (device->pager), "", device->after,
+                      device->prompt);
+            step = s_feed (expect, said);
+        }
+        else
+        if (step == EXPECT_SEND) {
+            char command [256];
+            snprintf (command, sizeof command, "%s", expect_text (expect));
+            command [strcspn (command, "\n")] = 0;
+            if (model->enable && streq (command, model->enable))
+                snprintf (said, sizeof said, "%s\r\nPassword: ", command);
+            else
+            if (streq (command, model->commands [0]))
+                snprintf (said, sizeof said, "%s\r\n%s%s", command, device->before, device->pager);
+            else
+                snprintf (said, sizeof said, "%s\r\n%s", command, device->prompt);
+            step = s_feed (expect, said);
+        }
+        else
+        if (step == EXPECT_DONE) {
+            size_t size;
+            const char *output = expect_output (expect, &size);
+            const char *reason;
+            text = backup_clean (model, output, size, &reason);
+            if (!text)
+                fprintf (stderr, "%s: not clean: %s\n", device->model, reason);
+            break;
+        }
+        else {
+            fprintf (stderr, "%s: failed at %s: %s: %s\n", device->model, expect_stage (expect),
+                     expect_reason (expect), expect_error (expect));
+            break;
+        }
+    }
+    if (text && !streq (text, device->expected))
+        fprintf (stderr, "%s: cleaned as:\n%s", device->model, text);
+    expect_destroy (&expect);
+    vd_backup_model_destroy (&model);
+    return text;
+}
+
+static const device_t s_devices [] = {
+    { "nxos", NULL, "sw1# ", "--More--",
+      "!Command: show running-config\r\n!Running configuration last done at: Mon Dec  7 10:00:01 2026\r\n"
+      "!Time: Mon Dec  7 10:02:03 2026\r\n\r\nversion 9.3(8) Bios:version 05.45\r\nhostname sw1\r\n"
+      "username admin password 5 $5$ABCDEF$xyz  role network-admin\r\n",
+      "interface Ethernet1/1\r\n  description uplink\r\n\r\n",
+      "version 9.3(8) Bios:version 05.45\nhostname sw1\n"
+      "username admin password 5 <secret hidden>  role network-admin\n"
+      "interface Ethernet1/1\n  description uplink\n" },
+    { "junos", NULL, "backup@mx1> ", "---(more 47%)---",
+      "## Last commit: 2026-12-07 10:00:01 UTC by alice\r\nversion 21.4R3.15;\r\nsystem {\r\n"
+      "    host-name mx1;\r\n    root-authentication {\r\n"
+      "        encrypted-password \"$6$abc$def\"; ## SECRET-DATA\r\n",
+      "    }\r\n}\r\n\r\n",
+      "version 21.4R3.15;\nsystem {\n    host-name mx1;\n    root-authentication {\n"
+      "        encrypted-password \"<secret hidden>\"; ## SECRET-DATA\n    }\n}\n" },
+    { "eos", "leaf1>", "leaf1#", " --More-- ",
+      "! Command: show running-config\r\n! device: leaf1 (DCS-7050SX3-48YC8, EOS-4.28.3M)\r\n!\r\n"
+      "hostname leaf1\r\nusername admin privilege 15 role network-admin secret sha512 $6$abc\r\n",
+      "interface Ethernet1\r\n   description spine1\r\nend\r\n",
+      "!\nhostname leaf1\nusername admin privilege 15 role network-admin secret sha512 <secret hidden>\n"
+      "interface Ethernet1\n   description spine1\nend\n" },
+    { "vrp", NULL, "<ce1>", "  ---- More ----",
+      "!Software Version V200R005C10SPC607B607\r\n!Last configuration was updated at 2026-12-07 10:00:01+00:00\r\n"
+      "#\r\n sysname ce1\r\n#\r\n snmp-agent community read cipher %^%#abc%^%#\r\n",
+      "#\r\ninterface GE1/0/1\r\n description uplink\r\n#\r\nreturn\r\n",
+      "#\n sysname ce1\n#\n snmp-agent community read cipher <secret hidden>\n"
+      "#\ninterface GE1/0/1\n description uplink\n#\nreturn\n" },
+    { "fortios", NULL, "FGT60F # ", "--More-- ",
+      "#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\r\n#conf_file_ver=1234567\r\n"
+      "#buildno=1517\r\nconfig system global\r\n    set hostname \"FGT60F\"\r\nend\r\n",
+      "config system admin\r\n    edit \"admin\"\r\n        set password ENC SH2abcdef\r\n    next\r\nend\r\n",
+      "#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\n"
+      "config system global\n    set hostname \"FGT60F\"\nend\nconfig system admin\n    edit \"admin\"\n"
+      "        set password ENC <secret hidden>\n    next\nend\n" },
+};
+
 int
 main (void)
 {
@@ -103,6 +219,16 @@ main (void)
     //  a line as a terminal shows it
     char line [] = "abc\b\bx\x1b[7m--More--\x1b[m  \r";
     CHECK (backup_line_clean (line, strlen (line)) == 10 && streq (line, "ax--More--"));
+    //  pagers that erase themselves by a carriage return or a cursor move:
+    //  what follows overwrites them
+    char erased [] = "--More--\r        \r interface Gi0/2";
+    CHECK (backup_line_clean (erased, strlen (erased)) == 16 && streq (erased, " interface Gi0/2"));
+    char moved [] = "\x1b[7m--More--\x1b[m\x1b[8D\x1b[Kend";
+    CHECK (backup_line_clean (moved, strlen (moved)) == 3 && streq (moved, "end"));
+    char wiped [] = "---(more 47%)---\x1b[2K\r    }";
+    CHECK (backup_line_clean (wiped, strlen (wiped)) == 5 && streq (wiped, "    }"));
+    char crlf [] = "hostname a\r";
+    CHECK (backup_line_clean (crlf, strlen (crlf)) == 10 && streq (crlf, "hostname a"));
 
     vd_backup_model_t *ios = s_model ("ios");
     const char *reason;
@@ -191,5 +317,12 @@ main (void)
     CHECK (s_feed (expect, big) == EXPECT_FAIL && streq (expect_reason (expect), "too_large"));
     expect_destroy (&expect);
     vd_backup_model_destroy (&ios);
+
+    //  each shell model through a session like its devices' own
+    for (size_t i = 0; i < sizeof s_devices / sizeof s_devices [0]; i++) {
+        char *cleaned = s_session (&s_devices [i]);
+        CHECK (cleaned && streq (cleaned, s_devices [i].expected));
+        free (cleaned);
+    }
     TESTS_DONE ();
 }
