@@ -318,6 +318,7 @@ static const option_t s_ip_history_options [] = {
 static const option_t s_ppp_sessions_options [] = {
     { "user", "USER", "a subscriber's sessions", OPT_TEXT },
     { "nas", "NAS", "a NAS's sessions", OPT_TEXT },
+    { "mac", "MAC", "the sessions of a calling station (as the NAS writes it: 00-11-22-33-44-55)", OPT_TEXT },
     { "active", NULL, "only those still active", OPT_TEXT },
     { "from", "TIME", "those that went on after this time", OPT_TEXT },
     { "to", "TIME", "those that began before this time", OPT_TEXT },
@@ -1145,7 +1146,7 @@ const command_t commands [] = {
     { "ip-history", NULL, "ip.history", "ADDRESS", "address", s_ip_history_options, NULL, cli_ip_history,
       "who had an address or prefix at a time or over a range, and how sure that is (audited)" },
     { "ppp", "sessions", "ppp.sessions", NULL, NULL, s_ppp_sessions_options, s_ppp_session_columns, NULL,
-      "a subscriber's or a NAS's PPP sessions, newest first (audited)" },
+      "a subscriber's, a NAS's or a MAC's PPP sessions, newest first (audited)" },
     { "backup", "schedule", "backup.schedule", "SITE", "site", s_backup_schedule_options, NULL, NULL,
       "how often a site's devices are backed up, those without an interval of their own" },
     { "backup", "status", "backup.status", NULL, NULL, s_backup_status_options, s_backup_status_columns, NULL,

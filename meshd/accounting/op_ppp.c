@@ -139,9 +139,10 @@ op_ppp_sessions (api_t *api, api_call_t *call)
 {
     const char *user = api_str (call, "user");
     const char *nas = api_str (call, "nas");
+    const char *mac = api_str (call, "mac");
     bool active = json_is_true (json_object_get (call->args, "active"));
-    if (!user && !nas)
-        return api_fail (call, "invalid", "name a user or a NAS");
+    if (!user && !nas && !mac)
+        return api_fail (call, "invalid", "name a user, a NAS or a MAC (calling station)");
     int64_t from, to;
     if (!s_window (call, &from, &to))
         return NULL;
@@ -150,7 +151,8 @@ op_ppp_sessions (api_t *api, api_call_t *call)
         "FROM ppp_session s JOIN nas n ON n.id = s.nas_id "
         "WHERE (?1 IS NULL OR s.user = ?1) AND (?2 IS NULL OR n.name = ?2) AND in_scope (n.site_id) "
         "  AND (NOT ?3 OR s.state = 'active') AND s.start_us <= ?5 "
-        "  AND coalesce (s.stop_us, s.end_before_us, ?6) >= ?4 ORDER BY s.start_us DESC LIMIT ?7");
+        "  AND coalesce (s.stop_us, s.end_before_us, ?6) >= ?4 AND (?8 IS NULL OR s.calling_station = ?8) "
+        "ORDER BY s.start_us DESC LIMIT ?7");
     if (!stmt)
         return api_fail_db (api, call, "ppp");
     if (user)
@@ -162,6 +164,8 @@ op_ppp_sessions (api_t *api, api_call_t *call)
     sqlite3_bind_int64 (stmt, 5, to);
     sqlite3_bind_int64 (stmt, 6, vd_now_us ());
     sqlite3_bind_int64 (stmt, 7, api_limit (call));
+    if (mac)
+        sqlite3_bind_text (stmt, 8, mac, -1, SQLITE_STATIC);
     json_t *list = json_array ();
     while (sqlite3_step (stmt) == SQLITE_ROW) {
         json_t *row = s_session (stmt);
@@ -170,7 +174,8 @@ op_ppp_sessions (api_t *api, api_call_t *call)
         json_array_append_new (list, row);
     }
     sqlite3_finalize (stmt);
-    api_audit (api, call, json_pack ("{s:s*, s:s*, s:b, s:I}", "user", user, "nas", nas, "active", active,
+    api_audit (api, call, json_pack ("{s:s*, s:s*, s:s*, s:b, s:I}", "user", user, "nas", nas, "mac", mac,
+                                     "active", active,
                                      "found", (json_int_t) json_array_size (list)));
     return list;
 }
@@ -178,7 +183,7 @@ op_ppp_sessions (api_t *api, api_call_t *call)
 const api_op_t op_ppp_ops [] = {
     { "ip.history",     "operator", "address:s! at:t from:t to:t limit:i", op_ip_history,
       "who had an address or a prefix at a time or over a range, and how sure that is (audited)" },
-    { "ppp.sessions",   "operator", "user:s nas:n active:b from:t to:t limit:i", op_ppp_sessions,
-      "a subscriber's or a NAS's PPP sessions, newest first (audited)" },
+    { "ppp.sessions",   "operator", "user:s nas:n mac:s active:b from:t to:t limit:i", op_ppp_sessions,
+      "a subscriber's, a NAS's or a MAC's PPP sessions, newest first (audited)" },
     { NULL }
 };

@@ -129,6 +129,8 @@ check "the start's time is the receipt less Acct-Delay-Time" bash -c "V ppp sess
 import json,sys,time; s=json.load(sys.stdin)[0]; d=time.time()-s[\"start_us\"]/1e6; assert 29 < d < 120, d'"
 check "a session without its Start: its start worked out, closed by the Accounting-On" \
     bash -c "[ \"\$(V ppp sessions --user carol --json | $PY -c 'import json,sys; s=json.load(sys.stdin)[0]; print(s[\"state\"], s[\"closed_by\"], s[\"start_exact\"], s[\"sure\"])')\" = 'closed accounting-on False ended in a window (accounting-on); start worked out from Acct-Session-Time' ]"
+check "ppp sessions --mac: the calling station's sessions" bash -c "V ppp sessions --mac 00-11-22-33-44-55 --json | $PY -c '
+import json,sys; s=json.load(sys.stdin); assert [x[\"user\"] for x in s]==[\"bob\"], s'"
 check "the retransmitted Start is stored once" bash -c "V ppp sessions --user dave --json | $PY -c '
 import json,sys; s=json.load(sys.stdin); assert len(s)==1 and s[0][\"records\"]==1, s'"
 frank () { V ppp sessions --user frank --json | grep -q '"state": "active"'; }

@@ -772,6 +772,7 @@ check("ip.history: a scoped operator sees only their sites' NASes",
 listed = admin.call("ppp.sessions", user="bob9")
 check("ppp.sessions: a subscriber's, with their addresses", [s["addresses"] for s in listed] == [["100.64.3.7"]], listed)
 check("ppp.sessions: a user or a NAS", error_of(admin, "ppp.sessions") == "invalid")
+check("ppp.sessions: by MAC", [s["user"] for s in admin.call("ppp.sessions", mac="00:11:22:33:44:55")] == ["bob9"])
 check("ppp.sessions: active only", admin.call("ppp.sessions", nas="bras9", active=True) == [])
 audited = [a["op"] for a in admin.call("audit.list", limit=1000)]
 check("IP history lookups are audited", audited.count("ip.history") >= 3 and "ppp.sessions" in audited)

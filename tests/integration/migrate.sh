@@ -33,8 +33,8 @@ sqlite3 "$M/meshd.db" "
         ($UP, 'device.state', '{\"device\": \"d1\", \"state\": \"up\", \"previous\": \"down\"}');
     PRAGMA user_version = 18;" || fail "the database is taken back to schema 18"
 run_meshd "$M"
-check "meshd applies 0019 to 0025 once" bash -c "
-    [ \$(grep -c 'applied migration 00\(19\|2[0-5]\)_' '$M/meshd.log') = 7 ]"
+check "meshd applies 0019 to 0026 once" bash -c "
+    [ \$(grep -c 'applied migration 00\(19\|2[0-6]\)_' '$M/meshd.log') = 8 ]"
 check "0022 widened the credential kinds once, in place" bash -c "
     sqlite3 '$M/meshd.db' \"SELECT sql FROM sqlite_schema WHERE name = 'credential'\" | grep -q \"CHECK (kind IN ('snmp', 'ssh'))\""
 check "d1's history: up when added, down, up again; nothing from before it was added" \
