@@ -3,6 +3,43 @@
     sessions (sessions as a table: who, where, when, how sure).          */
 #include "console.h"
 
+//  the options and columns of nas add, nas list, ip-history and ppp sessions
+const option_t cli_nas_add_options [] = {
+    { "address", "ADDRESS", "the address its accounting comes from (required)", OPT_TEXT },
+    { "site", "SITE", "its site (required): the site's probes receive its accounting", OPT_TEXT },
+    { "probe", "PROBE", "only this probe of the site receives it", OPT_TEXT },
+    { "secret-stdin", NULL, "read the shared secret from standard input (else it is asked for)", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+const column_t cli_nas_columns [] = {
+    { "name", "NAS", COL_TEXT }, { "address", "ADDRESS", COL_TEXT }, { "site", "SITE", COL_TEXT },
+    { "probe", "PROBE", COL_TEXT }, { "active", "ACTIVE", COL_INT }, { "last_us", "LAST RECORD", COL_AGE },
+    { NULL }
+};
+const option_t cli_ip_history_options [] = {
+    { "at", "TIME", "at this time (2026-03-02T10:41:00Z, -1h)", OPT_TEXT },
+    { "from", "TIME", "over a range from this time", OPT_TEXT },
+    { "to", "TIME", "to this time (default now)", OPT_TEXT },
+    { "limit", "N", "at most N sessions (default 100)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+const option_t cli_ppp_sessions_options [] = {
+    { "user", "USER", "a subscriber's sessions", OPT_TEXT },
+    { "nas", "NAS", "a NAS's sessions", OPT_TEXT },
+    { "mac", "MAC", "the sessions of a calling station (as the NAS writes it: 00-11-22-33-44-55)", OPT_TEXT },
+    { "active", NULL, "only those still active", OPT_TEXT },
+    { "from", "TIME", "those that went on after this time", OPT_TEXT },
+    { "to", "TIME", "those that began before this time", OPT_TEXT },
+    { "limit", "N", "at most N sessions (default 100)", OPT_INT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+const column_t cli_ppp_session_columns [] = {
+    { "user", "USER", COL_TEXT }, { "nas", "NAS", COL_TEXT }, { "session_id", "SESSION", COL_TEXT },
+    { "addresses", "ADDRESSES", COL_TEXT }, { "calling_station", "CALLING STATION", COL_TEXT },
+    { "start_us", "START", COL_TIME }, { "stop_us", "STOP", COL_TIME }, { "state", "STATE", COL_STATUS },
+    { "input_octets", "IN BYTES", COL_INT }, { "output_octets", "OUT BYTES", COL_INT },
+    { "sure", "HOW SURE", COL_TEXT }, { NULL }
+};
 static const column_t s_session_columns [] = {
     { "address", "ADDRESS", COL_TEXT }, { "user", "USER", COL_TEXT }, { "nas", "NAS", COL_TEXT },
     { "session_id", "SESSION", COL_TEXT }, { "calling_station", "CALLING STATION", COL_TEXT },

@@ -296,42 +296,6 @@ static const option_t s_backup_run_options [] = {
     { "timeout", "DURATION", "how long to wait for the results (default 2m)", OPT_TEXT },
     { NULL, NULL, NULL, OPT_TEXT }
 };
-static const option_t s_nas_add_options [] = {
-    { "address", "ADDRESS", "the address its accounting comes from (required)", OPT_TEXT },
-    { "site", "SITE", "its site (required): the site's probes receive its accounting", OPT_TEXT },
-    { "probe", "PROBE", "only this probe of the site receives it", OPT_TEXT },
-    { "secret-stdin", NULL, "read the shared secret from standard input (else it is asked for)", OPT_TEXT },
-    { NULL, NULL, NULL, OPT_TEXT }
-};
-static const column_t s_nas_columns [] = {
-    { "name", "NAS", COL_TEXT }, { "address", "ADDRESS", COL_TEXT }, { "site", "SITE", COL_TEXT },
-    { "probe", "PROBE", COL_TEXT }, { "active", "ACTIVE", COL_INT }, { "last_us", "LAST RECORD", COL_AGE },
-    { NULL }
-};
-static const option_t s_ip_history_options [] = {
-    { "at", "TIME", "at this time (2026-03-02T10:41:00Z, -1h)", OPT_TEXT },
-    { "from", "TIME", "over a range from this time", OPT_TEXT },
-    { "to", "TIME", "to this time (default now)", OPT_TEXT },
-    { "limit", "N", "at most N sessions (default 100)", OPT_INT },
-    { NULL, NULL, NULL, OPT_TEXT }
-};
-static const option_t s_ppp_sessions_options [] = {
-    { "user", "USER", "a subscriber's sessions", OPT_TEXT },
-    { "nas", "NAS", "a NAS's sessions", OPT_TEXT },
-    { "mac", "MAC", "the sessions of a calling station (as the NAS writes it: 00-11-22-33-44-55)", OPT_TEXT },
-    { "active", NULL, "only those still active", OPT_TEXT },
-    { "from", "TIME", "those that went on after this time", OPT_TEXT },
-    { "to", "TIME", "those that began before this time", OPT_TEXT },
-    { "limit", "N", "at most N sessions (default 100)", OPT_INT },
-    { NULL, NULL, NULL, OPT_TEXT }
-};
-static const column_t s_ppp_session_columns [] = {
-    { "user", "USER", COL_TEXT }, { "nas", "NAS", COL_TEXT }, { "session_id", "SESSION", COL_TEXT },
-    { "addresses", "ADDRESSES", COL_TEXT }, { "calling_station", "CALLING STATION", COL_TEXT },
-    { "start_us", "START", COL_TIME }, { "stop_us", "STOP", COL_TIME }, { "state", "STATE", COL_STATUS },
-    { "input_octets", "IN BYTES", COL_INT }, { "output_octets", "OUT BYTES", COL_INT },
-    { "sure", "HOW SURE", COL_TEXT }, { NULL }
-};
 static const option_t s_backup_schedule_options [] = {
     { "every", "DURATION", "how often (at least 1m)", OPT_TEXT },
     { "none", NULL, "no site interval: each device's own, or the default (1d)", OPT_TEXT },
@@ -1137,15 +1101,15 @@ const command_t commands [] = {
       "remove a credential" },
     { "backup", "run", "backup.run", "[DEVICE]", "device?", s_backup_run_options, NULL, cli_backup_run,
       "back up a device, or a site's devices, now, and wait for the results" },
-    { "nas", "add", "nas.add", "NAME", "name", s_nas_add_options, NULL, cli_nas_add,
+    { "nas", "add", "nas.add", "NAME", "name", cli_nas_add_options, NULL, cli_nas_add,
       "add a NAS whose RADIUS accounting the site's probes receive, with its shared secret" },
-    { "nas", "list", "nas.list", NULL, NULL, s_no_options, s_nas_columns, NULL,
+    { "nas", "list", "nas.list", NULL, NULL, s_no_options, cli_nas_columns, NULL,
       "the NASes, with their active sessions and last record" },
     { "nas", "remove", "nas.remove", "NAME", "name", s_no_options, NULL, NULL,
       "remove a NAS that has no sessions in the IP history" },
-    { "ip-history", NULL, "ip.history", "ADDRESS", "address", s_ip_history_options, NULL, cli_ip_history,
+    { "ip-history", NULL, "ip.history", "ADDRESS", "address", cli_ip_history_options, NULL, cli_ip_history,
       "who had an address or prefix at a time or over a range, and how sure that is (audited)" },
-    { "ppp", "sessions", "ppp.sessions", NULL, NULL, s_ppp_sessions_options, s_ppp_session_columns, NULL,
+    { "ppp", "sessions", "ppp.sessions", NULL, NULL, cli_ppp_sessions_options, cli_ppp_session_columns, NULL,
       "a subscriber's, a NAS's or a MAC's PPP sessions, newest first (audited)" },
     { "backup", "schedule", "backup.schedule", "SITE", "site", s_backup_schedule_options, NULL, NULL,
       "how often a site's devices are backed up, those without an interval of their own" },
