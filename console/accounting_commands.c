@@ -1,9 +1,11 @@
 /*  console/accounting_commands.c: nas add (its shared secret read from
-    standard input or asked for, never an argument), ip-history and ppp
-    sessions (sessions as a table: who, where, when, how sure).          */
+    standard input or asked for, never an argument), ip-history, ppp
+    sessions (sessions as a table: who, where, when, how sure) and ppp
+    usage.                                                               */
 #include "console.h"
 
-//  the options and columns of nas add, nas list, ip-history and ppp sessions
+//  the options and columns of nas add, nas list, ip-history, ppp sessions
+//  and ppp usage
 const option_t cli_nas_add_options [] = {
     { "address", "ADDRESS", "the address its accounting comes from (required)", OPT_TEXT },
     { "site", "SITE", "its site (required): the site's probes receive its accounting", OPT_TEXT },
@@ -40,6 +42,17 @@ const column_t cli_ppp_session_columns [] = {
     { "input_octets", "IN BYTES", COL_INT }, { "output_octets", "OUT BYTES", COL_INT },
     { "sure", "HOW SURE", COL_TEXT }, { NULL }
 };
+const option_t cli_ppp_usage_options [] = {
+    { "user", "USER", "the subscriber (required)", OPT_TEXT },
+    { "month", "YYYY-MM", "one month (UTC); default the last twelve", OPT_TEXT },
+    { "from", "TIME", "the months from the one holding this time", OPT_TEXT },
+    { "to", "TIME", "to this time", OPT_TEXT },
+    { NULL, NULL, NULL, OPT_TEXT }
+};
+const column_t cli_ppp_usage_columns [] = {
+    { "user", "USER", COL_TEXT }, { "month", "MONTH", COL_TEXT }, { "input_octets", "IN BYTES", COL_INT },
+    { "output_octets", "OUT BYTES", COL_INT }, { "sessions", "SESSIONS", COL_INT }, { NULL }
+};
 static const column_t s_session_columns [] = {
     { "address", "ADDRESS", COL_TEXT }, { "user", "USER", COL_TEXT }, { "nas", "NAS", COL_TEXT },
     { "session_id", "SESSION", COL_TEXT }, { "calling_station", "CALLING STATION", COL_TEXT },
@@ -64,15 +77,32 @@ cli_nas_add (const command_t *command, json_t *args, bool json, bool csv)
     return code;
 }
 
+static const column_t s_sighting_columns [] = {
+    { "address", "ADDRESS", COL_TEXT }, { "mac", "MAC", COL_TEXT }, { "router", "ROUTER", COL_TEXT },
+    { "interface", "INTERFACE", COL_TEXT }, { "first_us", "FIRST SEEN", COL_TIME },
+    { "last_us", "LAST SEEN", COL_TIME }, { NULL }
+};
+
+//  The sessions, then what the routers saw (CSV: the sessions only)
 static void
 s_print_history (json_t *result, bool csv)
 {
     json_t *sessions = json_object_get (result, "sessions");
-    if (!csv && json_array_size (sessions) == 0) {
-        printf ("no session held %s then\n", json_string_value (json_object_get (result, "address")));
+    json_t *sightings = json_object_get (result, "sightings");
+    const char *address = json_string_value (json_object_get (result, "address"));
+    if (csv || json_array_size (sessions))
+        table_print (sessions, s_session_columns, csv);
+    else
+        printf ("no session held %s then\n", address);
+    if (csv)
         return;
+    if (json_array_size (sightings)) {
+        printf ("\nseen in routers' ARP or neighbour tables (a MAC, not a subscriber):\n");
+        table_print (sightings, s_sighting_columns, false);
     }
-    table_print (sessions, s_session_columns, csv);
+    else
+    if (json_array_size (sessions) == 0)
+        printf ("and no router saw it in its ARP or neighbour table\n");
 }
 
 int

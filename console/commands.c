@@ -1111,6 +1111,8 @@ const command_t commands [] = {
       "who had an address or prefix at a time or over a range, and how sure that is (audited)" },
     { "ppp", "sessions", "ppp.sessions", NULL, NULL, cli_ppp_sessions_options, cli_ppp_session_columns, NULL,
       "a subscriber's, a NAS's or a MAC's PPP sessions, newest first (audited)" },
+    { "ppp", "usage", "ppp.usage", NULL, NULL, cli_ppp_usage_options, cli_ppp_usage_columns, NULL,
+      "a subscriber's octets in and out per month, gigawords counted (audited)" },
     { "backup", "schedule", "backup.schedule", "SITE", "site", s_backup_schedule_options, NULL, NULL,
       "how often a site's devices are backed up, those without an interval of their own" },
     { "backup", "status", "backup.status", NULL, NULL, s_backup_status_options, s_backup_status_columns, NULL,

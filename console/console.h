@@ -135,8 +135,9 @@ void cli_wipe_args (json_t *args);
 //  nas add (its secret); ip-history, ppp sessions (console/accounting_commands.c)
 int cli_nas_add (const command_t *command, json_t *args, bool json, bool csv);
 int cli_ip_history (const command_t *command, json_t *args, bool json, bool csv);
-extern const option_t cli_nas_add_options [], cli_ip_history_options [], cli_ppp_sessions_options [];
-extern const column_t cli_nas_columns [], cli_ppp_session_columns [];
+extern const option_t cli_nas_add_options [], cli_ip_history_options [], cli_ppp_sessions_options [],
+                      cli_ppp_usage_options [];
+extern const column_t cli_nas_columns [], cli_ppp_session_columns [], cli_ppp_usage_columns [];
 //  cred add (its secrets); backup run, show, diff (console/backup_commands.c).
 int cli_cred_add (const command_t *command, json_t *args, bool json, bool csv);
 int cli_cred_test (const command_t *command, json_t *args, bool json, bool csv);

@@ -74,6 +74,8 @@ const vd_config_key_t meshd_config_keys [] = {
       "how long devices' state history (availability reports) is kept; a device keeps the state it was in at the cutoff" },
     { "retention/notifications", VD_CFG_DURATION, "90d",
       "how long sent, failed and skipped notifications are kept (0: for ever)" },
+    { "retention/ip_history", VD_CFG_DURATION, "365d",
+      "how long ended PPP sessions, their usage and address sightings are kept, as your jurisdiction asks (0: for ever)" },
     { "rules/down_after", VD_CFG_INT, "2",
       "rounds in a row with 100% ICMP loss after which a device is down" },
     { "rules/flap_count", VD_CFG_INT, "6",

@@ -117,6 +117,7 @@ typedef struct {
     uint64_t refused;           //  messages refused for want of disk space
     uint64_t api_requests;      //  served so far
     uint64_t api_latency_us;    //  their time, in all
+    uint64_t auth_refused;      //  CURVE handshakes refused (the auth actor's "AUTH")
 } selfmon_counts_t;
 selfmon_t *selfmon_new (sqlite3 *db, meshd_t *meshd);
 void selfmon_destroy (selfmon_t **self_p);

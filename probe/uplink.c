@@ -1,7 +1,8 @@
 /*  probe/uplink.c: the uplink actor. A DEALER (CURVE client, this probe's
     own key) to meshd, and the spool.
 
-    Samples from the icmp actor are gathered into a batch; each batch is
+    Samples from the icmp actor are gathered into a batch (half a second at
+    most: what a kill -9 of the probe can lose); each batch is
     appended to the spool (and so on disk) before it is sent, as a DATA
     message with the batch's sequence number. Events from the listen actor
     (syslog, traps) go the same way as EVENTS messages, a JSON array each,
@@ -29,7 +30,7 @@
 #include "probe.h"
 
 #define BATCH_MAX_SAMPLES   2048
-#define BATCH_MAX_AGE_MS    1000
+#define BATCH_MAX_AGE_MS    500         //  what a kill -9 can lose: samples not yet spooled
 #define HELLO_TIMEOUT_MS    5000
 #define BACKOFF_MIN_MS      250
 #define BACKOFF_MAX_MS      4000

@@ -148,7 +148,7 @@ const tui_command_t tui_commands [] = {
     { "backups", "[site=hq] [state=failed] [pattern]", "the devices backed up: last success, failure, why",
       s_backups, false, ARG_FILTER, NULL },
     { "diff", "device [version]", "what changed in a device's configuration", s_diff, false, ARG_DEVICE, NULL },
-    { "ip", "address [time]", "who had an address or prefix then (now if no time): the IP history, audited",
+    { "ip", "address [time]", "who had an address or prefix then (now if no time), and the MACs routers saw it at: audited",
       s_ip, false, ARG_NONE, NULL },
     { "ppp", "user", "a subscriber's PPP sessions (audited)", s_ppp, false, ARG_NONE, NULL },
     { "ack", "[comment]", "ack the marked alarms (or the selected one)", s_ack, true, ARG_NONE, NULL },

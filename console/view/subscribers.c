@@ -1,6 +1,7 @@
 /*  console/view/subscribers.c: PPP accounting. It lists the NASes with
     their active sessions; Enter on one lists those sessions; ":ip ADDRESS
     [TIME]" shows who had an address (or the addresses in a prefix) then,
+    and below, the MACs routers saw it at (ARP, neighbour tables);
     ":ppp USER" a subscriber's sessions, each with how sure it is; n goes
     back to the NASes. A lookup is personal data, audited by meshd: it is
     made once when asked, never again by itself; the NASes are fetched
@@ -64,6 +65,23 @@ s_addresses (json_t *rows)
     }
 }
 
+//  The routers' sightings of an address as rows below its sessions: the
+//  router in NAS, the MAC in CALLING STATION, first and last seen, "arp"
+//  for session (no user: a MAC is not a subscriber)
+static void
+s_sightings (json_t *rows, json_t *sightings)
+{
+    size_t index;
+    json_t *seen;
+    json_array_foreach (sightings, index, seen)
+        if (rows)
+            json_array_append_new (rows, json_pack ("{s:s, s:O, s:O, s:s, s:O, s:O, s:O, s:s, s:O}", "user", "",
+                "address", json_object_get (seen, "address"), "nas", json_object_get (seen, "router"),
+                "session_id", "arp", "calling_station", json_object_get (seen, "mac"),
+                "start_us", json_object_get (seen, "first_us"), "stop_us", json_object_get (seen, "last_us"),
+                "state", "seen", "sure", json_object_get (seen, "sure")));
+}
+
 //  What the query asks: the NASes, a NAS's active sessions ("nas NAME"),
 //  an address's history ("ip ADDRESS [TIME]"), a user's sessions ("user NAME")
 static void
@@ -90,6 +108,7 @@ s_fetch (tui_t *tui)
             json_object_set_new (args, "at", json_string (when));
         json_t *history = tui_call (tui, "ip.history", args);
         result = history? json_incref (json_object_get (history, "sessions")): NULL;
+        s_sightings (result, json_object_get (history, "sightings"));
         json_decref (history);
     }
     json_decref (tui->ppp);

@@ -7,6 +7,9 @@
         address.c   addresses and prefixes as 16-byte networks
         config.c    CONFIG's "nas" for a probe: its NASes and their secrets
         ingest.c    a probe's accounting report, in the store's transaction
+        restart.c   a NAS's restart (Accounting-On/Off, traps, syslog)
+        sighting.c  addresses routers saw at MACs (ARP, neighbour tables)
+        usage.c     a session's octets per month
         stale.c     sessions and NASes not heard of for too long
         op_nas.c    the API: nas.add, list, remove
         op_ppp.c    the API: ip.history, ppp.sessions (audited)            */
@@ -37,6 +40,39 @@ void accounting_config (sqlite3 *db, const unsigned char *key, int64_t probe_id,
 //  Inside the caller's transaction; *bad counts reports refused, *events
 //  says an event was written. 0, or -1 on a database error.
 int accounting_ingest (sqlite3 *db, int64_t probe_id, json_t *report, uint64_t *bad, bool *events);
+
+//  -- restart.c
+
+//  The NAS restarted at ts: its active and stale sessions begun before
+//  are closed (closed_by: accounting-on, accounting-off, restart), ended
+//  between their last record and ts; the event ppp.nas_restart says why.
+//  Inside the caller's transaction; 0, or -1.
+int accounting_nas_restarted (sqlite3 *db, int64_t nas_id, int64_t site_id, const char *nas, const char *closed_by,
+                              const char *why, int64_t ts, bool *events);
+//  A probe's trap or syslog event (topic, its data) from address in a
+//  site: if it is a NAS's restart (a coldStart or warmStart trap, a
+//  restart's syslog line), its sessions are closed. 0, or -1.
+int accounting_restart_seen (sqlite3 *db, int64_t site_id, const char *address, const char *topic, json_t *data,
+                             int64_t ts, bool *events);
+
+//  -- sighting.c
+
+//  A router's full walk at ts saw these ARP and neighbour entries
+//  ([{address, mac, interface}]): each goes on from the last walk's
+//  sighting of the same address and MAC, or is a new one. Entries that
+//  are not an address and a MAC are counted in *bad. Inside the caller's
+//  transaction; 0, or -1.
+int accounting_sightings (sqlite3 *db, int64_t device_id, int64_t ts, json_t *list, uint64_t *bad);
+
+//  -- usage.c
+
+//  Adds what a session's counters grew by between two of its records
+//  (from, to: µs) to its octets per UTC month, split across the months in
+//  between by the time in each (ppp usage); negative growth adds nothing.
+//  Inside the caller's transaction; 0, or -1.
+//  The first µs of the UTC month that holds t; *next, of the month after
+int64_t accounting_month (int64_t t, int64_t *next);
+int accounting_usage_add (sqlite3 *db, int64_t session, int64_t from, int64_t to, int64_t in, int64_t out);
 
 //  -- stale.c
 

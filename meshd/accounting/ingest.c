@@ -13,8 +13,9 @@
         Accounting-On,  every active or stale session of the NAS is closed,
         Accounting-Off  its end somewhere between its last record and now
 
-    Octets count gigawords (the probe adds them). The events:
-    ppp.nas_restart (Accounting-On or -Off), ppp.nas_heard (a NAS that had
+    Octets count gigawords (the probe adds them); what they grew by since
+    the session's last record goes to its months (usage.c). The events:
+    ppp.nas_restart (Accounting-On or -Off, restart.c), ppp.nas_heard (a NAS that had
     gone silent, stale.c, speaks again); nothing per session: a session
     is data, not news.                                                   */
 #include "accounting/accounting.h"
@@ -64,12 +65,19 @@ s_addresses (sqlite3 *db, int64_t session, json_t *record)
     return 0;
 }
 
+//  When a session began: at its Start, else Acct-Session-Time before this
+//  record
+static int64_t
+s_began (json_t *record, int64_t ts, bool start)
+{
+    return start? ts: ts - s_int (record, "session_time") * 1000000;
+}
+
 //  A new session from a record at ts; its id, or 0 on error
 static int64_t
 s_open (sqlite3 *db, int64_t nas_id, json_t *record, int64_t ts, bool start)
 {
-    //  without its Start: it began Acct-Session-Time before this record
-    int64_t began = start? ts: ts - s_int (record, "session_time") * 1000000;
+    int64_t began = s_began (record, ts, start);
     sqlite3_stmt *stmt = vd_db_prepare (db,
         "INSERT INTO ppp_session (nas_id, session_id, multi_session_id, user, calling_station, called_station, "
         "  nas_port, nas_port_id, start_us, start_exact, last_us, state, interim_s, records) "
@@ -112,28 +120,6 @@ s_update (sqlite3 *db, int64_t session, json_t *record, int64_t ts, bool stop)
         "WHERE id = ?1", "iiiiissisi", session, ts, s_int (record, "input_octets"), s_int (record, "output_octets"),
         s_int (record, "session_time"), s_str (record, "user"), s_str (record, "calling_station"),
         (int64_t) stop, s_str (record, "terminate_cause"), s_int (record, "interim_interval"));
-}
-
-//  Accounting-On or -Off: the NAS restarted, its sessions are over
-static int
-s_restart (sqlite3 *db, int64_t nas_id, int64_t site_id, const char *nas, const char *status, int64_t ts,
-           bool *events)
-{
-    int rc = vd_db_run (db,
-        "UPDATE ppp_session SET state = 'closed', closed_by = ?3, end_after_us = last_us, end_before_us = ?2 "
-        "WHERE nas_id = ?1 AND state IN ('active', 'stale')", "iis", nas_id, ts,
-        streq (status, "on")? "accounting-on": "accounting-off");
-    if (rc)
-        return -1;
-    json_t *data = json_pack ("{s:s, s:s, s:s, s:I}", "object", nas, "nas", nas,
-                              "status", streq (status, "on")? "Accounting-On"
-                              : "Accounting-Off", "closed", (json_int_t) sqlite3_changes (db));
-    char *text = json_dumps (data, JSON_COMPACT);
-    json_decref (data);
-    rc = text? meshd_event (db, "ppp.nas_restart", site_id, text): -1;
-    free (text);
-    *events = true;
-    return rc;
 }
 
 //  The NAS is heard from: a silence it broke is over
@@ -182,7 +168,9 @@ accounting_ingest (sqlite3 *db, int64_t probe_id, json_t *report, uint64_t *bad,
     if (s_heard (db, nas_id, site_id, nas, events))
         return -1;
     if (streq (status, "on") || streq (status, "off"))
-        return s_restart (db, nas_id, site_id, nas, status, ts, events);
+        return accounting_nas_restarted (db, nas_id, site_id, nas, streq (status, "on")? "accounting-on"
+                                         : "accounting-off", streq (status, "on")? "Accounting-On"
+                                         : "Accounting-Off", ts, events);
     bool start = streq (status, "start"), stop = streq (status, "stop");
     const char *session_id = s_str (report, "session_id");
     if ((!start && !stop && !streq (status, "interim")) || !session_id) {
@@ -190,17 +178,20 @@ accounting_ingest (sqlite3 *db, int64_t probe_id, json_t *report, uint64_t *bad,
         return 0;
     }
     //  the latest session of that id on the NAS
-    stmt = vd_db_prepare (db, "SELECT id, state FROM ppp_session WHERE nas_id = ? AND session_id = ? "
-                              "ORDER BY id DESC LIMIT 1");
+    stmt = vd_db_prepare (db, "SELECT id, state, input_octets, output_octets, last_us FROM ppp_session "
+                              "WHERE nas_id = ? AND session_id = ? ORDER BY id DESC LIMIT 1");
     if (!stmt)
         return -1;
     sqlite3_bind_int64 (stmt, 1, nas_id);
     sqlite3_bind_text (stmt, 2, session_id, -1, SQLITE_TRANSIENT);
-    int64_t session = 0;
+    int64_t session = 0, input = 0, output = 0, last = 0;
     char state [16] = "";
     if (sqlite3_step (stmt) == SQLITE_ROW) {
         session = sqlite3_column_int64 (stmt, 0);
         snprintf (state, sizeof state, "%s", sqlite3_column_text (stmt, 1));
+        input = sqlite3_column_int64 (stmt, 2);
+        output = sqlite3_column_int64 (stmt, 3);
+        last = sqlite3_column_int64 (stmt, 4);
     }
     sqlite3_finalize (stmt);
     bool over = streq (state, "stopped") || streq (state, "closed");
@@ -211,8 +202,13 @@ accounting_ingest (sqlite3 *db, int64_t probe_id, json_t *report, uint64_t *bad,
         session = s_open (db, nas_id, report, ts, start);
         if (!session)
             return -1;
+        input = output = 0;
+        last = s_began (report, ts, start);
     }
-    if (s_update (db, session, report, ts, stop) || s_addresses (db, session, report))
+    //  what the counters grew by since the last record, put in its months
+    if (accounting_usage_add (db, session, last, ts, s_int (report, "input_octets") - input,
+                              s_int (report, "output_octets") - output)
+    ||  s_update (db, session, report, ts, stop) || s_addresses (db, session, report))
         return -1;
     return 0;
 }

@@ -12,12 +12,16 @@ static json_t *
 op_nas_add (api_t *api, api_call_t *call)
 {
     const char *name = api_str (call, "name");
-    const char *address = api_str (call, "address");
     const char *secret = api_str (call, "secret");
     const char *probe = api_str (call, "probe");
+    //  as the probe writes a source address (2001:DB8::0:1 is 2001:db8::1)
     unsigned char binary [16];
-    if (inet_pton (AF_INET, address, binary) != 1 && inet_pton (AF_INET6, address, binary) != 1)
-        return api_fail (call, "invalid", "address is the NAS's IPv4 or IPv6 address: %s is not", address);
+    char address [INET6_ADDRSTRLEN];
+    int family = inet_pton (AF_INET, api_str (call, "address"), binary) == 1? AF_INET
+               : inet_pton (AF_INET6, api_str (call, "address"), binary) == 1? AF_INET6: 0;
+    if (!family || !inet_ntop (family, binary, address, sizeof address))
+        return api_fail (call, "invalid", "address is the NAS's IPv4 or IPv6 address: %s is not",
+                         api_str (call, "address"));
     if (strlen (secret) < 8)
         return api_fail (call, "invalid", "a shared secret of at least 8 characters (RFC 2865 asks for 16)");
     int64_t site_id = api_find (api, call, "site", api_str (call, "site"));

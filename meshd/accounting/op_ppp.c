@@ -1,5 +1,6 @@
-/*  meshd/accounting/op_ppp.c: who had an address when (ip.history) and a
-    subscriber's or a NAS's sessions (ppp.sessions). This is personal data:
+/*  meshd/accounting/op_ppp.c: who had an address when (ip.history), a
+    subscriber's or a NAS's sessions (ppp.sessions) and a subscriber's
+    octets per month (ppp.usage). This is personal data:
     operators and admins only, within their sites, and every call is in
     the audit log with what was asked.
 
@@ -11,9 +12,13 @@
 
     Each answer says how sure it is: "exact" when the NAS gave its start
     and its stop, else what is known (a start worked out from
-    Acct-Session-Time, an end between two times, still active).         */
+    Acct-Session-Time, an end between two times, still active), and what
+    it rests on: RADIUS sessions, and beside them the routers' sightings
+    of the address at a MAC (ARP, neighbour tables), which answer even
+    where no session covers the time.                                    */
 #include "api/api.h"
 #include "accounting/accounting.h"
+#include "report/report.h"
 
 #define SESSION_COLUMNS \
     "s.id, n.name, s.session_id, s.multi_session_id, s.user, s.calling_station, s.called_station, " \
@@ -82,6 +87,44 @@ s_window (api_call_t *call, int64_t *from, int64_t *to)
     return ok && !call->error;
 }
 
+//  The routers' sightings (sighting.c) of the addresses in network/length
+//  over [from, to]: a MAC, not a subscriber, and only while walks saw it.
+//  Those of a router since removed, for unscoped callers only. NULL on a
+//  database error.
+static json_t *
+s_sightings (api_t *api, const uint8_t network [16], int length, int64_t from, int64_t to, int64_t limit)
+{
+    uint8_t high [16];
+    memcpy (high, network, 16);
+    for (int bit = length; bit < 128; bit++)
+        high [bit / 8] |= (uint8_t) (0x80 >> (bit % 8));
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT g.router, g.address, g.mac, g.interface, g.first_us, g.last_us FROM ppp_sighting g "
+        "LEFT JOIN device d ON d.id = g.device_id "
+        "WHERE g.network BETWEEN ?1 AND ?2 AND g.last_us >= ?3 AND g.first_us <= ?4 "
+        "  AND in_scope (coalesce (d.site_id, -1)) "
+        "ORDER BY g.network, g.first_us LIMIT ?5");
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_blob (stmt, 1, network, 16, SQLITE_TRANSIENT);
+    sqlite3_bind_blob (stmt, 2, high, 16, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (stmt, 3, from);
+    sqlite3_bind_int64 (stmt, 4, to);
+    sqlite3_bind_int64 (stmt, 5, limit);
+    json_t *list = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+        int64_t first = sqlite3_column_int64 (stmt, 4), last = sqlite3_column_int64 (stmt, 5);
+        json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:s}", "evidence", "arp",
+            "router", sqlite3_column_text (stmt, 0), "address", sqlite3_column_text (stmt, 1),
+            "mac", sqlite3_column_text (stmt, 2), "interface", api_column_text (stmt, 3),
+            "first_us", (json_int_t) first, "last_us", (json_int_t) last,
+            "sure", first == last? "seen at a MAC in one walk of the router's ARP or neighbour table"
+                  : "seen at a MAC in every walk of the router's ARP or neighbour table from first to last"));
+    }
+    sqlite3_finalize (stmt);
+    return list;
+}
+
 static json_t *
 op_ip_history (api_t *api, api_call_t *call)
 {
@@ -128,10 +171,16 @@ op_ip_history (api_t *api, api_call_t *call)
     }
     sqlite3_finalize (lengths);
     sqlite3_finalize (stmt);
-    api_audit (api, call, json_pack ("{s:s, s:I, s:I, s:I}", "address", address, "from_us", (json_int_t) from,
-                                     "to_us", (json_int_t) to, "found", (json_int_t) json_array_size (found)));
-    return json_pack ("{s:s, s:I, s:I, s:o}", "address", address, "from_us", (json_int_t) from,
-                      "to_us", (json_int_t) to, "sessions", found);
+    json_t *seen = s_sightings (api, asked, length, from, to, limit);
+    if (!seen) {
+        json_decref (found);
+        return api_fail_db (api, call, "ppp");
+    }
+    api_audit (api, call, json_pack ("{s:s, s:I, s:I, s:I, s:I}", "address", address, "from_us", (json_int_t) from,
+                                     "to_us", (json_int_t) to, "found", (json_int_t) json_array_size (found),
+                                     "sightings", (json_int_t) json_array_size (seen)));
+    return json_pack ("{s:s, s:I, s:I, s:o, s:o}", "address", address, "from_us", (json_int_t) from,
+                      "to_us", (json_int_t) to, "sessions", found, "sightings", seen);
 }
 
 static json_t *
@@ -180,10 +229,48 @@ op_ppp_sessions (api_t *api, api_call_t *call)
     return list;
 }
 
+//  A subscriber's octets per month (usage.c): the months that meet the
+//  period, by default the last twelve
+static json_t *
+op_ppp_usage (api_t *api, api_call_t *call)
+{
+    const char *user = api_str (call, "user");
+    period_t period;
+    if (!report_period (call, &period))
+        return NULL;
+    if (!api_str (call, "month") && !json_object_get (call->args, "from"))
+        period.from = vd_now_us () - 365 * DAY_US;
+    int64_t next;
+    sqlite3_stmt *stmt = vd_db_prepare (api_db (api),
+        "SELECT strftime ('%Y-%m', u.month_us / 1000000, 'unixepoch'), sum (u.input_octets), "
+        "  sum (u.output_octets), count (*) "
+        "FROM ppp_session s JOIN nas n ON n.id = s.nas_id JOIN ppp_usage u ON u.session_id = s.id "
+        "WHERE s.user = ?1 AND in_scope (n.site_id) AND u.month_us >= ?2 AND u.month_us < ?3 "
+        "GROUP BY u.month_us ORDER BY u.month_us");
+    if (!stmt)
+        return api_fail_db (api, call, "ppp");
+    sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 2, accounting_month (period.from, &next));
+    sqlite3_bind_int64 (stmt, 3, period.to);
+    json_t *months = json_array ();
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+        json_array_append_new (months, json_pack ("{s:s, s:s, s:I, s:I, s:I}", "user", user,
+            "month", sqlite3_column_text (stmt, 0), "input_octets", (json_int_t) sqlite3_column_int64 (stmt, 1),
+            "output_octets", (json_int_t) sqlite3_column_int64 (stmt, 2),
+            "sessions", (json_int_t) sqlite3_column_int64 (stmt, 3)));
+    sqlite3_finalize (stmt);
+    api_audit (api, call, json_pack ("{s:s, s:I, s:I, s:I}", "user", user, "from_us", (json_int_t) period.from,
+                                     "to_us", (json_int_t) period.to, "found", (json_int_t) json_array_size (months)));
+    return months;
+}
+
 const api_op_t op_ppp_ops [] = {
     { "ip.history",     "operator", "address:s! at:t from:t to:t limit:i", op_ip_history,
       "who had an address or a prefix at a time or over a range, and how sure that is (audited)" },
     { "ppp.sessions",   "operator", "user:s nas:n mac:s active:b from:t to:t limit:i", op_ppp_sessions,
       "a subscriber's, a NAS's or a MAC's PPP sessions, newest first (audited)" },
+    { "ppp.usage",      "operator", "user:s! month:s from:t to:t", op_ppp_usage,
+      "a subscriber's octets in and out per month (UTC), gigawords counted, a session across months split "
+      "by time (audited)" },
     { NULL }
 };

@@ -17,6 +17,7 @@
 #include "meshd.h"
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define REPORT_MS    1000       //  the refusals go to the store this often at most
 
 typedef struct {
     char user_id [96];          //  given to the connection
@@ -31,7 +32,28 @@ typedef struct {
     int64_t data_version;
     uint64_t refused;           //  handshakes refused
     uint64_t accepted;
+    vd_complaint_t refusals;    //  logged once a second at most: a stranger's flood is not the log's
+    zsock_t *store;             //  PUSH: "AUTH" and the refusals, for meshd's own series
+    uint64_t reported;          //  refusals the store was told of
+    int64_t next_report;        //  mono ms
 } auth_t;
+
+//  The refusals so far, to the store (meshd.auth_refused), when they grew
+static void
+s_report (auth_t *self)
+{
+    if (self->refused == self->reported || vd_mono_ms () < self->next_report)
+        return;
+    self->next_report = vd_mono_ms () + REPORT_MS;
+    int64_t refused = (int64_t) self->refused;
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, "AUTH");
+    zmsg_addmem (msg, &refused, 8);
+    if (zmsg_send (&msg, self->store) == 0)
+        self->reported = self->refused;
+    else
+        zmsg_destroy (&msg);    //  the store is restarting: next time
+}
 
 static void
 s_add (auth_t *self, const char *key, const char *domain, const char *user_id,
@@ -137,7 +159,8 @@ s_handle (auth_t *self, zsock_t *handler)
         self->accepted++;
     else {
         self->refused++;
-        zsys_notice ("auth: refused %s key %.8s... from %s: %s", domain? domain: "?",
+        self->refusals.every_ms = 1000;
+        vd_complain (&self->refusals, "auth: refused %s key %.8s... from %s: %s", domain? domain: "?",
                      *key? key: "(none)", address? address: "?", text);
     }
     zmsg_t *reply = zmsg_new ();
@@ -177,11 +200,14 @@ auth_actor (zsock_t *pipe, void *args)
         return;
     }
     s_reload (&self);
+    self.store = zsock_new_push (MESHD_STORE_IN);
     zsock_signal (pipe, 0);
 
     zpoller_t *poller = zpoller_new (pipe, handler, NULL);
     while (true) {
-        zsock_t *which = (zsock_t *) zpoller_wait (poller, -1);
+        //  refusals not yet told: a second at most
+        zsock_t *which = (zsock_t *) zpoller_wait (poller, self.refused != self.reported? REPORT_MS: -1);
+        s_report (&self);
         if (which == handler)
             s_handle (&self, handler);
         else
@@ -203,6 +229,7 @@ auth_actor (zsock_t *pipe, void *args)
     }
     zpoller_destroy (&poller);
     vd_sock_close (&handler, ZAP_ENDPOINT);
+    zsock_destroy (&self.store);
     vd_db_close (&self.db);
     zhashx_destroy (&self.keys);
 }

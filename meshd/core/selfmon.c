@@ -16,6 +16,8 @@
       meshd.notify_failed   notifications that failed for good
       meshd.notify_latency  mean ms from due to sent
       meshd.api_requests    API requests per second, meshd.api_latency mean ms
+      meshd.auth_refused    CURVE handshakes refused (unknown, revoked,
+                            expired keys; keys of another domain)
       probe.NAME.backlog    messages in a probe's spool (its last heartbeat)
       probe.NAME.dropped    what it dropped (samples, events, reports)
 
@@ -33,7 +35,7 @@ struct _selfmon_t {
     zhashx_t *series;               //  metric -> series id (as text)
     sqlite3_stmt *find, *make, *batch;
     int64_t last_us;                //  the round before (wall), 0: none
-    uint64_t samples, refused, api_requests, api_latency_us;
+    uint64_t samples, refused, api_requests, api_latency_us, auth_refused;
     zhashx_t *dropped;              //  probe name -> its drops total, the round before
     vd_sample_t out [SELFMON_MAX];
     byte data [SELFMON_MAX * VD_SAMPLE_SIZE];
@@ -167,9 +169,11 @@ selfmon_run (selfmon_t *self, const selfmon_counts_t *counts)
     int64_t now = vd_now_us ();
     double seconds = self->last_us? (double) (now - self->last_us) / 1e6: 0;
     self->count = 0;
+    //  counts since the round before, or since meshd started
+    s_sample (self, "meshd.refused", "", now, (double) s_delta (counts->refused, self->refused));
+    s_sample (self, "meshd.auth_refused", "", now, (double) s_delta (counts->auth_refused, self->auth_refused));
     if (seconds > 0) {
         s_sample (self, "meshd.ingest", "/s", now, (double) s_delta (counts->samples, self->samples) / seconds);
-        s_sample (self, "meshd.refused", "", now, (double) s_delta (counts->refused, self->refused));
         uint64_t requests = s_delta (counts->api_requests, self->api_requests);
         s_sample (self, "meshd.api_requests", "/s", now, (double) requests / seconds);
         if (requests)
@@ -217,6 +221,7 @@ selfmon_run (selfmon_t *self, const selfmon_counts_t *counts)
     self->refused = counts->refused;
     self->api_requests = counts->api_requests;
     self->api_latency_us = counts->api_latency_us;
+    self->auth_refused = counts->auth_refused;
     if (self->count == 0)
         return 0;
     for (int i = 0; i < self->count; i++)

@@ -33,6 +33,7 @@
 #include "meshd.h"
 #include "cred/cred.h"
 #include "monitor/monitor.h"
+#include "accounting/accounting.h"
 #include <sys/statvfs.h>
 
 #define DISK_CHECK_MS   1000
@@ -93,6 +94,7 @@ typedef struct {
     int64_t next_self;          //  monotonic ms
     uint64_t api_requests;      //  the API's totals, from its "API" messages
     uint64_t api_latency_us;
+    uint64_t auth_refused;      //  the auth actor's total, from its "AUTH" messages
 } store_t;
 
 static store_probe_t *
@@ -191,6 +193,9 @@ s_events (store_t *self, int64_t probe_id, zframe_t *payload)
         sqlite3_bind_text (self->insert_event, 4, text? text: "{}", -1, SQLITE_STATIC);
         rc = s_step (self, self->insert_event);
         free (text);
+        //  a NAS's restart ends its PPP sessions
+        if (rc == 0 && !streq (topic, "listen.dropped"))
+            rc = accounting_restart_seen (self->db, site_id, address, topic, data, ts, &self->new_events);
         if (rc)
             break;
         self->events_stored++;
@@ -419,6 +424,12 @@ s_handle (store_t *self, zmsg_t *msg)
         zframe_destroy (&latency);
     }
     else
+    if (streq (command, "AUTH")) {
+        zframe_t *refused = zmsg_pop (msg);
+        self->auth_refused = (uint64_t) vd_frame_i64 (refused);
+        zframe_destroy (&refused);
+    }
+    else
     if (streq (command, "ROTATE"))
         rc = s_rotate (self, msg);
     else
@@ -555,7 +566,7 @@ s_selfmon (store_t *self)
     if (self->disk_low || vd_db_exec (self->db, "BEGIN IMMEDIATE"))
         return;
     selfmon_counts_t counts = { self->samples, self->refused_disk, self->api_requests,
-                                self->api_latency_us };
+                                self->api_latency_us, self->auth_refused };
     if (selfmon_run (self->selfmon, &counts) < 0 || vd_db_exec (self->db, "COMMIT")) {
         vd_db_exec (self->db, "ROLLBACK");
         self->failures++;

@@ -155,11 +155,12 @@ s_pass (housekeeping_t *self)
     if (!s_interrupted (self))
         schedule_due (self->api, self->from, self->send_timeout);
     if (series || counts.chunks || rollups || counts.events || counts.audit || counts.notifications
-    ||  counts.states)
+    ||  counts.states || counts.sessions || counts.sightings)
         zsys_info ("housekeeping: %" PRId64 " series rolled up; deleted %" PRIu64 " chunks, %" PRIu64
                    " rollups, %" PRIu64 " events, %" PRIu64 " notifications, %" PRIu64
-                   " audit rows, %" PRIu64 " device states; %" PRId64 " ms", series, counts.chunks,
-                   rollups, counts.events, counts.notifications, counts.audit, counts.states,
+                   " audit rows, %" PRIu64 " device states, %" PRIu64 " PPP sessions, %" PRIu64
+                   " sightings; %" PRId64 " ms", series, counts.chunks, rollups, counts.events,
+                   counts.notifications, counts.audit, counts.states, counts.sessions, counts.sightings,
                    vd_mono_ms () - started);
 }
 
@@ -176,7 +177,8 @@ housekeeping_actor (zsock_t *pipe, void *args)
         .events = vd_config_int (config, "retention/events"),
         .audit = vd_config_int (config, "retention/audit"),
         .notifications = vd_config_int (config, "retention/notifications"),
-        .states = vd_config_int (config, "retention/states")
+        .states = vd_config_int (config, "retention/states"),
+        .ip_history = vd_config_int (config, "retention/ip_history")
     };
     self.backup_every = vd_config_int (config, "backup/every");
     self.interim = vd_config_int (config, "accounting/interim");

@@ -59,6 +59,7 @@ typedef struct {
     int64_t audit;
     int64_t notifications;
     int64_t states;             //  devices' state history
+    int64_t ip_history;         //  ended PPP sessions, address sightings
 } retention_t;
 
 //  What retention deleted in a pass, and the classes it is done with
@@ -69,6 +70,8 @@ typedef struct {
     uint64_t audit;
     uint64_t notifications;
     uint64_t states;
+    uint64_t sessions;
+    uint64_t sightings;
     unsigned done;              //  a bit per class with nothing more to delete
 } retention_counts_t;
 

@@ -7,14 +7,15 @@
     Each class is found through an index: chunks and rollups per series
     (their keys start with series_id), events and devices' states by time,
     notifications by status and due time; the audit, in id order, which is
-    time order. A device keeps the state it was in at the cutoff. The
+    time order; PPP sessions by state and last record, sightings by their
+    last. A device keeps the state it was in at the cutoff. The
     audit refuses deletes (a trigger): retention first sets the cutoff
     below which the trigger lets them through.                               */
 #include "housekeeping/housekeeping.h"
 
 #define MS      1000LL
 
-typedef enum { CHUNKS, ROLLUPS, EVENTS, NOTIFICATIONS, AUDIT, STATES } kind_t;
+typedef enum { CHUNKS, ROLLUPS, EVENTS, NOTIFICATIONS, AUDIT, STATES, SESSIONS, SIGHTINGS } kind_t;
 
 static int
 s_delete (sqlite3 *db, const char *sql, int64_t cutoff, int limit, int64_t step)
@@ -65,6 +66,18 @@ s_class (sqlite3 *db, kind_t kind, int64_t cutoff, int limit, int64_t step)
                 "FROM device_state_log l WHERE l.ts_us < ?1 AND EXISTS (SELECT 1 FROM device_state_log n "
                 "WHERE n.device_id = l.device_id AND n.ts_us > l.ts_us AND n.ts_us < ?1) LIMIT ?2)",
                 cutoff, limit, 0);
+        case SESSIONS:
+            //  ended sessions (their addresses and usage with them); the
+            //  index on (state, last_us) finds them
+            return s_delete (db,
+                "DELETE FROM ppp_session WHERE id IN (SELECT id FROM ppp_session "
+                "WHERE state IN ('stopped', 'closed', 'stale') AND last_us < ?1 "
+                "AND coalesce (stop_us, end_before_us) < ?1 LIMIT ?2)",
+                cutoff, limit, 0);
+        case SIGHTINGS:
+            return s_delete (db,
+                "DELETE FROM ppp_sighting WHERE id IN (SELECT id FROM ppp_sighting WHERE last_us < ?1 LIMIT ?2)",
+                cutoff, limit, 0);
         case AUDIT: {
             sqlite3_stmt *stmt = vd_db_prepare (db,
                 "INSERT INTO retention (name, cutoff_us) VALUES ('audit', ?) "
@@ -100,6 +113,8 @@ retention_step (sqlite3 *db, const retention_t *keep, int64_t now_us, int limit,
         { NOTIFICATIONS, keep->notifications, 0, &counts->notifications },
         { AUDIT, keep->audit, 0, &counts->audit },
         { STATES, keep->states, 0, &counts->states },
+        { SESSIONS, keep->ip_history, 0, &counts->sessions },
+        { SIGHTINGS, keep->ip_history, 0, &counts->sightings },
     };
     for (size_t i = 0; i < sizeof classes / sizeof classes [0]; i++) {
         if (classes [i].keep_ms <= 0 || (counts->done & (1u << i)))

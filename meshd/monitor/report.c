@@ -554,7 +554,11 @@ s_report (report_store_t *self, int64_t probe_id, json_t *report, int64_t now)
     if (s_interfaces (self, device_id, check_id, probe_id, ts, json_object_get (report, "interfaces"), full))
         return -1;
     json_t *neighbours = json_object_get (report, "neighbours");
-    return full && json_is_array (neighbours)? s_links (self, device_id, ts, neighbours): 0;
+    if (full && json_is_array (neighbours) && s_links (self, device_id, ts, neighbours))
+        return -1;
+    //  who had which address: evidence for the IP history
+    json_t *arp = json_object_get (report, "arp");
+    return full && json_is_array (arp)? accounting_sightings (self->db, device_id, ts, arp, &self->bad): 0;
 }
 
 int

@@ -34,6 +34,7 @@ typedef struct {
     uint64_t number;            //  its answer number
     bool answered;
     int64_t seen;               //  mono ms
+    void *handle;               //  in the server's order
 } request_t;
 
 struct _radius_server_t {
@@ -42,6 +43,7 @@ struct _radius_server_t {
     zhashx_t *nases;            //  address -> nas_t
     zhashx_t *recent;           //  key -> request_t
     zhashx_t *pending;          //  answer number as text -> request_t (not owned)
+    zlistx_t *order;            //  the requests of recent, oldest first (not owned)
     uint64_t next_number;
     radius_emit_fn *emit;
     void *arg;
@@ -91,6 +93,7 @@ radius_server_new (const char *endpoint, int rcvbuf, radius_emit_fn *emit, void 
     self->recent = zhashx_new ();
     zhashx_set_destructor (self->recent, (zhashx_destructor_fn *) s_request_destroy);
     self->pending = zhashx_new ();
+    self->order = zlistx_new ();
     self->emit = emit;
     self->arg = arg;
     self->next_number = 1;
@@ -105,6 +108,7 @@ radius_server_destroy (radius_server_t **self_p)
     if (self) {
         close (self->fd);
         zhashx_destroy (&self->pending);
+        zlistx_destroy (&self->order);
         zhashx_destroy (&self->recent);
         zhashx_destroy (&self->nases);
         radius_dictionary_destroy (&self->dictionary);
@@ -171,8 +175,17 @@ s_respond (radius_server_t *self, request_t *request)
     }
 }
 
-//  Requests older than RECENT_MS are forgotten; one still waiting for the
-//  spool then will never be answered: counted
+//  A request forgotten: a retransmit of it is a new request
+static void
+s_forget (radius_server_t *self, request_t *request)
+{
+    zlistx_delete (self->order, request->handle);
+    zhashx_delete (self->recent, request->key);
+}
+
+//  Requests older than RECENT_MS are forgotten, oldest first (a second's
+//  worth, not the whole table); one still waiting for the spool then will
+//  never be answered: counted
 static void
 s_sweep (radius_server_t *self)
 {
@@ -180,21 +193,16 @@ s_sweep (radius_server_t *self)
     if (now < self->next_sweep)
         return;
     self->next_sweep = now + 1000;
-    zlistx_t *old = zlistx_new ();
-    for (request_t *request = (request_t *) zhashx_first (self->recent); request;
-         request = (request_t *) zhashx_next (self->recent))
-        if (now - request->seen > RECENT_MS)
-            zlistx_add_end (old, request);
-    for (request_t *request = (request_t *) zlistx_first (old); request; request = (request_t *) zlistx_next (old)) {
-        char number [24];
-        snprintf (number, sizeof number, "%" PRIu64, request->number);
+    request_t *request;
+    while ((request = (request_t *) zlistx_first (self->order)) && now - request->seen > RECENT_MS) {
         if (!request->answered) {
+            char number [24];
+            snprintf (number, sizeof number, "%" PRIu64, request->number);
             self->stats.unanswered++;
             zhashx_delete (self->pending, number);
         }
-        zhashx_delete (self->recent, request->key);
+        s_forget (self, request);
     }
-    zlistx_destroy (&old);
 }
 
 static void
@@ -251,12 +259,13 @@ s_datagram (radius_server_t *self, const uint8_t *data, size_t size, struct sock
     request->number = self->next_number++;
     request->seen = vd_mono_ms ();
     zhashx_insert (self->recent, key, request);
+    request->handle = zlistx_add_end (self->order, request);
     char number [24];
     snprintf (number, sizeof number, "%" PRIu64, request->number);
     zhashx_insert (self->pending, number, request);
     if (!self->emit (self->arg, record, request->number)) {
         zhashx_delete (self->pending, number);
-        zhashx_delete (self->recent, key);
+        s_forget (self, request);
         return;
     }
     self->stats.accepted++;
@@ -294,7 +303,7 @@ radius_server_answer (radius_server_t *self, uint64_t number, bool kept)
     zhashx_delete (self->pending, key);
     if (!kept) {
         self->stats.unanswered++;
-        zhashx_delete (self->recent, request->key);
+        s_forget (self, request);
         return;
     }
     request->answered = true;

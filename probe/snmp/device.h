@@ -7,6 +7,7 @@
         oids.c      what is read: the scalars and the table columns
         poll.c      a device's conversation: requests, answers, the end
         read.c      answers into the device's tables
+        arp.c       the ARP and neighbour tables (IP-MIB)
         report.c    the device's tables into a report (counter.c: rates)
         poller.c    every device: configuration, scheduling, pacing
         actor.c     the snmp actor around the poller                    */
@@ -26,6 +27,7 @@
 #define MAX_WALK_OID        64
 #define MAX_STORAGE         256         //  hrStorage rows kept per device
 #define MAX_NEIGHBOURS      1024        //  LLDP and CDP entries kept per device
+#define MAX_ARP             20000       //  ARP and neighbour entries kept per device
 #define MAX_ROWS            20000       //  per column and poll: no endless tables
 #define MAX_REQUESTS        4000        //  per poll
 #define WALK_VARBINDS       60          //  columns x repetitions asked per GETBULK
@@ -57,6 +59,8 @@ typedef enum {
     C_LLDP_PORT, C_LLDP_PORT_DESC, C_LLDP_SYS_NAME, C_LLDP_MAN_ADDR,
     //  CISCO-CDP-MIB cache
     C_CDP_ADDR, C_CDP_DEVICE, C_CDP_PORT, C_CDP_PLATFORM,
+    //  IP-MIB: ARP and neighbour tables, the new and the old (arp.c)
+    C_ARP_PHYS, C_ARP_TYPE, C_MEDIA_PHYS, C_MEDIA_TYPE,
     C_COLUMNS
 } column_id_t;
 
@@ -123,6 +127,14 @@ typedef struct {
     char platform [64];
 } neighbour_t;
 
+//  An entry of the ARP or neighbour table: an address at a MAC
+typedef struct {
+    int64_t ifindex;
+    char address [48];
+    char mac [24];                      //  "" while incomplete
+    int type;                           //  2 invalid, 3 dynamic, 4 static, 5 local; 0 unread
+} arp_t;
+
 typedef struct {
     oid last [C_COLUMNS][MAX_WALK_OID];
     size_t length [C_COLUMNS];
@@ -181,6 +193,7 @@ struct _device_t {
     zhashx_t *storage;                  //  "index" -> storage_t
     zhashx_t *neighbours;               //  "l.port.index" or "c.ifindex.index" -> neighbour_t
     zhashx_t *lldp_ports;               //  "port number" -> its name (lldpLocPortTable)
+    zhashx_t *arp;                      //  "ifindex/address" -> arp_t
     int generation;
     bool need_full;
     uint32_t uptime;                    //  sysUpTime of the last poll (ticks)
@@ -227,6 +240,11 @@ int read_walk (device_t *self, netsnmp_pdu *pdu);
 //  A varbind's text (UTF-8 made clean) or number
 void read_text (char *out, size_t size, const netsnmp_variable_list *vb);
 bool read_number (const netsnmp_variable_list *vb, double *value);
+
+//  arp.c: a cell of the ARP and neighbour tables (index: the arcs after
+//  the column), and the entries for a report: [{address, mac, interface}]
+void arp_cell (device_t *self, column_id_t column, const oid *index, size_t arcs, const netsnmp_variable_list *vb);
+json_t *arp_json (device_t *self);
 
 //  report.c: a finished poll's findings (system, metrics, interfaces with
 //  rates, neighbours in a full walk) added to its report

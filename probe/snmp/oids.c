@@ -1,7 +1,7 @@
 /*  probe/snmp/oids.c: what a poll reads. The scalars of the system group
     and UCD (load, memory), then the columns walked: IF-MIB and ifXTable,
     HOST-RESOURCES processors and storage, LLDP-MIB and CISCO-CDP-MIB
-    neighbours. Numeric OIDs only: the probe loads no MIB.               */
+    neighbours, IP-MIB's ARP and neighbour tables. Numeric OIDs only: the probe loads no MIB.               */
 #include "device.h"
 
 const scalar_oid_t oids_scalars [S_STANDARD] = {
@@ -50,7 +50,11 @@ const column_oid_t oids_columns [C_COLUMNS] = {
     { { 1,3,6,1,4,1,9,9,23,1,2,1,1,4 }, 14, ASN_OCTET_STR, 2, STATIC },    //  cdpCacheAddress
     { { 1,3,6,1,4,1,9,9,23,1,2,1,1,6 }, 14, ASN_OCTET_STR, 2, STATIC },    //  cdpCacheDeviceId
     { { 1,3,6,1,4,1,9,9,23,1,2,1,1,7 }, 14, ASN_OCTET_STR, 2, STATIC },    //  cdpCacheDevicePort
-    { { 1,3,6,1,4,1,9,9,23,1,2,1,1,8 }, 14, ASN_OCTET_STR, 2, STATIC }     //  cdpCachePlatform
+    { { 1,3,6,1,4,1,9,9,23,1,2,1,1,8 }, 14, ASN_OCTET_STR, 2, STATIC },    //  cdpCachePlatform
+    { { 1,3,6,1,2,1,4,35,1,4 }, 10, ASN_OCTET_STR, 0, STATIC },    //  ipNetToPhysicalPhysAddress
+    { { 1,3,6,1,2,1,4,35,1,6 }, 10, ASN_INTEGER, 0, STATIC },      //  ipNetToPhysicalType
+    { { 1,3,6,1,2,1,4,22,1,2 }, 10, ASN_OCTET_STR, 5, STATIC },    //  ipNetToMediaPhysAddress
+    { { 1,3,6,1,2,1,4,22,1,4 }, 10, ASN_INTEGER, 5, STATIC }       //  ipNetToMediaType
 };
 
 const char *oids_if_states [8] = { "?", "up", "down", "testing", "unknown", "dormant",

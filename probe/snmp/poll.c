@@ -22,11 +22,12 @@ s_row_free (void **row_p)
     *row_p = NULL;
 }
 
-//  The device's tables: interfaces, storage, neighbours, LLDP port names
+//  The device's tables: interfaces, storage, neighbours, LLDP port names,
+//  ARP
 void
 poll_tables_new (device_t *self)
 {
-    zhashx_t **tables [] = { &self->ifs, &self->storage, &self->neighbours, &self->lldp_ports };
+    zhashx_t **tables [] = { &self->ifs, &self->storage, &self->neighbours, &self->lldp_ports, &self->arp };
     for (size_t i = 0; i < sizeof tables / sizeof tables [0]; i++) {
         *tables [i] = zhashx_new ();
         zhashx_set_destructor (*tables [i], (zhashx_destructor_fn *) s_row_free);
@@ -40,6 +41,7 @@ poll_tables_destroy (device_t *self)
     zhashx_destroy (&self->storage);
     zhashx_destroy (&self->neighbours);
     zhashx_destroy (&self->lldp_ports);
+    zhashx_destroy (&self->arp);
 }
 
 void
@@ -343,9 +345,11 @@ poll_advance (device_t *self)
         self->walk = poll_walk_new (self->need_full || self->generation % FULL_EVERY == 1);
         self->need_full = false;
         if (self->walk->full) {
-            //  neighbours come and go: a full walk reads them afresh
+            //  neighbours and ARP entries come and go: a full walk reads
+            //  them afresh
             zhashx_purge (self->neighbours);
             zhashx_purge (self->lldp_ports);
+            zhashx_purge (self->arp);
         }
         rc = s_send_walk (self);
     }

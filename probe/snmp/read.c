@@ -163,6 +163,10 @@ s_cell (device_t *self, column_id_t column, const netsnmp_variable_list *vb)
         s_storage_cell (self, column, (int64_t) index [0], vb);
         return;
     }
+    if (column >= C_ARP_PHYS) {
+        arp_cell (self, column, index, arcs, vb);
+        return;
+    }
     if (column >= C_LLDP_LOC_PORT) {
         s_neighbour_cell (self, column, index, arcs, vb);
         return;

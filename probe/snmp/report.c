@@ -227,6 +227,7 @@ report_findings (device_t *self, json_t *report)
     json_object_set_new (report, "full", json_boolean (self->walk->full));
     if (self->walk->full) {
         json_object_set_new (report, "neighbours", s_neighbours_json (self));
+        json_object_set_new (report, "arp", arp_json (self));
         //  storage rows the full walk did not see are gone
         zlistx_t *old = zlistx_new ();
         for (storage_t *row = (storage_t *) zhashx_first (self->storage); row;

@@ -4,7 +4,8 @@
 # Accounting-On, retransmits, gigawords, IPv6 prefixes, Acct-Delay-Time);
 # a wrong secret, an unknown NAS and broken packets get no answer and are
 # counted; meshd keeps sessions and answers who had an address when, and
-# how sure that is, auditing every lookup.
+# how sure that is, auditing every lookup; a router's ARP and neighbour
+# tables answer where no session does.
 . "$(dirname "$0")/lib.sh"
 
 command -v radclient >/dev/null || { fail "radclient is installed (freeradius-utils)"; finish; }
@@ -13,7 +14,9 @@ start_meshd "$M" || { fail "meshd starts"; finish; }
 V site add pop1 >/dev/null
 RP=$(free_port)
 mkdir -p "$T/p1"
-printf 'listen\n    syslog_udp = ""\n    syslog_tcp = ""\n    trap = ""\n    radius = "127.0.0.1:%s"\n' "$RP" > "$T/p1/probe.cfg"
+SP=$(free_port) TP=$(free_port)
+printf 'listen\n    syslog_udp = "127.0.0.1:%s"\n    syslog_tcp = ""\n    trap = "udp:127.0.0.1:%s"\n    trap_community = "ops"\n    radius = "127.0.0.1:%s"\n' \
+    "$SP" "$TP" "$RP" > "$T/p1/probe.cfg"
 add_probe p1 pop1 || { fail "the probe joins"; finish; }
 check "the probe connects" wait_for 20 probe_link_is p1 connected
 check "the probe listens for RADIUS accounting" wait_for 10 grep -q "RADIUS accounting on udp 127.0.0.1:$RP" "$T/p1.log"
@@ -131,6 +134,28 @@ check "a session without its Start: its start worked out, closed by the Accounti
     bash -c "[ \"\$(V ppp sessions --user carol --json | $PY -c 'import json,sys; s=json.load(sys.stdin)[0]; print(s[\"state\"], s[\"closed_by\"], s[\"start_exact\"], s[\"sure\"])')\" = 'closed accounting-on False ended in a window (accounting-on); start worked out from Acct-Session-Time' ]"
 check "ppp sessions --mac: the calling station's sessions" bash -c "V ppp sessions --mac 00-11-22-33-44-55 --json | $PY -c '
 import json,sys; s=json.load(sys.stdin); assert [x[\"user\"] for x in s]==[\"bob\"], s'"
+# a session across the month boundary (its Start an hour before this
+# month began, by Acct-Delay-Time): each month bills its share of the time
+MONTH_START=$($PY -c 'import time,calendar; t=time.gmtime(); print(calendar.timegm((t.tm_year, t.tm_mon, 1, 0, 0, 0)))')
+acct "$SECRET" 'Acct-Status-Type = Start' 'User-Name = "gina"' 'Acct-Session-Id = "S7"' \
+    'Framed-IP-Address = 100.64.3.20' "Acct-Delay-Time = $(( $(date +%s) - MONTH_START + 3600 ))" > /dev/null
+acct "$SECRET" 'Acct-Status-Type = Stop' 'User-Name = "gina"' 'Acct-Session-Id = "S7"' \
+    'Acct-Input-Octets = 1000000' 'Acct-Input-Gigawords = 1' 'Acct-Output-Octets = 3000000' > /dev/null
+gina () { V ppp sessions --user gina --json | grep -q '"state": "stopped"'; }
+check "a session across a month boundary is stored" wait_for 20 gina
+check "ppp usage: its octets split between the months by time, gigawords counted" bash -c "$PY -c '
+import json,sys,time
+s=json.loads(sys.argv[1])[0]; u=json.loads(sys.argv[2]); m=int(sys.argv[3])
+assert [x[\"month\"] for x in u]==[time.strftime(\"%Y-%m\", time.gmtime(m-1)), time.strftime(\"%Y-%m\", time.gmtime(m))], u
+share=(m*1e6-s[\"start_us\"])/(s[\"stop_us\"]-s[\"start_us\"])
+assert abs(u[0][\"input_octets\"]-(2**32+1000000)*share) < 2 and abs(u[0][\"output_octets\"]-3000000*share) < 2, (u, share)
+assert sum(x[\"input_octets\"] for x in u)==2**32+1000000 and sum(x[\"output_octets\"] for x in u)==3000000, u
+assert all(x[\"sessions\"]==1 and x[\"user\"]==\"gina\" for x in u), u' \
+    \"\$(V ppp sessions --user gina --json)\" \"\$(V ppp usage --user gina --json)\" $MONTH_START"
+out=$(V ppp usage --user gina --month "$(date -u +%Y-%m)")
+check "ppp usage --month: that month alone: $out" bash -c "[ \$(grep -c gina <<< '$out') = 1 ] && grep -q '$(date -u +%Y-%m)' <<< '$out'"
+out=$(V ppp usage --user gina --month 2026-13 2>&1)
+check "a month that is not one is refused: $out" grep -q "YYYY-MM" <<< "$out"
 check "the retransmitted Start is stored once" bash -c "V ppp sessions --user dave --json | $PY -c '
 import json,sys; s=json.load(sys.stdin); assert len(s)==1 and s[0][\"records\"]==1, s'"
 frank () { V ppp sessions --user frank --json | grep -q '"state": "active"'; }
@@ -144,7 +169,7 @@ out=$(V ip-history 100.64.3.7 --at "$at")
 check "ip-history ADDRESS --at: bob, on bras1: $out" bash -c "grep -q '100.64.3.7 *bob *bras1 *S1' <<< '$out' && grep -q exact <<< '$out'"
 out=$(V ip-history 100.64.3.0/24 --json)
 check "ip-history over a prefix finds every session in it" bash -c "$PY -c '
-import json,sys; r=json.loads(sys.argv[1]); assert sorted(s[\"user\"] for s in r[\"sessions\"])==[\"bob\",\"carol\",\"dave\",\"frank\"], r' '$out'"
+import json,sys; r=json.loads(sys.argv[1]); assert sorted(s[\"user\"] for s in r[\"sessions\"])==[\"bob\",\"carol\",\"dave\",\"frank\",\"gina\"], r' '$out'"
 out=$(V ip-history 2001:db8:40:1::42 --at "$at" --json)
 check "an address inside a framed IPv6 prefix" bash -c "$PY -c '
 import json,sys; r=json.loads(sys.argv[1]); assert [s[\"user\"] for s in r[\"sessions\"]]==[\"bob\"], r' '$out'"
@@ -154,6 +179,34 @@ import json,sys; r=json.loads(sys.argv[1]); assert [s[\"kind\"] for s in r[\"ses
 out=$(V ip-history 100.64.3.7 --at 2020-01-01T00:00:00Z)
 check "a time no session covers: none" grep -q "no session held 100.64.3.7 then" <<< "$out"
 check "every lookup is audited" bash -c "[ \$(V audit list --json | $PY -c 'import json,sys; print(len([a for a in json.load(sys.stdin) if a[\"op\"]==\"ip.history\"]))') = 5 ]"
+# evidence beyond RADIUS: a router's ARP and neighbour tables (real snmpd;
+# its rows made with override, as a BRAS's would be): IP-MIB's
+# ipNetToPhysicalTable (IPv4, IPv6; a local entry, its own address, left
+# out) and the older ipNetToMediaTable
+ARP=1.3.6.1.2.1.4.35.1 MEDIA=1.3.6.1.2.1.4.22.1 SNMP_PORT=$(free_port)
+check "the router's snmpd answers" start_snmpd r1 127.0.0.1 "$SNMP_PORT" .1.3.6.1.4.1.9.1.1208 \
+    "override $ARP.4.7.1.4.100.64.5.5 octet_str 0x020000000505" "override $ARP.6.7.1.4.100.64.5.5 integer 3" \
+    "override $ARP.4.7.1.4.100.64.5.1 octet_str 0x020000000501" "override $ARP.6.7.1.4.100.64.5.1 integer 5" \
+    "override $ARP.4.7.2.16.32.1.13.184.0.64.0.0.0.0.0.0.0.0.0.7 octet_str 0x020000000507" \
+    "override $MEDIA.2.7.100.64.5.6 octet_str 0x020000000506" "override $MEDIA.4.7.100.64.5.6 integer 3"
+V cred add snmp lab --community public >/dev/null
+V device add 127.0.0.1 --name r1 --site pop1 --snmp lab --snmp-port "$SNMP_PORT" --snmp-interval 1s >/dev/null
+history_json () { V ip-history "$1" --json; }
+seen_at () { history_json "$1" | $PY -c '
+import json,sys; r=json.load(sys.stdin); g=r["sightings"]
+assert r["sessions"]==[] and [(x["router"], x["mac"], x["evidence"]) for x in g]==[("r1", sys.argv[1], "arp")], r' "$2"; }
+check "a time no session covers: the router's sighting answers, marked as such" wait_for 30 seen_at 100.64.5.5 02:00:00:00:05:05
+check "... from the older ipNetToMediaTable too" seen_at 100.64.5.6 02:00:00:00:05:06
+check "... and an IPv6 neighbour" seen_at 2001:db8:40::7 02:00:00:00:05:07
+check "the router's own address (a local entry) is no evidence" bash -c "[ \"\$(V ip-history 100.64.5.1 --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"sightings\"])')\" = '[]' ]"
+V ip-history 100.64.5.5 > "$T/seen.txt"
+check "ip-history says it is a MAC a router saw, not a subscriber" bash -c "grep -q 'no session held 100.64.5.5 then' '$T/seen.txt' && grep -q '100.64.5.5 *02:00:00:00:05:05 *r1' '$T/seen.txt' && grep -q 'not a subscriber' '$T/seen.txt'"
+# a later full walk that sees it again carries the sighting on
+goes_on () { history_json 100.64.5.5 | $PY -c '
+import json,sys; g=json.load(sys.stdin)["sightings"]; assert len(g)==1 and g[0]["last_us"] > g[0]["first_us"], g'; }
+check "seen again by the next full walk, the sighting goes on (one row, first to last)" wait_for 40 goes_on
+V device remove r1 >/dev/null
+
 # the console: the NASes, a NAS's active sessions, an address's history
 use_tmux
 CUR=s
@@ -169,6 +222,9 @@ check "console: Enter lists the NAS's active sessions" wait_for 10 active_rows
 tm send-keys -t s : "ip 100.64.3.7 $at" Enter
 history_row () { screen s | grep -q "bob *100.64.3.7 *bras1 .*stopped *exact"; }
 check "console: :ip ADDRESS TIME shows who had it, and how sure" wait_for 10 history_row
+tm send-keys -t s : "ip 100.64.5.5" Enter
+seen_row () { screen s | grep -q "100.64.5.5 *r1 *arp *02:00:00:00:05:05 .*seen"; }
+check "console: ... and below, the MAC a router saw it at" wait_for 10 seen_row
 tm send-keys -t s n
 check "console: n goes back to the NASes" wait_for 10 nas_row
 tm kill-session -t s
@@ -197,6 +253,22 @@ acct "$SECRET" 'Acct-Status-Type = Interim-Update' 'User-Name = "dave"' 'Acct-Se
     'Framed-IP-Address = 100.64.3.9' 'Acct-Session-Time = 60' 'Acct-Interim-Interval = 600' > /dev/null
 check "its next record clears the alarm" wait_for 20 quiet
 check "... and the stale session it speaks for is active again" bash -c "V ppp sessions --user dave --json | grep -q '\"state\": \"active\"'"
+# a NAS that restarts without Accounting-On: its coldStart trap, or its
+# restart's syslog line, closes its sessions
+snmptrap -v2c -c ops "127.0.0.1:$TP" '' 1.3.6.1.6.3.1.1.5.1
+closed_by () { V ppp sessions --user "$1" --json | $PY -c '
+import json,sys; s=json.load(sys.stdin)[0]; print(s["state"], s["closed_by"], s["sure"])'; }
+by_trap () { [ "$(closed_by dave)" = "closed restart ended in a window (restart)" ]; }
+check "a coldStart trap from the NAS closes its sessions, ended in a window" wait_for 20 by_trap
+acct "$SECRET" 'Acct-Status-Type = Start' 'User-Name = "ivy"' 'Acct-Session-Id = "S9"' 'Framed-IP-Address = 100.64.4.9' > /dev/null
+ivy () { V ppp sessions --user ivy --json | grep -q '"state": "active"'; }
+check "a session begun after the restart is active" wait_for 20 ivy
+logger --server 127.0.0.1 --port "$SP" --udp --rfc3164 -t bras1 '%SYS-5-RESTART: System restarted --'
+by_syslog () { [ "$(closed_by ivy)" = "closed restart ended in a window (restart)" ]; }
+check "... and the restart's syslog line closes it" wait_for 20 by_syslog
+check "both restarts are events that say why" bash -c "V event list --topic ppp.nas_restart --json | $PY -c '
+import json,sys; e=[x[\"data\"][\"status\"] for x in json.load(sys.stdin)[\"events\"]]
+assert \"coldStart trap\" in e and \"syslog: %SYS-5-RESTART\" in e, e'"
 out=$(V nas remove bras1 2>&1)
 check "a NAS with IP history is not removed: $out" grep -q "sessions in the IP history" <<< "$out"
 finish

@@ -752,6 +752,10 @@ check("nas.add: admins only", error_of(olga, "nas.add", name="bras9", address="1
                                         secret="s3cret-s3cret") == "forbidden")
 added = admin.call("nas.add", name="bras9", address="192.0.2.9", site="hq", secret="s3cret-s3cret")
 check("nas.add", added["name"] == "bras9" and added["probe"] is None, added)
+check("nas.add writes an address as the probe does",
+      admin.call("nas.add", name="bras8", address="2001:DB8::0:9", site="hq", secret="s3cret-s3cret")["address"]
+      == "2001:db8::9")
+admin.call("nas.remove", name="bras8")
 check("nas.list, without the secret", [n["name"] for n in vic.call("nas.list")] == ["bras9"]
       and "s3cret" not in json.dumps(vic.call("nas.list")))
 subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db,
@@ -759,7 +763,13 @@ subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db,
     "  state, closed_by) SELECT 900, id, 'S9', 'bob9', '00:11:22:33:44:55', 1000000, 1, 5000000, 5000000, 'stopped', "
     "  'stop' FROM nas WHERE name = 'bras9';"
     "INSERT INTO ppp_address VALUES (900, 'framed_ip', X'00000000000000000000ffff64400307', 128, '100.64.3.7');"
-    "INSERT OR IGNORE INTO ppp_length VALUES (128);"])
+    "INSERT OR IGNORE INTO ppp_length VALUES (128);"
+    "INSERT INTO ppp_usage VALUES (900, 0, 10, 20);"])
+check("ppp.usage: a subscriber's octets per month",
+      admin.call("ppp.usage", user="bob9", **{"from": 0})
+      == [{"user": "bob9", "month": "1970-01", "input_octets": 10, "output_octets": 20, "sessions": 1}])
+check("ppp.usage: a month is YYYY-MM", error_of(admin, "ppp.usage", user="bob9", month="1970-1x") == "invalid")
+check("ppp.usage: not for viewers", error_of(vic, "ppp.usage", user="bob9") == "forbidden")
 found = admin.call("ip.history", address="100.64.3.7", at=3000000)
 check("ip.history: who had the address then, and how sure",
       [(s["user"], s["sure"], s["address"]) for s in found["sessions"]] == [("bob9", "exact", "100.64.3.7")], found)
@@ -777,7 +787,7 @@ check("ppp.sessions: active only", admin.call("ppp.sessions", nas="bras9", activ
 audited = [a["op"] for a in admin.call("audit.list", limit=1000)]
 check("IP history lookups are audited", audited.count("ip.history") >= 3 and "ppp.sessions" in audited)
 check("nas.remove: not while it has IP history", error_of(admin, "nas.remove", name="bras9") == "conflict")
-subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db, "DELETE FROM ppp_address; DELETE FROM ppp_session;"])
+subprocess.check_call(["sqlite3", "-cmd", ".timeout 5000", db, "DELETE FROM ppp_usage; DELETE FROM ppp_address; DELETE FROM ppp_session;"])
 check("nas.remove", admin.call("nas.remove", name="bras9") == {"name": "bras9"})
 
 # -- logout, and every op covered -------------------------------------------

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Housekeeping: rollups (5 min, 1 h, 1 day) exact against the samples they
 # came from, quantiles within 1%; retention of samples, events,
-# notifications, the audit and devices' state history; reads by step and by points; the file's size
+# notifications, the audit, devices' state history and the IP history; reads by step and by points; the file's size
 # steady over repeated cycles while ingest runs.
 . "$(dirname "$0")/lib.sh"
 
@@ -54,6 +54,19 @@ NOW=$(date +%s)
 DAY=86400000000
 sql "INSERT INTO event (ts_us, topic, data) VALUES ($(( (NOW - 100 * 86400) * 1000000 )), 'test.old', '{}'), ($(( (NOW - 100 * 86400) * 1000000 )), 'test.old', '{}'), ($(( (NOW - 10 * 86400) * 1000000 )), 'test.young', '{}');
      INSERT INTO audit (ts_us, user, origin, op, detail) VALUES ($(( (NOW - 800 * 86400) * 1000000 )), 'mallory', 'test', 'test.old', '{}');
+     INSERT INTO nas (name, address, site_id, sealed, created_us) SELECT 'bras9', '198.51.100.9', id, x'00', 0 FROM site WHERE name = 'hq';
+     INSERT INTO ppp_session (id, nas_id, session_id, user, start_us, start_exact, last_us, stop_us, state)
+        SELECT o.id, n.id, o.sid, 'sub', o.start, 1, o.last, o.stop, o.state FROM nas n,
+        (SELECT 9001 AS id, 'old' AS sid, $(( (NOW - 400 * 86400) * 1000000 )) AS start, $(( (NOW - 399 * 86400) * 1000000 )) AS last,
+                $(( (NOW - 399 * 86400) * 1000000 )) AS stop, 'stopped' AS state UNION ALL
+         SELECT 9002, 'on', $(( (NOW - 400 * 86400) * 1000000 )), $(( (NOW - 399 * 86400) * 1000000 )), NULL, 'active' UNION ALL
+         SELECT 9003, 'young', $(( (NOW - 10 * 86400) * 1000000 )), $(( (NOW - 9 * 86400) * 1000000 )),
+                $(( (NOW - 9 * 86400) * 1000000 )), 'stopped') o WHERE n.name = 'bras9';
+     INSERT INTO ppp_address (session_id, kind, network, length, text) VALUES (9001, 'framed_ip', zeroblob (16), 128, '0.0.0.1');
+     INSERT INTO ppp_usage (session_id, month_us, input_octets, output_octets) VALUES (9001, 0, 1, 1), (9003, 0, 1, 1);
+     INSERT INTO ppp_sighting (router, network, address, mac, first_us, last_us) VALUES
+        ('r', zeroblob (16), 'old', '02:00:00:00:00:01', $(( (NOW - 400 * 86400) * 1000000 )), $(( (NOW - 399 * 86400) * 1000000 ))),
+        ('r', zeroblob (16), 'young', '02:00:00:00:00:01', $(( (NOW - 400 * 86400) * 1000000 )), $(( (NOW - 9 * 86400) * 1000000 )));
      INSERT INTO notification (alarm_id, channel, kind, status, due_us, created_us) VALUES
         (1, 'c', 'problem', 'sent', $(( (NOW - 100 * 86400) * 1000000 )), $(( (NOW - 100 * 86400) * 1000000 ))),
         (1, 'c', 'problem', 'pending', $(( (NOW - 100 * 86400) * 1000000 )), $(( (NOW - 100 * 86400) * 1000000 )));
@@ -113,6 +126,10 @@ check "device states older than 10 years are deleted but the one in force then (
 check "audit rows older than 2 years are deleted" [ "$(sql "SELECT count(*) FROM audit WHERE user = 'mallory'")" = 0 ]
 check "... and the deletion is itself audited" \
     [ "$(sql "SELECT count(*) FROM audit WHERE op = 'audit.retention' AND user = 'meshd' AND json_extract (detail, '$.deleted') >= 1")" -ge 1 ]
+check "PPP sessions that ended over a year ago go, with their addresses and usage; active and younger ones stay" \
+    [ "$(sql "SELECT group_concat (session_id) || ' ' || (SELECT count(*) FROM ppp_address WHERE session_id = 9001)
+              || ' ' || (SELECT group_concat (session_id) FROM ppp_usage) FROM ppp_session WHERE nas_id = (SELECT id FROM nas WHERE name = 'bras9')")" = "on,young 0 9003" ]
+check "... and address sightings last seen over a year ago" [ "$(sql "SELECT group_concat (address) FROM ppp_sighting")" = young ]
 check "younger audit rows still cannot be deleted" bash -c "! sqlite3 '$DB' 'DELETE FROM audit' 2>/dev/null"
 
 # the file stops growing: old samples come and go while live1 is measured

@@ -197,6 +197,23 @@ veth () {
     ip ${ns_b:+-n "$ns_b"} link set "$b" up
 }
 
+# -- SNMP agents ------------------------------------------------------------
+# snmpd NAME ADDRESS PORT SYSOBJECTID [config lines]: a real agent
+start_snmpd () {
+    local name=$1 address=$2 port=$3 object=$4; shift 4
+    mkdir -p "$T/$name"
+    {
+        printf 'rocommunity public 127.0.0.0/8\nsysName %s\nsysLocation rack-%s\n' "$name" "$name"
+        printf 'sysContact noc@example.org\nsysObjectID %s\n' "$object"
+        printf 'dontLogTCPWrappersConnects yes\n[snmp] persistentDir %s/%s\n' "$T" "$name"
+        for line in "$@"; do printf '%s\n' "$line"; done
+    } > "$T/$name/snmpd.conf"
+    MIBS= MIBDIRS=/nonexistent snmpd -f -Lf "$T/$name/snmpd.log" -C -c "$T/$name/snmpd.conf" \
+        -p "$T/$name/snmpd.pid" "udp:$address:$port" &
+    PIDS="$PIDS $!"
+    wait_for 10 env MIBS= snmpget -v2c -c public -t 0.2 -r 0 "$address:$port" 1.3.6.1.2.1.1.5.0
+}
+
 # -- devices behind OpenSSH (configuration backups) ------------------------
 # The device user every fake device logs in: a system user made once, with
 # this password (the tests run as root, as sshd's password check needs)

@@ -21,6 +21,7 @@ ADDED=$(( NOW - 4 * H )) DOWN=$(( NOW - 3 * H )) UP=$(( NOW - 3 * H + 1507500000
 sqlite3 "$M/meshd.db" "
     DROP TABLE device_state_log; DROP TABLE report_schedule; DROP INDEX series_own;
     DROP TABLE backup_version; DROP TABLE backup_target; DROP TABLE backup_site;
+    DROP TABLE ppp_usage; DROP TABLE ppp_sighting; DROP TABLE ppp_sighting_walk;
     DROP TABLE ppp_address; DROP TABLE ppp_length; DROP TABLE ppp_session; DROP TABLE nas;
     ALTER TABLE series DROP COLUMN own; ALTER TABLE maintenance DROP COLUMN removed_us;
     DELETE FROM rule WHERE name LIKE 'vedette-%' OR name LIKE 'backup-%' OR name LIKE 'ppp-%';
@@ -33,8 +34,8 @@ sqlite3 "$M/meshd.db" "
         ($UP, 'device.state', '{\"device\": \"d1\", \"state\": \"up\", \"previous\": \"down\"}');
     PRAGMA user_version = 18;" || fail "the database is taken back to schema 18"
 run_meshd "$M"
-check "meshd applies 0019 to 0026 once" bash -c "
-    [ \$(grep -c 'applied migration 00\(19\|2[0-6]\)_' '$M/meshd.log') = 8 ]"
+check "meshd applies 0019 to 0027 once" bash -c "
+    [ \$(grep -c 'applied migration 00\(19\|2[0-7]\)_' '$M/meshd.log') = 9 ]"
 check "0022 widened the credential kinds once, in place" bash -c "
     sqlite3 '$M/meshd.db' \"SELECT sql FROM sqlite_schema WHERE name = 'credential'\" | grep -q \"CHECK (kind IN ('snmp', 'ssh'))\""
 check "d1's history: up when added, down, up again; nothing from before it was added" \

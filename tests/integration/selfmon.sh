@@ -19,7 +19,7 @@ has () { [ -n "$(value "$1")" ]; }
 export -f value has
 for metric in meshd.ingest meshd.tail meshd.rules_lag meshd.rollup_pending meshd.db_size meshd.wal_size \
               meshd.disk_free meshd.disk_free_pct meshd.notify_queue meshd.notify_failed \
-              meshd.api_requests meshd.api_latency probe.p1.backlog probe.p1.dropped; do
+              meshd.api_requests meshd.api_latency meshd.auth_refused probe.p1.backlog probe.p1.dropped; do
     check "series vedette $metric, with a value" wait_for 20 has $metric
 done
 positive () { $PY -c "import sys; sys.exit(0 if float('$(value "$1")') > 0 else 1)"; }

@@ -9,22 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 command -v snmpd >/dev/null || { fail "snmpd is installed (apt-get install snmpd)"; finish; }
 
-# snmpd NAME ADDRESS PORT SYSOBJECTID [config lines]: a real agent
-start_snmpd () {
-    local name=$1 address=$2 port=$3 object=$4; shift 4
-    mkdir -p "$T/$name"
-    {
-        printf 'rocommunity public 127.0.0.0/8\nsysName %s\nsysLocation rack-%s\n' "$name" "$name"
-        printf 'sysContact noc@example.org\nsysObjectID %s\n' "$object"
-        printf 'dontLogTCPWrappersConnects yes\n[snmp] persistentDir %s/%s\n' "$T" "$name"
-        for line in "$@"; do printf '%s\n' "$line"; done
-    } > "$T/$name/snmpd.conf"
-    MIBS= MIBDIRS=/nonexistent snmpd -f -Lf "$T/$name/snmpd.log" -C -c "$T/$name/snmpd.conf" \
-        -p "$T/$name/snmpd.pid" "udp:$address:$port" &
-    PIDS="$PIDS $!"
-    wait_for 10 env MIBS= snmpget -v2c -c public -t 0.2 -r 0 "$address:$port" 1.3.6.1.2.1.1.5.0
-}
-
 agent () {
     local name=$1 mode=$2 port
     port=$(free_port)

@@ -2,7 +2,8 @@
     loads and a wrong one says where; a request signed as radclient signs
     it (tests/fuzz/seeds/fuzz_radius/start, secret testing123) is checked,
     decoded and answered byte for byte; a wrong secret, a wrong code and
-    broken lengths are refused; addresses and prefixes become networks.   */
+    broken lengths are refused; addresses and prefixes become networks;
+    a session's octets are split between the months it spans.           */
 #include "testing.h"
 #include "../../probe/accounting/accounting.h"
 #include "../../meshd/accounting/accounting.h"
@@ -35,9 +36,69 @@ s_network (const char *text, const char *hex, int length)
     return ok;
 }
 
+//  2026-MM-DD hh:00 UTC in µs
+static int64_t
+s_at (int year, int month, int day, int hour)
+{
+    struct tm tm = { .tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = hour };
+    return (int64_t) timegm (&tm) * 1000000;
+}
+
+//  The months' octets in of session 1, "YYYY-MM=N ..." in month order
+static bool
+s_usage (sqlite3 *db, const char *expected)
+{
+    char seen [200] = "";
+    sqlite3_stmt *stmt = vd_db_prepare (db,
+        "SELECT strftime ('%Y-%m', month_us / 1000000, 'unixepoch'), input_octets, output_octets FROM ppp_usage "
+        "WHERE session_id = 1 ORDER BY month_us");
+    while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        snprintf (seen + strlen (seen), sizeof seen - strlen (seen), "%s%s=%lld/%lld", *seen? " ": "",
+                  sqlite3_column_text (stmt, 0), (long long) sqlite3_column_int64 (stmt, 1),
+                  (long long) sqlite3_column_int64 (stmt, 2));
+    sqlite3_finalize (stmt);
+    vd_db_run (db, "DELETE FROM ppp_usage", "");
+    if (!streq (seen, expected))
+        fprintf (stderr, "usage: %s, expected %s\n", seen, expected);
+    return streq (seen, expected);
+}
+
+//  meshd/accounting/usage.c: growth between two records, split by month
+static void
+s_test_usage (void)
+{
+    sqlite3 *db = NULL;
+    CHECK (sqlite3_open (":memory:", &db) == SQLITE_OK);
+    CHECK (vd_db_run (db, "CREATE TABLE ppp_usage (session_id INTEGER, month_us INTEGER, input_octets INTEGER, "
+                          "output_octets INTEGER, PRIMARY KEY (session_id, month_us))", "") == 0);
+    int64_t next;
+    CHECK (accounting_month (s_at (2026, 3, 2, 10), &next) == s_at (2026, 3, 1, 0) && next == s_at (2026, 4, 1, 0));
+    CHECK (accounting_month (s_at (2026, 12, 31, 23), &next) == s_at (2026, 12, 1, 0) && next == s_at (2027, 1, 1, 0));
+    //  within a month; twice: added up
+    CHECK (accounting_usage_add (db, 1, s_at (2026, 3, 2, 0), s_at (2026, 3, 2, 1), 100, 7) == 0);
+    CHECK (accounting_usage_add (db, 1, s_at (2026, 3, 2, 1), s_at (2026, 3, 2, 2), 50, 0) == 0);
+    CHECK (s_usage (db, "2026-03=150/7"));
+    //  an hour each side of a boundary: half each; the odd byte to the last
+    CHECK (accounting_usage_add (db, 1, s_at (2026, 2, 28, 23), s_at (2026, 3, 1, 1), 1001, 3) == 0);
+    CHECK (s_usage (db, "2026-02=500/1 2026-03=501/2"));
+    //  across three months and a year: January's last day, all of
+    //  February (28 days), March's first day: 1 + 28 + 1 days
+    CHECK (accounting_usage_add (db, 1, s_at (2026, 1, 31, 0), s_at (2026, 3, 2, 0), 3000, 0) == 0);
+    CHECK (s_usage (db, "2026-01=100/0 2026-02=2800/0 2026-03=100/0"));
+    CHECK (accounting_usage_add (db, 1, s_at (2026, 12, 31, 12), s_at (2027, 1, 1, 12), 2000, 2000) == 0);
+    CHECK (s_usage (db, "2026-12=1000/1000 2027-01=1000/1000"));
+    //  counters that went back add nothing; a record at the very boundary
+    CHECK (accounting_usage_add (db, 1, s_at (2026, 3, 2, 0), s_at (2026, 3, 2, 1), -5, -5) == 0);
+    CHECK (s_usage (db, ""));
+    CHECK (accounting_usage_add (db, 1, s_at (2026, 3, 31, 0), s_at (2026, 4, 1, 0), 10, 0) == 0);
+    CHECK (s_usage (db, "2026-03=10/0"));
+    sqlite3_close (db);
+}
+
 int
 main (void)
 {
+    s_test_usage ();
     char *text = vd_file_read (SRCDIR "/data/radius/dictionary", NULL);
     char *error = NULL;
     radius_dictionary_t *dictionary = text? radius_dictionary_new (text, &error): NULL;
