@@ -1,7 +1,7 @@
 /*  probe/uplink.c: the uplink actor. A DEALER (CURVE client, this probe's
     own key) to meshd, and the spool.
 
-    Samples from the icmp actor are gathered into a batch (half a second at
+    Samples from the icmp actor are gathered into a batch (a second at
     most: what a kill -9 of the probe can lose); each batch is
     appended to the spool (and so on disk) before it is sent, as a DATA
     message with the batch's sequence number. Events from the listen actor
@@ -30,7 +30,7 @@
 #include "probe.h"
 
 #define BATCH_MAX_SAMPLES   2048
-#define BATCH_MAX_AGE_MS    500         //  what a kill -9 can lose: samples not yet spooled
+#define BATCH_MAX_AGE_MS    1000        //  what a kill -9 can lose: samples not yet spooled
 #define HELLO_TIMEOUT_MS    5000
 #define BACKOFF_MIN_MS      250
 #define BACKOFF_MAX_MS      4000

@@ -5,7 +5,7 @@
     and what clean.c returns is UTF-8 text without control bytes.        */
 #include "../../probe/backup/backup.h"
 
-#define MAX     65536
+#define OUT_MAX 65536
 
 static vd_backup_model_t *s_model;
 
@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         assert (s_model);
         free (text);
     }
-    expect_t *expect = expect_new (s_model, MAX);
+    expect_t *expect = expect_new (s_model, OUT_MAX);
     const uint8_t *piece = data, *end = data + size;
     expect_step_t step = EXPECT_WAIT;
     while (piece <= end && step != EXPECT_DONE && step != EXPECT_FAIL) {
@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         assert (*expect_reason (expect));
     size_t out_size;
     const char *output = expect_output (expect, &out_size);
-    assert (out_size <= MAX);
+    assert (out_size <= OUT_MAX);
     const char *reason = NULL;
     char *text = backup_clean (s_model, output, out_size, &reason);
     if (text)

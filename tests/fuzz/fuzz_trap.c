@@ -21,8 +21,9 @@ s_admit (void *arg, const struct sockaddr *from)
 }
 
 static void
-s_emit (void *arg, const struct sockaddr *from, json_t *data)
+s_emit (void *arg, const struct sockaddr *from, json_t *data, uint64_t inform)
 {
+    (void) inform;
     assert (json_is_object (data));
     assert (json_is_string (json_object_get (data, "oid")));
     assert (json_is_string (json_object_get (data, "message")));
