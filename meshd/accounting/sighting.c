@@ -20,6 +20,23 @@ s_mac_valid (const char *mac)
     return true;
 }
 
+//  The parameters both statements share: ?1 network, ?2 the last walk,
+//  ?3 device, ?4 this walk, ?5 interface, ?6 MAC
+static void
+s_bind (sqlite3_stmt *stmt, const uint8_t network [16], int64_t previous, int64_t device_id, int64_t ts,
+        const char *interface, const char *mac)
+{
+    sqlite3_bind_blob (stmt, 1, network, 16, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (stmt, 2, previous);
+    sqlite3_bind_int64 (stmt, 3, device_id);
+    sqlite3_bind_int64 (stmt, 4, ts);
+    if (interface)
+        sqlite3_bind_text (stmt, 5, interface, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null (stmt, 5);
+    sqlite3_bind_text (stmt, 6, mac, -1, SQLITE_TRANSIENT);
+}
+
 int
 accounting_sightings (sqlite3 *db, int64_t device_id, int64_t ts, json_t *list, uint64_t *bad)
 {
@@ -48,24 +65,15 @@ accounting_sightings (sqlite3 *db, int64_t device_id, int64_t ts, json_t *list, 
             (*bad)++;
             continue;
         }
-        sqlite3_stmt *stmts [] = { go_on, insert };
-        for (int i = 0; i < 2 && rc == 0; i++) {
-            sqlite3_stmt *stmt = stmts [i];
-            sqlite3_bind_blob (stmt, 1, network, 16, SQLITE_TRANSIENT);
-            sqlite3_bind_int64 (stmt, 2, previous);
-            sqlite3_bind_int64 (stmt, 3, device_id);
-            sqlite3_bind_int64 (stmt, 4, ts);
-            if (interface)
-                sqlite3_bind_text (stmt, 5, interface, -1, SQLITE_TRANSIENT);
-            else
-                sqlite3_bind_null (stmt, 5);
-            sqlite3_bind_text (stmt, 6, mac, -1, SQLITE_TRANSIENT);
-            if (i == 1)
-                sqlite3_bind_text (stmt, 7, address, -1, SQLITE_TRANSIENT);
-            rc = sqlite3_step (stmt) == SQLITE_DONE? 0: -1;
-            sqlite3_reset (stmt);
-            if (i == 0 && sqlite3_changes (db) > 0)
-                break;          //  the sighting goes on
+        //  the sighting goes on from the last walk, or a new one begins
+        s_bind (go_on, network, previous, device_id, ts, interface, mac);
+        rc = sqlite3_step (go_on) == SQLITE_DONE? 0: -1;
+        sqlite3_reset (go_on);
+        if (rc == 0 && sqlite3_changes (db) == 0) {
+            s_bind (insert, network, previous, device_id, ts, interface, mac);
+            sqlite3_bind_text (insert, 7, address, -1, SQLITE_TRANSIENT);
+            rc = sqlite3_step (insert) == SQLITE_DONE? 0: -1;
+            sqlite3_reset (insert);
         }
     }
     sqlite3_finalize (go_on);
