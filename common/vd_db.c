@@ -64,6 +64,25 @@ vd_db_exec (sqlite3 *db, const char *sql)
     return 0;
 }
 
+int
+vd_db_begin (sqlite3 *db)
+{
+    return sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK? 0: -1;
+}
+
+int
+vd_db_commit (sqlite3 *db)
+{
+    return sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK? 0: -1;
+}
+
+void
+vd_db_rollback (sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit (db))
+        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 static int
 s_past_deadline (void *deadline)
 {

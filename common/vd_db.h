@@ -34,6 +34,14 @@ void vd_db_eager (sqlite3 *db, int64_t limit_ms);
 int vd_db_migrate (sqlite3 *db, const vd_migration_t *migrations);
 //  Runs SQL without results; logs the error. 0 or -1.
 int vd_db_exec (sqlite3 *db, const char *sql);
+//  BEGIN IMMEDIATE and COMMIT of a daemon's own transactions: 0 or -1,
+//  with no log line; the caller says why (sqlite3_errmsg), throttled,
+//  where a full disk fails every one.
+int vd_db_begin (sqlite3 *db);
+int vd_db_commit (sqlite3 *db);
+//  Rolls back the transaction if one is still open (SQLite rolls some back
+//  by itself: a full disk, an I/O error, a COMMIT that failed).
+void vd_db_rollback (sqlite3 *db);
 //  Prepares a statement; logs the error. NULL on failure.
 sqlite3_stmt *vd_db_prepare (sqlite3 *db, const char *sql);
 //  Runs one statement with parameters described by format, one letter per

@@ -12,6 +12,7 @@ static const char *s_commands [] = {
     "REPORTS",      //  probe -> meshd: a sequenced JSON array of reports (SNMP
                     //  polls, service checks, discoveries, paths between probes)
     "ACK",          //  meshd -> probe: committed up to this sequence
+    "NACK",         //  meshd -> probe: what is unacknowledged was not stored
     "PING",         //  probe -> meshd: heartbeat with backlog
     "PONG",         //  meshd -> probe: heartbeat reply
     "LIVE",         //  meshd -> probe: a request someone waits on (a credential test)

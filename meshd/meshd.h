@@ -27,6 +27,7 @@
 
 #include "vedette.h"
 
+#define MESHD_RSA_MIN_BITS  2048   //  smaller RSA keys are refused at user.key.add and at login
 #define MESHD_STORE_IN      "inproc://meshd-store"     //  PULL in store
 #define MESHD_MESH_CTL      "inproc://meshd-mesh"      //  PULL in mesh, from api
 //  ROUTER in mesh: live requests to a probe, answered while the caller
@@ -82,6 +83,9 @@ void meshd_session_remove (sqlite3 *db, const char *token);
 //  (0, or -1).
 char *meshd_ssh_host_key (const char *dir);
 int meshd_ssh_make_host_key (const char *dir);
+//  The bits of an RSA public key's modulus, from its base64 blob as in
+//  authorized_keys; 0 if the blob is not an RSA key's (api/op_user_key.c).
+int meshd_ssh_rsa_bits (const char *base64);
 
 //  Records an event (data: a JSON object's text) in the caller's database
 //  connection; the writer then sends "NEW" to MESHD_EVENTS_IN so the events

@@ -38,6 +38,8 @@ typedef struct {
 //  AUTHPASS AES PRIVPASS" lines; the file must not be readable by others).
 //  0, or -1 with a fresh *error.
 int trap_init (const char *dir, const char *users_file, char **error);
+//  The USM users net-snmp knows (trap_init.c).
+int trap_users_count (void);
 //  Listens on a net-snmp transport ("udp:162", "udp:127.0.0.1:10162",
 //  "udp6:[::1]:10162"); communities is a comma-separated list of those
 //  accepted for v1 and v2c. NULL with a fresh *error.

@@ -13,10 +13,20 @@
     Link states, each with a deadline:
         idle   --(backoff over)-->       hello  (HELLO sent)
         hello  --(WELCOME)-->            ready  (resend from meshd's last_seq)
-        hello  --(no answer in 5 s)-->   idle   (backoff doubles, up to 4 s)
+        hello  --(no answer in 5 s, but a TCP connection was made)-->
+                                         idle   (backoff: 1 s doubling to
+                                                 32 s, +0-25% jitter)
         ready  --(silent for lost_ms)--> idle
+    Two kinds of retry: while no TCP connection can be made (the link is
+    down, meshd is not running), libzmq tries again every 250 ms growing to
+    4 s, with the HELLO waiting in its queue; that costs meshd nothing and
+    finds it within 4 s of its return. A connection made and no WELCOME
+    (meshd refuses this key, or is too busy to answer) costs meshd a CURVE
+    handshake each time: those retries back off to 32 s, with jitter, so
+    that probes refused together do not come back together.
     In ready: never more than `credit` DATA messages unacknowledged; if an
-    acknowledgement is due for 10 s, go back and resend from the last one.
+    acknowledgement is due for 10 s, go back and resend from the last one,
+    and a second after a NACK (meshd could not commit them).
     If meshd is behind what it acknowledged (its database was restored from
     a backup), those messages are gone from the spool: the next message
     declares the gap (its "from"), meshd counts it and goes on.
@@ -32,9 +42,12 @@
 #define BATCH_MAX_SAMPLES   2048
 #define BATCH_MAX_AGE_MS    1000        //  what a kill -9 can lose: samples not yet spooled
 #define HELLO_TIMEOUT_MS    5000
-#define BACKOFF_MIN_MS      250
-#define BACKOFF_MAX_MS      4000
+#define RECONNECT_MIN_MS    250         //  libzmq's TCP retries, while nothing answers
+#define RECONNECT_MAX_MS    4000
+#define BACKOFF_MIN_MS      1000        //  after a connection with no WELCOME
+#define BACKOFF_MAX_MS      32000
 #define RESEND_AFTER_MS     10000
+#define RETRY_AFTER_MS      1000        //  after a NACK: meshd could not commit
 #define EVENTS_MAX_COUNT    1000
 #define EVENTS_MAX_BYTES    (1024 * 1024)
 #define EVENTS_MAX_AGE_MS   200
@@ -62,6 +75,9 @@ typedef struct {
     char name [64];
     zcert_t *cert;              //  this probe's own keypair
     zsock_t *dealer;            //  NULL while idle
+    zsock_t *monitor;           //  the dealer's connections (ZMQ_EVENT_CONNECTED)
+    bool reached;               //  this dealer made a TCP connection
+    uint64_t dealers;           //  made so far: each monitor's name
     zsock_t *samples;           //  PULL from icmp
     zsock_t *config_out [PROBE_CONFIG_READERS];    //  PUSH to the actors that take CONFIG
     zsock_t *live_out;          //  PUSH to backup: LIVE requests from meshd
@@ -98,14 +114,44 @@ typedef struct {
     uint64_t spooled;           //  samples taken into the spool
     uint64_t dropped;           //  samples dropped: spool full
     uint64_t bad;               //  malformed messages from meshd
+    uint64_t nacks;             //  times meshd could not store what was unacknowledged
+    uint64_t attempts;          //  connections made that brought no WELCOME
 } uplink_t;
 
 static void
 s_disconnect (uplink_t *self, int64_t retry_in)
 {
+    if (self->dealer)
+        zmq_socket_monitor (zsock_resolve (self->dealer), NULL, 0);
+    zsock_destroy (&self->monitor);
     zsock_destroy (&self->dealer);
     self->state = UPLINK_IDLE;
     self->next_attempt = vd_mono_ms () + retry_in;
+}
+
+//  The dealer made a TCP connection (the only event its monitor asks for):
+//  in hello, the handshake and WELCOME get their HELLO_TIMEOUT_MS from now
+static void
+s_connected (uplink_t *self)
+{
+    zmsg_t *event;
+    while ((zsock_events (self->monitor) & ZMQ_POLLIN) && (event = zmsg_recv (self->monitor))) {
+        zmsg_destroy (&event);
+        self->reached = true;
+        if (self->state == UPLINK_HELLO)
+            self->deadline = vd_mono_ms () + HELLO_TIMEOUT_MS;
+    }
+}
+
+//  The next wait after a connection that brought no WELCOME: the backoff
+//  and up to a quarter more (jitter: never sooner, so at the cap no more
+//  than an attempt in 32 s); the backoff doubles, up to its cap
+static int64_t
+s_backoff (uplink_t *self)
+{
+    int64_t wait = self->backoff * (100 + (int64_t) randombytes_uniform (26)) / 100;
+    self->backoff = self->backoff * 2 > BACKOFF_MAX_MS? BACKOFF_MAX_MS: self->backoff * 2;
+    return wait;
 }
 
 static void
@@ -120,12 +166,23 @@ s_connect (uplink_t *self)
     zsock_set_rcvhwm (self->dealer, 1000);
     zsock_set_sndtimeo (self->dealer, 0);
     zsock_set_linger (self->dealer, 0);
-    zsock_set_handshake_ivl (self->dealer, HELLO_TIMEOUT_MS);
+    //  the HELLO deadline ends a handshake that hangs; libzmq's own timer,
+    //  later, never races it into a reconnection of its own
+    zsock_set_handshake_ivl (self->dealer, 2 * HELLO_TIMEOUT_MS);
     zsock_set_heartbeat_ivl (self->dealer, VD_WIRE_HEARTBEAT_IVL);
     zsock_set_heartbeat_timeout (self->dealer, VD_WIRE_HEARTBEAT_TIMEOUT);
-    zsock_set_reconnect_ivl (self->dealer, 250);
-    zsock_set_reconnect_ivl_max (self->dealer, BACKOFF_MAX_MS);
-    if (zsock_connect (self->dealer, "%s", self->endpoint)) {
+    zsock_set_reconnect_ivl (self->dealer, RECONNECT_MIN_MS);
+    zsock_set_reconnect_ivl_max (self->dealer, RECONNECT_MAX_MS);
+    zsock_set_connect_timeout (self->dealer, RECONNECT_MAX_MS);     //  a SYN into a black hole
+    char monitor [96];
+    snprintf (monitor, sizeof monitor, "inproc://uplink-monitor-%p-%" PRIu64, (void *) self,
+              ++self->dealers);    //  a closed monitor's name may still be taken
+    self->reached = false;
+    self->monitor = zsock_new (ZMQ_PAIR);
+    if (!self->monitor
+    ||  zmq_socket_monitor (zsock_resolve (self->dealer), monitor, ZMQ_EVENT_CONNECTED)
+    ||  zsock_connect (self->monitor, "%s", monitor)
+    ||  zsock_connect (self->dealer, "%s", self->endpoint)) {
         zsys_error ("uplink: cannot connect to %s", self->endpoint);
         s_disconnect (self, BACKOFF_MAX_MS);
         return;
@@ -479,6 +536,13 @@ s_receive (uplink_t *self)
     if (streq (command, "ACK"))
         s_ack (self, wire);
     else
+    if (streq (command, "NACK")) {
+        //  meshd could not commit what is unacknowledged (its disk is
+        //  full): all of it again in a second, by the resend below
+        self->nacks++;
+        self->waiting_since = vd_mono_ms () - RESEND_AFTER_MS + RETRY_AFTER_MS;
+    }
+    else
     if (streq (command, "PONG"))
         s_clock (self, wire);
     else
@@ -493,7 +557,7 @@ s_receive (uplink_t *self)
         zsys_error ("uplink: meshd says: %s: %s", code? code: "?",
                     vd_wire_str (wire, "message")? vd_wire_str (wire, "message"): "");
         if (code && streq (code, "revoked"))
-            s_disconnect (self, BACKOFF_MAX_MS);
+            s_disconnect (self, s_backoff (self));      //  refused from now on: backing off to 32 s
     }
     vd_wire_destroy (&wire);
 }
@@ -527,8 +591,12 @@ s_timers (uplink_t *self)
         if (!self->complained)
             zsys_warning ("uplink: no answer from %s; retrying", self->endpoint);
         self->complained = true;
-        s_disconnect (self, self->backoff);
-        self->backoff = self->backoff * 2 > BACKOFF_MAX_MS? BACKOFF_MAX_MS: self->backoff * 2;
+        if (self->reached) {
+            self->attempts++;
+            s_disconnect (self, s_backoff (self));
+        }
+        else
+            self->deadline = now + HELLO_TIMEOUT_MS;    //  libzmq tries on, the HELLO queued
     }
     else
     if (self->state == UPLINK_READY) {
@@ -692,9 +760,10 @@ uplink_actor (zsock_t *pipe, void *args)
             { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 },
             { zsock_resolve (self.samples), 0, ZMQ_POLLIN, 0 },
             { zsock_resolve (self.events), 0, ZMQ_POLLIN, 0 },
-            { self.dealer? zsock_resolve (self.dealer): NULL, 0, ZMQ_POLLIN, 0 }
+            { self.dealer? zsock_resolve (self.dealer): NULL, 0, ZMQ_POLLIN, 0 },
+            { self.monitor? zsock_resolve (self.monitor): NULL, 0, ZMQ_POLLIN, 0 }
         };
-        int rc = zmq_poll (items, self.dealer? 4: 3, s_timeout (&self));
+        int rc = zmq_poll (items, self.dealer? 5: 3, s_timeout (&self));
         if (rc < 0 && zmq_errno () != EINTR)
             break;
         if (items [0].revents & ZMQ_POLLIN) {
@@ -725,6 +794,8 @@ uplink_actor (zsock_t *pipe, void *args)
         }
         for (int i = 0; i < 1000 && self.dealer && (zsock_events (self.dealer) & ZMQ_POLLIN); i++)
             s_receive (&self);
+        if (self.monitor)
+            s_connected (&self);
         s_timers (&self);
     }
     //  what was measured and not yet spooled is kept
@@ -737,12 +808,13 @@ uplink_actor (zsock_t *pipe, void *args)
         s_flush_json (&self, &self.report_batch);
         zsys_notice ("uplink: stopped; this run spooled %" PRIu64 " samples, %" PRIu64 " events and %"
                      PRIu64 " SNMP polls, dropped %" PRIu64 " samples, %" PRIu64 " events and %" PRIu64
-                     " SNMP polls, %" PRId64 " messages wait in the spool",
+                     " SNMP polls, %" PRId64 " messages wait in the spool; meshd could not store %" PRIu64
+                     " times (NACK); %" PRIu64 " connections brought no WELCOME",
                      self.spooled, self.event_batch.spooled, self.report_batch.spooled, self.dropped,
                      self.event_batch.dropped, self.report_batch.dropped,
-                     vd_spool_count (self.spool));
+                     vd_spool_count (self.spool), self.nacks, self.attempts);
     }
-    zsock_destroy (&self.dealer);
+    s_disconnect (&self, 0);
     //  closing is asynchronous, unbinding is not: the endpoints are free at
     //  once for the uplink a reload starts next
     if (self.samples)

@@ -109,6 +109,7 @@ typedef struct {
     bool states_dirty;
     int holds;                  //  links with a breach to record
     uint64_t samples, matched, raised, cleared, passes, failures;
+    vd_complaint_t failing;     //  failed passes, a line a second at most (a full disk fails them all)
 } rules_t;
 
 static void
@@ -1038,7 +1039,7 @@ s_pass (rules_t *self, bool tick, bool *more)
     *more = batches == 200 || events == RULES_EVENTS_BATCH;
     if (!tick && !self->states_dirty && self->holds == 0 && zlistx_size (self->changes) == 0)
         return 0;
-    if (vd_db_exec (self->db, "BEGIN IMMEDIATE"))
+    if (vd_db_begin (self->db))
         goto failed;
     int rc = s_write_history (self);
     if (rc == 0)
@@ -1055,10 +1056,10 @@ s_pass (rules_t *self, bool tick, bool *more)
         rc = s_apply_all (self);
     if (rc == 0)
         rc = s_save_cursors (self);
-    if (rc || vd_db_exec (self->db, "COMMIT")) {
-        vd_db_exec (self->db, "ROLLBACK");
+    //  (a statement's failure that SQLite answered by rolling back the
+    //  whole transaction leaves none open: not committed either)
+    if (rc || sqlite3_get_autocommit (self->db) || vd_db_commit (self->db))
         goto failed;
-    }
     zlistx_purge (self->changes);
     zlistx_purge (self->history);
     self->passes++;
@@ -1068,7 +1069,9 @@ s_pass (rules_t *self, bool tick, bool *more)
 failed:
     //  read again next time, from what was committed, with fresh state
     self->failures++;
-    zsys_error ("rules: a pass failed; evaluating again from the last commit");
+    vd_complain (&self->failing, "rules: a pass failed (%s); evaluating again from the last commit",
+                 sqlite3_errmsg (self->db));
+    vd_db_rollback (self->db);
     zlistx_purge (self->changes);
     zlistx_purge (self->history);
     self->sample_cursor = samples_was;
@@ -1099,7 +1102,7 @@ s_destroy (rules_t *self)
 void
 rules_actor (zsock_t *pipe, void *args)
 {
-    rules_t self = { .meshd = (meshd_t *) args };
+    rules_t self = { .meshd = (meshd_t *) args, .failing = { .every_ms = 1000 } };
     self.down_after = (int) vd_config_int (self.meshd->config, "rules/down_after");
     self.flap_count = (int) vd_config_int (self.meshd->config, "rules/flap_count");
     if (self.flap_count < 2 || self.flap_count > FLAP_MAX) {

@@ -6,6 +6,38 @@
 #include "api/api.h"
 #include <libssh/libssh.h>
 
+//  The bits of an RSA key's modulus, from its blob (string "ssh-rsa",
+//  mpint e, mpint n: RFC 4253 6.6); 0 if the blob is not one
+int
+meshd_ssh_rsa_bits (const char *base64)
+{
+    unsigned char blob [8192];
+    size_t size = 0;
+    if (sodium_base642bin (blob, sizeof blob, base64, strlen (base64), NULL, &size, NULL,
+                           sodium_base64_VARIANT_ORIGINAL))
+        return 0;
+    const unsigned char *at = blob, *end = blob + size;
+    uint32_t length = 0;
+    for (int field = 0; field < 3; field++) {
+        if (end - at < 4)
+            return 0;
+        length = (uint32_t) at [0] << 24 | (uint32_t) at [1] << 16 | (uint32_t) at [2] << 8 | at [3];
+        at += 4;
+        if ((size_t) (end - at) < length)
+            return 0;
+        if (field < 2)
+            at += length;
+    }
+    while (length && !*at) {
+        at++;
+        length--;
+    }
+    int bits = (int) length * 8;
+    for (unsigned char top = length? *at: 0; bits && !(top & 0x80); top <<= 1)
+        bits--;
+    return bits;
+}
+
 //  The user named (default: the caller), if the caller may manage their keys
 static int64_t
 s_key_owner (api_t *api, api_call_t *call, const char **user)
@@ -42,6 +74,12 @@ op_user_key_add (api_t *api, api_call_t *call)
     if (kind == SSH_KEYTYPE_UNKNOWN || !blob || ssh_pki_import_pubkey_base64 (blob, kind, &key) != SSH_OK)
         return api_fail (call, "invalid", "key: not an SSH public key (TYPE BASE64 [COMMENT], "
                                           "as in authorized_keys)");
+    int bits = ssh_key_type (key) == SSH_KEYTYPE_RSA? meshd_ssh_rsa_bits (blob): 0;
+    if (ssh_key_type (key) == SSH_KEYTYPE_RSA && bits < MESHD_RSA_MIN_BITS) {
+        ssh_key_free (key);
+        return api_fail (call, "invalid", "key: an RSA key of %d bits; at least %d are needed "
+                                          "(or an ed25519 key)", bits, MESHD_RSA_MIN_BITS);
+    }
     unsigned char *hash = NULL;
     size_t hash_size = 0;
     char *fingerprint = NULL;

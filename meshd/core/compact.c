@@ -62,11 +62,8 @@ s_flush (compact_t *self, open_series_t *series)
     sqlite3_bind_int64 (stmt, 6, series->row? series->row: series->series_id);
     int rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
-    if (rc != SQLITE_DONE) {
-        zsys_error ("compact: series %lld: %s", (long long) series->series_id,
-                    sqlite3_errmsg (self->db));
-        return -1;
-    }
+    if (rc != SQLITE_DONE)
+        return -1;              //  the store logs why, throttled
     if (!series->row)
         series->row = sqlite3_last_insert_rowid (self->db);
     return 0;

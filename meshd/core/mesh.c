@@ -22,8 +22,11 @@
     once acknowledgements come. So what waits for the store is bounded by
     the probes' credits, and the mesh never blocks on the store's queue: a
     message the queue cannot take now is refused as busy, counted, and sent
-    again by the probe (nothing is acknowledged before it is committed).   */
+    again by the probe (nothing is acknowledged before it is committed).
+    A revoked probe is told, and a second later the connections its
+    messages came on are shut down (conns.c), whether it hangs up or not. */
 #include "meshd.h"
+#include "core/conns.h"
 #include "cred/cred.h"
 #include "backup/backup.h"
 #include "accounting/accounting.h"
@@ -53,7 +56,17 @@ typedef struct {
     int64_t *window;            //  seqs handed to the store, not yet acknowledged
     int64_t *window_ms;         //  when each was handed (mono ms)
     int inflight;               //  how many (at most the credit)
+    mesh_conns_t conns;         //  the connections it was heard on
 } probe_t;
+
+//  A revoked probe's connections, shut down a second after it was told
+//  (ERROR revoked), so that a probe which does not hang up is cut off
+typedef struct {
+    int64_t id;
+    mesh_conns_t conns;
+    int64_t due;                //  mono ms
+} closing_t;
+#define CLOSE_AFTER_MS      1000
 
 //  An unacknowledged message older than this was lost by a failed store
 //  transaction: the probe sends it again after 10 s (probe/uplink.c)
@@ -79,6 +92,7 @@ typedef struct {
     unsigned char *key;         //  master key: opens the credentials CONFIG carries
     zhashx_t *probes;           //  "id" -> probe_t: the probes connected or known this run
     zhashx_t *revoked;          //  "id" -> revoked this run
+    zlistx_t *closing;          //  closing_t: revoked probes' connections, to shut down
     int64_t heartbeat, late, lost;
     int64_t max_offset;         //  us: mesh/max_clock_offset
     int64_t received;           //  wall clock us: the message being handled arrived
@@ -582,19 +596,50 @@ s_live_answer (mesh_t *self, probe_t *probe, vd_wire_t *wire)
     zhashx_delete (self->pending, id);
 }
 
+//  A message from a probe: its frames, copied out of libzmq's, and what
+//  only libzmq's carry: the User-Id ZAP gave the connection, and the
+//  socket it came on (ZMQ_SRCFD, -1 if unknown)
+static zmsg_t *
+s_router_recv (mesh_t *self, char *user_id, size_t size, int *fd)
+{
+    void *handle = zsock_resolve (self->router);
+    zmsg_t *msg = zmsg_new ();
+    *user_id = 0;
+    *fd = -1;
+    bool more = true;
+    for (int part = 0; more; part++) {
+        zmq_msg_t frame;
+        zmq_msg_init (&frame);
+        if (zmq_msg_recv (&frame, handle, 0) < 0) {
+            zmq_msg_close (&frame);
+            zmsg_destroy (&msg);
+            return NULL;
+        }
+        if (part == 1) {
+            const char *id = zmq_msg_gets (&frame, "User-Id");
+            snprintf (user_id, size, "%s", id? id: "");
+            *fd = zmq_msg_get (&frame, ZMQ_SRCFD);
+        }
+        zmsg_addmem (msg, zmq_msg_data (&frame), zmq_msg_size (&frame));
+        more = zmq_msg_more (&frame);
+        zmq_msg_close (&frame);
+    }
+    return msg;
+}
+
 static void
 s_router (mesh_t *self)
 {
-    zmsg_t *msg = zmsg_recv (self->router);
+    char user_id [128];
+    int fd;
+    zmsg_t *msg = s_router_recv (self, user_id, sizeof user_id, &fd);
     if (!msg)
         return;
     self->received = vd_now_us ();
     zframe_t *routing = zmsg_pop (msg);
-    zframe_t *first = zmsg_first (msg);
-    const char *user_id = first? zframe_meta (first, "User-Id"): NULL;
     long long id = 0;
     int used = 0;
-    if (!routing || !user_id || sscanf (user_id, "probe:%lld%n", &id, &used) != 1) {
+    if (!routing || zmsg_size (msg) == 0 || sscanf (user_id, "probe:%lld%n", &id, &used) != 1) {
         self->refused++;
         s_complain (self, "a message without a probe identity");
         zframe_destroy (&routing);
@@ -640,6 +685,7 @@ s_router (mesh_t *self)
         s_report (self, probe);
     }
     const char *command = wire->command;
+    mesh_conns_saw (&probe->conns, fd, streq (command, "HELLO"));
     if (streq (command, "HELLO"))
         s_hello (self, probe, wire);
     else
@@ -748,6 +794,11 @@ s_control (mesh_t *self)
         free (resync);
     }
     else
+    if (streq (command, "NACK") && probe) {
+        s_window_acked (probe, 0, true);        //  none is in flight: all come again
+        s_send (self, probe, "NACK", NULL);
+    }
+    else
     if (streq (command, "ROTATED") && probe) {
         char *ok = zmsg_popstr (msg);
         if (ok && streq (ok, "1")) {
@@ -766,9 +817,14 @@ s_control (mesh_t *self)
         zhashx_update (self->revoked, key, strdup (""));
         if (probe) {
             s_error (self, probe->routing, "revoked", "this probe was revoked");
+            closing_t *closing = (closing_t *) zmalloc (sizeof (closing_t));
+            closing->id = id;
+            closing->conns = probe->conns;
+            closing->due = vd_mono_ms () + CLOSE_AFTER_MS;
+            zlistx_add_end (self->closing, closing);
             zhashx_delete (self->probes, key);
         }
-        zsys_notice ("mesh: probe %lld revoked; its session is closed", (long long) id);
+        zsys_notice ("mesh: probe %lld revoked; its connections close in a second", (long long) id);
         s_peers_changed (self, id);
     }
     else
@@ -787,6 +843,13 @@ static void
 s_sweep (mesh_t *self)
 {
     int64_t now = vd_mono_ms ();
+    closing_t *closing = (closing_t *) zlistx_first (self->closing);
+    while (closing && now >= closing->due) {
+        zsys_notice ("mesh: probe %lld revoked: %d connections shut down", (long long) closing->id,
+                     mesh_conns_close (&closing->conns));
+        zlistx_delete (self->closing, zlistx_cursor (self->closing));
+        closing = (closing_t *) zlistx_first (self->closing);
+    }
     zlistx_t *expired = zlistx_new ();
     for (live_t *live = (live_t *) zhashx_first (self->pending); live; live = (live_t *) zhashx_next (self->pending))
         if (now >= live->expires)
@@ -855,6 +918,8 @@ mesh_actor (zsock_t *pipe, void *args)
     zhashx_set_destructor (self.probes, (zhashx_destructor_fn *) s_probe_destroy);
     self.revoked = zhashx_new ();
     zhashx_set_destructor (self.revoked, (zhashx_destructor_fn *) zstr_free);
+    self.closing = zlistx_new ();
+    zlistx_set_destructor (self.closing, (zlistx_destructor_fn *) zstr_free);
     self.pending = zhashx_new ();
     zhashx_set_destructor (self.pending, (zhashx_destructor_fn *) s_live_destroy);
     self.heartbeat = vd_config_int (self.meshd->config, "mesh/heartbeat");
@@ -912,4 +977,5 @@ mesh_actor (zsock_t *pipe, void *args)
     cred_key_free (&self.key);
     zhashx_destroy (&self.probes);
     zhashx_destroy (&self.revoked);
+    zlistx_destroy (&self.closing);
 }

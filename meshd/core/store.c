@@ -13,6 +13,8 @@
     store/batch), then COMMIT (synchronous=FULL: on disk when it returns),
     and only then are the acknowledgements sent to the mesh actor:
         ACK     probe_id last_seq resync
+        NACK    probe_id                 its messages were not stored (a
+                                         transaction failed: a full disk)
         ROTATED probe_id ok
     Exactly once: a DATA message is stored only if its sequence number is the
     probe's last committed one plus one; the last sequence number is written
@@ -43,6 +45,7 @@ typedef struct {
     int64_t last_seq;           //  what the ACK will say
     bool resync;                //  a gap was seen: the probe must go back
     bool touched;               //  last_seq changed in this transaction
+    bool in_batch;              //  it had a message in this transaction
 } store_probe_t;
 
 typedef struct {
@@ -83,6 +86,7 @@ typedef struct {
     uint64_t events_stored;     //  probe events committed
     uint64_t bad_events;        //  probe events malformed or of a topic not theirs
     uint64_t failures;          //  transactions that failed
+    vd_complaint_t failing;     //  their log lines, a second apart at most: a full disk fails every one
     uint64_t reported;          //  transactions at the last report
     int64_t next_report;        //  monotonic ms of the next report
     uint64_t min_free;          //  bytes
@@ -124,11 +128,20 @@ s_step (store_t *self, sqlite3_stmt *stmt)
     int rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     sqlite3_clear_bindings (stmt);
-    if (rc != SQLITE_DONE) {
-        zsys_error ("store: %s", sqlite3_errmsg (self->db));
-        return -1;
-    }
-    return 0;
+    return rc == SQLITE_DONE? 0: -1;
+}
+
+//  A transaction that failed: rolled back if SQLite has not done it
+//  already (a COMMIT refused for want of space has), counted, logged
+//  throttled with SQLite's reason
+static void
+s_failed (store_t *self, const char *what)
+{
+    char reason [200];
+    snprintf (reason, sizeof reason, "%s", sqlite3_errmsg (self->db));
+    vd_db_rollback (self->db);
+    self->failures++;
+    vd_complain (&self->failing, "store: %s failed: %s", what, reason);
 }
 
 //  Steps an INSERT of an event that may insert nothing; 0 or -1
@@ -258,6 +271,8 @@ s_data (store_t *self, zmsg_t *msg, const char *command)
     int64_t from = vd_frame_i64 (from_frame);
     int rc = 0;
     store_probe_t *probe = payload && !self->disk_low? s_probe (self, probe_id): NULL;
+    if (probe)
+        probe->in_batch = true;
     if (self->disk_low)
         self->refused_disk++;   //  no ACK: the probe keeps it and resends
     else
@@ -438,16 +453,30 @@ s_handle (store_t *self, zmsg_t *msg)
     return rc;
 }
 
-//  Forgets what the failed transaction did to the cached state
+//  Forgets what the failed ingest transaction did to the cached state,
+//  and tells the probes whose messages it held that they were not stored
+//  (they send them again a second later, not at the 10 s resend)
 static void
-s_rollback (store_t *self)
+s_rollback (store_t *self, int count)
 {
-    vd_db_exec (self->db, "ROLLBACK");
+    char what [80];
+    snprintf (what, sizeof what, "a transaction of %d messages (nothing acknowledged)", count);
+    s_failed (self, what);
+    store_probe_t *probe;
+    for (probe = (store_probe_t *) zhashx_first (self->probes); probe;
+         probe = (store_probe_t *) zhashx_next (self->probes)) {
+        if (!probe->in_batch)
+            continue;
+        zmsg_t *nack = zmsg_new ();
+        zmsg_addstr (nack, "NACK");
+        zmsg_addmem (nack, &probe->probe_id, 8);
+        if (zmsg_send (&nack, self->mesh))
+            zmsg_destroy (&nack);
+    }
     zhashx_purge (self->probes);
     zlistx_purge (self->replies);
     report_store_forget (self->polls);
     self->new_events = false;
-    self->failures++;
 }
 
 //  Free space where the database is, once a second at most; a change of
@@ -484,20 +513,26 @@ s_disk (store_t *self)
 static void
 s_ingest (store_t *self)
 {
-    if (vd_db_exec (self->db, "BEGIN IMMEDIATE")) {
-        self->failures++;
+    if (vd_db_begin (self->db)) {
+        s_failed (self, "BEGIN");
         return;
     }
     int count = 0;
     int rc = s_disk (self);
-    do {
+    while (rc == 0 && count < self->batch_max && (count == 0 || (zsock_events (self->in) & ZMQ_POLLIN))) {
         zmsg_t *msg = zmsg_recv (self->in);
         if (!msg)
             break;
         rc = s_handle (self, msg);
         zmsg_destroy (&msg);
         count++;
-    } while (rc == 0 && count < self->batch_max && (zsock_events (self->in) & ZMQ_POLLIN));
+        //  SQLite rolls the whole transaction back by itself on some errors
+        //  (a full disk while it spills its cache): what came next would be
+        //  committed statement by statement, a probe's last_seq past a batch
+        //  that was rolled back with it. So a transaction gone ends here.
+        if (rc == 0 && sqlite3_get_autocommit (self->db))
+            rc = -1;
+    }
 
     store_probe_t *probe;
     for (probe = (store_probe_t *) zhashx_first (self->probes); probe && rc == 0;
@@ -508,15 +543,15 @@ s_ingest (store_t *self)
         sqlite3_bind_int64 (self->update_seq, 2, probe->probe_id);
         rc = s_step (self, self->update_seq);
     }
-    if (rc || vd_db_exec (self->db, "COMMIT")) {
-        zsys_error ("store: transaction of %d messages failed; nothing acknowledged", count);
-        s_rollback (self);
+    if (rc || vd_db_commit (self->db)) {
+        s_rollback (self, count);
         return;
     }
     self->transactions++;
     //  durable: now, and only now, acknowledge
     for (probe = (store_probe_t *) zhashx_first (self->probes); probe;
          probe = (store_probe_t *) zhashx_next (self->probes)) {
+        probe->in_batch = false;
         if (!probe->touched)
             continue;
         zmsg_t *ack = zmsg_new ();
@@ -544,12 +579,13 @@ s_compact (store_t *self)
 {
     int moved;
     do {
-        if (vd_db_exec (self->db, "BEGIN IMMEDIATE"))
+        if (vd_db_begin (self->db)) {
+            s_failed (self, "compaction's BEGIN");
             return;
+        }
         moved = compact_run (self->db, 500, &self->foreign);
-        if (moved < 0 || vd_db_exec (self->db, "COMMIT")) {
-            vd_db_exec (self->db, "ROLLBACK");
-            zsys_error ("store: compaction failed");
+        if (moved < 0 || vd_db_commit (self->db)) {
+            s_failed (self, "compaction");
             return;
         }
         //  let ingest in between rounds: acknowledgements must not wait long
@@ -563,14 +599,16 @@ static void
 s_selfmon (store_t *self)
 {
     self->next_self = vd_mono_ms () + self->self_interval;
-    if (self->disk_low || vd_db_exec (self->db, "BEGIN IMMEDIATE"))
+    if (self->disk_low)
         return;
+    if (vd_db_begin (self->db)) {
+        s_failed (self, "BEGIN of meshd's own samples");
+        return;
+    }
     selfmon_counts_t counts = { self->samples, self->refused_disk, self->api_requests,
                                 self->api_latency_us, self->auth_refused };
-    if (selfmon_run (self->selfmon, &counts) < 0 || vd_db_exec (self->db, "COMMIT")) {
-        vd_db_exec (self->db, "ROLLBACK");
-        self->failures++;
-        zsys_error ("store: meshd's own samples could not be written");
+    if (selfmon_run (self->selfmon, &counts) < 0 || vd_db_commit (self->db)) {
+        s_failed (self, "writing meshd's own samples");
         return;
     }
     self->tail_dirty = true;
@@ -607,7 +645,7 @@ s_destroy (store_t *self)
 void
 store_actor (zsock_t *pipe, void *args)
 {
-    store_t self = { .meshd = (meshd_t *) args };
+    store_t self = { .meshd = (meshd_t *) args, .failing = { .every_ms = 1000 } };
     self.batch_max = (int) vd_config_int (self.meshd->config, "store/batch");
     self.compact_interval = vd_config_int (self.meshd->config, "store/compact_interval");
     self.min_free = (uint64_t) vd_config_int (self.meshd->config, "store/min_free");

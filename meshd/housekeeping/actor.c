@@ -32,6 +32,7 @@ typedef struct {
     char *from;                 //  their sender
     int64_t send_timeout;       //  ms
     bool stopping;
+    vd_complaint_t failing;     //  failed steps, a line a second at most (a full disk fails them all)
 } housekeeping_t;
 
 //  Runs one step in a transaction: its result, or -1 (rolled back). Then
@@ -43,11 +44,14 @@ static int
 s_step (housekeeping_t *self, int (*fn) (housekeeping_t *, void *), void *arg)
 {
     int64_t began = vd_mono_ns ();
-    if (vd_db_exec (self->db, "BEGIN IMMEDIATE"))
+    if (vd_db_begin (self->db)) {
+        vd_complain (&self->failing, "housekeeping: cannot begin: %s", sqlite3_errmsg (self->db));
         return -1;
+    }
     int rc = fn (self, arg);
-    if (rc < 0 || vd_db_exec (self->db, "COMMIT")) {
-        vd_db_exec (self->db, "ROLLBACK");
+    if (rc < 0 || vd_db_commit (self->db)) {
+        vd_complain (&self->failing, "housekeeping: a step failed: %s", sqlite3_errmsg (self->db));
+        vd_db_rollback (self->db);
         rc = -1;
     }
     int64_t held_ms = (vd_mono_ns () - began) / 1000000;
@@ -167,7 +171,7 @@ s_pass (housekeeping_t *self)
 void
 housekeeping_actor (zsock_t *pipe, void *args)
 {
-    housekeeping_t self = { .meshd = (meshd_t *) args, .pipe = pipe };
+    housekeeping_t self = { .meshd = (meshd_t *) args, .pipe = pipe, .failing = { .every_ms = 1000 } };
     vd_config_t *config = self.meshd->config;
     self.interval = vd_config_int (config, "housekeeping/interval");
     self.keep = (retention_t) {

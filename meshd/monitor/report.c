@@ -166,11 +166,8 @@ s_done (report_store_t *self, sqlite3_stmt *stmt)
     int rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     sqlite3_clear_bindings (stmt);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        zsys_error ("store: poll: %s", sqlite3_errmsg (self->db));
-        return -1;
-    }
-    return 0;
+    //  a failure fails the store's transaction, which logs why (throttled)
+    return rc == SQLITE_DONE || rc == SQLITE_ROW? 0: -1;
 }
 
 //  The series of a device's metric (device_id 0: of the probe itself),

@@ -13,8 +13,10 @@
     attempts a connection; ssh/grace (30 s) to log in; at most
     ssh/max_startups (10) connections from one address not yet logged in;
     a source with ssh/penalty_failures (10) failures is refused for
-    ssh/penalty (30 s), doubling while it goes on; no "none" method; strict
-    key exchange (libssh 0.10.6 and later). Every login and every failure
+    ssh/penalty (30 s), doubling while it goes on up to 10 minutes
+    (OpenSSH's PerSourcePenalties cap); no "none" method; no RSA
+    key under 2048 bits (MESHD_RSA_MIN_BITS); strict key exchange (libssh
+    0.10.6 and later). Every login and every failure
     is written to the audit log.
 
     Connections not logged in yet, from all sources, are limited as
@@ -43,6 +45,7 @@
 #include <signal.h>
 
 #define PENALTY_SLOTS   1024
+#define PENALTY_MAX_MS  (600 * 1000)    //  a penalty's cap, as OpenSSH's PerSourcePenalties
 #define SSH_BACKLOG     128         //  the accept queue, as OpenSSH's
 #define STARTUPS_START  10          //  not logged in, from all sources: early drop from here
 #define STARTUPS_RATE   30          //  % dropped at STARTUPS_START, rising to 100
@@ -163,8 +166,8 @@ s_failed (conn_t *conn, const char *method)
         int64_t now = vd_mono_ms ();
         source->length_ms = source->until_ms > now - source->length_ms * 2 && source->length_ms
                           ? source->length_ms * 2: shared->penalty_ms;
-        if (source->length_ms > 3600 * 1000)
-            source->length_ms = 3600 * 1000;
+        if (source->length_ms > PENALTY_MAX_MS)
+            source->length_ms = PENALTY_MAX_MS;
         source->until_ms = now + source->length_ms;
         source->failures = 0;
         zsys_notice ("ssh: %s refused for %lld s after repeated failures", conn->address,
@@ -295,7 +298,11 @@ s_auth_pubkey (ssh_session session, const char *user, struct ssh_key_struct *pub
         return SSH_AUTH_DENIED;
     char *blob = NULL;
     int64_t user_id = 0;
-    if (ssh_pki_export_pubkey_base64 (pubkey, &blob) == SSH_OK) {
+    //  an RSA key too small is refused with an answer (libssh's own
+    //  SSH_BIND_OPTIONS_RSA_MIN_SIZE drops the request unanswered, and
+    //  the client waits out its timeout)
+    if (ssh_pki_export_pubkey_base64 (pubkey, &blob) == SSH_OK
+    &&  (ssh_key_type (pubkey) != SSH_KEYTYPE_RSA || meshd_ssh_rsa_bits (blob) >= MESHD_RSA_MIN_BITS)) {
         sqlite3_stmt *stmt = vd_db_prepare (conn->db,
             "SELECT u.id FROM user_key k JOIN user u ON u.id = k.user_id "
             "WHERE u.name = ? AND k.type = ? AND k.key = ?");
@@ -307,8 +314,8 @@ s_auth_pubkey (ssh_session session, const char *user, struct ssh_key_struct *pub
                 user_id = sqlite3_column_int64 (stmt, 0);
         }
         sqlite3_finalize (stmt);
-        ssh_string_free_char (blob);
     }
+    ssh_string_free_char (blob);
     if (!user_id)
         return s_failed (conn, "publickey");
     //  a known key: the client signs next, and the signature decides

@@ -27,6 +27,8 @@
     base64).                                                             */
 #include "backup/backup.h"
 #include <libssh/libssh.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <zlib.h>
 
 #define QUIET_MS    150         //  no output this long: the device is quiet
@@ -206,42 +208,63 @@ s_auth (fetch_t *self, ssh_session session, json_t *secrets, const char *what)
                   methods & SSH_AUTH_METHOD_INTERACTIVE? " keyboard-interactive": "");
 }
 
+//  Writes all of size bytes to fd (a socket pair's end); 0 or -1
+static int
+s_write_all (int fd, const char *data, size_t size)
+{
+    while (size) {
+        ssize_t sent = send (fd, data, size, MSG_NOSIGNAL);
+        if (sent < 0 && errno == EINTR)
+            continue;
+        if (sent <= 0)
+            return -1;
+        data += sent;
+        size -= (size_t) sent;
+    }
+    return 0;
+}
+
 //  The jump host's channel to the device, pumped to and from one end of a
-//  socket pair (libssh connectors) until it closes or $TERM; then that
-//  end is closed, so the device's session sees the end at once
+//  socket pair until it closes or $TERM; then that end is closed, so the
+//  device's session sees the end at once. A loop of its own rather than
+//  libssh's connectors: 0.10's can leave bytes in the channel's buffer
+//  unannounced (a channel callback fires only when new data comes), and a
+//  backup then waited for a prompt that had already arrived.
 static void
 s_pump (zsock_t *pipe, void *args)
 {
     fetch_t *self = (fetch_t *) args;
-    ssh_event event = ssh_event_new ();
-    ssh_connector in = ssh_connector_new (self->jump);
-    ssh_connector out = ssh_connector_new (self->jump);
     zsock_signal (pipe, 0);
-    bool running = event && in && out;
-    if (running) {
-        ssh_connector_set_in_fd (in, self->pump_fd);
-        ssh_connector_set_out_channel (in, self->tunnel, SSH_CONNECTOR_STDINOUT);
-        ssh_connector_set_in_channel (out, self->tunnel, SSH_CONNECTOR_STDINOUT);
-        ssh_connector_set_out_fd (out, self->pump_fd);
-        running = ssh_event_add_connector (event, in) == SSH_OK && ssh_event_add_connector (event, out) == SSH_OK;
-    }
+    char buffer [16384];
+    bool open = true;
     bool terminated = false;
-    while (running && !terminated) {
+    while (open && !terminated) {
         if (zsock_events (pipe) & ZMQ_POLLIN) {
             char *command = zstr_recv (pipe);
             terminated = !command || streq (command, "$TERM");
             zstr_free (&command);
         }
-        running = ssh_event_dopoll (event, 100) != SSH_ERROR
-               && ssh_channel_is_open (self->tunnel) && !ssh_channel_is_eof (self->tunnel);
+        //  from the device: all that libssh holds or can read now
+        int got;
+        bool written = true;
+        while (written && (got = ssh_channel_read_nonblocking (self->tunnel, buffer, sizeof buffer, 0)) > 0)
+            written = s_write_all (self->pump_fd, buffer, (size_t) got) == 0;
+        open = written && got >= 0 && ssh_channel_is_open (self->tunnel) && !ssh_channel_is_eof (self->tunnel);
+        //  to the device: what the session over the socket pair wrote
+        ssize_t put = recv (self->pump_fd, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (put > 0)
+            open = open && ssh_channel_write (self->tunnel, buffer, (uint32_t) put) == put;
+        else
+        if (put == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            open = false;
+        if (open && put <= 0) {
+            struct pollfd ready [2] = {
+                { .fd = ssh_get_fd (self->jump), .events = POLLIN },
+                { .fd = self->pump_fd, .events = POLLIN }
+            };
+            poll (ready, 2, 100);
+        }
     }
-    if (event) {
-        ssh_event_remove_connector (event, in);
-        ssh_event_remove_connector (event, out);
-    }
-    ssh_connector_free (in);
-    ssh_connector_free (out);
-    ssh_event_free (event);
     close (self->pump_fd);
     while (!terminated) {
         char *command = zstr_recv (pipe);

@@ -7,11 +7,9 @@
 . "$(dirname "$0")/lib.sh"
 
 SMALL=$T/small
-mkdir -p "$SMALL"
-mount -t tmpfs -o size=48m tmpfs "$SMALL" || { fail "a tmpfs for the test (needs root)"; finish; }
-unmount () { [ -n "${KEEP:-}" ] || umount "$SMALL" 2>/dev/null; }
+small_disk "$SMALL" 48m || { fail "a tmpfs for the test (needs root)"; finish; }
 M=$SMALL/meshd
-MIN_FREE=16MB start_meshd "$M" || { fail "meshd starts"; unmount; finish; }
+MIN_FREE=16MB start_meshd "$M" || { fail "meshd starts"; finish; }
 V site add hq >/dev/null
 add_probe p1 hq
 V device add 127.0.0.2 --name gw --site hq --interval 200ms >/dev/null
@@ -21,7 +19,7 @@ backlog () { V probe list --json | $PY -c "import json,sys; print([p for p in js
 
 # fill the disk to 8 MB free
 free=$(( $(stat -f -c '%a * %S' "$SMALL") ))
-fallocate -l $(( free - 8 * 1000 * 1000 )) "$SMALL/filler" || { fail "fill the tmpfs"; unmount; finish; }
+fallocate -l $(( free - 8 * 1000 * 1000 )) "$SMALL/filler" || { fail "fill the tmpfs"; finish; }
 full_at=$(date +%s%N)
 check "meshd says the disk is short and stops acknowledging" \
     wait_for 10 grep -q "below store/min_free (16 MB): no data is acknowledged" "$M/meshd.log"
@@ -51,5 +49,4 @@ check "integrity_check ok" [ "$(sqlite3 "$M/meshd.db" 'PRAGMA integrity_check')"
 kill -TERM "$MESHD_PID" 2>/dev/null; wait "$MESHD_PID" 2>/dev/null
 for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null; done
 wait 2>/dev/null
-unmount
 finish

@@ -13,6 +13,7 @@ FAILED=0
 PIDS=""
 
 NETNS=""                                    # namespaces made here (netns_new)
+MOUNTS=""                                   # file systems mounted here (small_disk)
 SOCK=""                                     # the tmux server (use_tmux)
 CUR=""                                      # the tmux session a failure shows
 
@@ -30,7 +31,7 @@ cleanup () {
     for pid in $PIDS; do kill -9 "$pid" 2>/dev/null; done
     wait 2>/dev/null
     for ns in $NETNS; do ip netns del "$ns" 2>/dev/null; done
-    [ -n "${KEEP:-}" ] || rm -rf "$T"
+    [ -n "${KEEP:-}" ] || { for m in $MOUNTS; do umount "$m" 2>/dev/null; done; rm -rf "$T"; }
 }
 trap cleanup EXIT
 
@@ -39,6 +40,9 @@ finish () {
     [ "$FAILED" = 0 ]
     exit $?
 }
+
+# small_disk DIR SIZE: a tmpfs of SIZE mounted on DIR (root), unmounted at exit
+small_disk () { mkdir -p "$1" && mount -t tmpfs -o "size=$2" tmpfs "$1" && MOUNTS="$MOUNTS $1"; }
 
 # wait_for SECONDS COMMAND...: true as soon as COMMAND succeeds
 wait_for () {
@@ -97,7 +101,7 @@ start_meshd () {
 
 run_meshd () {
     local dir=$1
-    $MESHD_WRAP "$BUILD/vedette-meshd" -f -d "$dir" >> "$dir/meshd.log" 2>&1 &
+    $MESHD_WRAP "$BUILD/vedette-meshd" -f -d "$dir" >> "${MESHD_LOG:-$dir/meshd.log}" 2>&1 &
     MESHD_PID=$!
     PIDS="$PIDS $MESHD_PID"
     wait_for 20 test -S "$dir/api.sock"

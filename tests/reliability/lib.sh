@@ -16,3 +16,50 @@ figure () { echo "# figure $1: $2"; }
 # criterion TEXT COMMAND...: a pass criterion of the research document,
 # checked
 criterion () { local what=$1; shift; check "criterion: $what" "$@"; }
+
+# rss_counts_the_daemon: under ASan, freed memory waits in a quarantine
+# (256 MB) that would pass for growth; a small one makes RSS measure the
+# daemon, not the sanitizer
+rss_counts_the_daemon () { export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"; }
+
+# duplicates N METRIC...: samples stored twice (a timestamp repeated) in
+# the series METRIC of the devices d1..dN, compacted and tail
+duplicates () {
+    $PY - "$@" <<'PYEOF'
+import os, sys
+sys.path.insert(0, os.environ["SRC"] + "/tests/integration")
+from api import Api
+api = Api(); dup = 0
+for i in range(1, int(sys.argv[1]) + 1):
+    for metric in sys.argv[2:]:
+        points = api.call("series.show", device="d%d" % i, metric=metric, since="2020-01-01")["points"]
+        dup += len(points) - len(set(p["ts_us"] for p in points))
+print(dup)
+PYEOF
+}
+
+# probe_logs_sum SED PROBE...: the numbers SED picks from the probes' logs
+# (their last lines: what this run spooled, dropped...), summed
+probe_logs_sum () {
+    local script=$1 p; shift
+    for p in "$@"; do sed -n "$script" "$T/$p.log"; done | paste -sd+ | bc
+}
+
+# account_for DUPS PROBE...: stops the probes, then what they spooled
+# against what meshd stored: the figures, and the criteria lost = 0,
+# duplicates (DUPS, counted before) = 0, nothing dropped at the probes
+account_for () {
+    local dups=$1 p spooled dropped total; shift
+    for p in "$@"; do kill -TERM "$(eval echo \$PROBE_PID_$p)"; done
+    for p in "$@"; do wait "$(eval echo \$PROBE_PID_$p)" 2>/dev/null; done
+    spooled=$(probe_logs_sum 's/.*this run spooled \([0-9]*\) samples.*/\1/p' "$@")
+    dropped=$(probe_logs_sum 's/.*, dropped \([0-9]*\) samples,.*/\1/p' "$@")
+    total=$(stored)
+    figure "samples spooled by the probes" "$spooled"
+    figure "stored by meshd" "$total"
+    figure "lost" "$(( spooled - total ))"
+    figure "duplicates" "$dups"
+    criterion "lost = 0" [ "$total" = "$spooled" ]
+    criterion "duplicates = 0" [ "$dups" = 0 ]
+    criterion "nothing dropped at the probes" [ "$dropped" = 0 ]
+}

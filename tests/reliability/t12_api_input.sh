@@ -9,9 +9,7 @@
 # stays under twice its baseline; the database is unchanged; no crash.
 . "$(dirname "$0")/lib.sh"
 M=$T/meshd DB=$T/meshd/meshd.db
-# under ASan, freed memory waits in a quarantine (256 MB) that would pass
-# for growth: a small one measures meshd, not the sanitizer
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
+rss_counts_the_daemon
 start_meshd "$M" || { fail "meshd starts"; finish; }
 V site add hq >/dev/null
 V device add 127.0.0.2 --name core1 --site hq >/dev/null 2>&1
