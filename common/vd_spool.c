@@ -258,7 +258,7 @@ vd_spool_append (vd_spool_t *self, const char *command, const char *header,
     return (int64_t) self->last;
 fail:
     if (room)
-        vd_db_exec (self->db, "ROLLBACK");
+        vd_db_rollback (self->db);
     s_counters_restore (self, saved);
     return -1;
 }
@@ -274,7 +274,7 @@ vd_spool_expire (vd_spool_t *self)
         return -1;
     int64_t dropped = s_make_room (self, 0, now);
     if (dropped < 0 || vd_db_exec (self->db, "COMMIT")) {
-        vd_db_exec (self->db, "ROLLBACK");
+        vd_db_rollback (self->db);
         s_counters_restore (self, saved);
         return -1;
     }
@@ -314,7 +314,7 @@ vd_spool_ack (vd_spool_t *self, uint64_t seq)
     int rc = sqlite3_step (self->remove);
     sqlite3_reset (self->remove);
     if (rc != SQLITE_DONE || vd_db_exec (self->db, sql)) {
-        vd_db_exec (self->db, "ROLLBACK");
+        vd_db_rollback (self->db);
         return -1;
     }
     if (vd_db_exec (self->db, "COMMIT"))
@@ -338,7 +338,7 @@ vd_spool_resume (vd_spool_t *self, uint64_t last)
         "  FROM spool_sent_dropped d WHERE d.seq <= %" PRIu64 " AND 'dropped:' || d.command = name) "
         "WHERE name LIKE 'dropped:%%'; DELETE FROM spool_sent_dropped; COMMIT", last);
     if (vd_db_exec (self->db, sql)) {
-        vd_db_exec (self->db, "ROLLBACK");
+        vd_db_rollback (self->db);
         return -1;
     }
     return 0;

@@ -18,8 +18,10 @@
 //  connections of crashed or cut-off clients are closed)
 #define VD_WIRE_HEARTBEAT_IVL       2000
 #define VD_WIRE_HEARTBEAT_TIMEOUT   6000
-//  A CURVE handshake must be done within this many ms
-#define VD_WIRE_HANDSHAKE_IVL       5000
+//  A CURVE handshake must be done within this many ms: four round trips,
+//  which over a lossy link of a second's round trip, a lost segment
+//  costing a retransmission timeout, can take 10 s
+#define VD_WIRE_HANDSHAKE_IVL       15000
 #define VD_WIRE_MAX_HEADER      (256 * 1024)
 #define VD_WIRE_MAX_PAYLOAD     (4 * 1024 * 1024)
 #define VD_WIRE_MAX_MESSAGE     (VD_WIRE_MAX_PAYLOAD + VD_WIRE_MAX_HEADER + 1024)

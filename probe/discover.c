@@ -259,8 +259,9 @@ static int
 s_response (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
 {
     host_t *host = (host_t *) magic;
-    (void) session;
     (void) reqid;
+    if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && session->s_snmp_errno)
+        return 1;                       //  a wrong digest (see trap.c): not the answer
     if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || !pdu || pdu->command != SNMP_MSG_RESPONSE) {
         host->outcome = ASK_NEXT;       //  timeout, refused (v3 report), send error
         return 1;

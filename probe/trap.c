@@ -365,14 +365,36 @@ s_v3_ok (netsnmp_pdu *pdu)
     return user->privKeyLen == 0 || pdu->securityLevel == SNMP_SEC_LEVEL_AUTHPRIV;
 }
 
+static const oid s_trap_oid [] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+#define S_LEN(a) (sizeof (a) / sizeof (a [0]))
+
+//  A v2 trap or an inform says what it is in snmpTrapOID.0, an OID (RFC
+//  3416 4.2.6); one without it, or with a value of another type, is
+//  malformed (a v1 trap's identity is in its header)
+static bool
+s_identified (netsnmp_pdu *pdu)
+{
+    if (pdu->command == SNMP_MSG_TRAP)
+        return true;
+    for (netsnmp_variable_list *vb = pdu->variables; vb; vb = vb->next_variable)
+        if (snmp_oid_compare (vb->name, vb->name_length, s_trap_oid, S_LEN (s_trap_oid)) == 0)
+            return vb->type == ASN_OBJECT_ID && vb->val.objid && vb->val_len >= 2 * sizeof (oid);
+    return false;
+}
+
 static int
 s_received (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
 {
     trap_t *self = (trap_t *) magic;
     if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
         return 1;
-    //  net-snmp hands over what failed USM too, with no command: that,
-    //  and anything not a trap, trap_read counts from the statistics
+    //  net-snmp hands over what failed USM too, for an agent's
+    //  authenticationFailure trap (usm_handle_report), the failure in
+    //  s_snmp_errno: an authNoPriv message with a wrong digest comes fully
+    //  parsed, as a trap, and must not pass. That, and anything not a
+    //  trap, trap_read counts from the statistics
+    if (session->s_snmp_errno != 0)
+        return 1;
     if (pdu->command != SNMP_MSG_TRAP && pdu->command != SNMP_MSG_TRAP2
     &&  pdu->command != SNMP_MSG_INFORM)
         return 1;
@@ -383,6 +405,10 @@ s_received (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void 
             self->stats.bad_auth++;
         else
             self->stats.bad_community++;
+        return 1;
+    }
+    if (!s_identified (pdu)) {
+        self->stats.malformed++;
         return 1;
     }
     uint64_t inform = 0;
@@ -654,11 +680,9 @@ s_value (netsnmp_variable_list *vb, const char **type)
 }
 
 static const oid s_sysuptime [] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
-static const oid s_trap_oid [] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 static const oid s_if_index [] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 1 };
 static const oid s_if_descr [] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 2 };
 static const oid s_if_name [] = { 1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1 };
-#define S_LEN(a) (sizeof (a) / sizeof (a [0]))
 
 json_t *
 trap_json (netsnmp_pdu *pdu)

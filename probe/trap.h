@@ -27,7 +27,7 @@ typedef struct {
     uint64_t limited;           //  dropped by the rate limit, unparsed
     uint64_t bad_community;     //  v1/v2c with a community not configured
     uint64_t bad_auth;          //  v3: unknown user, wrong key, out of time, too weak
-    uint64_t malformed;         //  not SNMP, bad BER, not a trap
+    uint64_t malformed;         //  not SNMP, bad BER, not a trap, no snmpTrapOID.0
     uint64_t discovery;         //  v3 engine ID discovery, answered with a report
     uint64_t engines_refused;   //  v3 senders past the most engines kept
 } trap_stats_t;

@@ -13,10 +13,11 @@
     Link states, each with a deadline:
         idle   --(backoff over)-->       hello  (HELLO sent)
         hello  --(WELCOME)-->            ready  (resend from meshd's last_seq)
-        hello  --(no answer in 5 s, but a TCP connection was made)-->
+        hello  --(no answer in 15 s, but a TCP connection was made; or
+                  the connection made and lost)-->
                                          idle   (backoff: 1 s doubling to
                                                  32 s, +0-25% jitter)
-        ready  --(silent for lost_ms)--> idle
+        ready  --(silent for lost_ms, or the connection lost)--> idle
     Two kinds of retry: while no TCP connection can be made (the link is
     down, meshd is not running), libzmq tries again every 250 ms growing to
     4 s, with the HELLO waiting in its queue; that costs meshd nothing and
@@ -41,7 +42,7 @@
 
 #define BATCH_MAX_SAMPLES   2048
 #define BATCH_MAX_AGE_MS    1000        //  what a kill -9 can lose: samples not yet spooled
-#define HELLO_TIMEOUT_MS    5000
+#define HELLO_TIMEOUT_MS    15000      //  a CURVE handshake over a lossy 1 s RTT link
 #define RECONNECT_MIN_MS    250         //  libzmq's TCP retries, while nothing answers
 #define RECONNECT_MAX_MS    4000
 #define BACKOFF_MIN_MS      1000        //  after a connection with no WELCOME
@@ -75,7 +76,7 @@ typedef struct {
     char name [64];
     zcert_t *cert;              //  this probe's own keypair
     zsock_t *dealer;            //  NULL while idle
-    zsock_t *monitor;           //  the dealer's connections (ZMQ_EVENT_CONNECTED)
+    zsock_t *monitor;           //  the dealer's connections made and lost
     bool reached;               //  this dealer made a TCP connection
     uint64_t dealers;           //  made so far: each monitor's name
     zsock_t *samples;           //  PULL from icmp
@@ -129,20 +130,6 @@ s_disconnect (uplink_t *self, int64_t retry_in)
     self->next_attempt = vd_mono_ms () + retry_in;
 }
 
-//  The dealer made a TCP connection (the only event its monitor asks for):
-//  in hello, the handshake and WELCOME get their HELLO_TIMEOUT_MS from now
-static void
-s_connected (uplink_t *self)
-{
-    zmsg_t *event;
-    while ((zsock_events (self->monitor) & ZMQ_POLLIN) && (event = zmsg_recv (self->monitor))) {
-        zmsg_destroy (&event);
-        self->reached = true;
-        if (self->state == UPLINK_HELLO)
-            self->deadline = vd_mono_ms () + HELLO_TIMEOUT_MS;
-    }
-}
-
 //  The next wait after a connection that brought no WELCOME: the backoff
 //  and up to a quarter more (jitter: never sooner, so at the cap no more
 //  than an attempt in 32 s); the backoff doubles, up to its cap
@@ -152,6 +139,50 @@ s_backoff (uplink_t *self)
     int64_t wait = self->backoff * (100 + (int64_t) randombytes_uniform (26)) / 100;
     self->backoff = self->backoff * 2 > BACKOFF_MAX_MS? BACKOFF_MAX_MS: self->backoff * 2;
     return wait;
+}
+
+//  The dealer's TCP connections, from its monitor. One made: in hello, the
+//  handshake and WELCOME get their HELLO_TIMEOUT_MS from now. Lost, and not
+//  made again by the last event (the monitor is read late: libzmq may have
+//  reconnected already), before WELCOME (reset as soon as made, refused by
+//  ZAP): an attempt that failed, so the backoff, not libzmq's
+//  quarter-second retries; when ready: the link gone, a new HELLO a second
+//  later
+static void
+s_link_event (uplink_t *self)
+{
+    zmsg_t *msg;
+    bool lost = false;
+    while (self->monitor && (zsock_events (self->monitor) & ZMQ_POLLIN)
+       && (msg = zmsg_recv (self->monitor))) {
+        zframe_t *frame = zmsg_first (msg);
+        uint16_t event = 0;
+        if (frame && zframe_size (frame) >= sizeof event)
+            memcpy (&event, zframe_data (frame), sizeof event);
+        zmsg_destroy (&msg);
+        if (event == ZMQ_EVENT_CONNECTED) {
+            lost = false;
+            self->reached = true;
+            if (self->state == UPLINK_HELLO)
+                self->deadline = vd_mono_ms () + HELLO_TIMEOUT_MS;
+        }
+        else
+        if (event == ZMQ_EVENT_DISCONNECTED)
+            lost = true;
+    }
+    if (lost && self->state == UPLINK_HELLO) {
+        if (!self->complained)
+            zsys_warning ("uplink: no answer from %s (the connection was closed: refused?); retrying",
+                          self->endpoint);
+        self->complained = true;
+        self->attempts++;
+        s_disconnect (self, s_backoff (self));
+    }
+    else
+    if (lost && self->state == UPLINK_READY) {
+        zsys_warning ("uplink: the connection to %s was lost; reconnecting", self->endpoint);
+        s_disconnect (self, BACKOFF_MIN_MS);
+    }
 }
 
 static void
@@ -180,7 +211,7 @@ s_connect (uplink_t *self)
     self->reached = false;
     self->monitor = zsock_new (ZMQ_PAIR);
     if (!self->monitor
-    ||  zmq_socket_monitor (zsock_resolve (self->dealer), monitor, ZMQ_EVENT_CONNECTED)
+    ||  zmq_socket_monitor (zsock_resolve (self->dealer), monitor, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED)
     ||  zsock_connect (self->monitor, "%s", monitor)
     ||  zsock_connect (self->dealer, "%s", self->endpoint)) {
         zsys_error ("uplink: cannot connect to %s", self->endpoint);
@@ -794,8 +825,7 @@ uplink_actor (zsock_t *pipe, void *args)
         }
         for (int i = 0; i < 1000 && self.dealer && (zsock_events (self.dealer) & ZMQ_POLLIN); i++)
             s_receive (&self);
-        if (self.monitor)
-            s_connected (&self);
+        s_link_event (&self);
         s_timers (&self);
     }
     //  what was measured and not yet spooled is kept

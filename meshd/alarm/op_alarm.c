@@ -171,12 +171,12 @@ s_ack (api_t *api, api_call_t *call, bool ack)
         }
     sqlite3_finalize (stmt);
     if (call->error || !stmt) {
-        vd_db_exec (db, "ROLLBACK");
+        vd_db_rollback (db);
         zlistx_destroy (&ids);
         return call->error? NULL: api_fail (call, "internal", "database error");
     }
     if (id && !found) {
-        vd_db_exec (db, "ROLLBACK");
+        vd_db_rollback (db);
         zlistx_destroy (&ids);
         return api_fail (call, "not_found", "no open alarm %lld", (long long) json_integer_value (id));
     }
@@ -214,7 +214,7 @@ s_ack (api_t *api, api_call_t *call, bool ack)
         api_audit (api, call, detail);
     }
     if (rc || vd_db_exec (db, "COMMIT")) {
-        vd_db_exec (db, "ROLLBACK");
+        vd_db_rollback (db);
         json_decref (changed);
         return api_fail (call, "internal", "database error");
     }
@@ -251,7 +251,7 @@ op_alarm_clear (api_t *api, api_call_t *call)
     if (rc == 0)
         api_audit (api, call, json_deep_copy (call->args));
     if (rc || vd_db_exec (db, "COMMIT")) {
-        vd_db_exec (db, "ROLLBACK");
+        vd_db_rollback (db);
         return api_fail (call, "internal", "database error");
     }
     api_note_events (api);

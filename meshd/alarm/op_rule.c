@@ -283,7 +283,7 @@ op_rule_remove (api_t *api, api_call_t *call)
         rc = vd_db_exec (db, "COMMIT");
     }
     if (rc) {
-        vd_db_exec (db, "ROLLBACK");
+        vd_db_rollback (db);
         return api_fail (call, "internal", "database error");
     }
     api_poke (api, API_RELOAD_RULES | API_NOTIFY);

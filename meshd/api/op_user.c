@@ -76,7 +76,7 @@ s_finish (api_t *api, api_call_t *call, bool good, const char *what)
         return 0;
     if (!call->error)
         api_fail_db (api, call, what);
-    vd_db_exec (api_db (api), "ROLLBACK");
+    vd_db_rollback (api_db (api));
     return -1;
 }
 

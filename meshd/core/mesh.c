@@ -66,6 +66,13 @@ typedef struct {
     mesh_conns_t conns;
     int64_t due;                //  mono ms
 } closing_t;
+
+static void
+s_closing_destroy (closing_t **self_p)
+{
+    free (*self_p);
+    *self_p = NULL;
+}
 #define CLOSE_AFTER_MS      1000
 
 //  An unacknowledged message older than this was lost by a failed store
@@ -596,9 +603,11 @@ s_live_answer (mesh_t *self, probe_t *probe, vd_wire_t *wire)
     zhashx_delete (self->pending, id);
 }
 
-//  A message from a probe: its frames, copied out of libzmq's, and what
-//  only libzmq's carry: the User-Id ZAP gave the connection, and the
-//  socket it came on (ZMQ_SRCFD, -1 if unknown)
+//  A message from a probe: its frames, and what only libzmq's carry: the
+//  User-Id ZAP gave the connection, and the socket it came on (ZMQ_SRCFD,
+//  -1 if unknown). The routing id and the command are read as libzmq's
+//  (and copied: they are small), the rest as they are (a batch's payload
+//  is not copied)
 static zmsg_t *
 s_router_recv (mesh_t *self, char *user_id, size_t size, int *fd)
 {
@@ -608,6 +617,16 @@ s_router_recv (mesh_t *self, char *user_id, size_t size, int *fd)
     *fd = -1;
     bool more = true;
     for (int part = 0; more; part++) {
+        if (part >= 2) {
+            zframe_t *rest = zframe_recv (handle);
+            if (!rest) {
+                zmsg_destroy (&msg);
+                return NULL;
+            }
+            more = zframe_more (rest);
+            zmsg_append (msg, &rest);
+            continue;
+        }
         zmq_msg_t frame;
         zmq_msg_init (&frame);
         if (zmq_msg_recv (&frame, handle, 0) < 0) {
@@ -919,7 +938,7 @@ mesh_actor (zsock_t *pipe, void *args)
     self.revoked = zhashx_new ();
     zhashx_set_destructor (self.revoked, (zhashx_destructor_fn *) zstr_free);
     self.closing = zlistx_new ();
-    zlistx_set_destructor (self.closing, (zlistx_destructor_fn *) zstr_free);
+    zlistx_set_destructor (self.closing, (zlistx_destructor_fn *) s_closing_destroy);
     self.pending = zhashx_new ();
     zhashx_set_destructor (self.pending, (zhashx_destructor_fn *) s_live_destroy);
     self.heartbeat = vd_config_int (self.meshd->config, "mesh/heartbeat");

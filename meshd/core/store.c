@@ -169,10 +169,13 @@ s_events (store_t *self, int64_t probe_id, zframe_t *payload)
         self->bad_events++;
     //  the probe's site and name, once for the whole message
     sqlite3_bind_int64 (self->event_probe, 1, probe_id);
-    if (sqlite3_step (self->event_probe) != SQLITE_ROW) {
+    int step = sqlite3_step (self->event_probe);
+    if (step != SQLITE_ROW) {
         sqlite3_reset (self->event_probe);
         json_decref (events);
-        return 0;               //  the probe was removed meanwhile
+        //  the probe was removed meanwhile; or the read failed, and the
+        //  events are not acknowledged
+        return step == SQLITE_DONE? 0: -1;
     }
     int64_t site_id = sqlite3_column_int64 (self->event_probe, 0);
     json_t *probe = json_string ((const char *) sqlite3_column_text (self->event_probe, 1));

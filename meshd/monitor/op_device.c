@@ -141,7 +141,7 @@ op_device_add (api_t *api, api_call_t *call)
         rc = s_snmp_apply (api, call, device_id, detail);
     if (rc) {
         json_decref (detail);
-        vd_db_exec (db, "ROLLBACK");
+        vd_db_rollback (db);
         return NULL;
     }
     //  the device, its record and its event in one transaction
@@ -149,7 +149,7 @@ op_device_add (api_t *api, api_call_t *call)
     api_event (api, "device.added", site_id, json_pack ("{s:s, s:s, s:s}", "device", name,
                                                         "address", address, "site", site));
     if (vd_db_exec (db, "COMMIT")) {
-        vd_db_exec (db, "ROLLBACK");
+        vd_db_rollback (db);
         json_decref (detail);
         return api_fail (call, "internal", "database error");
     }
@@ -527,7 +527,7 @@ op_device_set (api_t *api, api_call_t *call)
     if (rc == 0 && backup)
         rc = backup_target_apply (api, call, id, detail);
     if (rc || vd_db_exec (db, "COMMIT")) {
-        vd_db_exec (db, "ROLLBACK");
+        vd_db_rollback (db);
         json_decref (detail);
         return call->error? NULL: api_fail (call, "internal", "database error");
     }

@@ -212,8 +212,8 @@ s_evict (shared_t *shared)
         conn_t *conn = shared->pending [i];
         source_t *source = s_source (shared, conn->address, false);
         int held = source? source->unauthenticated: 0;
-        if (conn->evicted)
-            continue;
+        if (conn->evicted || conn->failures >= shared->max_auth)
+            continue;           //  going already (its socket may be closed)
         if (held > most || (held == most && victim && conn->accepted_ms < victim->accepted_ms)) {
             victim = conn;
             most = held;
@@ -602,12 +602,16 @@ done:
         ssh_channel_close (conn->channel);
         ssh_channel_free (conn->channel);
     }
+    //  out of pending before the session goes: s_evict, in the acceptor's
+    //  thread, reads the sockets of those there
+    pthread_mutex_lock (&shared->lock);
+    if (!conn->authenticated)
+        s_startup_done (conn);
+    pthread_mutex_unlock (&shared->lock);
     ssh_disconnect (session);
     ssh_free (session);
     vd_db_close (&conn->db);
     pthread_mutex_lock (&shared->lock);
-    if (!conn->authenticated)
-        s_startup_done (conn);
     shared->threads--;
     pthread_mutex_unlock (&shared->lock);
     free (conn);
@@ -620,8 +624,19 @@ static void
 s_accept (shared_t *shared, ssh_bind bind)
 {
     ssh_session session = ssh_new ();
-    if (!session)
+    if (!session) {
+        //  out of memory: the connection is taken and closed, or the
+        //  listening socket, still readable, would bring us back at once
+        int fd = accept (ssh_bind_get_fd (bind), NULL, NULL);
+        if (fd >= 0)
+            close (fd);
+        pthread_mutex_lock (&shared->lock);
+        shared->refused++;
+        vd_complain (&shared->refusals, "ssh: a connection refused: out of memory (%" PRIu64
+                     " refused so far)", shared->refused);
+        pthread_mutex_unlock (&shared->lock);
         return;
+    }
     if (ssh_bind_accept (bind, session) != SSH_OK) {
         ssh_free (session);
         return;

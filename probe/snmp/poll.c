@@ -171,11 +171,12 @@ static int
 s_response (int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
 {
     device_t *self = (device_t *) magic;
-    (void) session;
     //  (a security error comes without the request's id: the session is
     //  this device's, so it is about the request in flight)
     if (!self->busy || (reqid != self->reqid && op != NETSNMP_CALLBACK_OP_SEC_ERROR))
         return 1;               //  an answer to a poll already over
+    if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && session->s_snmp_errno)
+        return 1;               //  a wrong digest (see trap.c): not the answer
     if (op == NETSNMP_CALLBACK_OP_RESEND) {
         self->expiry = vd_mono_ms () + self->timeout_ms + 1;
         return 1;

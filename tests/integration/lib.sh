@@ -110,13 +110,17 @@ MESHD_WRAP=${MESHD_WRAP:-}
 PROBE_WRAP=${PROBE_WRAP:-}
 MESH_HOST=${MESH_HOST:-127.0.0.1}
 
-# add_probe NAME SITE: enroll, join, run; sets PROBE_PID_<NAME>
-add_probe () {
-    local name=$1 site=$2 token
-    token=$(V probe enroll --site "$site" --name "$name" --endpoint "tcp://$MESH_HOST:$MESH_PORT" 2>/dev/null) || return 1
-    $PROBE_WRAP "$BUILD/vedette-probe" join "$token" -d "$T/$name" >/dev/null || return 1
-    run_probe "$name"
+# joined NAME SITE [ENDPOINT]: a probe enrolled and joined (dialling
+# ENDPOINT, meshd's by default), not yet running: the test may write its
+# probe.cfg first
+joined () {
+    local token
+    token=$(V probe enroll --site "$2" --name "$1" --endpoint "${3:-tcp://$MESH_HOST:$MESH_PORT}" 2>/dev/null) || return 1
+    $PROBE_WRAP "$BUILD/vedette-probe" join "$token" -d "$T/$1" >/dev/null
 }
+
+# add_probe NAME SITE: enroll, join, run; sets PROBE_PID_<NAME>
+add_probe () { joined "$1" "$2" && run_probe "$1"; }
 
 # A probe's listeners are off unless the test wrote its own probe.cfg
 run_probe () {

@@ -19,7 +19,44 @@ agent () {
 
 P1=$(free_port) P2=$(free_port)
 check "snmpd sw1 answers (v2c, v3 user mon)" start_snmpd sw1 127.0.0.1 "$P1" .1.3.6.1.4.1.9.1.1208 \
-    'createUser mon SHA "authpass123" AES "privpass123"' 'rouser mon priv'
+    'createUser mon SHA "authpass123" AES "privpass123"' 'rouser mon priv' \
+    'createUser plain SHA "plainpass123"' 'rouser plain auth'
+# a man in the middle of sw1's v3 answers: each authenticated one's digest
+# changed by a bit (authNoPriv: the values in plain text, as forged)
+FP=$(free_port)
+$PY - "$FP" "$P1" <<'PYEOF' &
+import select, socket, sys
+def header(d, i):
+    n = d[i + 1]; i += 2
+    if n & 0x80:
+        k = n & 0x7F; n = int.from_bytes(d[i:i + k], "big"); i += k
+    return i, n
+front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); front.bind(("127.0.0.1", int(sys.argv[1])))
+back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); back.connect(("127.0.0.1", int(sys.argv[2])))
+client = None
+while True:
+    ready, _, _ = select.select([front, back], [], [])
+    if front in ready:
+        data, client = front.recvfrom(65536); back.send(data)
+    if back in ready and client:
+        d = bytearray(back.recv(65536))
+        try:
+            i, _ = header(d, 0)
+            j, n = header(d, i)
+            if d[j:j + n] == b"\x03":                     # v3: past the version, the global data
+                i, n = header(d, j + n); i += n
+                i, n = header(d, i)                        # msgSecurityParameters
+                k, n = header(d, i)                        # its sequence
+                for _ in range(4):                         # engine ID, boots, time, user
+                    k, n = header(d, k); k += n
+                k, n = header(d, k)
+                if n == 12:
+                    d[k + 11] ^= 1
+        except IndexError:
+            pass
+        front.sendto(bytes(d), client)
+PYEOF
+PIDS="$PIDS $!"
 check "snmpd sw2 answers" start_snmpd sw2 127.0.0.2 "$P2" .1.3.6.1.4.1.8072.3.2.10 \
     'createUser mon SHA "otherpass123" AES "otherpriv123"' 'rouser mon priv'
 for a in rates:rates garbage:garbage wrongtypes:wrongtypes backwards:backwards endless:endless silent:silent; do
@@ -37,10 +74,13 @@ V cred add snmp lab-v3 --v3-user mon --auth sha:authpass123 --priv aes:privpass1
 V cred add snmp wrong-comm --community not-public --timeout 200ms --retries 0 >/dev/null
 V cred add snmp wrong-key --v3-user mon --auth sha:wrongpass999 --priv aes:privpass123 >/dev/null
 V cred add snmp fast --community public --timeout 300ms --retries 0 >/dev/null
+V cred add snmp lab-v3a --v3-user plain --auth sha:plainpass123 --timeout 300ms --retries 0 >/dev/null
 
 V device add 127.0.0.1 --name sw1 --site hq --snmp lab-v2 --snmp-port "$P1" --snmp-interval 1s >/dev/null
 V device add 127.0.0.1 --name sw1v3 --site hq --snmp lab-v3 --snmp-port "$P1" --snmp-interval 2s >/dev/null
 V device add 127.0.0.1 --name sw1v1 --site hq --snmp lab-v1 --snmp-port "$P1" --snmp-interval 2s >/dev/null
+V device add 127.0.0.1 --name sw1v3a --site hq --snmp lab-v3a --snmp-port "$P1" --snmp-interval 2s >/dev/null
+V device add 127.0.0.1 --name forged --site hq --snmp lab-v3a --snmp-port "$FP" --snmp-interval 2s >/dev/null
 V device add 127.0.0.2 --name sw2 --site hq --snmp lab-v2 --snmp-port "$P2" --snmp-interval 2s >/dev/null
 V device add 127.0.0.1 --name badcomm --site hq --snmp wrong-comm --snmp-port "$P1" --snmp-interval 2s >/dev/null
 V device add 127.0.0.2 --name badkey --site hq --snmp wrong-key --snmp-port "$P2" --snmp-interval 2s >/dev/null
@@ -60,6 +100,9 @@ check "sw1 over v1 is polled (GETNEXT walk, unknown objects skipped)" wait_for 2
 check "sw2 is polled" wait_for 20 snmp_is sw2 ok
 check "a wrong community times out" wait_for 20 snmp_is badcomm timeout
 check "a wrong v3 key is refused" wait_for 20 snmp_is badkey refused
+check "sw1 over v3 authNoPriv is polled" wait_for 20 snmp_is sw1v3a ok
+check "answers with a wrong digest are no answers" wait_for 20 snmp_is forged timeout
+check "nothing of them is stored" [ "$(field forged sys_name)" != sw1 ]
 check "a silent agent times out" wait_for 20 snmp_is silent timeout
 check "garbage answers are no answers" wait_for 20 snmp_is garbage timeout
 check "device list shows sysName and uptime" \

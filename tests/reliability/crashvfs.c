@@ -8,10 +8,17 @@
     CRASH_SEED), as a disk losing power may leave it; then the process
     ends at once (_exit 86), as the machine would.
 
+    With EIO_WHEN=FILE instead, nothing crashes: while FILE exists, each
+    write fails (SQLITE_IOERR_WRITE, as after an EIO from the disk) with a
+    chance of EIO_PERCENT in a hundred (1 by default), and the writes that
+    fail are counted in FILE.count when FILE goes (T20 b).
+
         cc -shared -fPIC -o crashvfs.so crashvfs.c -lsqlite3
-        LD_PRELOAD=./crashvfs.so CRASH_AT=17 CRASH_SEED=1 vedette-meshd ...  */
+        LD_PRELOAD=./crashvfs.so CRASH_AT=17 CRASH_SEED=1 vedette-meshd ...
+        LD_PRELOAD=./crashvfs.so EIO_WHEN=/tmp/eio vedette-meshd ...      */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +44,10 @@ static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
 static pending_t *s_pending;            //  newest first
 static long s_syncs, s_crash_at;
 static unsigned s_seed;
+static const char *s_eio_when;          //  EIO_WHEN: a file whose presence fails writes
+static int s_eio_percent;
+static long s_eio_failed;               //  writes failed since FILE came
+static int s_eio_on;                    //  FILE was there at the last write
 
 static void
 s_forget (crash_file_t *file)
@@ -95,10 +106,37 @@ s_read (sqlite3_file *base, void *buffer, int size, sqlite3_int64 offset)
     return self->real->pMethods->xRead (self->real, buffer, size, offset);
 }
 
+//  EIO_WHEN's mode: true when this write is to fail. When the file goes,
+//  the count of failures is left in FILE.count
+static int
+s_eio (void)
+{
+    pthread_mutex_lock (&s_lock);
+    int on = access (s_eio_when, F_OK) == 0, fail = 0;
+    if (on)
+        fail = (int) (rand_r (&s_seed) % 100) < s_eio_percent;
+    s_eio_failed += fail;
+    if (s_eio_on && !on) {
+        char path [4096];
+        snprintf (path, sizeof path, "%s.count", s_eio_when);
+        FILE *file = fopen (path, "w");
+        if (file) {
+            fprintf (file, "%ld\n", s_eio_failed);
+            fclose (file);
+        }
+        s_eio_failed = 0;
+    }
+    s_eio_on = on;
+    pthread_mutex_unlock (&s_lock);
+    return fail;
+}
+
 static int
 s_write (sqlite3_file *base, const void *buffer, int size, sqlite3_int64 offset)
 {
     crash_file_t *self = (crash_file_t *) base;
+    if (s_eio_when)
+        return s_eio ()? SQLITE_IOERR_WRITE: self->real->pMethods->xWrite (self->real, buffer, size, offset);
     pending_t *pending = calloc (1, sizeof (pending_t));
     if (!pending || !(pending->before = calloc (1, (size_t) size)))
         abort ();
@@ -290,9 +328,11 @@ __attribute__ ((constructor)) static void
 s_setup (void)
 {
     const char *at = getenv ("CRASH_AT");
-    if (!at || sqlite3_initialize () != SQLITE_OK || !(s_real = sqlite3_vfs_find (NULL)))
+    s_eio_when = getenv ("EIO_WHEN");
+    if ((!at && !s_eio_when) || sqlite3_initialize () != SQLITE_OK || !(s_real = sqlite3_vfs_find (NULL)))
         return;
-    s_crash_at = atol (at);
+    s_crash_at = at? atol (at): 0;
+    s_eio_percent = getenv ("EIO_PERCENT")? atoi (getenv ("EIO_PERCENT")): 1;
     s_seed = (unsigned) atol (getenv ("CRASH_SEED")? getenv ("CRASH_SEED"): "1");
     s_vfs = (sqlite3_vfs) {
         .iVersion = 2, .szOsFile = (int) sizeof (crash_file_t) + s_real->szOsFile,

@@ -22,6 +22,43 @@ criterion () { local what=$1; shift; check "criterion: $what" "$@"; }
 # daemon, not the sanitizer
 rss_counts_the_daemon () { export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"; }
 
+# targets NET PROBE...: the load most tests run under, TARGETS targets (66
+# unless set; 127.0.NET.1..., devices d1... of site lab) at 100 ms, shared
+# out over the probes: 3 samples a round (rtt, loss, jitter), 1,980
+# samples/s for 66
+TARGETS=${TARGETS:-66}
+targets () {
+    local net=$1 i; shift
+    local probes=("$@")
+    for i in $(seq 1 "$TARGETS"); do
+        V device add "127.0.$net.$i" --name "d$i" --site lab --probe "${probes[$(( i % ${#probes[@]} ))]}" \
+            --interval 100ms >/dev/null
+    done
+}
+
+# targets_removed: the 66 targets gone, so the probes stop measuring
+targets_removed () { local i; for i in $(seq 1 "$TARGETS"); do V device remove "d$i" >/dev/null; done; }
+
+# in_namespaces NET: meshd and the probes each in a network namespace of
+# their own, joined by a veth (meshd 10.NET.0.1, the probes 10.NET.0.2);
+# sets NS (the probes'), MESH_HOST, and the wraps start_meshd and
+# run_probe use
+in_namespaces () {
+    local nsm=vm$1x$$
+    NS=vp$1x$$
+    netns_new "$nsm" "$NS" && veth "vh$1x$$" "$nsm" "10.$1.0.1/24" "vn$1x$$" "$NS" "10.$1.0.2/24" || return 1
+    MESH_HOST=10.$1.0.1 MESHD_WRAP="ip netns exec $nsm" PROBE_WRAP="ip netns exec $NS"
+}
+
+# wind_down DUPS PROBE...: the targets removed, the probes' spools empty
+# within 60 s, and account_for
+wind_down () {
+    local dups=$1; shift
+    targets_removed
+    criterion "the probes' spools empty within 60 s" wait_for 60 drained "$@"
+    account_for "$dups" "$@"
+}
+
 # duplicates N METRIC...: samples stored twice (a timestamp repeated) in
 # the series METRIC of the devices d1..dN, compacted and tail
 duplicates () {

@@ -16,10 +16,7 @@ V site add lab >/dev/null
 for p in p1 p2 p3 p4; do add_probe $p lab; done
 connected () { [ "$(V probe list --json | grep -c '"connected"')" = 4 ]; }
 check "four probes connected" wait_for 20 connected
-# 66 targets at 100 ms, 3 samples a round (rtt, loss, jitter): 1,980 samples/s
-for i in $(seq 1 66); do
-    V device add 127.0.2.$i --name d$i --site lab --probe p$(( i % 4 + 1 )) --interval 100ms >/dev/null
-done
+targets 2 p1 p2 p3 p4
 last_seq () { sqlite3 "file:$M/meshd.db?mode=ro" "SELECT sum(last_seq) FROM probe"; }
 accepting () { [ "$(last_seq)" -gt "$1" ]; }
 sound () { [ "$(sqlite3 "file:$M/meshd.db?mode=ro" 'PRAGMA integrity_check')" = ok ]; }
@@ -50,7 +47,7 @@ criterion "N samples ingested ($N)" wait_for 600 enough
 # duplicates: each series' timestamps are distinct (compacted and tail)
 dups=$(duplicates 66 icmp.rtt icmp.loss icmp.jitter)
 # stop measuring; the spools empty; what was spooled against what is stored
-for i in $(seq 1 66); do V device remove d$i >/dev/null; done
+targets_removed
 drained_at=$(date +%s)
 criterion "the probes' spools empty within 60 s" wait_for 60 drained p1 p2 p3 p4
 figure "spools drained after" "$(( $(date +%s) - drained_at )) s"

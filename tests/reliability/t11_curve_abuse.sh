@@ -7,7 +7,7 @@
 # for 300 s (30 s with QUICK=1), while a legit probe sends 1,980 samples a
 # second. Criteria: meshd alive; the probe's ingest during the attack at
 # least 80% of before it, and lost = 0; idle connections closed within the
-# handshake interval (5 s) + 1 s, every other one closed; meshd's RSS under
+# handshake interval (15 s) + 1 s, every other one closed; meshd's RSS under
 # its baseline + 50 MB; duplicates = 0.
 . "$(dirname "$0")/lib.sh"
 HOLD=$(dur 300)
@@ -16,7 +16,7 @@ M=$T/meshd
 start_meshd "$M" || { fail "meshd starts"; finish; }
 V site add lab >/dev/null
 add_probe p1 lab
-for i in $(seq 1 66); do V device add 127.0.3.$i --name d$i --site lab --interval 100ms >/dev/null; done
+targets 3 p1
 check "the probe connects" wait_for 15 probe_link_is p1 connected
 flowing () { [ "$(stored)" -gt 5000 ]; }
 check "samples flow" wait_for 30 flowing
@@ -33,7 +33,7 @@ started=$(date +%s)
 before=$(stored)
 rounds=0 worst_idle=0 unclosed=0 welcomed=0 connections=0
 while [ $(( $(date +%s) - started )) -lt "$HOLD" ]; do
-    /usr/bin/python3 "$SRC/tests/reliability/curve_abuse.py" "$MESH_PORT" 500 "$KEY" 15 > "$T/round" 2> "$T/round.err" ||
+    /usr/bin/python3 "$SRC/tests/reliability/curve_abuse.py" "$MESH_PORT" 500 "$KEY" 20 > "$T/round" 2> "$T/round.err" ||
         { cat "$T/round.err"; break; }
     rounds=$((rounds + 1))
     while read -r kind count closed ms welcome; do
@@ -55,15 +55,12 @@ figure "connections meshd left open" "$unclosed"
 figure "the probe's ingest before / during" "$rate_before / $rate_during samples/s"
 figure "meshd RSS before / after" "$(( rss_before / 1024 )) / $(( rss_after / 1024 )) MB"
 criterion "meshd is alive" [ "$alive" = 1 ]
-idle_closed () { [ "$worst_idle" -gt 0 ] && [ "$worst_idle" -le 6000 ]; }
-criterion "idle connections closed within 6 s" idle_closed
+idle_closed () { [ "$worst_idle" -gt 0 ] && [ "$worst_idle" -le 16000 ]; }
+criterion "idle connections closed within 16 s" idle_closed
 criterion "every connection closed" [ "$unclosed" = 0 ]
 criterion "the cookie attack reached INITIATE" [ "$welcomed" -gt 0 ]
 criterion "the probe's ingest at least 80% of before" [ $(( rate_during * 100 )) -ge $(( rate_before * 80 )) ]
 criterion "RSS under its baseline + 50 MB" [ "$rss_after" -le $(( rss_before + 50 * 1024 )) ]
 
-dups=$(duplicates 66 icmp.rtt)
-for i in $(seq 1 66); do V device remove d$i >/dev/null; done
-criterion "the probe's spool empties" wait_for 60 drained p1
-account_for "$dups" p1
+wind_down "$(duplicates 66 icmp.rtt)" p1
 finish

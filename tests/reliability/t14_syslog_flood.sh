@@ -9,16 +9,13 @@
 # under 1% (each source has its own limit, listen/rate); polls stay under
 # 2 s at p99.
 . "$(dirname "$0")/lib.sh"
-SECONDS_FLOOD=$(dur 60) NSM=vrm$$ NS=vrs$$
-netns_new $NSM $NS && veth vrh$$ $NSM 10.213.0.1/24 vrn$$ $NS 10.213.0.2/24 ||
-    { fail "cannot make the namespaces"; finish; }
+SECONDS_FLOOD=$(dur 60)
+in_namespaces 213 || { fail "cannot make the namespaces"; finish; }
 M=$T/meshd
-MESH_HOST=10.213.0.1 MESHD_WRAP="ip netns exec $NSM" PROBE_WRAP="ip netns exec $NS"
 start_meshd "$M" || { fail "meshd starts"; finish; }
 V site add lab >/dev/null
 SP=$(free_port)
-token=$(V probe enroll --site lab --name p1 --endpoint "tcp://$MESH_HOST:$MESH_PORT")
-$PROBE_WRAP "$BUILD/vedette-probe" join "$token" -d "$T/p1" >/dev/null
+joined p1 lab
 printf 'listen\n    syslog_udp = "127.0.0.1:%s"\n    syslog_tcp = ""\n    trap = ""\n    radius = ""\n' "$SP" > "$T/p1/probe.cfg"
 run_probe p1
 check "the probe connects" wait_for 20 probe_link_is p1 connected
