@@ -42,7 +42,7 @@
 
 #define BATCH_MAX_SAMPLES   2048
 #define BATCH_MAX_AGE_MS    1000        //  what a kill -9 can lose: samples not yet spooled
-#define HELLO_TIMEOUT_MS    15000      //  a CURVE handshake over a lossy 1 s RTT link
+#define HELLO_TIMEOUT_MS    VD_WIRE_HANDSHAKE_IVL   //  meshd's own limit on a handshake
 #define RECONNECT_MIN_MS    250         //  libzmq's TCP retries, while nothing answers
 #define RECONNECT_MAX_MS    4000
 #define BACKOFF_MIN_MS      1000        //  after a connection with no WELCOME
